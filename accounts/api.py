@@ -1,0 +1,57 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
+
+from accounts.models import Region
+from accounts.scope import region_q
+from core import audit
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+@extend_schema(request=TokenRequestSerializer,
+               responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}))
+@api_view(["POST"])
+@permission_classes([permissions.AllowAny])
+def obtain_token(request):
+    data = TokenRequestSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    user = authenticate(request, **data.validated_data)
+    if user is None:
+        raise AuthenticationFailed("用户名或密码错误，或账号已锁定")
+    token, _ = Token.objects.get_or_create(user=user)
+    audit.record(actor=user, action="login.token", obj=user, category=audit.Category.SECURITY, region=("", "", ""))
+    return Response({"token": token.key})
+
+
+@extend_schema(responses=inline_serializer("Me", {
+    "username": serializers.CharField(), "role": serializers.CharField(), "role_label": serializers.CharField(),
+    "region": serializers.CharField(), "region_name": serializers.CharField()}))
+@api_view(["GET"])
+def me(request):
+    u = request.user
+    return Response({"username": u.username, "role": u.role, "role_label": u.role_label,
+                     "region": u.region_id, "region_name": u.region.name})
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+
+class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Divisions within the user's own region (the city for city-level users)."""
+
+    serializer_class = RegionSerializer
+    filterset_fields = ["level", "parent"]
+
+    def get_queryset(self):
+        return Region.objects.filter(region_q(self.request.user)).order_by("code")

@@ -1,0 +1,8 @@
+from accounts import api
+
+
+def register(router):
+    router.register("regions", api.RegionViewSet, basename="region")
+
+
+urlpatterns = []

@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误。连续5次错误将锁定账号30分钟。",
+        "inactive": "该账号已停用，请联系系统管理员。",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username:
+            user = get_user_model().objects.filter(username=username).only("locked_until").first()
+            if user is not None and user.is_locked():
+                until = timezone.localtime(user.locked_until)
+                raise ValidationError(f"该账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试。", code="locked")
+        return super().clean()
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
+    new_password1 = forms.CharField(label="新密码", widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput)
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        if not self.user.check_password(self.cleaned_data["old_password"]):
+            raise ValidationError("原密码不正确")
+        return self.cleaned_data["old_password"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") != data.get("new_password2"):
+            raise ValidationError("两次输入的新密码不一致")
+        return data

@@ -1,0 +1,115 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Region(models.Model):
+    """An administrative division; the code is the primary key, so region FKs hold plain codes."""
+
+    class Level(models.TextChoices):
+        CITY = "city", "市"
+        COUNTY = "county", "县（市、区）"
+        TOWNSHIP = "township", "乡镇（街道）"
+        VILLAGE = "village", "村（社区）"
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level, db_index=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        """何营东村民委员会 → 何营东村; 建设路社区居民委员会 → 建设路社区."""
+        for suffix, repl in (("村民委员会", "村"), ("社区居民委员会", "社区"), ("居民委员会", "社区"),
+                             ("村委会", "村"), ("居委会", "社区")):
+            if self.name.endswith(suffix):
+                return self.name[: -len(suffix)] + repl
+        return self.name
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:6]
+
+    @property
+    def township_code(self) -> str | None:
+        return self.code[:9] if len(self.code) >= 9 else None
+
+
+class Role(models.TextChoices):
+    VILLAGE_STAFF = "village_staff", "村（社区）专干"
+    TOWNSHIP_CASEWORKER = "township_caseworker", "乡镇经办人"
+    TOWNSHIP_LEADER = "township_leader", "乡镇审批人"
+    COUNTY_OFFICER = "county_officer", "县级民政"
+    COUNTY_REVIEWER = "county_reviewer", "县级抽查员"
+    FINANCE_OFFICER = "finance_officer", "财政"
+    CITY_ADMIN = "city_admin", "市级管理员"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+ROLE_LEVEL = {
+    Role.VILLAGE_STAFF: Region.Level.VILLAGE,
+    Role.TOWNSHIP_CASEWORKER: Region.Level.TOWNSHIP,
+    Role.TOWNSHIP_LEADER: Region.Level.TOWNSHIP,
+    Role.COUNTY_OFFICER: Region.Level.COUNTY,
+    Role.COUNTY_REVIEWER: Region.Level.COUNTY,
+    Role.FINANCE_OFFICER: Region.Level.COUNTY,
+    Role.CITY_ADMIN: Region.Level.CITY,
+    Role.SYSTEM_ADMIN: Region.Level.CITY,
+    Role.SECURITY_ADMIN: Region.Level.CITY,
+    Role.AUDIT_ADMIN: Region.Level.CITY,
+}
+
+ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+
+
+class User(AbstractUser):
+    """One role, one region of the matching level (checked in clean() and by user_create)."""
+
+    role = models.CharField("角色", max_length=32, choices=Role)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="users", verbose_name="所属区划")
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    password_changed_at = models.DateTimeField(default=timezone.now)
+    must_change_password = models.BooleanField(default=False)
+
+    objects = UserManager()
+    REQUIRED_FIELDS = ["email", "role", "region"]
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role and self.region_id:
+            expected = ROLE_LEVEL[Role(self.role)]
+            if self.region.level != expected:
+                raise ValidationError(
+                    {"region": f"角色“{Role(self.role).label}”必须属于{Region.Level(expected).label}级区划"}
+                )
+
+    @property
+    def county_code(self) -> str:
+        return self.region_id[:6]
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""
+
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())

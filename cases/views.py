@@ -1,0 +1,215 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.scope import Action, can, get_in_scope_or_404
+from cases import selectors, services
+from cases.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm, apply_errors
+from cases.models import Household, Person
+from core.paging import paginate
+
+
+def _require_action(user, action):
+    if not can(user, action):
+        raise Http404("未找到")
+
+
+@login_required
+def household_list(request):
+    _require_action(request.user, Action.CASE_VIEW)
+    q = request.GET.get("q", "")
+    qs = selectors.household_list(user=request.user, q=q, hukou_type=request.GET.get("hukou_type", ""))
+    page = paginate(qs, request)
+    return render(request, "cases/household_list.html", {
+        "page": page, "q": q, "can_create": can(request.user, Action.CASE_CHANGE),
+        "hukou_types": Household.HukouType.choices, "hukou_type": request.GET.get("hukou_type", ""),
+    })
+
+
+@login_required
+def household_detail(request, pk):
+    household = selectors.household_detail(user=request.user, pk=pk)
+    return render(request, "cases/household_detail.html", _detail_context(request, household))
+
+
+def _detail_context(request, household, **extra):
+    can_change = can(request.user, Action.CASE_CHANGE)
+    ctx = {
+        "household": household,
+        "members": list(household.members.all()),
+        "can_change": can_change,
+        "can_reveal": can(request.user, Action.CASE_VIEW_PII),
+        "reveal_form": RevealForm(),
+        "item_forms": {k: f(household=household, prefix=k) for k, f in ITEM_FORMS.items()} if can_change else {},
+    }
+    ctx.update(extra)
+    return ctx
+
+
+def _member_data(cleaned) -> services.MemberData:
+    return services.MemberData(**{k: cleaned.get(k) for k in services.MemberData.__dataclass_fields__})
+
+
+@login_required
+def household_create(request):
+    _require_action(request.user, Action.CASE_CHANGE)
+    form = HouseholdForm(request.POST or None, user=request.user)
+    head = PersonForm(request.POST or None, prefix="head", initial={"relationship": Person.Relationship.HEAD})
+    if request.method == "POST" and form.is_valid() and head.is_valid():
+        data = _member_data(head.cleaned_data)
+        data.relationship = Person.Relationship.HEAD
+        try:
+            household = services.household_create(
+                actor=request.user, members=[data], **{k: form.cleaned_data[k] for k in
+                                                       ("village", "address", "hukou_type", "phone", "note")},
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "id_number" in exc.error_dict:
+                apply_errors(head, exc)
+            else:
+                apply_errors(form, exc)
+        else:
+            messages.success(request, f"已登记{household}，请继续添加家庭成员和收入财产。")
+            return redirect("cases:household_detail", pk=household.pk)
+    return render(request, "cases/household_form.html", {"form": form, "head": head, "creating": True})
+
+
+@login_required
+def household_edit(request, pk):
+    household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
+    initial = {"village": household.village_id, "address": household.address, "hukou_type": household.hukou_type,
+               "note": household.note}
+    form = HouseholdForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: form.cleaned_data[k] for k in ("address", "hukou_type", "note")}
+        if form.cleaned_data["village"].pk != household.village_id:
+            changes["village"] = form.cleaned_data["village"]
+        if form.cleaned_data["phone"]:
+            changes["phone"] = form.cleaned_data["phone"]
+        try:
+            services.household_update(actor=request.user, household=household, **changes)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "家庭信息已保存。")
+            return redirect("cases:household_detail", pk=household.pk)
+    return render(request, "cases/household_form.html", {"form": form, "household": household})
+
+
+@login_required
+def person_add(request, pk):
+    household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_add(actor=request.user, household=household,
+                                         data=_member_data(form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已添加成员{person.name}。")
+            return redirect("cases:household_detail", pk=household.pk)
+    return render(request, "cases/person_form.html", {"form": form, "household": household})
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_in_scope_or_404(Person.objects.select_related("household"), request.user, Action.CASE_CHANGE,
+                                 pk=pk)
+    fields = services.PERSON_FIELDS
+    form = PersonForm(request.POST or None, editing=True, initial={f: getattr(person, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in fields}
+        if form.cleaned_data["id_number"]:
+            changes["id_number"] = form.cleaned_data["id_number"]
+        try:
+            services.person_update(actor=request.user, person=person, **changes)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存{person.name}的信息。")
+            return redirect("cases:household_detail", pk=person.household_id)
+    return render(request, "cases/person_form.html", {"form": form, "household": person.household,
+                                                      "person": person})
+
+
+@login_required
+@require_POST
+def person_remove(request, pk):
+    person = get_in_scope_or_404(Person.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
+    try:
+        services.person_remove(actor=request.user, person=person, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已删除成员{person.name}。")
+    return redirect("cases:household_detail", pk=person.household_id)
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk):
+    """Show one full ID number after the user states why; audited. The number never enters a URL."""
+    person = get_in_scope_or_404(Person.objects.all(), request.user, Action.CASE_VIEW_PII, pk=pk)
+    household = selectors.household_detail(user=request.user, pk=person.household_id)
+    form = RevealForm(request.POST)
+    revealed = {}
+    if form.is_valid():
+        try:
+            revealed[person.pk] = services.person_reveal_id(actor=request.user, person=person,
+                                                            reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "请填写查看完整身份证号码的用途。")
+    response = render(request, "cases/household_detail.html",
+                      _detail_context(request, household, revealed=revealed))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def item_add(request, pk, kind):
+    if kind not in ITEM_FORMS:
+        raise Http404
+    household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
+    form = ITEM_FORMS[kind](request.POST, household=household, prefix=kind)
+    if form.is_valid():
+        try:
+            services.item_add(actor=request.user, household=household, kind=kind, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已添加。")
+            return redirect(f"{household_url(household)}#{kind}")
+    else:
+        errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
+                          for f, e in form.errors.items())
+        messages.error(request, f"未保存：{errors}")
+    return redirect(f"{household_url(household)}#{kind}")
+
+
+def household_url(household):
+    from django.urls import reverse
+
+    return reverse("cases:household_detail", args=[household.pk])
+
+
+@login_required
+@require_POST
+def item_remove(request, pk, kind, item_id):
+    if kind not in ITEM_FORMS:
+        raise Http404
+    household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
+    try:
+        services.item_remove(actor=request.user, household=household, kind=kind, item_id=item_id,
+                             reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已删除。")
+    return redirect(f"{household_url(household)}#{kind}")

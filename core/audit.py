@@ -1,0 +1,91 @@
+"""The system-wide audit trail. Every service records its state changes here, inside its transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+from django.db import models
+
+from core import context
+from core.models import AuditEvent
+
+Category = AuditEvent.Category
+
+
+def _jsonable(value):
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (bytes, memoryview)):
+        return "<密文>"
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """A JSON-able picture of a row; binary (encrypted) columns never appear."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if isinstance(field, models.BinaryField):
+            continue
+        data[field.name] = _jsonable(getattr(obj, field.attname))
+    return data
+
+
+def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _region_of(obj) -> tuple[str, str, str]:
+    if obj is None:
+        return "", "", ""
+    county = getattr(obj, "county_id", "") or ""
+    township = getattr(obj, "township_id", "") or ""
+    village = getattr(obj, "village_id", "") or ""
+    return county, township, village
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    category: str = Category.BUSINESS,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    region: tuple[str, str, str] | None = None,
+) -> AuditEvent:
+    county, township, village = region if region is not None else _region_of(obj)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_username=getattr(actor, "username", "") if authenticated else "",
+        actor_role=getattr(actor, "role", "") if authenticated else "",
+        category=category,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        county_code=county,
+        township_code=township,
+        village_code=village,
+        before=before,
+        after=after,
+        reason=reason,
+        request_id=context.request_id.get(),
+        ip=context.client_ip.get(),
+    )

@@ -1,0 +1,146 @@
+"""Resident ID numbers (GB 11643-1999). Every parse, lookup, comparison and display of an ID goes here.
+
+Storage: `sealed(...)` returns the columns a model keeps — SM4 ciphertext bound to the row, an HMAC-SM3
+blind index for exact matches and uniqueness, the masked form and the last four characters for search.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core import crypto
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+INDEX_KIND = "id"
+
+_FULLWIDTH = re.compile(r"[\uff10-\uff19\uff38\uff58]")
+_SCIENTIFIC = re.compile(r"^\s*\d(\.\d+)?[eE][+]?\d+\s*$")
+_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    value: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+
+    @property
+    def area_code(self) -> str:
+        return self.value[:6]
+
+    @property
+    def masked(self) -> str:
+        return mask(self.value)
+
+    @property
+    def last4(self) -> str:
+        return self.value[-4:]
+
+    def age_on(self, day: dt.date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+def check_digit(first17: str) -> str:
+    return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+
+
+def parse(raw, *, today: dt.date | None = None) -> IdNumber:
+    """Validate and normalise; raise ValidationError with the specific reason in Chinese."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValidationError("请填写身份证号码", code="required")
+    if isinstance(raw, float):
+        raise ValidationError(
+            "身份证号码被当成数字读入，末几位已丢失，请把该列设为文本后重新录入", code="excel_number"
+        )
+    text = str(raw)
+    if _FULLWIDTH.search(text):
+        raise ValidationError("身份证号码含全角字符，请改用半角数字和字母", code="fullwidth")
+    if _SCIENTIFIC.match(text):
+        raise ValidationError(
+            f"身份证号码“{text.strip()}”被 Excel 转成了科学计数法，请把该列设为文本后重新录入",
+            code="excel_scientific",
+        )
+    value = re.sub(r"\s+", "", text).upper()
+    if len(value) == 15 and value.isdigit():
+        raise ValidationError("这是15位旧身份证号码，请换算为18位后录入", code="old_15")
+    if len(value) != 18:
+        raise ValidationError(f"身份证号码应为18位，当前为{len(value)}位", code="length")
+    if not _SHAPE.match(value):
+        raise ValidationError("身份证号码只能是17位数字加末位数字或X", code="characters")
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise ValidationError(f"身份证号码中的出生日期{value[6:14]}不存在", code="birth_date") from None
+    today = today or timezone.localdate()
+    if birth > today:
+        raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}晚于今天", code="future_birth")
+    if birth.year < 1880:
+        raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}不合理", code="birth_date")
+    expected = check_digit(value[:17])
+    if expected != value[17]:
+        if value.endswith("000"):
+            raise ValidationError(
+                "身份证号码末三位为000且校验位不符，疑似被 Excel 按数字保存丢失了末尾数字，请核对原件",
+                code="excel_number",
+            )
+        raise ValidationError(f"身份证号码校验位错误：应为{expected}，实为{value[17]}", code="checksum")
+    sex = "M" if int(value[16]) % 2 == 1 else "F"
+    return IdNumber(value=value, birth_date=birth, sex=sex)
+
+
+def upgrade_15(raw: str) -> str:
+    """Convert a 15-digit first-generation ID to 18 digits: insert century 19, append check digit."""
+    value = re.sub(r"\s+", "", str(raw))
+    if len(value) != 15 or not value.isdigit():
+        raise ValidationError("不是15位旧身份证号码", code="not_15")
+    first17 = value[:6] + "19" + value[6:]
+    return first17 + check_digit(first17)
+
+
+def normalize_for_lookup(raw: str) -> str | None:
+    """Best-effort normalisation for searching: valid 18-digit IDs only, else None."""
+    try:
+        return parse(raw).value
+    except ValidationError:
+        return None
+
+
+def mask(value: str) -> str:
+    return f"{value[:6]}{'*' * 8}{value[-4:]}" if len(value) == 18 else "*" * len(value)
+
+
+def index(value: str) -> str:
+    """Blind index of an already-normalised ID number."""
+    return crypto.blind_index(INDEX_KIND, value)
+
+
+def index_of(raw) -> str:
+    """Blind index of raw input (validated first)."""
+    return index(parse(raw).value)
+
+
+@dataclass(frozen=True)
+class Sealed:
+    cipher: bytes
+    index: str
+    masked: str
+    last4: str
+
+
+def seal(ident: IdNumber, *, aad: str) -> Sealed:
+    return Sealed(
+        cipher=crypto.encrypt(ident.value, aad=aad),
+        index=index(ident.value),
+        masked=ident.masked,
+        last4=ident.last4,
+    )
+
+
+def unseal(cipher: bytes, *, aad: str) -> str:
+    return crypto.decrypt(cipher, aad=aad)

@@ -1,0 +1,101 @@
+"""Ground floor records: the append-only audit trail, parameters, the working-day calendar, alerts."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEvent(models.Model):
+    """Append-only. On PostgreSQL and SQLite a trigger refuses UPDATE and DELETE (migration 0002)."""
+
+    class Category(models.TextChoices):
+        BUSINESS = "business", "业务"
+        SECURITY = "security", "安全"
+        ADMIN = "admin", "系统管理"
+        ACCESS = "access", "敏感信息查看"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="操作人",
+    )
+    actor_username = models.CharField("用户名", max_length=150, blank=True)
+    actor_role = models.CharField("角色", max_length=32, blank=True)
+    category = models.CharField("类别", max_length=16, choices=Category, default=Category.BUSINESS, db_index=True)
+    action = models.CharField("动作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    county_code = models.CharField(max_length=12, blank=True, db_index=True)
+    township_code = models.CharField(max_length=12, blank=True, db_index=True)
+    village_code = models.CharField(max_length=12, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
+
+
+class Parameter(models.Model):
+    """A value of a *(param)* setting, in force from `effective_from`; the registry is core.params."""
+
+    key = models.CharField("参数", max_length=64, db_index=True)
+    value = models.CharField("值", max_length=200)
+    effective_from = models.DateField("生效日期")
+    reason = models.TextField("调整原因")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "参数"
+        verbose_name_plural = "参数"
+        ordering = ["key", "-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="parameter_one_value_per_day"),
+        ]
+
+
+class WorkdayOverride(models.Model):
+    """City-maintained calendar days that override chinesecalendar (years it does not know yet)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("说明", max_length=50, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+        ordering = ["date"]
+
+
+class Alert(models.Model):
+    """A reminder or escalation addressed to a region (and optionally a role within it)."""
+
+    class Level(models.TextChoices):
+        INFO = "info", "提醒"
+        WARNING = "warning", "预警"
+        OVERDUE = "overdue", "逾期"
+
+    region_code = models.CharField(max_length=12, db_index=True)
+    role = models.CharField(max_length=32, blank=True)
+    level = models.CharField(max_length=16, choices=Level, default=Level.INFO)
+    kind = models.CharField(max_length=64)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        ordering = ["-created_at"]

@@ -1,0 +1,23 @@
+"""Pages without COUNT(*): fetch one row more than the page to know whether there is a next page."""
+from dataclasses import dataclass
+
+
+@dataclass
+class Page:
+    rows: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def paginate(queryset, request, size: int = 50) -> Page:
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    return Page(rows=rows[:size], number=number, has_next=len(rows) > size)

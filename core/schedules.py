@@ -1,0 +1,17 @@
+"""Every periodic schedule of the system, collected in one place and installed by one command
+(`manage.py setup_periodic_tasks`). Apps declare theirs in `<app>/schedules.py: SCHEDULES`
+(name -> {"task": dotted path, "crontab": {...}} in Asia/Shanghai).
+"""
+
+SCHEDULES: dict[str, dict] = {
+    "健康检查": {"task": "core.tasks.ping", "crontab": {"minute": "*/30"}},
+}
+
+
+def all_schedules() -> dict[str, dict]:
+    from core.registry import collect
+
+    merged: dict[str, dict] = {}
+    for schedules in collect("schedules", "SCHEDULES"):
+        merged.update(schedules)
+    return merged

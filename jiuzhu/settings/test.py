@@ -1,0 +1,15 @@
+"""Test settings: fixed test keys, fast hashing, eager Celery unless a test asks for a real worker."""
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+JIUZHU_KEY_FILE = str(BASE_DIR / "tests" / "keys" / "test-keys.json")
+JIUZHU_KEYS_JSON = ""
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / ".run" / "test-media"

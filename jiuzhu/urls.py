@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import views as core_views
+from jiuzhu import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("audit-trail/", core_views.audit_trail, name="audit_trail"),
+    path("", include("cases.urls")),
+    path("funds/", include("funds.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("supervision/", include("audit.urls")),
+    path("api/v1/", include(api.router.urls)),
+    path("api/v1/", include(api.urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+]
+
+handler404 = "jiuzhu.views.not_found"
+handler500 = "jiuzhu.views.server_error"
+handler403 = "jiuzhu.views.forbidden"
