@@ -1,8 +1,7 @@
-import uuid
-
 from django.db import models
 
 from accounts.scope import RestrictedQuerySet
+from core.sealing import SealedRowMixin
 
 
 class PlaceMixin(models.Model):
@@ -21,17 +20,6 @@ class PlaceMixin(models.Model):
         self.county_id = village.code[:6]
 
 
-class SealedRowMixin(models.Model):
-    """Rows holding SM4 ciphertext: `uid` binds each ciphertext to its row, `key_version` drives rotation."""
-
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    key_version = models.PositiveSmallIntegerField(default=1, db_index=True)
-
-    class Meta:
-        abstract = True
-
-    def aad(self, field: str) -> str:
-        return f"{self._meta.label_lower}.{field}:{self.uid}"
 
 
 __all__ = ["PlaceMixin", "SealedRowMixin", "RestrictedQuerySet"]

@@ -22,6 +22,8 @@ class Household(PlaceMixin, SealedRowMixin):
         URBAN = "urban", "城市"
         RURAL = "rural", "农村"
 
+    sealed_fields = {"phone_cipher": "phone"}
+
     address = models.CharField("家庭住址", max_length=200)
     hukou_type = models.CharField("户籍类型", max_length=10, choices=HukouType)
     head_name = models.CharField("户主姓名", max_length=50, db_index=True)
@@ -119,6 +121,8 @@ class Person(PlaceMixin, SealedRowMixin):
         PRISON = "prison", "服刑"
         MISSING = "missing", "失踪"
         RELIGIOUS = "religious", "长期宗教教职"
+
+    sealed_fields = {"id_cipher": "id_number"}
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭")
     name = models.CharField("姓名", max_length=50, db_index=True)
