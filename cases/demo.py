@@ -16,7 +16,28 @@ HEYING = "410823101200"
 DEMO_DIBAO_STANDARD = {"urban": Decimal("650"), "rural": Decimal("520")}  # demo values, not the real standards
 
 
+def seed_standards() -> None:
+    """Demo standards for every county (labelled as demo values, not the published ones)."""
+    from cases.models import CareStandard, Standard
+
+    if Standard.objects.exists():
+        return
+    counties = Region.objects.filter(level=Region.Level.COUNTY)
+    start = dt.date(2026, 1, 1)
+    Standard.objects.bulk_create(
+        [Standard(county=c, hukou_type=h, effective_from=start, dibao_monthly=v, is_demo=True, note="演示数值")
+         for c in counties for h, v in DEMO_DIBAO_STANDARD.items()]
+    )
+    care = {("self_care", "central"): "200", ("semi", "central"): "600", ("total", "central"): "1200",
+            ("self_care", "dispersed"): "100", ("semi", "dispersed"): "400", ("total", "dispersed"): "800"}
+    CareStandard.objects.bulk_create(
+        [CareStandard(county=c, level=lv, form=f, effective_from=start, monthly_amount=Decimal(v), is_demo=True)
+         for c in counties for (lv, f), v in care.items()]
+    )
+
+
 def seed(stdout) -> None:
+    seed_standards()
     rng = random.Random(20260101)
     ids = synthetic.IdFactory(rng)
     today = dt.date(2026, 11, 1)
@@ -30,9 +51,10 @@ def seed(stdout) -> None:
             villages = list(Region.objects.filter(parent_id=township_code).order_by("code"))
             for i in range(count):
                 # 何营东村 gets a visible share so its village staff has real work.
-                village = villages[0] if township_code == "410823101" and i % 10 == 0 else rng.choice(villages)
                 if township_code == "410823101" and i % 10 == 0:
                     village = next(v for v in villages if v.code == HEYING)
+                else:
+                    village = rng.choice(villages)
                 hh = synthetic.household(rng, ids, township_code[:6], village.short_name, today)
                 _store(hh, village, rng)
                 total_h += 1

@@ -1,4 +1,5 @@
 from cases.models.entitlement import Entitlement
+from cases.models.standard import CareStandard, Standard
 from cases.models.household import (
     Household,
     HouseholdQuerySet,
@@ -11,6 +12,8 @@ from cases.models.household import (
 )
 
 __all__ = [
+    "CareStandard",
+    "Standard",
     "Entitlement",
     "Household",
     "HouseholdQuerySet",
