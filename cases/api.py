@@ -142,17 +142,18 @@ class HouseholdViewSet(viewsets.ModelViewSet):
 
     def _sync_members(self, household, members):
         """PUT/PATCH members: rows with a known id_number are updated, new ones added."""
-        existing = {p.id_index: p for p in household.members.all()}
+        members_now = list(household.members.all())
         from core import idnumbers
 
         for m in members:
             raw = m.get("id_number")
             if not raw:
                 raise ValidationError({"members": "每位成员都须提供身份证号码"})
-            idx = idnumbers.index_of(raw)
+            candidates = set(idnumbers.index_candidates(idnumbers.parse(raw).value))
+            match = next((p for p in members_now if p.id_index in candidates), None)
             fields = {k: v for k, v in m.items() if k in services.PERSON_FIELDS}
-            if idx in existing:
-                services.person_update(actor=self.request.user, person=existing[idx], **fields)
+            if match is not None:
+                services.person_update(actor=self.request.user, person=match, **fields)
             else:
                 data = services.MemberData(id_number=raw, **{k: fields.get(k, getattr(services.MemberData, k, None))
                                                             for k in services.PERSON_FIELDS})
