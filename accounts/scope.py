@@ -133,4 +133,19 @@ def get_in_scope_or_404(queryset, user, action: str, **lookup):
     try:
         return qs.get(**lookup)
     except (qs.model.DoesNotExist, ValueError):
+        _audit_denied(user, qs.model, action, lookup)
         raise Http404("未找到") from None
+
+
+def _audit_denied(user, model, action: str, lookup: dict) -> None:
+    """An object that exists but is out of the user's reach: audited ("access.denied"), the user sees 404."""
+    from core import audit
+
+    try:
+        obj = model._base_manager.filter(**lookup).first()
+    except (ValueError, TypeError):
+        return
+    if obj is None:
+        return
+    audit.record(actor=user, action="access.denied", obj=obj, category=audit.Category.SECURITY,
+                 after={"action": action}, object_repr=f"{model._meta.verbose_name} #{obj.pk}")

@@ -20,7 +20,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # django.contrib.auth.login rotates the session key
-        self.request.session["auth_started_at"] = time.time()
+        self.request.session["auth_started_at"] = self.request.session["last_seen_at"] = time.time()
         audit.record(actor=form.get_user(), action="login.success", obj=form.get_user(),
                      category=audit.Category.SECURITY, region=("", "", ""))
         return response

@@ -1,8 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
 
 from accounts.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404, region_q
@@ -81,6 +84,19 @@ class HouseholdListSerializer(serializers.ModelSerializer):
                   "member_count"]
 
 
+NO_ID_IN_URL = "身份证号码不能放在网址（查询参数）中：请用 POST {path}，在请求体中提交 id_number"
+
+
+def _looks_like_id_number(value: str) -> bool:
+    import re
+
+    return bool(re.search(r"\d{14}[\dXx]", re.sub(r"[\s-]+", "", value or "")))
+
+
+class IdLookupSerializer(serializers.Serializer):
+    id_number = serializers.CharField(help_text="18位身份证号码（请求体中提交，不进网址）")
+
+
 def _raise_api(exc: ValidationError):
     raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
@@ -89,7 +105,28 @@ class HouseholdViewSet(viewsets.ModelViewSet):
     """Households in the caller's scope, with nested members. Out of scope is 404."""
 
     def get_serializer_class(self):
-        return HouseholdListSerializer if self.action == "list" else HouseholdSerializer
+        return HouseholdListSerializer if self.action in ("list", "lookup") else HouseholdSerializer
+
+    def list(self, request, *args, **kwargs):
+        if _looks_like_id_number(request.query_params.get("q", "")):
+            raise ApiValidationError({"q": NO_ID_IN_URL.format(path="/api/v1/households/lookup/")})
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        household = self.get_object()
+        services.household_viewed(actor=request.user, household=household)
+        return Response(self.get_serializer(household).data)
+
+    @extend_schema(request=IdLookupSerializer, responses=HouseholdListSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def lookup(self, request):
+        """Households in scope with a member of this ID number (blind index; the number stays out of URLs)."""
+        data = IdLookupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        qs = selectors.household_list(user=request.user, q=data.validated_data["id_number"])
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404
+        return Response(HouseholdListSerializer(qs[:10], many=True).data)
 
     def get_queryset(self):
         user = self.request.user
@@ -164,7 +201,8 @@ class HouseholdViewSet(viewsets.ModelViewSet):
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Persons in scope. `?id_number=` matches exactly through the blind index; `?q=张三1234` by name + last four."""
+    """Persons in scope. `POST lookup/ {"id_number": ...}` matches exactly through the blind index (never
+    in the URL); `?q=张三1234` by name + last four."""
 
     serializer_class = PersonListSerializer
 
@@ -178,4 +216,17 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def list(self, request, *args, **kwargs):
         if not can(request.user, Action.CASE_VIEW):
             raise Http404
+        if request.query_params.get("id_number") or _looks_like_id_number(request.query_params.get("q", "")):
+            raise ApiValidationError({"id_number": NO_ID_IN_URL.format(path="/api/v1/persons/lookup/")})
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=IdLookupSerializer, responses=PersonListSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def lookup(self, request):
+        """Exact match through the blind index, the ID number in the request body."""
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404
+        data = IdLookupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        qs = selectors.person_list(user=request.user, id_number=data.validated_data["id_number"])
+        return Response(PersonListSerializer(qs[:10], many=True).data)

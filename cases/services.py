@@ -233,6 +233,15 @@ def household_reveal_phone(*, actor, household: Household, reason: str) -> str:
     return value
 
 
+def household_viewed(*, actor, household: Household, members: list[Person] | None = None) -> None:
+    """Every view of a household with a child under 14 is audited ("pii.view_minor", PIPL art. 31)."""
+    members = list(household.members.all()) if members is None else members
+    minors = [p for p in members if p.is_minor_under_14]
+    if minors:
+        audit.record(actor=actor, action="pii.view_minor", obj=household, category=audit.Category.ACCESS,
+                     after={"minors": [p.pk for p in minors]})
+
+
 ITEM_MODELS = {"income": IncomeItem, "property": PropertyItem, "expense": RigidExpense}
 
 
