@@ -38,7 +38,10 @@ class AuditEvent(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # AddIndex only: altering a column would make SQLite rebuild the table and drop the
+        # append-only triggers of migration 0002.
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["village_code", "-at"], name="auditevent_village_recent")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
