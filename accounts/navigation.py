@@ -42,6 +42,7 @@ def _admin_entries() -> list[Entry]:
 
     return [
         Entry("用户管理", "accounts:user_list", Action.USERS_MANAGE),
+        Entry("参数设置", "accounts:parameters", Action.PARAMS_CHANGE),
         Entry("安全管理", "accounts:security", Action.SECURITY_MANAGE),
     ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/<str:what>/", views.user_action, name="user_action"),
     path("security/", views.security_overview, name="security"),
+    path("parameters/", views.parameters, name="parameters"),
 ]
 
 # login/logout/password keep their global names (settings.LOGIN_URL = "login")

@@ -50,6 +50,7 @@ def household_list(request):
     page = paginate(qs, request)
     response = render(request, "cases/household_list.html", {
         "page": page, "q": "" if request.method == "POST" else q, "shown_q": shown_q,
+        "searched_by_id": request.method == "POST",
         "can_create": can(request.user, Action.CASE_CHANGE),
         "hukou_types": Household.HukouType.choices, "hukou_type": hukou_type,
     })

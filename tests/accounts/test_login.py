@@ -143,3 +143,21 @@ def test_unused_accounts_disabled_after_param_days_by_beat_task(users):
     assert not active["heying_cun"] and not active["wenxian_minzheng"] and active["xitao_jingban"]
     events = AuditEvent.objects.filter(action="user.disable_inactive")
     assert {e.object_repr for e in events} == {str(users["heying_cun"]), str(users["wenxian_minzheng"])}
+
+
+@pytest.mark.django_db
+def test_api_tokens_rotate_and_expire_like_sessions(client, users):
+    """§6 API tokens: a new token at each login, refused after 8 hours, refused while a password change is due."""
+    from rest_framework.authtoken.models import Token
+
+    first = client.post("/api/v1/auth/token/", {"username": "heying_cun", "password": PASSWORD}).json()["token"]
+    second = client.post("/api/v1/auth/token/", {"username": "heying_cun", "password": PASSWORD}).json()["token"]
+    assert first != second
+    auth = {"HTTP_AUTHORIZATION": f"Token {second}"}
+    assert client.get("/api/v1/me/", **auth).status_code == 200
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {first}").status_code == 401
+    Token.objects.filter(key=second).update(created=timezone.now() - dt.timedelta(hours=8, minutes=1))
+    assert client.get("/api/v1/me/", **auth).status_code == 401
+    User.objects.filter(username="heying_cun").update(must_change_password=True)
+    response = client.post("/api/v1/auth/token/", {"username": "heying_cun", "password": PASSWORD})
+    assert response.status_code in (401, 403)

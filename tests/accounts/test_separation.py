@@ -162,3 +162,26 @@ def test_business_users_keep_seeing_the_history_of_cases_in_their_scope(client, 
     client.force_login(users["heying_cun"])
     body = client.get(f"/audit-trail/?object_type=cases.household&object_id={household.pk}").content.decode()
     assert "household.create" in body
+
+
+@pytest.mark.django_db
+def test_system_administrator_sets_parameters_with_a_reason(client, users):
+    """§6 the system administrator keeps the parameters: set from a date, with a reason, audited."""
+    import datetime as dt
+
+    from core import params
+
+    client.force_login(users["shi_xitong"])
+    assert "密码有效期" in client.get("/accounts/parameters/").content.decode()
+    day = timezone.localdate()
+    response = client.post("/accounts/parameters/", {"key": "accounts.password_max_age_days", "value": "60",
+                                                      "effective_from": day.isoformat(), "reason": ""})
+    assert response.status_code == 200 and params.get("accounts.password_max_age_days") == 90
+    client.post("/accounts/parameters/", {"key": "accounts.password_max_age_days", "value": "60",
+                                          "effective_from": day.isoformat(), "reason": "市局通知"})
+    assert params.get("accounts.password_max_age_days") == 60
+    assert params.get("accounts.password_max_age_days", on=day - dt.timedelta(days=1)) == 90
+    assert AuditEvent.objects.filter(action="parameter.set", actor_username="shi_xitong").exists()
+    for username in ("shi_anquan", "shi_shenji", "heying_cun"):
+        client.force_login(users[username])
+        assert client.get("/accounts/parameters/").status_code == 404
