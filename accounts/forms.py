@@ -73,7 +73,7 @@ class ReasonForm(forms.Form):
 class ParameterForm(forms.Form):
     key = forms.ChoiceField(label="参数")
     value = forms.CharField(label="新值", max_length=200)
-    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label="调整原因（文件依据）", max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
