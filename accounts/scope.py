@@ -137,6 +137,17 @@ def get_in_scope_or_404(queryset, user, action: str, **lookup):
         raise Http404("未找到") from None
 
 
+def deny(user, *, what: str, action: str = ""):
+    """A page the user's role may not open: audited ("access.denied"), answered as 404 like anything absent."""
+    from core import audit
+
+    if user is not None and getattr(user, "is_authenticated", False):
+        audit.record(actor=user, action="access.denied", category=audit.Category.SECURITY,
+                     object_type="page", object_repr=what[:200], after={"action": action} if action else None,
+                     region=("", "", ""))
+    raise Http404("未找到")
+
+
 def _audit_denied(user, model, action: str, lookup: dict) -> None:
     """An object that exists but is out of the user's reach: audited ("access.denied"), the user sees 404."""
     from core import audit

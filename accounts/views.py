@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
 from accounts.models import Role, User
-from accounts.scope import Action, can
+from accounts.scope import Action, can, deny
 from accounts.middleware import SessionPolicyMiddleware
 from accounts.services import user_set_password
 from core import audit, params
@@ -67,9 +67,9 @@ def password_change(request):
 
 # --- 三权分立: the three administrators' pages ----------------------------------------------------------
 
-def _require(user, *actions):
-    if not any(can(user, a) for a in actions):
-        raise Http404("未找到")
+def _require(request, *actions):
+    if not any(can(request.user, a) for a in actions):
+        deny(request.user, what=request.path, action=actions[0])
 
 
 def _user_or_404(pk):
@@ -79,7 +79,7 @@ def _user_or_404(pk):
 @login_required
 def user_list(request):
     """System administrator: every account, filter by name, role, state."""
-    _require(request.user, Action.USERS_MANAGE)
+    _require(request, Action.USERS_MANAGE)
     qs = User.objects.select_related("region").order_by("username")
     f = request.GET
     if f.get("q"):
@@ -104,7 +104,7 @@ def user_list(request):
 
 @login_required
 def user_create_view(request):
-    _require(request.user, Action.USERS_MANAGE)
+    _require(request, Action.USERS_MANAGE)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from accounts import services
@@ -146,7 +146,7 @@ def _apply(form, exc):
 
 @login_required
 def user_detail(request, pk):
-    _require(request.user, Action.USERS_MANAGE)
+    _require(request, Action.USERS_MANAGE)
     account = _user_or_404(pk)
     from accounts.models import ADMIN_ROLES
 
@@ -178,9 +178,9 @@ def user_action(request, pk, what):
 
     account = _user_or_404(pk)
     if what == "unlock":
-        _require(request.user, Action.USERS_MANAGE, Action.SECURITY_MANAGE)
+        _require(request, Action.USERS_MANAGE, Action.SECURITY_MANAGE)
     else:
-        _require(request.user, Action.USERS_MANAGE)
+        _require(request, Action.USERS_MANAGE)
     reason = request.POST.get("reason", "")
     try:
         if what == "disable":
@@ -208,7 +208,7 @@ def user_action(request, pk, what):
 @login_required
 def security_overview(request):
     """Security administrator: login policy, locked accounts, key versions and rotation status."""
-    _require(request.user, Action.SECURITY_MANAGE)
+    _require(request, Action.SECURITY_MANAGE)
     from django.conf import settings
 
     from core import keys, rotation
@@ -237,7 +237,7 @@ def security_overview(request):
 def parameters(request):
     """System administrator (and city administrator): every *(param)*, its value today, its history; set a
     new value from a date with a reason (core.params.parameter_set, audited)."""
-    _require(request.user, Action.PARAMS_CHANGE)
+    _require(request, Action.PARAMS_CHANGE)
     from accounts.forms import ParameterForm
     from core.models import Parameter
 

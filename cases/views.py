@@ -151,6 +151,8 @@ def person_add(request, pk):
 def person_edit(request, pk):
     person = get_in_scope_or_404(Person.objects.select_related("household"), request.user, Action.CASE_CHANGE,
                                  pk=pk)
+    if request.method == "GET":
+        services.household_viewed(actor=request.user, household=person.household, members=[person])
     fields = services.PERSON_FIELDS
     form = PersonForm(request.POST or None, editing=True, initial={f: getattr(person, f) for f in fields})
     if request.method == "POST" and form.is_valid():

@@ -2,11 +2,10 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import render
 
 from accounts.models import ROLE_LEVEL, Region
-from accounts.scope import Action, can
+from accounts.scope import Action, can, deny
 from core.models import AuditEvent
 from core.paging import paginate
 
@@ -34,7 +33,7 @@ def audit_trail_for(user):
 @login_required
 def audit_trail(request):
     if not (can(request.user, Action.AUDIT_VIEW) or can(request.user, Action.AUDIT_VIEW_ALL)):
-        raise Http404
+        deny(request.user, what=request.path, action=Action.AUDIT_VIEW)
     qs = audit_trail_for(request.user).select_related(None)
     f = request.GET
     if f.get("actor"):

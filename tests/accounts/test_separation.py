@@ -185,3 +185,28 @@ def test_system_administrator_sets_parameters_with_a_reason(client, users):
     for username in ("shi_anquan", "shi_shenji", "heying_cun"):
         client.force_login(users[username])
         assert client.get("/accounts/parameters/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_denied_to_a_role_are_404_and_audited(client, users):
+    """§6 denied accesses are audited: the system administrator trying the audit trail leaves a trace."""
+    client.force_login(users["shi_xitong"])
+    assert client.get("/audit-trail/").status_code == 404
+    assert client.get("/accounts/security/").status_code == 404
+    denied = AuditEvent.objects.filter(action="access.denied", actor_username="shi_xitong")
+    assert set(denied.values_list("object_repr", flat=True)) == {"/audit-trail/", "/accounts/security/"}
+    assert denied.first() in audit_trail_for(users["shi_shenji"])
+
+
+@pytest.mark.django_db
+def test_create_admin_account_command_provisions_with_one_time_password(users):
+    """§6 administrators are provisioned on the server; the account must change its password first."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_admin_account", "--role", "audit_admin", "--username", "shenji_2", stdout=out)
+    user = User.objects.get(username="shenji_2")
+    assert user.role == "audit_admin" and user.region_id == "410800" and user.must_change_password
+    assert "一次性密码" in out.getvalue()

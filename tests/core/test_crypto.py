@@ -128,3 +128,20 @@ def test_production_refuses_to_start_without_keys(tmp_path):
                             capture_output=True, text=True, cwd=str(keys.settings.BASE_DIR), timeout=60)
     assert result.returncode != 0
     assert "找不到密钥文件" in result.stderr
+
+
+def test_dev_key_file_format_and_legacy_format_both_parse(tmp_path, settings):
+    """§3 `make run` creates a dev key (ensure_dev_keys, git-ignored); the original single-index format
+    still reads as index key version 1."""
+    from django.core.management import call_command
+
+    settings.JIUZHU_KEY_FILE = str(tmp_path / ".keys" / "dev.json")
+    settings.JIUZHU_KEYS_JSON = ""
+    call_command("ensure_dev_keys", stdout=__import__("io").StringIO())
+    keys.reset_keyring()
+    ring = keys.get_keyring()
+    assert ring.current == 1 and ring.index_current == 1 and len(ring.index) == 32
+    assert oct((tmp_path / ".keys" / "dev.json").stat().st_mode)[-3:] == "600"
+    legacy = keys.parse_keyring({"enc": {"1": "00" * 16}, "current": 1, "index": "11" * 32})
+    assert legacy.index_keys == {1: bytes.fromhex("11" * 32)}
+    assert ".keys" in open(settings.BASE_DIR / ".gitignore").read()
