@@ -94,7 +94,7 @@ def _looks_like_id_number(value: str) -> bool:
 
 
 class IdLookupSerializer(serializers.Serializer):
-    id_number = serializers.CharField(help_text="18位身份证号码（请求体中提交，不进网址）")
+    id_number = serializers.CharField(write_only=True, help_text="18位身份证号码（请求体中提交，不进网址）")
 
 
 def _raise_api(exc: ValidationError):
