@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -93,13 +92,30 @@ def parse_keyring(raw: dict) -> KeyRing:
     return KeyRing(enc=enc, current=current, index_keys=index_keys, index_current=index_current)
 
 
-@lru_cache(maxsize=1)
+_cache: dict = {"stamp": None, "ring": None}
+
+
+def _stamp():
+    """What the loaded ring was read from. A key file changed by rotate_keys (new mtime) is re-read by
+    every running process on its next use, so web workers seal with the new version at once and can
+    read rows already re-encrypted. (With JIUZHU_KEYS, restart the processes after changing it.)"""
+    if settings.JIUZHU_KEYS_JSON:
+        return ("env", settings.JIUZHU_KEYS_JSON)
+    try:
+        return ("file", settings.JIUZHU_KEY_FILE, os.stat(settings.JIUZHU_KEY_FILE).st_mtime_ns)
+    except OSError:
+        return ("file", settings.JIUZHU_KEY_FILE, None)
+
+
 def get_keyring() -> KeyRing:
-    return parse_keyring(_load_raw())
+    stamp = _stamp()
+    if _cache["ring"] is None or _cache["stamp"] != stamp:
+        _cache["ring"], _cache["stamp"] = parse_keyring(_load_raw()), stamp
+    return _cache["ring"]
 
 
 def reset_keyring() -> None:
-    get_keyring.cache_clear()
+    _cache["ring"] = _cache["stamp"] = None
 
 
 def new_keyfile_content() -> dict:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 
 from core import crypto, keys
@@ -101,13 +101,32 @@ def rotate_model(model, *, batch: int = 500, out=None) -> Progress:
                         dirty.append(row)
                 except crypto.DecryptionError as exc:
                     progress.errors.append(f"{progress.model} #{row.pk}: {exc}")
-            if dirty:
-                model._base_manager.bulk_update(dirty, columns)
-            progress.done += len(dirty)
+            progress.done += _save(model, dirty, columns, progress)
         last = pks[-1]
         if out is not None:
             out(f"  {progress.model}: 已处理 {progress.done} 行（至主键 {last}）")
     return progress
+
+
+def _save(model, rows, columns, progress) -> int:
+    """Write a batch; if the unique blind index refuses it (the same person registered twice in the
+    moment between a duplicate check and this batch), write row by row and report the collisions."""
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            model._base_manager.bulk_update(rows, columns)
+        return len(rows)
+    except IntegrityError:
+        done = 0
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    model._base_manager.bulk_update([row], columns)
+                done += 1
+            except IntegrityError:
+                progress.errors.append(f"{progress.model} #{row.pk}: 盲索引与另一行重复（同一证件号码登记了两次），请核查")
+        return done
 
 
 def rotate_all(*, batch: int = 500, out=None) -> list[Progress]:

@@ -131,3 +131,35 @@ def test_status_counts_versions(keyfile, seeded):
     keys.add_enc_version()
     rows = {r["label"]: r for r in rotation.status()}
     assert rows["cases.person"]["pending"] == 12 and rows["cases.household"]["pending"] == 4
+
+
+@pytest.mark.django_db
+def test_running_processes_pick_up_a_rotated_key_file(keyfile, seeded):
+    """§3 a new version written to the key file is seen by running processes on their next use (mtime),
+    so they seal with it at once and read rows the rotation already re-encrypted."""
+    import os
+
+    before = keys.get_keyring()
+    raw = json.loads(keyfile.read_text())
+    raw["enc"]["2"] = "22" * 16
+    raw["current"] = 2
+    keyfile.write_text(json.dumps(raw))
+    os.utime(keyfile, ns=(1, os.stat(keyfile).st_mtime_ns + 10_000_000))
+    assert before.current == 1 and keys.get_keyring().current == 2
+
+
+@pytest.mark.django_db
+def test_index_collision_during_rotation_is_reported_not_fatal(keyfile, seeded):
+    """§3 if the same person got registered twice in a race, rotation reports the row and finishes the rest."""
+    from django.db import connection
+
+    keys.add_index_version()
+    victim, other = Person.objects.order_by("pk")[:2]
+    clash = crypto.blind_index("id", other.reveal_id_number())
+    with connection.cursor() as c:  # simulate the race: the victim's row already holds other's new index
+        c.execute("UPDATE cases_person SET id_index = %s WHERE id = %s", [clash, victim.pk])
+    results = {p.model: p for p in rotation.rotate_all(batch=50)}
+    person = results["cases.person"]
+    assert len(person.errors) == 1 and f"#{other.pk}" in person.errors[0] and "重复" in person.errors[0]
+    pending = [p.pk for p in Person.objects.all() if not p.id_index.startswith("v2:")]
+    assert pending == [other.pk]  # every other row finished
