@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,12 +93,13 @@ def parse_keyring(raw: dict) -> KeyRing:
     return KeyRing(enc=enc, current=current, index_keys=index_keys, index_current=index_current)
 
 
-_cache: dict = {"stamp": None, "ring": None}
+_cache: dict = {"stamp": None, "ring": None, "checked": 0.0}
+RECHECK_SECONDS = 2.0
 
 
 def _stamp():
     """What the loaded ring was read from. A key file changed by rotate_keys (new mtime) is re-read by
-    every running process on its next use, so web workers seal with the new version at once and can
+    every running process within RECHECK_SECONDS, so web workers seal with the new version and can
     read rows already re-encrypted. (With JIUZHU_KEYS, restart the processes after changing it.)"""
     if settings.JIUZHU_KEYS_JSON:
         return ("env", settings.JIUZHU_KEYS_JSON)
@@ -108,14 +110,19 @@ def _stamp():
 
 
 def get_keyring() -> KeyRing:
+    now = time.monotonic()
+    if _cache["ring"] is not None and now - _cache["checked"] < RECHECK_SECONDS:
+        return _cache["ring"]
     stamp = _stamp()
     if _cache["ring"] is None or _cache["stamp"] != stamp:
         _cache["ring"], _cache["stamp"] = parse_keyring(_load_raw()), stamp
+    _cache["checked"] = now
     return _cache["ring"]
 
 
 def reset_keyring() -> None:
     _cache["ring"] = _cache["stamp"] = None
+    _cache["checked"] = 0.0
 
 
 def new_keyfile_content() -> dict:

@@ -145,6 +145,8 @@ def test_running_processes_pick_up_a_rotated_key_file(keyfile, seeded):
     raw["current"] = 2
     keyfile.write_text(json.dumps(raw))
     os.utime(keyfile, ns=(1, os.stat(keyfile).st_mtime_ns + 10_000_000))
+    assert keys.get_keyring().current == 1  # re-checked at most every RECHECK_SECONDS
+    keys._cache["checked"] -= keys.RECHECK_SECONDS  # time passes
     assert before.current == 1 and keys.get_keyring().current == 2
 
 
