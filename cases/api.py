@@ -211,7 +211,22 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.person_list(user=self.request.user, id_number=p.get("id_number", ""), q=p.get("q", ""))
 
     def get_object(self):
-        return get_in_scope_or_404(Person.objects.all(), self.request.user, Action.CASE_VIEW, pk=self.kwargs["pk"])
+        person = get_in_scope_or_404(Person.objects.select_related("household"), self.request.user,
+                                     Action.CASE_VIEW, pk=self.kwargs["pk"])
+        services.household_viewed(actor=self.request.user, household=person.household, members=[person])
+        return person
+
+    def paginate_queryset(self, queryset):
+        """Listing children under 14 is a view of their records: audited per household on the page."""
+        page = super().paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        by_household = {}
+        for person in rows:
+            if person.is_minor_under_14:
+                by_household.setdefault(person.household_id, (person.household, []))[1].append(person)
+        for household, minors in by_household.values():
+            services.household_viewed(actor=self.request.user, household=household, members=minors)
+        return page
 
     def list(self, request, *args, **kwargs):
         if not can(request.user, Action.CASE_VIEW):

@@ -139,3 +139,14 @@ def test_no_api_serializer_outputs_a_full_number_ciphertext_or_index():
                 offenders.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert checked >= 5
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_api_person_views_of_children_under_14_are_audited(client, users, seeded):
+    """§4 the persons API (list and detail) audits every view of a child's record."""
+    child = next(p for p in seeded[0]["household"].members.all() if p.is_minor_under_14)
+    client.force_login(users["heying_cun"])
+    client.get(f"/api/v1/persons/{child.pk}/")
+    assert AuditEvent.objects.filter(action="pii.view_minor", object_id=str(child.household_id)).count() == 1
+    client.get("/api/v1/persons/")
+    assert AuditEvent.objects.filter(action="pii.view_minor").count() == 1 + len(seeded)
