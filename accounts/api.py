@@ -26,7 +26,10 @@ def obtain_token(request):
     user = authenticate(request, **data.validated_data)
     if user is None:
         raise AuthenticationFailed("用户名或密码错误，或账号已锁定")
-    token, _ = Token.objects.get_or_create(user=user)
+    if user.must_change_password:
+        raise AuthenticationFailed("请先在网页上修改初始密码")
+    Token.objects.filter(user=user).delete()  # a fresh token at every login (like the session id)
+    token = Token.objects.create(user=user)
     audit.record(actor=user, action="login.token", obj=user, category=audit.Category.SECURITY, region=("", "", ""))
     return Response({"token": token.key})
 

@@ -40,3 +40,45 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password1") != data.get("new_password2"):
             raise ValidationError("两次输入的新密码不一致")
         return data
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, help_text="登录用，建议拼音，如 zhandian_wang")
+    full_name = forms.CharField(label="姓名（含单位）", max_length=50)
+    role = forms.ChoiceField(label="角色")
+    region = forms.ModelChoiceField(label="所属区划", queryset=None,
+                                    help_text="村专干选村（社区），乡镇角色选乡镇，县级角色选县，市级角色选焦作市")
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import ADMIN_ROLES, Region, Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "—")] + [(r.value, r.label) for r in Role if r not in ADMIN_ROLES]
+        self.fields["region"].queryset = Region.objects.order_by("code")
+        self.fields["region"].label_from_instance = lambda r: f"{r.code} {r.name}"
+
+
+class UserEditForm(UserCreateForm):
+    reason = forms.CharField(label="调整原因", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["username"]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+class ParameterForm(forms.Form):
+    key = forms.ChoiceField(label="参数")
+    value = forms.CharField(label="新值", max_length=200)
+    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label="调整原因（文件依据）", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from core.params import REGISTRY
+
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [("", "—")] + [(k, f"{p.label}（{k}）") for k, p in REGISTRY.items()]

@@ -1,4 +1,5 @@
-"""Session policy: absolute lifetime, forced password change (first login, expiry)."""
+"""Session policy: idle timeout (30 min, enforced server-side as well as by the cookie age), absolute
+lifetime (8 h), forced password change (first login, expiry after accounts.password_max_age_days)."""
 import datetime as dt
 import time
 
@@ -21,16 +22,29 @@ class SessionPolicyMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session") and "_auth_user_id" in request.session:
+            now = time.time()
             started = request.session.get("auth_started_at")
+            last_seen = request.session.get("last_seen_at")
             if started is None:
-                request.session["auth_started_at"] = time.time()
-            elif time.time() - started > settings.SESSION_ABSOLUTE_LIFETIME:
-                logout(request)
-                messages.info(request, "登录已超过8小时，请重新登录。")
-                return redirect(f"{reverse('login')}?next={request.path}")
+                request.session["auth_started_at"] = started = now
+            if now - started > settings.SESSION_ABSOLUTE_LIFETIME:
+                return self._end(request, "登录已超过8小时，请重新登录。", "session.absolute_timeout")
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                return self._end(request, "超过30分钟未操作，请重新登录。", "session.idle_timeout")
+            request.session["last_seen_at"] = now
             if not request.path.startswith(_EXEMPT_PREFIXES) and self._must_change(user):
                 return redirect("password_change")
         return self.get_response(request)
+
+    @staticmethod
+    def _end(request, message: str, action: str):
+        from core import audit
+
+        audit.record(actor=request.user, action=action, obj=request.user, category=audit.Category.SECURITY,
+                     region=("", "", ""))
+        logout(request)
+        messages.info(request, message)
+        return redirect(f"{reverse('login')}?next={request.path}")
 
     @staticmethod
     def _must_change(user) -> bool:

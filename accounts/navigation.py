@@ -34,3 +34,17 @@ def menu_for(user, path: str) -> list[dict]:
         seen.add(entry.url_name)
         items.append({"label": entry.label, "url": url, "active": path.startswith(url)})
     return items
+
+
+# The three administrators' menus (三权分立). Imported lazily by core.registry like every app's ENTRIES.
+def _admin_entries() -> list[Entry]:
+    from accounts.scope import Action
+
+    return [
+        Entry("用户管理", "accounts:user_list", Action.USERS_MANAGE),
+        Entry("参数设置", "accounts:parameters", Action.PARAMS_CHANGE),
+        Entry("安全管理", "accounts:security", Action.SECURITY_MANAGE),
+    ]
+
+
+ENTRIES = _admin_entries()

@@ -43,9 +43,9 @@ class Action:
 A = Action
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII}),
-    R.TOWNSHIP_CASEWORKER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS}),
-    R.TOWNSHIP_LEADER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE}),
+    R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.AUDIT_VIEW}),
+    R.TOWNSHIP_CASEWORKER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.AUDIT_VIEW}),
+    R.TOWNSHIP_LEADER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.AUDIT_VIEW}),
     R.COUNTY_OFFICER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.PAYMENT_PREPARE, A.SUPERVISION_VIEW,
          A.SUPERVISION_CHANGE, A.AUDIT_VIEW}
@@ -133,4 +133,30 @@ def get_in_scope_or_404(queryset, user, action: str, **lookup):
     try:
         return qs.get(**lookup)
     except (qs.model.DoesNotExist, ValueError):
+        _audit_denied(user, qs.model, action, lookup)
         raise Http404("未找到") from None
+
+
+def deny(user, *, what: str, action: str = ""):
+    """A page the user's role may not open: audited ("access.denied"), answered as 404 like anything absent."""
+    from core import audit
+
+    if user is not None and getattr(user, "is_authenticated", False):
+        audit.record(actor=user, action="access.denied", category=audit.Category.SECURITY,
+                     object_type="page", object_repr=what[:200], after={"action": action} if action else None,
+                     region=("", "", ""))
+    raise Http404("未找到")
+
+
+def _audit_denied(user, model, action: str, lookup: dict) -> None:
+    """An object that exists but is out of the user's reach: audited ("access.denied"), the user sees 404."""
+    from core import audit
+
+    try:
+        obj = model._base_manager.filter(**lookup).first()
+    except (ValueError, TypeError):
+        return
+    if obj is None:
+        return
+    audit.record(actor=user, action="access.denied", obj=obj, category=audit.Category.SECURITY,
+                 after={"action": action}, object_repr=f"{model._meta.verbose_name} #{obj.pk}")

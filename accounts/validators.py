@@ -17,3 +17,17 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return "至少8位，包含大写字母、小写字母、数字、符号中的至少三类，且不含用户名。"
+
+
+class MinimumLengthValidator:
+    """At least `min_length` characters (Django's own message has no Chinese translation for every count)."""
+
+    def __init__(self, min_length: int = 8):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码太短，至少{self.min_length}位", code="password_too_short")
+
+    def get_help_text(self):
+        return f"至少{self.min_length}位。"

@@ -1,8 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
 
 from accounts.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404, region_q
@@ -81,6 +84,19 @@ class HouseholdListSerializer(serializers.ModelSerializer):
                   "member_count"]
 
 
+NO_ID_IN_URL = "身份证号码不能放在网址（查询参数）中：请用 POST {path}，在请求体中提交 id_number"
+
+
+def _looks_like_id_number(value: str) -> bool:
+    import re
+
+    return bool(re.search(r"\d{14}[\dXx]", re.sub(r"[\s-]+", "", value or "")))
+
+
+class IdLookupSerializer(serializers.Serializer):
+    id_number = serializers.CharField(write_only=True, help_text="18位身份证号码（请求体中提交，不进网址）")
+
+
 def _raise_api(exc: ValidationError):
     raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
@@ -89,7 +105,28 @@ class HouseholdViewSet(viewsets.ModelViewSet):
     """Households in the caller's scope, with nested members. Out of scope is 404."""
 
     def get_serializer_class(self):
-        return HouseholdListSerializer if self.action == "list" else HouseholdSerializer
+        return HouseholdListSerializer if self.action in ("list", "lookup") else HouseholdSerializer
+
+    def list(self, request, *args, **kwargs):
+        if _looks_like_id_number(request.query_params.get("q", "")):
+            raise ApiValidationError({"q": NO_ID_IN_URL.format(path="/api/v1/households/lookup/")})
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        household = self.get_object()
+        services.household_viewed(actor=request.user, household=household)
+        return Response(self.get_serializer(household).data)
+
+    @extend_schema(request=IdLookupSerializer, responses=HouseholdListSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def lookup(self, request):
+        """Households in scope with a member of this ID number (blind index; the number stays out of URLs)."""
+        data = IdLookupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        qs = selectors.household_list(user=request.user, q=data.validated_data["id_number"])
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404
+        return Response(HouseholdListSerializer(qs[:10], many=True).data)
 
     def get_queryset(self):
         user = self.request.user
@@ -142,17 +179,18 @@ class HouseholdViewSet(viewsets.ModelViewSet):
 
     def _sync_members(self, household, members):
         """PUT/PATCH members: rows with a known id_number are updated, new ones added."""
-        existing = {p.id_index: p for p in household.members.all()}
+        members_now = list(household.members.all())
         from core import idnumbers
 
         for m in members:
             raw = m.get("id_number")
             if not raw:
                 raise ValidationError({"members": "每位成员都须提供身份证号码"})
-            idx = idnumbers.index_of(raw)
+            candidates = set(idnumbers.index_candidates(idnumbers.parse(raw).value))
+            match = next((p for p in members_now if p.id_index in candidates), None)
             fields = {k: v for k, v in m.items() if k in services.PERSON_FIELDS}
-            if idx in existing:
-                services.person_update(actor=self.request.user, person=existing[idx], **fields)
+            if match is not None:
+                services.person_update(actor=self.request.user, person=match, **fields)
             else:
                 data = services.MemberData(id_number=raw, **{k: fields.get(k, getattr(services.MemberData, k, None))
                                                             for k in services.PERSON_FIELDS})
@@ -163,7 +201,8 @@ class HouseholdViewSet(viewsets.ModelViewSet):
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Persons in scope. `?id_number=` matches exactly through the blind index; `?q=张三1234` by name + last four."""
+    """Persons in scope. `POST lookup/ {"id_number": ...}` matches exactly through the blind index (never
+    in the URL); `?q=张三1234` by name + last four."""
 
     serializer_class = PersonListSerializer
 
@@ -172,9 +211,37 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.person_list(user=self.request.user, id_number=p.get("id_number", ""), q=p.get("q", ""))
 
     def get_object(self):
-        return get_in_scope_or_404(Person.objects.all(), self.request.user, Action.CASE_VIEW, pk=self.kwargs["pk"])
+        person = get_in_scope_or_404(Person.objects.select_related("household"), self.request.user,
+                                     Action.CASE_VIEW, pk=self.kwargs["pk"])
+        services.household_viewed(actor=self.request.user, household=person.household, members=[person])
+        return person
+
+    def paginate_queryset(self, queryset):
+        """Listing children under 14 is a view of their records: audited per household on the page."""
+        page = super().paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        by_household = {}
+        for person in rows:
+            if person.is_minor_under_14:
+                by_household.setdefault(person.household_id, (person.household, []))[1].append(person)
+        for household, minors in by_household.values():
+            services.household_viewed(actor=self.request.user, household=household, members=minors)
+        return page
 
     def list(self, request, *args, **kwargs):
         if not can(request.user, Action.CASE_VIEW):
             raise Http404
+        if request.query_params.get("id_number") or _looks_like_id_number(request.query_params.get("q", "")):
+            raise ApiValidationError({"id_number": NO_ID_IN_URL.format(path="/api/v1/persons/lookup/")})
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=IdLookupSerializer, responses=PersonListSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def lookup(self, request):
+        """Exact match through the blind index, the ID number in the request body."""
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404
+        data = IdLookupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        qs = selectors.person_list(user=request.user, id_number=data.validated_data["id_number"])
+        return Response(PersonListSerializer(qs[:10], many=True).data)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Region
 from cases import synthetic
 from cases.models import Entitlement, Household, IncomeItem, Person, PropertyItem
-from core import audit, idnumbers
+from core import audit
 
 PLAN = {"410823101": 900, "410823102": 700, "410825101": 500}  # township -> households
 HEYING = "410823101200"
@@ -42,7 +42,7 @@ def seed(stdout) -> None:
     ids = synthetic.IdFactory(rng)
     today = dt.date(2026, 11, 1)
     first = _first_id()
-    if Person.objects.filter(id_index=idnumbers.index(first)).exists():
+    if Person.objects.with_id_number(first).exists():
         stdout.write("演示家庭已存在，跳过。")
         return
     total_h = total_p = 0

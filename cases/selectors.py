@@ -19,7 +19,7 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
     if q:
         value = idnumbers.normalize_for_lookup(q)
         if value:
-            qs = qs.filter(members__id_index=idnumbers.index(value))
+            qs = qs.filter(members__id_index__in=idnumbers.index_candidates(value))
         elif m := _LAST4.match(q):
             qs = qs.filter(members__name=m["name"], members__id_last4=m["last4"].upper())
         else:

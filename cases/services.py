@@ -67,7 +67,7 @@ def _build_person(household: Household, data: MemberData) -> Person:
         person.set_id_number(data.id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
-    if Person.objects.filter(id_index=person.id_index).exclude(pk=person.pk).exists():
+    if Person.objects.with_id_number(data.id_number).exclude(pk=person.pk).exists():
         raise ValidationError({"id_number": DUPLICATE_ID})
     person.full_clean(exclude=["household", "county", "township", "village"])
     return person
@@ -158,9 +158,9 @@ def person_update(*, actor, person: Person, reason: str = "", **changes) -> Pers
     fields = []
     if "id_number" in changes:
         raw = changes.pop("id_number")
-        if raw and raw.strip() and person.id_index != _index_or_error(raw):
+        if raw and raw.strip() and person.id_index not in _index_or_error(raw):
             person.set_id_number(raw)
-            if Person.objects.filter(id_index=person.id_index).exclude(pk=person.pk).exists():
+            if Person.objects.with_id_number(raw).exclude(pk=person.pk).exists():
                 raise ValidationError({"id_number": DUPLICATE_ID})
             fields += ["id_cipher", "id_index", "id_masked", "id_last4", "birth_date", "sex"]
     for key, value in changes.items():
@@ -184,11 +184,11 @@ def person_update(*, actor, person: Person, reason: str = "", **changes) -> Pers
     return person
 
 
-def _index_or_error(raw: str) -> str:
+def _index_or_error(raw: str) -> list[str]:
     from core import idnumbers
 
     try:
-        return idnumbers.index_of(raw)
+        return idnumbers.index_candidates(idnumbers.parse(raw).value)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
 
@@ -231,6 +231,15 @@ def household_reveal_phone(*, actor, household: Household, reason: str) -> str:
     audit.record(actor=actor, action="pii.reveal", obj=household, after={"field": "phone"}, reason=reason,
                  category=audit.Category.ACCESS)
     return value
+
+
+def household_viewed(*, actor, household: Household, members: list[Person] | None = None) -> None:
+    """Every view of a household with a child under 14 is audited ("pii.view_minor", PIPL art. 31)."""
+    members = list(household.members.all()) if members is None else members
+    minors = [p for p in members if p.is_minor_under_14]
+    if minors:
+        audit.record(actor=actor, action="pii.view_minor", obj=household, category=audit.Category.ACCESS,
+                     after={"minors": [p.pk for p in minors]})
 
 
 ITEM_MODELS = {"income": IncomeItem, "property": PropertyItem, "expense": RigidExpense}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("households/<int:pk>/phone/reveal/", views.household_reveal_phone, name="household_reveal_phone"),
     path("households/<int:pk>/members/new/", views.person_add, name="person_add"),
     path("households/<int:pk>/<str:kind>/new/", views.item_add, name="item_add"),
     path("households/<int:pk>/<str:kind>/<int:item_id>/delete/", views.item_remove, name="item_remove"),

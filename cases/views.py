@@ -1,14 +1,19 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, get_in_scope_or_404
 from cases import selectors, services
 from cases.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm, apply_errors
 from cases.models import Household, Person
+from core import idnumbers
 from core.paging import paginate
 
 
@@ -17,16 +22,41 @@ def _require_action(user, action):
         raise Http404("未找到")
 
 
+def _looks_like_id_number(q: str) -> bool:
+    """Anything that may be (part of) a resident ID number: 15 or more digits/X after removing spaces."""
+    compact = re.sub(r"[\s-]+", "", q or "")
+    return bool(re.search(r"\d{14}[\dXx]", compact))
+
+
 @login_required
 def household_list(request):
+    """The search box posts (an ID number typed there must never land in a URL, browser history or the
+    server's access log). An ID number is looked up through the blind index and answered in the POST
+    response; a name is redirected to a bookmarkable GET ?q=."""
     _require_action(request.user, Action.CASE_VIEW)
-    q = request.GET.get("q", "")
-    qs = selectors.household_list(user=request.user, q=q, hukou_type=request.GET.get("hukou_type", ""))
+    hukou_type = (request.POST if request.method == "POST" else request.GET).get("hukou_type", "")
+    if request.method == "POST":
+        q = request.POST.get("q", "").strip()
+        if not _looks_like_id_number(q):
+            return redirect(f"{reverse('cases:household_list')}?{urlencode({'q': q, 'hukou_type': hukou_type})}")
+        shown_q = idnumbers.mask(re.sub(r"[\s-]+", "", q).upper())
+    else:
+        q = request.GET.get("q", "")
+        shown_q = q
+        if _looks_like_id_number(q):
+            messages.error(request, "身份证号码不能放在网址中查询。请在上方搜索框中输入后点击“查询”（加密查询，不留痕于网址）。")
+            q = shown_q = ""
+    qs = selectors.household_list(user=request.user, q=q, hukou_type=hukou_type)
     page = paginate(qs, request)
-    return render(request, "cases/household_list.html", {
-        "page": page, "q": q, "can_create": can(request.user, Action.CASE_CHANGE),
-        "hukou_types": Household.HukouType.choices, "hukou_type": request.GET.get("hukou_type", ""),
+    response = render(request, "cases/household_list.html", {
+        "page": page, "q": "" if request.method == "POST" else q, "shown_q": shown_q,
+        "searched_by_id": request.method == "POST",
+        "can_create": can(request.user, Action.CASE_CHANGE),
+        "hukou_types": Household.HukouType.choices, "hukou_type": hukou_type,
     })
+    if request.method == "POST":
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -37,9 +67,11 @@ def household_detail(request, pk):
 
 def _detail_context(request, household, **extra):
     can_change = can(request.user, Action.CASE_CHANGE)
+    members = list(household.members.all())
+    services.household_viewed(actor=request.user, household=household, members=members)
     ctx = {
         "household": household,
-        "members": list(household.members.all()),
+        "members": members,
         "can_change": can_change,
         "can_reveal": can(request.user, Action.CASE_VIEW_PII),
         "reveal_form": RevealForm(),
@@ -119,6 +151,8 @@ def person_add(request, pk):
 def person_edit(request, pk):
     person = get_in_scope_or_404(Person.objects.select_related("household"), request.user, Action.CASE_CHANGE,
                                  pk=pk)
+    if request.method == "GET":
+        services.household_viewed(actor=request.user, household=person.household, members=[person])
     fields = services.PERSON_FIELDS
     form = PersonForm(request.POST or None, editing=True, initial={f: getattr(person, f) for f in fields})
     if request.method == "POST" and form.is_valid():
@@ -167,6 +201,29 @@ def person_reveal(request, pk):
         messages.error(request, "请填写查看完整身份证号码的用途。")
     response = render(request, "cases/household_detail.html",
                       _detail_context(request, household, revealed=revealed))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def household_reveal_phone(request, pk):
+    """Show the full phone number after the user states why; audited with the field name."""
+    household = selectors.household_detail(user=request.user, pk=pk)
+    if not can(request.user, Action.CASE_VIEW_PII):
+        raise Http404("未找到")
+    form = RevealForm(request.POST)
+    phone = ""
+    if form.is_valid():
+        try:
+            phone = services.household_reveal_phone(actor=request.user, household=household,
+                                                    reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "请填写查看完整电话号码的用途。")
+    response = render(request, "cases/household_detail.html",
+                      _detail_context(request, household, revealed_phone=phone))
     response["Cache-Control"] = "no-store"
     return response
 

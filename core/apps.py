@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from core import crypto
+        from core import checks, crypto  # noqa: F401  (registers the key check)
 
         # Known-answer tests of SM4 and SM3 before any personal data is touched (GB/T 39786).
         crypto.self_test()

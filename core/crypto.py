@@ -46,6 +46,9 @@ def decrypt(blob: bytes, *, aad: str) -> str:
     blob = bytes(blob)
     version = key_version(blob)
     ring = keys.get_keyring()
+    if version not in ring.enc:  # sealed by a process that already saw a rotated key file: re-read it now
+        keys.reset_keyring()
+        ring = keys.get_keyring()
     nonce = blob[_HEADER : _HEADER + _NONCE]
     body, tag = blob[_HEADER + _NONCE : -_TAG], blob[-_TAG:]
     dec = Cipher(algorithms.SM4(ring.enc_key(version)), modes.GCM(nonce, tag)).decryptor()
@@ -56,11 +59,57 @@ def decrypt(blob: bytes, *, aad: str) -> str:
         raise DecryptionError("密文校验失败：数据被篡改、被复制到其他记录，或密钥错误") from None
 
 
-def blind_index(kind: str, normalized: str) -> str:
-    """Keyed HMAC-SM3 of a normalised value; 64 hex characters. `kind` separates ID, card, phone."""
-    mac = hmac.HMAC(keys.get_keyring().index, hashes.SM3())
+INDEX_LENGTH = 64  # the width of every blind-index column
+
+
+def blind_index(kind: str, normalized: str, *, version: int | None = None) -> str:
+    """Keyed HMAC-SM3 of a normalised value; `kind` separates ID, card, phone.
+
+    Version 1 of the index key gives the bare 64 hex characters. Later versions are written into
+    their own keyspace, "v<n>:" followed by the first hex characters (still 64 characters in all), so
+    a value under the new key can never equal any value under the old one: rotating the index key
+    rewrites rows one by one and the unique constraint on the column holds at every moment.
+    """
+    ring = keys.get_keyring()
+    version = ring.index_current if version is None else version
+    mac = hmac.HMAC(ring.index_key(version), hashes.SM3())
     mac.update(f"{kind}:{normalized}".encode())
-    return mac.finalize().hex()
+    digest = mac.finalize().hex()
+    if version == 1:
+        return digest
+    prefix = f"v{version}:"
+    return prefix + digest[: INDEX_LENGTH - len(prefix)]
+
+
+def blind_index_candidates(kind: str, normalized: str) -> list[str]:
+    """The value's index under every index key in the ring (current first): lookups and duplicate
+    checks match any of them, so they stay exact while an index rotation is half done."""
+    ring = keys.get_keyring()
+    versions = [ring.index_current] + sorted(v for v in ring.index_keys if v != ring.index_current)
+    return [blind_index(kind, normalized, version=v) for v in versions]
+
+
+def index_version(value: str) -> int:
+    """Which index key produced a stored blind-index value."""
+    if value.startswith("v") and ":" in value[:5]:
+        return int(value[1 : value.index(":")])
+    return 1
+
+
+def check_value(kind: str, key: bytes) -> str:
+    """A key check value (KCV): proves which key is loaded without revealing it.
+
+    SM4 keys: the SM4-GCM tag and ciphertext of a fixed block under a fixed nonce; index keys: an
+    HMAC-SM3 of a fixed label. Both truncated to 16 hex characters.
+    """
+    if kind == "enc":
+        enc = Cipher(algorithms.SM4(key), modes.GCM(b"\x00" * _NONCE)).encryptor()
+        enc.authenticate_additional_data(b"jiuzhu key check")
+        body = enc.update(b"\x00" * 16) + enc.finalize()
+        return (body + enc.tag).hex()[:16]
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(b"jiuzhu key check")
+    return mac.finalize().hex()[:16]
 
 
 def sm3_hex(data: bytes) -> str:

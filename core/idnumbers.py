@@ -120,6 +120,12 @@ def index(value: str) -> str:
     return crypto.blind_index(INDEX_KIND, value)
 
 
+def index_candidates(value: str) -> list[str]:
+    """Blind indexes of a normalised ID under every index key in the ring (current first). Lookups and
+    duplicate checks use `id_index__in=index_candidates(v)` so they stay exact during an index rotation."""
+    return crypto.blind_index_candidates(INDEX_KIND, value)
+
+
 def index_of(raw) -> str:
     """Blind index of raw input (validated first)."""
     return index(parse(raw).value)

@@ -38,7 +38,10 @@ class AuditEvent(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # AddIndex only: altering a column would make SQLite rebuild the table and drop the
+        # append-only triggers of migration 0002.
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["village_code", "-at"], name="auditevent_village_recent")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
@@ -99,3 +102,30 @@ class Alert(models.Model):
         verbose_name = "提醒"
         verbose_name_plural = "提醒"
         ordering = ["-created_at"]
+
+
+class KeyCheck(models.Model):
+    """The check value of each key version, recorded the first time the key is used with this database.
+
+    A different key under the same version number (a regenerated dev key, the wrong JIUZHU_KEYS, a
+    corrupted file) no longer matches, and startup refuses to run instead of writing data nobody can
+    read or failing on every decryption later.
+    """
+
+    class Kind(models.TextChoices):
+        ENC = "enc", "SM4 数据加密密钥"
+        INDEX = "index", "HMAC-SM3 盲索引密钥"
+
+    kind = models.CharField("类别", max_length=8, choices=Kind)
+    version = models.PositiveSmallIntegerField("版本")
+    check_value = models.CharField("校验值", max_length=32)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "密钥校验值"
+        verbose_name_plural = "密钥校验值"
+        ordering = ["kind", "version"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="keycheck_one_per_version")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} 第{self.version}版"

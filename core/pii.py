@@ -47,3 +47,8 @@ def unseal(cipher: bytes, *, aad: str) -> str:
 
 def index(kind: str, value: str) -> str:
     return crypto.blind_index(kind, value)
+
+
+def index_candidates(kind: str, value: str) -> list[str]:
+    """Under every index key in the ring: match with `<column>__in=` (exact during index rotation)."""
+    return crypto.blind_index_candidates(kind, value)

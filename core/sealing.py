@@ -1,17 +1,32 @@
 """Rows that hold SM4 ciphertext. `uid` binds each ciphertext to its row (associated data); `key_version`
 says which key sealed the row's ciphertexts, so rotation finds the rows still on an old key.
 
-A model declares `sealed_fields = {"<binary column>": "<logical field name>"}`; the key rotation
-command re-encrypts every such column of every such model, whatever app it lives in.
+A model declares
+- `sealed_fields = {"<binary column>": "<logical field name>"}`: the ciphertext columns; the logical
+  name is the one in the row's associated data (`row.aad(logical)`);
+- optionally `indexed_fields = {"<blind-index column>": ("<binary column>", "<index kind>")}`: blind
+  indexes computed from the decrypted value of a sealed column (`crypto.blind_index(kind, value)`;
+  the stored plaintext must already be normalised).
+
+The key rotation command (`manage.py rotate_keys`) re-encrypts every sealed column and recomputes
+every declared blind index of every such model, whatever app it lives in.
+
+`key_version` is kept equal to the OLDEST key version among the row's ciphertexts by `save()` (so a
+row whose phone was re-entered but whose other columns are still on an old key is still found by
+rotation). `bulk_create` and `update()` bypass save(): their rows keep the default 1, which at worst
+makes rotation look at them once more — never the reverse.
 """
 import uuid
 
 from django.apps import apps
 from django.db import models
 
+from core import crypto
+
 
 class SealedRowMixin(models.Model):
     sealed_fields: dict[str, str] = {}
+    indexed_fields: dict[str, tuple[str, str]] = {}
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     key_version = models.PositiveSmallIntegerField(default=1, db_index=True)
@@ -21,6 +36,31 @@ class SealedRowMixin(models.Model):
 
     def aad(self, field: str) -> str:
         return f"{self._meta.label_lower}.{field}:{self.uid}"
+
+    # --- generic access used by rotation and the plaintext scan ------------------------------------
+    def sealed_versions(self) -> list[int]:
+        return [crypto.key_version(blob) for column in self.sealed_fields
+                if (blob := getattr(self, column)) is not None and len(bytes(blob))]
+
+    def unseal_column(self, column: str) -> str | None:
+        blob = getattr(self, column)
+        if blob is None or not len(bytes(blob)):
+            return None
+        return crypto.decrypt(blob, aad=self.aad(self.sealed_fields[column]))
+
+    def seal_column(self, column: str, plaintext: str | None, *, version: int | None = None) -> None:
+        setattr(self, column, None if plaintext is None
+                else crypto.encrypt(plaintext, aad=self.aad(self.sealed_fields[column]), version=version))
+
+    def save(self, *args, **kwargs):
+        # Storage metadata only (which key sealed this row), not business logic.
+        versions = self.sealed_versions()
+        if versions:
+            self.key_version = min(versions)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.sealed_fields):
+            kwargs["update_fields"] = set(update_fields) | {"key_version"}
+        super().save(*args, **kwargs)
 
 
 def sealed_models() -> list[type[SealedRowMixin]]:

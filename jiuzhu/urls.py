@@ -1,11 +1,13 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import urls as accounts_urls
 from core import views as core_views
 from jiuzhu import api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/", include(accounts_urls.auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("audit-trail/", core_views.audit_trail, name="audit_trail"),
     path("", include("cases.urls")),

@@ -65,7 +65,7 @@ class PersonQuerySet(RestrictedQuerySet):
     def with_id_number(self, raw):
         """Exact match through the blind index; invalid input matches nothing."""
         value = idnumbers.normalize_for_lookup(raw)
-        return self.filter(id_index=idnumbers.index(value)) if value else self.none()
+        return self.filter(id_index__in=idnumbers.index_candidates(value)) if value else self.none()
 
 
 class Person(PlaceMixin, SealedRowMixin):
@@ -123,6 +123,7 @@ class Person(PlaceMixin, SealedRowMixin):
         RELIGIOUS = "religious", "长期宗教教职"
 
     sealed_fields = {"id_cipher": "id_number"}
+    indexed_fields = {"id_index": ("id_cipher", idnumbers.INDEX_KIND)}
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭")
     name = models.CharField("姓名", max_length=50, db_index=True)
