@@ -201,6 +201,8 @@ def display(key: str, value) -> str:
         return value or "（未设置）"
     if spec.unit == RATIO:
         return f"{(Decimal(value) * 100).normalize():f}%"
+    if spec.unit.startswith("元"):
+        return f"{Decimal(value).quantize(Decimal('0.01'))} {spec.unit}"
     return f"{value} {_unit(spec)}".strip()
 
 

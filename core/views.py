@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import ROLE_LEVEL, Region
 from accounts.scope import Action, can
+from core import params, workdays
+from core.forms import ParameterForm, WorkdayOverrideForm
 from core.models import AuditEvent
 from core.paging import paginate
 
@@ -68,8 +70,6 @@ def _require(user, action):
 @login_required
 def param_list(request):
     _require(request.user, Action.PARAMS_VIEW)
-    from core import params
-
     rows = params.overview()
     groups: dict[str, list] = {}
     for row in rows:
@@ -83,9 +83,6 @@ def param_list(request):
 @login_required
 def param_edit(request, key):
     _require(request.user, Action.PARAMS_CHANGE)
-    from core import params
-    from core.forms import ParameterForm
-
     if key not in params.REGISTRY:
         raise Http404("未找到")
     row = next(r for r in params.overview() if r.key == key)
@@ -111,9 +108,6 @@ def param_edit(request, key):
 @login_required
 def calendar(request):
     _require(request.user, Action.PARAMS_VIEW)
-    from core import workdays
-    from core.forms import WorkdayOverrideForm
-
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or today.year + 1)
@@ -155,8 +149,6 @@ def calendar(request):
 @require_POST
 def calendar_delete(request, day):
     _require(request.user, Action.PARAMS_CHANGE)
-    from core import workdays
-
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:

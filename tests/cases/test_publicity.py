@@ -8,7 +8,7 @@ from django.conf import settings
 
 from cases import selectors
 from cases.models import Entitlement
-from cases.publicity import PublicDibaoRow
+from cases.publicity import PublicDibaoRow, PublicityCaseRow
 from tests.factories import PersonFactory, make_id
 
 VILLAGE = "410823101200"
@@ -90,6 +90,9 @@ def test_public_row_is_an_explicit_whitelist():
     """§11 publicity: the public row has exactly the whitelisted fields, nothing else."""
     assert [f.name for f in dataclasses.fields(PublicDibaoRow)] == [
         "masked_name", "household_size", "category", "monthly_amount", "village"]
+    assert [f.name for f in dataclasses.fields(PublicityCaseRow)] == [
+        "masked_name", "household_size", "category", "monthly_amount", "village", "publicity_start",
+        "publicity_end"]
 
 
 @pytest.mark.django_db

@@ -1,5 +1,4 @@
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest

@@ -93,6 +93,19 @@ def test_parameter_validation_accepts_good_values():
     assert params.validate("dibao.rigid_expense_deductible", "否") is False
     assert params.validate("temp_aid.local_grant_counties", "410823, 410825") == "410823, 410825"
     assert params.display("spotcheck.ratio", Decimal("0.35")) == "35%"
+    assert params.display("dibao.amount_floor", Decimal("40")) == "40.00 元"
+    assert params.display("dibao.publicity_days", 7) == "7 天"
+
+
+@pytest.mark.django_db
+def test_param_list_query_count_is_constant(client, users, django_assert_max_num_queries):
+    """The parameter page reads all values in one query, however many parameters have a history."""
+    for key in ("dibao.publicity_days", "dibao.amount_floor", "spotcheck.ratio"):
+        params.parameter_set(actor=users["shi_admin"], key=key, value=params.REGISTRY[key].default,
+                             effective_from=dt.date(2026, 1, 1), reason="核定")
+    client.force_login(users["shi_admin"])
+    with django_assert_max_num_queries(8):
+        assert client.get("/params/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -104,7 +117,7 @@ def test_overview_shows_value_in_force_upcoming_and_history(users):
                          reason="b")
     row = next(r for r in params.overview(dt.date(2026, 6, 1)) if r.key == "dibao.amount_floor")
     assert row.value == Decimal("40") and row.since == dt.date(2026, 1, 1)
-    assert [(p.effective_from, p.value_display) for p in row.upcoming] == [(dt.date(2027, 1, 1), "50 元")]
+    assert [(p.effective_from, p.value_display) for p in row.upcoming] == [(dt.date(2027, 1, 1), "50.00 元")]
     assert [p.reason for p in row.history] == ["a"]
 
 
