@@ -311,3 +311,30 @@ def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: st
         transaction.on_commit(lambda: cache.delete(f"param:{key}"))
     cache.delete(f"param:{key}")
     return row
+
+
+def parameter_cancel(*, actor, key: str, effective_from: dt.date, reason: str):
+    """Withdraw a change that has not taken effect yet (effective_from after today); audited.
+
+    Values that have been in force are history and are never removed.
+    """
+    from accounts.scope import Action, can
+    from core import audit
+    from core.models import Parameter
+
+    if not can(actor, Action.PARAMS_CHANGE):
+        raise ValidationError("只有市级管理员可以调整参数")
+    if not reason or not reason.strip():
+        raise ValidationError("撤销待生效的调整必须说明原因")
+    if effective_from <= timezone.localdate():
+        raise ValidationError("已经生效的参数值不能撤销，请设置新的值")
+    with transaction.atomic():
+        row = Parameter.objects.select_for_update().filter(key=key, effective_from=effective_from).first()
+        if row is None:
+            raise ValidationError("没有找到该待生效的调整")
+        audit.record(actor=actor, action="parameter.cancel", obj=row,
+                     before={"value": row.value, "effective_from": effective_from.isoformat()}, after=None,
+                     reason=reason, category=audit.Category.ADMIN, object_repr=REGISTRY.get(key, Param("", str, key)).label)
+        row.delete()
+        transaction.on_commit(lambda: cache.delete(f"param:{key}"))
+    cache.delete(f"param:{key}")

@@ -103,6 +103,26 @@ def param_edit(request, key):
     return render(request, "core/param_form.html", {"row": row, "form": form})
 
 
+@login_required
+@require_POST
+def param_cancel(request, key):
+    _require(request.user, Action.PARAMS_CHANGE)
+    if key not in params.REGISTRY:
+        raise Http404("未找到")
+    try:
+        day = dt.date.fromisoformat(request.POST.get("effective_from", ""))
+    except ValueError:
+        raise Http404("未找到") from None
+    try:
+        params.parameter_cancel(actor=request.user, key=key, effective_from=day,
+                                reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已撤销“{params.REGISTRY[key].label}”自 {day:%Y年%m月%d日} 起的调整。")
+    return redirect("core:param_edit", key=key)
+
+
 # --- working-day calendar -------------------------------------------------------------------------------
 
 @login_required

@@ -174,3 +174,27 @@ def test_param_form_refuses_past_date_missing_reason_and_bad_value(client, users
     assert "生效日期不能早于今天" in body
     assert "调整参数必须说明原因" in body
     assert not Parameter.objects.exists()
+
+
+@pytest.mark.django_db
+def test_upcoming_change_can_be_withdrawn_but_history_cannot(client, users, monkeypatch):
+    """§ params: a change not yet in force may be withdrawn (audited); a value that has been in force stays."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 11, 29))
+    admin = users["shi_admin"]
+    params.parameter_set(actor=admin, key="dibao.publicity_days", value="9", effective_from=dt.date(2026, 1, 1),
+                         reason="a")
+    params.parameter_set(actor=admin, key="dibao.publicity_days", value="10", effective_from=dt.date(2027, 1, 1),
+                         reason="b")
+    client.force_login(admin)
+    url = "/params/dibao.publicity_days/cancel/"
+    assert client.post(url, {"effective_from": "2027-01-01", "reason": ""}).status_code == 302
+    assert Parameter.objects.filter(effective_from=dt.date(2027, 1, 1)).exists()  # no reason: refused
+    client.post(url, {"effective_from": "2027-01-01", "reason": "文件暂缓执行"})
+    assert params.get("dibao.publicity_days", dt.date(2027, 6, 1)) == 9
+    assert AuditEvent.objects.get(action="parameter.cancel").reason == "文件暂缓执行"
+    with pytest.raises(ValidationError, match="已经生效"):
+        params.parameter_cancel(actor=admin, key="dibao.publicity_days", effective_from=dt.date(2026, 1, 1),
+                                reason="x")
+    client.force_login(users["wuzhi_minzheng"])
+    assert client.post(url, {"effective_from": "2026-01-01", "reason": "x"}).status_code == 404
+    assert Parameter.objects.filter(effective_from=dt.date(2026, 1, 1)).exists()
