@@ -36,26 +36,38 @@ class Action:
     AUDIT_VIEW_ALL = "audit.view_all"  # the whole trail, administrative actions included
     # administration
     USERS_MANAGE = "users.manage"
-    PARAMS_CHANGE = "params.change"
+    PARAMS_VIEW = "params.view"  # read parameters, standards and the working-day calendar
+    PARAMS_CHANGE = "params.change"  # set parameters and maintain the working-day calendar
+    STANDARDS_CHANGE = "standards.change"  # add 低保 and care standards (city administrator only)
     SECURITY_MANAGE = "security.manage"
 
 
 A = Action
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
+<<<<<<< HEAD
     R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.AUDIT_VIEW}),
     R.TOWNSHIP_CASEWORKER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.AUDIT_VIEW}),
     R.TOWNSHIP_LEADER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.AUDIT_VIEW}),
+=======
+    R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII}),
+    R.TOWNSHIP_CASEWORKER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.PARAMS_VIEW}),
+    R.TOWNSHIP_LEADER: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.PARAMS_VIEW}),
+>>>>>>> wt-standards
     R.COUNTY_OFFICER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.PAYMENT_PREPARE, A.SUPERVISION_VIEW,
-         A.SUPERVISION_CHANGE, A.AUDIT_VIEW}
+         A.SUPERVISION_CHANGE, A.AUDIT_VIEW, A.PARAMS_VIEW}
     ),
     R.COUNTY_REVIEWER: frozenset(
-        {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.SPOTCHECK_REVIEW, A.AUDIT_VIEW}
+        {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.SPOTCHECK_REVIEW, A.AUDIT_VIEW,
+         A.PARAMS_VIEW}
     ),
     R.FINANCE_OFFICER: frozenset({A.PAYMENT_VIEW, A.PAYMENT_APPROVE}),
-    R.CITY_ADMIN: frozenset({A.CASE_VIEW, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.AUDIT_VIEW, A.PARAMS_CHANGE}),
-    R.SYSTEM_ADMIN: frozenset({A.USERS_MANAGE, A.PARAMS_CHANGE}),
+    R.CITY_ADMIN: frozenset(
+        {A.CASE_VIEW, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.AUDIT_VIEW, A.PARAMS_VIEW, A.PARAMS_CHANGE,
+         A.STANDARDS_CHANGE}
+    ),
+    R.SYSTEM_ADMIN: frozenset({A.USERS_MANAGE, A.PARAMS_VIEW, A.PARAMS_CHANGE}),
     R.SECURITY_ADMIN: frozenset({A.SECURITY_MANAGE}),
     R.AUDIT_ADMIN: frozenset({A.AUDIT_VIEW_ALL}),
 }

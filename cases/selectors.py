@@ -57,3 +57,7 @@ def person_list(*, user, id_number: str = "", q: str = ""):
         m = _LAST4.match(q.strip())
         qs = qs.filter(name=m["name"], id_last4=m["last4"].upper()) if m else qs.filter(name=q.strip())
     return qs.order_by("-id")
+
+
+# Public notices (no login): rows built from a whitelist of fields; see cases/publicity.py.
+from cases.publicity import public_dibao_list, publicity_cases  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_standards
 
 app_name = "cases"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/remove/", views.person_remove, name="person_remove"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("standards/", views_standards.standard_list, name="standard_list"),
+    path("standards/new/", views_standards.standard_add, name="standard_add"),
+    path("standards/care/new/", views_standards.care_standard_add, name="care_standard_add"),
 ]

@@ -7,8 +7,10 @@ effective_from is not after it, else the default. City administrators change val
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.cache import cache
@@ -22,6 +24,47 @@ class Param:
     kind: type
     label: str
     unit: str = ""
+    minimum: object = None  # inclusive bounds, checked by `validate`
+    maximum: object = None
+    help: str = ""
+    check: Callable[[object], None] | None = field(default=None, compare=False)  # raises ValidationError
+
+
+# Areas of the parameter page, by key prefix, in DOMAIN.md order.
+AREAS: dict[str, str] = {
+    "monitoring": "§1 低收入人口动态监测",
+    "dibao": "§2 最低生活保障",
+    "tekun": "§3 特困人员救助供养",
+    "temp_aid": "§4 临时救助",
+    "spotcheck": "§5 审核确认与抽查",
+    "payment": "§6 资金发放",
+    "price": "§9 价格临时补贴联动",
+    "complaint": "§11 投诉举报",
+    "relatives": "§12 近亲属备案",
+    "accounts": "账号安全（等级保护）",
+}
+
+RATIO = "比例"  # unit of Decimal shares: 0.30 means 30 %
+
+
+def _county_codes(value: str) -> None:
+    for code in filter(None, (c.strip() for c in value.split(","))):
+        if not re.fullmatch(r"4108\d\d", code):
+            raise ValidationError(f"“{code}”不是焦作市县级区划代码（6位，如 410823）")
+
+
+# Display names of the category codes a parameter may list (codes as in cases.Entitlement.Category).
+CATEGORY_LABELS = {
+    "dibao": "低保", "tekun_central": "特困（集中）", "tekun_dispersed": "特困（分散）", "dibao_edge": "低保边缘",
+    "rigid_expense": "刚性支出困难", "monitor_unstable": "防返贫监测（脱贫不稳定）",
+    "monitor_edge": "防返贫监测（边缘易致贫）", "monitor_sudden": "防返贫监测（突发严重困难）",
+}
+
+
+def _category_codes(value: str) -> None:
+    for code in filter(None, (c.strip() for c in value.split(","))):
+        if code not in CATEGORY_LABELS:
+            raise ValidationError(f"“{code}”不是有效的救助类别代码，可选：{'、'.join(CATEGORY_LABELS)}")
 
 
 REGISTRY: dict[str, Param] = {
@@ -29,42 +72,61 @@ REGISTRY: dict[str, Param] = {
     "monitoring.comparisons_per_month": Param(1, int, "每县每月数据比对最少次数", "次"),
     "monitoring.clue_due_workdays": Param(10, int, "疑点线索核查时限", "个工作日"),
     # §2 低保
-    "dibao.publicity_days": Param(7, int, "公示期", "天"),
-    "dibao.notice_workdays": Param(3, int, "不予确认/终止通知书送达时限", "个工作日"),
-    "dibao.process_workdays": Param(25, int, "审核确认办理时限", "个工作日"),
-    "dibao.process_workdays_extended": Param(40, int, "延长后的办理时限", "个工作日"),
-    "dibao.employment_cost_rate": Param(Decimal("0.30"), Decimal, "就业成本扣减比例（占收入）"),
-    "dibao.employment_cost_cap_standards": Param(Decimal("1"), Decimal, "就业成本扣减上限（倍低保标准）", "倍"),
-    "dibao.rigid_expense_deductible": Param(True, bool, "是否扣减刚性支出"),
-    "dibao.amount_floor": Param(Decimal("30.00"), Decimal, "低保金月保底金额（每户）", "元"),
-    "dibao.recheck_months_stable": Param(12, int, "稳定家庭复核周期", "个月"),
-    "dibao.recheck_months_unstable": Param(6, int, "收入不稳定家庭复核周期", "个月"),
-    "dibao.phase_out_months": Param(6, int, "渐退期", "个月"),
-    "dibao.deposit_limit_months": Param(24, int, "人均存款上限（月低保标准的倍数）", "倍"),
+    "dibao.publicity_days": Param(7, int, "公示期", "天", 1, 30),
+    "dibao.notice_workdays": Param(3, int, "不予确认/终止通知书送达时限", "个工作日", 1, 30),
+    "dibao.process_workdays": Param(25, int, "审核确认办理时限", "个工作日", 1, 60),
+    "dibao.process_workdays_extended": Param(40, int, "延长后的办理时限", "个工作日", 1, 90),
+    "dibao.employment_cost_rate": Param(Decimal("0.30"), Decimal, "就业成本扣减比例（占就业收入）", RATIO,
+                                        Decimal("0"), Decimal("1"), "填 0.30 表示 30%"),
+    "dibao.employment_cost_cap_standards": Param(Decimal("1"), Decimal, "就业成本扣减上限（倍低保标准）", "倍",
+                                                 Decimal("0"), Decimal("5")),
+    "dibao.rigid_expense_deductible": Param(True, bool, "是否扣减刚性支出", help="医疗、教育刚性支出是否从家庭收入中扣减"),
+    "dibao.amount_floor": Param(Decimal("30.00"), Decimal, "低保金月保底金额（每户）", "元", Decimal("0"),
+                                Decimal("10000")),
+    "dibao.recheck_months_stable": Param(12, int, "稳定家庭复核周期", "个月", 1, 36),
+    "dibao.recheck_months_unstable": Param(6, int, "收入不稳定家庭复核周期", "个月", 1, 36),
+    "dibao.phase_out_months": Param(6, int, "渐退期", "个月", 1, 6, "政策规定 1–6 个月"),
+    "dibao.deposit_limit_months": Param(24, int, "人均存款上限（月低保标准的倍数）", "倍", 0, 120),
     # §3 特困
-    "tekun.basic_living_ratio": Param(Decimal("1.3"), Decimal, "特困基本生活标准（倍低保标准）", "倍"),
-    "tekun.visit_interval_days": Param(30, int, "分散供养特困人员探访间隔", "天"),
+    "tekun.basic_living_ratio": Param(Decimal("1.3"), Decimal, "特困基本生活标准（倍低保标准）", "倍",
+                                      Decimal("1.3"), Decimal("5"), "不得低于当地低保标准的 1.3 倍"),
+    "tekun.visit_interval_days": Param(30, int, "分散供养特困人员探访间隔", "天", 1, 365),
     # §4 临时救助
-    "temp_aid.fast_track_cap": Param(Decimal("3000.00"), Decimal, "小金额先行救助上限", "元"),
-    "temp_aid.paperwork_workdays": Param(5, int, "先行救助事后补充说明时限", "个工作日"),
-    "temp_aid.cap_standard_months": Param(6, int, "临时救助金额上限（月低保标准的倍数）", "倍"),
+    "temp_aid.fast_track_cap": Param(Decimal("3000.00"), Decimal, "小金额先行救助上限", "元", Decimal("0"),
+                                     Decimal("100000")),
+    "temp_aid.paperwork_workdays": Param(5, int, "先行救助事后补充说明时限", "个工作日", 1, 30),
+    "temp_aid.cap_standard_months": Param(6, int, "临时救助金额上限（月低保标准的倍数）", "倍", 1, 60),
+    "temp_aid.local_grant_counties": Param(
+        "", str, "启用“急难发生地救助”的县（市、区）", "区划代码",
+        help="疫情、灾情期间在急难发生地直接救助；填县级区划代码，多个用英文逗号分隔，留空表示不启用",
+        check=_county_codes,
+    ),
     # §5 spot checks
-    "spotcheck.ratio": Param(Decimal("0.30"), Decimal, "县级抽查比例"),
-    "spotcheck.relative_ratio": Param(Decimal("0.60"), Decimal, "近亲属备案对象抽查比例"),
+    "spotcheck.ratio": Param(Decimal("0.30"), Decimal, "县级抽查比例（含不予确认）", RATIO, Decimal("0"),
+                             Decimal("1"), "填 0.30 表示 30%"),
+    "spotcheck.relative_ratio": Param(Decimal("0.60"), Decimal, "近亲属备案对象抽查比例", RATIO, Decimal("0"),
+                                      Decimal("1"), "填 0.60 表示 60%"),
     # §6 payments
-    "payment.data_day": Param(5, int, "救助对象数据报送截止日", "日"),
-    "payment.finance_day": Param(8, int, "财政拨付截止日", "日"),
-    "payment.bank_day": Param(10, int, "银行发放截止日", "日"),
+    "payment.data_day": Param(5, int, "救助对象数据报送截止日", "日", 1, 28),
+    "payment.finance_day": Param(8, int, "财政拨付截止日", "日", 1, 28),
+    "payment.bank_day": Param(10, int, "银行发放截止日", "日", 1, 28),
     # §9 price subsidy
-    "price.cpi_trigger": Param(Decimal("3.5"), Decimal, "CPI 同比涨幅启动条件", "%"),
-    "price.food_cpi_trigger": Param(Decimal("6.0"), Decimal, "食品 CPI 同比涨幅启动条件", "%"),
-    "price.subsidy_floor": Param(Decimal("10.00"), Decimal, "价格临时补贴最低金额", "元/人"),
+    "price.cpi_trigger": Param(Decimal("3.5"), Decimal, "CPI 同比涨幅启动条件", "%", Decimal("0"), Decimal("100")),
+    "price.food_cpi_trigger": Param(Decimal("6.0"), Decimal, "食品 CPI 同比涨幅启动条件", "%", Decimal("0"),
+                                    Decimal("100")),
+    "price.subsidy_floor": Param(Decimal("10.00"), Decimal, "价格临时补贴最低金额", "元/人", Decimal("0"),
+                                 Decimal("1000")),
+    "price.subsidy_categories": Param(
+        "dibao,tekun_central,tekun_dispersed,dibao_edge", str, "价格临时补贴发放对象类别", "类别代码",
+        help="低保 dibao、特困 tekun_central/tekun_dispersed、低保边缘 dibao_edge 等，英文逗号分隔",
+        check=_category_codes,
+    ),
     # §11, §12
-    "complaint.due_workdays": Param(15, int, "投诉举报办理时限", "个工作日"),
-    "relatives.reverify_months": Param(12, int, "近亲属备案复核周期", "个月"),
+    "complaint.due_workdays": Param(15, int, "投诉举报办理时限", "个工作日", 1, 90),
+    "relatives.reverify_months": Param(12, int, "近亲属备案复核周期", "个月", 1, 60),
     # accounts (等保)
-    "accounts.password_max_age_days": Param(90, int, "密码有效期", "天"),
-    "accounts.inactive_disable_days": Param(90, int, "长期未登录账号停用", "天"),
+    "accounts.password_max_age_days": Param(90, int, "密码有效期", "天", 1, 365),
+    "accounts.inactive_disable_days": Param(90, int, "长期未登录账号停用", "天", 1, 365),
 }
 
 
@@ -78,6 +140,109 @@ def _coerce(key: str, raw):
         return spec.kind(str(raw).strip()) if spec.kind is not Decimal else Decimal(str(raw).strip())
     except Exception:
         raise ValidationError(f"参数“{spec.label}”的值“{raw}”格式不正确") from None
+
+
+def area_of(key: str) -> str:
+    return AREAS.get(key.split(".", 1)[0], "其他")
+
+
+def validate(key: str, raw) -> object:
+    """The typed value of `raw` for `key`, or a ValidationError in Chinese (strict: for forms and services)."""
+    if key not in REGISTRY:
+        raise ValidationError(f"未知参数 {key}")
+    spec = REGISTRY[key]
+    text = raw if isinstance(raw, bool) else str(raw if raw is not None else "").strip()
+    if spec.kind is bool:
+        if isinstance(text, bool):
+            return text
+        if text.lower() in {"1", "true", "yes", "是"}:
+            return True
+        if text.lower() in {"0", "false", "no", "否"}:
+            return False
+        raise ValidationError(f"“{spec.label}”只能填“是”或“否”")
+    if spec.kind is str:
+        if spec.check:
+            spec.check(text)
+        return text
+    if text == "":
+        raise ValidationError(f"请填写“{spec.label}”的新值")
+    if spec.kind is int:
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValidationError(f"“{spec.label}”须为整数，“{text}”不是整数")
+        value = int(text)
+    else:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(f"“{spec.label}”须为数字，“{text}”不是数字") from None
+        if not value.is_finite():
+            raise ValidationError(f"“{spec.label}”须为数字，“{text}”不是数字")
+    if spec.minimum is not None and value < spec.minimum:
+        raise ValidationError(f"“{spec.label}”不能小于 {spec.minimum}{_unit(spec)}")
+    if spec.maximum is not None and value > spec.maximum:
+        raise ValidationError(f"“{spec.label}”不能大于 {spec.maximum}{_unit(spec)}")
+    if spec.check:
+        spec.check(value)
+    return value
+
+
+def _unit(spec: Param) -> str:
+    return "" if spec.unit in ("", RATIO) else spec.unit
+
+
+def display(key: str, value) -> str:
+    """A value as the page shows it: 是/否, 30%, 7 天."""
+    spec = REGISTRY[key]
+    if spec.kind is bool:
+        return "是" if value else "否"
+    if spec.kind is str:
+        if spec.check is _category_codes and value:
+            return "、".join(CATEGORY_LABELS.get(c.strip(), c.strip()) for c in value.split(",") if c.strip())
+        return value or "（未设置）"
+    if spec.unit == RATIO:
+        return f"{(Decimal(value) * 100).normalize():f}%"
+    if spec.unit.startswith("元"):
+        return f"{Decimal(value).quantize(Decimal('0.01'))} {spec.unit}"
+    return f"{value} {_unit(spec)}".strip()
+
+
+@dataclass
+class ParamRow:
+    key: str
+    spec: Param
+    area: str
+    value: object  # in force on the day asked
+    value_display: str
+    default_display: str
+    since: dt.date | None  # effective_from of the value in force; None = the default
+    upcoming: list  # Parameter rows effective after the day, soonest first
+    history: list  # Parameter rows effective on or before the day, newest first
+
+
+def overview(on: dt.date | None = None) -> list[ParamRow]:
+    """Every registered parameter with its value in force `on`, upcoming changes and history (one query)."""
+    from core.models import Parameter
+
+    on = on or timezone.localdate()
+    rows: dict[str, list] = {}
+    for p in Parameter.objects.select_related("created_by").order_by("key", "-effective_from", "-id"):
+        rows.setdefault(p.key, []).append(p)
+    order = list(AREAS)
+    keys = sorted(REGISTRY, key=lambda k: (order.index(k.split(".")[0]) if k.split(".")[0] in order else 99))
+    result = []
+    for key in keys:
+        spec = REGISTRY[key]
+        history = [p for p in rows.get(key, []) if p.effective_from <= on]
+        upcoming = sorted((p for p in rows.get(key, []) if p.effective_from > on), key=lambda p: p.effective_from)
+        current = _coerce(key, history[0].value) if history else spec.default
+        for p in history + upcoming:
+            p.value_display = display(key, _coerce(key, p.value))
+        result.append(ParamRow(
+            key=key, spec=spec, area=area_of(key), value=current, value_display=display(key, current),
+            default_display=display(key, spec.default), since=history[0].effective_from if history else None,
+            upcoming=upcoming, history=history,
+        ))
+    return result
 
 
 CACHE_SECONDS = 60
@@ -108,14 +273,24 @@ def get(key: str, on: dt.date | None = None):
 
 
 def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: str):
+    """Set `key` to `value` from `effective_from` (a later row for the same day replaces it); audited.
+
+    Only roles with Action.PARAMS_CHANGE may. The page refuses dates before today; the service accepts
+    them so that a published rule can be recorded from its own date.
+    """
+    from accounts.scope import Action, can  # role table lives one floor up; imported lazily (as core.views)
     from core import audit
     from core.models import Parameter
 
+    if not can(actor, Action.PARAMS_CHANGE):
+        raise ValidationError("只有市级管理员可以调整参数")
     if key not in REGISTRY:
         raise ValidationError(f"未知参数 {key}")
     if not reason or not reason.strip():
         raise ValidationError("调整参数必须说明原因")
-    coerced = _coerce(key, value)
+    if not isinstance(effective_from, dt.date):
+        raise ValidationError("请填写生效日期")
+    coerced = validate(key, value)
     with transaction.atomic():
         before = get(key, effective_from)
         row, _ = Parameter.objects.update_or_create(
@@ -136,3 +311,30 @@ def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: st
         transaction.on_commit(lambda: cache.delete(f"param:{key}"))
     cache.delete(f"param:{key}")
     return row
+
+
+def parameter_cancel(*, actor, key: str, effective_from: dt.date, reason: str):
+    """Withdraw a change that has not taken effect yet (effective_from after today); audited.
+
+    Values that have been in force are history and are never removed.
+    """
+    from accounts.scope import Action, can
+    from core import audit
+    from core.models import Parameter
+
+    if not can(actor, Action.PARAMS_CHANGE):
+        raise ValidationError("只有市级管理员可以调整参数")
+    if not reason or not reason.strip():
+        raise ValidationError("撤销待生效的调整必须说明原因")
+    if effective_from <= timezone.localdate():
+        raise ValidationError("已经生效的参数值不能撤销，请设置新的值")
+    with transaction.atomic():
+        row = Parameter.objects.select_for_update().filter(key=key, effective_from=effective_from).first()
+        if row is None:
+            raise ValidationError("没有找到该待生效的调整")
+        audit.record(actor=actor, action="parameter.cancel", obj=row,
+                     before={"value": row.value, "effective_from": effective_from.isoformat()}, after=None,
+                     reason=reason, category=audit.Category.ADMIN, object_repr=REGISTRY.get(key, Param("", str, key)).label)
+        row.delete()
+        transaction.on_commit(lambda: cache.delete(f"param:{key}"))
+    cache.delete(f"param:{key}")

@@ -85,3 +85,109 @@ def last_workday_on_or_before(day: dt.date) -> dt.date:
 def warnings_for(*days: dt.date) -> list[str]:
     years = sorted({d.year for d in days})
     return [f"{y}年的法定节假日尚未录入，期限暂按周末计算，请市级管理员补录" for y in years if not year_known(y)]
+
+
+# --- the city administrator's calendar maintenance -------------------------------------------------
+
+def library_years() -> range:
+    """The years chinesecalendar knows (from its own data, not guessed)."""
+    years = sorted({d.year for d in chinese_calendar.holidays})
+    return range(years[0], years[-1] + 1)
+
+
+def years_in_use(today: dt.date | None = None) -> list[int]:
+    """Deadlines are computed in the current and the next year."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return [today.year, today.year + 1]
+
+
+def unknown_years(today: dt.date | None = None) -> list[int]:
+    return [y for y in years_in_use(today) if not year_known(y)]
+
+
+def year_days(year: int) -> list[dict]:
+    """Non-ordinary days of a year: holidays on weekdays and working weekends, with their source.
+
+    Each row: date, is_workday, name, source ("library" | "override"), override (the row or None).
+    """
+    from core.models import WorkdayOverride
+
+    overrides = {o.date: o for o in WorkdayOverride.objects.filter(date__year=year).select_related("created_by")}
+    days: dict[dt.date, dict] = {}
+    if year in library_years():
+        for day, name in chinese_calendar.holidays.items():
+            if day.year == year and day.weekday() < 5:
+                days[day] = {"date": day, "is_workday": False, "name": _holiday_name(name), "source": "library"}
+        for day, name in chinese_calendar.workdays.items():
+            if day.year == year and day.weekday() >= 5:
+                days[day] = {"date": day, "is_workday": True, "name": _holiday_name(name), "source": "library"}
+    for day, o in overrides.items():
+        days[day] = {"date": day, "is_workday": o.is_workday, "name": o.name, "source": "override", "override": o}
+    return [days[d] for d in sorted(days)]
+
+
+_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+}
+
+
+def _holiday_name(name) -> str:
+    return _HOLIDAY_NAMES.get(getattr(name, "value", name), str(getattr(name, "value", name) or ""))
+
+
+def workday_override_set(*, actor, date: dt.date, is_workday: bool, name: str, reason: str = ""):
+    """Declare one day a holiday (is_workday=False) or an adjusted working day; audited, PARAMS_CHANGE only."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from accounts.scope import Action, can  # role table one floor up, imported lazily (as core.views)
+    from core import audit
+    from core.models import WorkdayOverride
+
+    if not can(actor, Action.PARAMS_CHANGE):
+        raise ValidationError("只有市级管理员可以维护节假日安排")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写说明，如“2027年春节”或“春节调休上班”"})
+    if is_workday and date.weekday() < 5:
+        raise ValidationError({"date": f"{date:%Y年%m月%d日}是周一至周五，本来就是工作日，无需登记为调休上班"})
+    with transaction.atomic():
+        existing = WorkdayOverride.objects.select_for_update().filter(date=date).first()
+        before = audit.snapshot(existing, ["date", "is_workday", "name"]) if existing else None
+        if existing:
+            existing.is_workday, existing.name = is_workday, name
+            existing.full_clean()
+            existing.save(update_fields=["is_workday", "name"])
+            row = existing
+        else:
+            row = WorkdayOverride(date=date, is_workday=is_workday, name=name, created_by=actor)
+            row.full_clean()
+            row.save()
+        audit.record(actor=actor, action="workday.set", obj=row, before=before,
+                     after=audit.snapshot(row, ["date", "is_workday", "name"]), reason=reason or name,
+                     category=audit.Category.ADMIN, object_repr=f"{date:%Y-%m-%d} {name}")
+    return row
+
+
+def workday_override_delete(*, actor, date: dt.date, reason: str = ""):
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from accounts.scope import Action, can
+    from core import audit
+    from core.models import WorkdayOverride
+
+    if not can(actor, Action.PARAMS_CHANGE):
+        raise ValidationError("只有市级管理员可以维护节假日安排")
+    with transaction.atomic():
+        row = WorkdayOverride.objects.select_for_update().filter(date=date).first()
+        if row is None:
+            raise ValidationError(f"{date:%Y年%m月%d日}没有登记的调整")
+        before = audit.snapshot(row, ["date", "is_workday", "name"])
+        audit.record(actor=actor, action="workday.delete", obj=row, before=before, after=None,
+                     reason=reason or "删除节假日调整", category=audit.Category.ADMIN,
+                     object_repr=f"{date:%Y-%m-%d} {row.name}")
+        row.delete()

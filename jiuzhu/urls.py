@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include(accounts_urls.auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("audit-trail/", core_views.audit_trail, name="audit_trail"),
+    path("", include("core.urls")),
+    path("public/", include("cases.public_urls")),
     path("", include("cases.urls")),
     path("funds/", include("funds.urls")),
     path("monitoring/", include("monitoring.urls")),

@@ -18,7 +18,13 @@ def home(request):
         cards.append({"label": "在保低保家庭", "value": entitlements.filter(category="dibao").count(), "url": None})
         cards.append({"label": "在保特困人员家庭", "value": entitlements.filter(
             category__in=["tekun_central", "tekun_dispersed"]).count(), "url": None})
-    return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE)})
+    calendar_warnings = []
+    if can(user, Action.PARAMS_CHANGE):
+        from core import workdays
+
+        calendar_warnings = workdays.unknown_years()
+    return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE),
+                                         "calendar_warnings": calendar_warnings})
 
 
 def not_found(request, exception=None):

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+urlpatterns = [
+    path("params/", views.param_list, name="param_list"),
+    path("params/<str:key>/", views.param_edit, name="param_edit"),
+    path("params/<str:key>/cancel/", views.param_cancel, name="param_cancel"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<str:day>/delete/", views.calendar_delete, name="calendar_delete"),
+]
