@@ -4,12 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-<<<<<<< HEAD
-from django.shortcuts import render
-
-from accounts.models import ROLE_LEVEL, Region
-from accounts.scope import Action, can, deny
-=======
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import ROLE_LEVEL, Region
-from accounts.scope import Action, can
+from accounts.scope import Action, can, deny
 from core import params, workdays
 from core.forms import ParameterForm, WorkdayOverrideForm
->>>>>>> wt-standards
 from core.models import AuditEvent
 from core.paging import paginate
 
