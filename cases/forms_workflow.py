@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from cases.models import Application, Person, Recheck
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT2 = forms.Textarea(attrs={"rows": 2})
 TEXT3 = forms.Textarea(attrs={"rows": 3})
 

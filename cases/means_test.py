@@ -7,7 +7,7 @@ Rules (DOMAIN.md §2, params in core/params.py):
 - Members counted: everyone in the household except members serving a prison sentence, missing, long-term
   religious residents (special_status) and the deceased. Their income items are recorded but not counted.
 - Income: 12-month totals by kind; exempt items are listed but not counted. Monthly = 12-month / 12.
-- Employment cost (wages and business income of a member): documented cost if recorded, else
+- Employment cost (wages and business income): documented cost if recorded, else
   `employment_cost_rate` × income; capped per item at `employment_cost_cap_standards` × standard × 12.
 - Rigid expenses (医疗/教育 self-paid, with evidence) are deducted when `rigid_expense_deductible`.
 - Per-capita monthly income = max(0, counted income − deductions) / 12 / members counted, ROUND_HALF_UP 0.01.
@@ -194,7 +194,7 @@ def assess(data: AssessmentInput) -> Assessment:
             continue
         income_total += amount
         lines.append(Line(label, f"+{amount}", "近12个月"))
-        if inc.kind in EMPLOYMENT_KINDS and inc.person_id is not None:
+        if inc.kind in EMPLOYMENT_KINDS:
             recorded = money(inc.employment_cost)
             cost = recorded if recorded > 0 else money(amount * r.employment_cost_rate)
             basis = "按凭证" if recorded > 0 else f"按收入的{(r.employment_cost_rate * 100).normalize()}%"

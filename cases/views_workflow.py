@@ -114,9 +114,11 @@ def application_act(request, pk, action):
         raise Http404("未找到")
     app = selectors.application_detail(user=request.user, pk=pk)
     spec = workflow.ACTIONS[action]
+    available = action in workflow.available_actions(request.user, app)
     if action in ACTION_FORMS:
         kwargs = {"application": app} if action == "record_investigation" else {}
-        form = ACTION_FORMS[action](request.POST or None, **kwargs)
+        initial = {"investigator_1": (request.user.full_name or "").split(" ")[-1]} if action == "record_investigation" else {}
+        form = ACTION_FORMS[action](request.POST or None, initial=initial, **kwargs)
     else:
         label, required, help_text = REASON_LABELS.get(action, ("原因", spec.reason_required, ""))
         form = ReasonForm(request.POST or None, label=label, required=required, help_text=help_text)
@@ -134,7 +136,7 @@ def application_act(request, pk, action):
     if action in ("record_investigation", "confirm"):
         preview = app.assessment if action == "confirm" else workflow.application_assess(app).to_json()
     return render(request, "cases/dibao/application_act.html", {
-        "app": app, "form": form, "action": action, "spec": spec, "preview": preview,
+        "app": app, "form": form, "action": action, "spec": spec, "preview": preview, "available": available,
         "dl": workflow.deadline_info(app)})
 
 

@@ -252,7 +252,8 @@ class Notice(PlaceMixin):
     @property
     def number(self) -> str:
         prefix = "不确" if self.kind == self.Kind.REFUSAL else "终止"
-        return f"{self.issuer_name}{prefix}〔{self.decided_on:%Y}〕{self.pk or 0}号"
+        short = self.issuer_name.removesuffix("人民政府").removesuffix("办事处")
+        return f"{short}民救{prefix}〔{self.decided_on:%Y}〕{self.pk or 0}号"
 
 
 class Recheck(PlaceMixin):
