@@ -19,10 +19,12 @@ def app(users):
 def test_household_page_links_to_applications_and_accept_button(client, users, app):
     client.force_login(users["zhandian_jingban"])
     html = client.get(f"/households/{app.household_id}/").content.decode()
-    assert f"/applications/{app.pk}/" in html and "受理低保申请" in html
+    assert f"/applications/{app.pk}/" in html and "受理低保申请" not in html and "办理中" in html
+    fresh = poor_household()
+    assert "受理低保申请" in client.get(f"/households/{fresh.pk}/").content.decode()
     client.force_login(users["heying_cun"])  # village staff see the case, cannot accept
-    html = client.get(f"/households/{app.household_id}/").content.decode()
-    assert f"/applications/{app.pk}/" in html and "受理低保申请" not in html
+    assert f"/applications/{app.pk}/" in client.get(f"/households/{app.household_id}/").content.decode()
+    assert "受理低保申请" not in client.get(f"/households/{fresh.pk}/").content.decode()
 
 
 def test_accept_through_the_form(client, users):
