@@ -183,6 +183,7 @@ def deadlines(request):
     board = selectors.deadline_board(user=request.user)
     for app in board["rows"]:
         app.dl = workflow.deadline_info(app, board["today"])
+    board["show_counties"] = request.user.region.level == "city" or len(board["per_county"]) > 1
     return render(request, "cases/dibao/deadlines.html", board)
 
 

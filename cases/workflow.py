@@ -40,6 +40,14 @@ transaction and raises django ValidationError with a Chinese message when refuse
   there is no exit from data alone). `effective_month` = the last month paid (default: this month).
 - `phase_out_expire(*, on=None) -> int` — flips 渐退期 entitlements whose end_month has passed to ended.
 - `deadline_info(application, today=None) -> DeadlineInfo` (state "overdue" / "near" / "ok" / "done").
+
+Extending to 特困 / 临时救助 (same machine, `Application.kind`):
+- `ASSESSORS[kind] = fn(application, on) -> result` with `.eligible .persons_covered .monthly_amount .reasons
+  .unstable_income .to_json()` (default: the 低保 means test, `application_assess`); record_investigation calls it.
+- `ENTITLEMENT_CATEGORY[kind] = Entitlement.Category...` or pass `category=` to transition(action="confirm").
+- Time limits and publicity days come from `<prefix>.process_workdays`, `<prefix>.process_workdays_extended`,
+  `<prefix>.publicity_days`, `<prefix>.notice_workdays` when those params exist (prefix per KIND_PARAM_PREFIX),
+  else from the dibao.* params.
 """
 from __future__ import annotations
 
@@ -96,6 +104,13 @@ ACTIONS: dict[str, Spec] = {
                                S.AWAITING_DECISION), None, Action.CASE_PROCESS, True),
 }
 ENTITLEMENT_CATEGORY = {Application.Kind.DIBAO: Entitlement.Category.DIBAO}
+KIND_PARAM_PREFIX = {"dibao": "dibao", "tekun": "tekun", "temporary_aid": "temp_aid"}
+
+
+def kind_param(kind: str, name: str, on: dt.date | None = None):
+    """`<kind prefix>.<name>` when that parameter exists, else `dibao.<name>`."""
+    key = f"{KIND_PARAM_PREFIX.get(kind, kind)}.{name}"
+    return params.get(key if key in params.REGISTRY else f"dibao.{name}", on)
 APP_FIELDS = ["status", "deadline", "extended", "investigated_on", "investigator_1", "investigator_2",
               "assessed_eligible", "persons_covered", "monthly_amount", "review_on", "meeting_decision",
               "publicity_start", "publicity_end", "decided_on", "decided_by", "entitlement"]
@@ -116,9 +131,9 @@ def add_months(day: dt.date, n: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def compute_deadline(accepted_on: dt.date, *, extended: bool = False) -> dt.date:
-    key = "dibao.process_workdays_extended" if extended else "dibao.process_workdays"
-    return workdays.add_workdays(accepted_on, params.get(key, accepted_on))
+def compute_deadline(accepted_on: dt.date, *, extended: bool = False, kind: str = "dibao") -> dt.date:
+    name = "process_workdays_extended" if extended else "process_workdays"
+    return workdays.add_workdays(accepted_on, kind_param(kind, name, accepted_on))
 
 
 @dataclass(frozen=True)
@@ -268,7 +283,7 @@ def application_accept(
         kind=kind, household=household, applicant=applicant, handling_township=handling_township,
         handling_county_id=handling_township.pk[:6], via_residence=via_residence,
         residence_permit=residence_permit.strip(), reason=reason.strip(), single_person=single_person,
-        accepted_on=accepted_on, deadline=compute_deadline(accepted_on), registered_by=actor,
+        accepted_on=accepted_on, deadline=compute_deadline(accepted_on, kind=kind), registered_by=actor,
         county_id=household.county_id, township_id=household.township_id, village_id=household.village_id,
     )
     app.full_clean(exclude=["registered_by", "household", "county", "township", "village", "handling_township",
@@ -344,7 +359,7 @@ def _h_record_investigation(actor, app, reason, data):
         if person is not None and person.household_id != app.household_id:
             raise ValidationError({"single_person": "单人户成员须为本家庭成员"})
         app.single_person = person
-    result = application_assess(app, on=app.investigated_on)
+    result = ASSESSORS.get(app.kind, application_assess)(app, app.investigated_on)
     app.assessment = result.to_json()
     app.assessed_eligible = result.eligible
     app.persons_covered = result.persons_covered or None
@@ -379,7 +394,7 @@ def _h_meeting_decide(actor, app, reason, data):
         app.status = S.PUBLICITY
         app.publicity_start = max(meeting.held_on, timezone.localdate())
         app.publicity_end = app.publicity_start + dt.timedelta(
-            days=params.get("dibao.publicity_days", app.publicity_start) - 1)
+            days=kind_param(app.kind, "publicity_days", app.publicity_start) - 1)
         return f"{meeting}：同意纳入，公示至{app.publicity_end:%Y-%m-%d}。{app.meeting_note}"
     app.status = S.AWAITING_DECISION
     return f"{meeting}：不同意纳入。{app.meeting_note}"
@@ -440,9 +455,11 @@ def _h_extend(actor, app, reason, data):
     if app.extended:
         raise ValidationError("办理期限只能延长一次")
     app.extended, app.extension_reason = True, reason[:200]
-    app.deadline = compute_deadline(app.accepted_on, extended=True)
+    app.deadline = compute_deadline(app.accepted_on, extended=True, kind=app.kind)
     return f"办理期限延长至{app.deadline:%Y年%m月%d日}：{reason}"
 
+
+ASSESSORS: dict = {Application.Kind.DIBAO: application_assess}
 
 _HANDLERS = {
     "record_investigation": _h_record_investigation,
@@ -530,7 +547,8 @@ def notice_issue(*, actor, household: Household, kind: str, reasons: str, applic
         household=household, application=application, entitlement=entitlement, kind=kind,
         category=application.get_kind_display() if application else category, issuer_name=issuer_for(township),
         addressee=household.head_name, decided_on=decided_on,
-        due_by=workdays.add_workdays(decided_on, params.get("dibao.notice_workdays", decided_on)),
+        due_by=workdays.add_workdays(decided_on, kind_param(application.kind if application else "dibao",
+                                                             "notice_workdays", decided_on)),
         reasons=reasons.strip(), effective_month=effective_month,
         issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         county_id=household.county_id, township_id=household.township_id, village_id=household.village_id)

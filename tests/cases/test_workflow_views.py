@@ -124,6 +124,22 @@ def test_deadlines_page_lists_overdue(client, users):
     assert old.number in html and "已超期" in html and "詹店镇" in html
     client.force_login(users["wenxian_minzheng"])
     assert old.number not in client.get("/deadlines/").content.decode()
+    client.force_login(users["shi_admin"])  # the city sees every county's overdue work
+    html = client.get("/deadlines/").content.decode()
+    assert old.number in html and "武陟县" in html
+
+
+def test_decisions_of_the_month_for_spot_checks(users, app, monkeypatch):
+    """§5 the month's township decisions, refusals included, for the county sample."""
+    from cases import selectors
+    from tests.cases.dibao_helpers import to_awaiting_decision
+
+    to_awaiting_decision(users["zhandian_jingban"], app, monkeypatch)
+    workflow.transition(actor=users["zhandian_shenpi"], application=app, action="refuse", reason="收入超标")
+    app.refresh_from_db()
+    rows = selectors.application_decisions(user=users["wuzhi_choucha"], month=app.decided_on)
+    assert [a.pk for a in rows] == [app.pk]
+    assert not selectors.application_decisions(user=users["wenxian_minzheng"], month=app.decided_on).exists()
 
 
 def test_recheck_and_end_pages(client, users):
