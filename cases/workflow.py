@@ -55,7 +55,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -618,16 +618,18 @@ def recheck_complete(*, actor, recheck: Recheck, outcome: str, note: str, new_am
     today = timezone.localdate()
     with transaction.atomic():
         before = audit.snapshot(ent, ["status", "monthly_amount", "next_recheck", "end_month"])
-        cycle = params.get("dibao.recheck_months_stable", today)
         if outcome in (Recheck.Outcome.CONTINUE, Recheck.Outcome.ADJUST):
+            try:
+                result = means_test.assess(assessment_input(ent.household, today))
+            except ObjectDoesNotExist:  # no standard in force: keep the stable cycle, amount must be given
+                result = None
+            unstable = bool(result and result.unstable_income)
+            cycle = params.get("dibao.recheck_months_unstable" if unstable else "dibao.recheck_months_stable", today)
             if outcome == Recheck.Outcome.ADJUST:
                 if new_amount is None:
-                    result = means_test.assess(assessment_input(ent.household, today))
-                    if not result.eligible:
+                    if result is None or not result.eligible:
                         raise ValidationError("重新测算已不符合条件，请选择渐退期或终止保障")
                     new_amount = result.monthly_amount
-                    cycle = params.get("dibao.recheck_months_unstable" if result.unstable_income
-                                       else "dibao.recheck_months_stable", today)
                 new_amount = means_test.money(new_amount)
                 if new_amount <= 0:
                     raise ValidationError({"new_amount": "调整后的金额须大于0；不再符合条件请选择终止保障"})
