@@ -39,7 +39,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
                   "persons_covered", "monthly_amount", "decided_on", "entitlement"]
         read_only_fields = fields
 
-    def get_deadline_state(self, obj):
+    def get_deadline_state(self, obj) -> dict:
         info = workflow.deadline_info(obj)
         return {"state": info.state, "workdays_left": info.workdays_left, "warnings": info.warnings}
 
@@ -56,11 +56,11 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "objection", "decision_reason", "available_actions", "events"]
         read_only_fields = fields
 
-    def get_events(self, obj):
+    def get_events(self, obj) -> list[dict]:
         return [{"action": e.action, "label": e.label, "from": e.from_status, "to": e.to_status, "note": e.note,
                  "actor": e.actor_name, "at": e.at.isoformat()} for e in obj.events.all()]
 
-    def get_available_actions(self, obj):
+    def get_available_actions(self, obj) -> list[str]:
         return workflow.available_actions(self.context["request"].user, obj)
 
 
