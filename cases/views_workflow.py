@@ -99,6 +99,7 @@ def application_detail(request, pk):
     actions = workflow.available_actions(request.user, app)
     return render(request, "cases/dibao/application_detail.html", {
         "app": app, "dl": workflow.deadline_info(app), "actions": [(a, workflow.ACTIONS[a].label) for a in actions],
+        "action_names": actions,
         "events": app.events.select_related("actor").all(), "notices": app.notices.all(),
         "members": list(app.household.members.all()), "assessment": app.assessment,
         "can_process_elsewhere": app.handling_township_id != request.user.region_id,

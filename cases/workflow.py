@@ -20,8 +20,7 @@ transaction and raises django ValidationError with a Chinese message when refuse
     object                           publicity → investigating   (公示异议; reason = the objection)
     close_publicity                  publicity → awaiting_decision (after the publicity days)
     confirm                          awaiting_decision → confirmed (leader; creates the Entitlement)
-    refuse                           awaiting_decision/investigated/reviewed → refused (leader; reason;
-                                     issues the 不予确认通知书)
+    refuse                           awaiting_decision → refused (leader; reason; issues the 不予确认通知书)
     withdraw                         any open state → withdrawn (caseworker; reason)
     extend                           any open state, state unchanged: deadline 25 → 40 working days, once
   Checks in order: known action, role (`Action.CASE_PROCESS` / `Action.CASE_DECIDE`), reach (the actor's
@@ -96,8 +95,7 @@ ACTIONS: dict[str, Spec] = {
     "object": Spec("公示异议，退回调查", (S.PUBLICITY,), S.INVESTIGATING, Action.CASE_PROCESS, True),
     "close_publicity": Spec("公示期满，提交审核确认", (S.PUBLICITY,), S.AWAITING_DECISION, Action.CASE_PROCESS),
     "confirm": Spec("审核确认", (S.AWAITING_DECISION,), S.CONFIRMED, Action.CASE_DECIDE),
-    "refuse": Spec("不予确认", (S.AWAITING_DECISION, S.INVESTIGATED, S.REVIEWED), S.REFUSED, Action.CASE_DECIDE,
-                   True),
+    "refuse": Spec("不予确认", (S.AWAITING_DECISION,), S.REFUSED, Action.CASE_DECIDE, True),
     "withdraw": Spec("申请人撤回申请", (S.ACCEPTED, S.INVESTIGATING, S.INVESTIGATED, S.REVIEWED, S.PUBLICITY,
                                  S.AWAITING_DECISION), S.WITHDRAWN, Action.CASE_PROCESS, True),
     "extend": Spec("延长办理期限", (S.ACCEPTED, S.INVESTIGATING, S.INVESTIGATED, S.REVIEWED, S.PUBLICITY,
@@ -487,6 +485,11 @@ def available_actions(user, application: Application) -> list[str]:
         if name in ("confirm", "refuse") and application.registered_by_id == user.pk:
             continue
         if name == "extend" and application.extended:
+            continue
+        if name == "confirm" and application.meeting_decision != Application.MeetingDecision.APPROVE:
+            continue
+        if name == "close_publicity" and application.publicity_end and \
+                timezone.localdate() <= application.publicity_end:
             continue
         out.append(name)
     return out

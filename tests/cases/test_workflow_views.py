@@ -164,3 +164,19 @@ def test_recheck_and_end_pages(client, users):
     assert resp.status_code == 302 and "/notices/" in resp["Location"]
     client.force_login(users["xiangyun_jingban"])
     assert client.get(f"/entitlements/{ent.pk}/end/").status_code == 404
+
+
+def test_buttons_follow_the_rules(client, users, app):
+    """The page offers only moves the rules allow now: no early close of publicity; no confirm of a refusal."""
+    cw = users["zhandian_jingban"]
+    investigate(cw, app)
+    meeting(cw, [(app, "approve", "")])
+    client.force_login(cw)
+    html = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "公示期满，提交审核确认" not in html and "期满后可提交审核确认" in html and "公示异议" in html
+    other = workflow.application_accept(actor=cw, household=poor_household(), reason="困难")
+    investigate(cw, other)
+    meeting(cw, [(other, "refuse", "收入超标")])
+    client.force_login(users["zhandian_shenpi"])
+    html = client.get(f"/applications/{other.pk}/").content.decode()
+    assert f"/applications/{other.pk}/refuse/" in html and f"/applications/{other.pk}/confirm/" not in html
