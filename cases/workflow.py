@@ -295,6 +295,32 @@ def application_accept(
     return app
 
 
+def residence_household_lookup(*, actor, id_number: str) -> Household:
+    """居住地申请: find the applicant's (hukou) household city-wide by the full ID number, exact match only.
+
+    Only township staff who may accept applications may look up; every lookup is audited. Returns the
+    household or raises ValidationError (never lists or searches by name)."""
+    from core import idnumbers
+
+    if not (can(actor, Action.CASE_PROCESS) or can(actor, Action.CASE_DECIDE)) or \
+            actor.region.level != Region.Level.TOWNSHIP:
+        raise ValidationError("只有乡镇（街道）工作人员可以办理居住地申请")
+    value = idnumbers.normalize_for_lookup(id_number or "")
+    if not value:
+        idnumbers.parse(id_number or "")  # raises the precise Chinese reason
+        raise ValidationError({"id_number": "身份证号码格式不正确"})
+    person = Person.objects.filter(id_index=idnumbers.index(value)).select_related("household").first()
+    audit.record(actor=actor, action="household.residence_lookup", obj=person.household if person else None,
+                 object_type="cases.household", after={"found": person is not None},
+                 reason="居住地申请核对户籍家庭", category=audit.Category.ACCESS,
+                 region=None if person else (actor.region_id[:6], actor.region_id, ""))
+    if person is None:
+        raise ValidationError({"id_number": "本市家庭档案中没有该身份证号码，请先由户籍地登记家庭信息"})
+    if person.household.township_id == actor.region_id:
+        raise ValidationError({"id_number": "该家庭户籍在本乡镇，请直接在家庭档案中受理"})
+    return person.household
+
+
 # --- the one transition function -------------------------------------------------------------------------
 
 def transition(*, actor, application: Application, action: str, reason: str = "", **data) -> Application:

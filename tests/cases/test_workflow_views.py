@@ -180,3 +180,32 @@ def test_buttons_follow_the_rules(client, users, app):
     client.force_login(users["zhandian_shenpi"])
     html = client.get(f"/applications/{other.pk}/").content.decode()
     assert f"/applications/{other.pk}/refuse/" in html and f"/applications/{other.pk}/confirm/" not in html
+
+
+def test_residence_application_through_the_pages(client, users):
+    """§2 居住地申请: the residence township finds the hukou household by full ID number (audited) and accepts;
+    the hukou township still sees the case."""
+    from core.models import AuditEvent
+    from tests.factories import make_id
+
+    seed_standards()
+    hh = poor_household()  # hukou 詹店镇
+    head = hh.members.get(relationship="head")
+    raw = head.reveal_id_number()
+    client.force_login(users["xitao_jingban"])
+    r = client.post("/applications/residence/", {"lookup": "1", "id_number": make_id("410823")})
+    assert "没有该身份证号码" in r.content.decode()
+    r = client.post("/applications/residence/", {"lookup": "1", "id_number": raw})
+    assert hh.head_name in r.content.decode() and "居住证信息" in r.content.decode()
+    assert AuditEvent.objects.filter(action="household.residence_lookup", actor=users["xitao_jingban"]).count() == 2
+    r = client.post("/applications/residence/", {"household": hh.pk, "applicant": head.pk, "reason": "在西陶镇务工居住",
+                                                 "accepted_on": dt.date.today().isoformat(),
+                                                 "residence_permit": "豫居2025-0001"})
+    app = Application.objects.get(household=hh)
+    assert r.status_code == 302 and app.via_residence and app.handling_township_id == "410823102"
+    client.force_login(users["zhandian_jingban"])
+    html = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "本申请由西陶镇办理" in html
+    client.force_login(users["xiangyun_jingban"])  # cannot reuse another township's looked-up household
+    assert client.post("/applications/residence/", {"household": hh.pk, "applicant": head.pk, "reason": "x",
+                                                    "accepted_on": dt.date.today().isoformat()}).status_code == 404
