@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views, views_standards
+from cases import views_workflow as wf
 
 app_name = "cases"
 urlpatterns = [
@@ -18,4 +19,20 @@ urlpatterns = [
     path("standards/", views_standards.standard_list, name="standard_list"),
     path("standards/new/", views_standards.standard_add, name="standard_add"),
     path("standards/care/new/", views_standards.care_standard_add, name="care_standard_add"),
+    # 低保 workflow
+    path("todo/", wf.todo, name="todo"),
+    path("applications/", wf.application_list, name="application_list"),
+    path("households/<int:household_pk>/apply/", wf.application_create, name="application_create"),
+    path("applications/residence/", wf.residence_apply, name="residence_apply"),
+    path("applications/<int:pk>/", wf.application_detail, name="application_detail"),
+    path("applications/<int:pk>/<str:action>/", wf.application_act, name="application_act"),
+    path("meetings/", wf.meeting_list, name="meeting_list"),
+    path("meetings/new/", wf.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", wf.meeting_detail, name="meeting_detail"),
+    path("deadlines/", wf.deadlines, name="deadlines"),
+    path("rechecks/", wf.recheck_list, name="recheck_list"),
+    path("rechecks/<int:pk>/", wf.recheck_do, name="recheck_do"),
+    path("entitlements/<int:pk>/end/", wf.entitlement_end, name="entitlement_end"),
+    path("notices/<int:pk>/", wf.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/deliver/", wf.notice_deliver, name="notice_deliver"),
 ]

@@ -87,6 +87,10 @@ REGISTRY: dict[str, Param] = {
     "dibao.recheck_months_unstable": Param(6, int, "收入不稳定家庭复核周期", "个月", 1, 36),
     "dibao.phase_out_months": Param(6, int, "渐退期", "个月", 1, 6, "政策规定 1–6 个月"),
     "dibao.deposit_limit_months": Param(24, int, "人均存款上限（月低保标准的倍数）", "倍", 0, 120),
+    "dibao.vehicle_value_limit": Param(Decimal("30000.00"), Decimal, "机动车辆价值上限（超过不符合条件）", "元",
+                                       Decimal("0"), Decimal("1000000")),
+    "dibao.house_limit": Param(1, int, "家庭自有住房套数上限", "套", 0, 10),
+    "dibao.nearly_due_workdays": Param(5, int, "临近办结期限提醒", "个工作日", 1, 20),
     # §3 特困
     "tekun.basic_living_ratio": Param(Decimal("1.3"), Decimal, "特困基本生活标准（倍低保标准）", "倍",
                                       Decimal("1.3"), Decimal("5"), "不得低于当地低保标准的 1.3 倍"),

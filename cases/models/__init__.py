@@ -1,4 +1,5 @@
 from cases.models.entitlement import Entitlement
+from cases.models.application import Application, ApplicationEvent, Meeting, Notice, Recheck
 from cases.models.standard import CareStandard, Standard
 from cases.models.household import (
     Household,
@@ -12,6 +13,11 @@ from cases.models.household import (
 )
 
 __all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Meeting",
+    "Notice",
+    "Recheck",
     "CareStandard",
     "Standard",
     "Entitlement",
