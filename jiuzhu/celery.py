@@ -1,4 +1,10 @@
+"""The Celery app. Broker: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
+
+Every task is acknowledged late and has hard/soft time limits (settings CELERY_TASK_*); periodic tasks
+live in the database (django-celery-beat), installed by `manage.py setup_periodic_tasks`.
+"""
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -7,3 +13,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings.local")
 app = Celery("jiuzhu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_filesystem_broker_folder(sender, **kwargs):
+    """The filesystem transport needs its folder before the first message is sent or read."""
+    folder = (sender.conf.broker_transport_options or {}).get("data_folder_in")
+    if (sender.conf.broker_url or "").startswith("filesystem") and folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
