@@ -2,7 +2,8 @@
 
 Run with `make browser-test` (CI runs it); `make test` leaves these out (marker `browser`). Chromium is
 Debian's /usr/bin/chromium (`apt-get install chromium fonts-noto-cjk`; `.ci/run` does it), never a
-downloaded browser. Put an app's browser tests in `tests/browser/test_<app>.py` and start the module with::
+downloaded browser. tests/conftest.py imports these fixtures, so any test module under tests/ can use them
+(e.g. `tests/browser/test_<app>.py` or `tests/<app>/test_browser.py`); start the module with::
 
     pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,8 +23,9 @@ Fixtures (all function-scoped unless noted):
     pytest-django's server; data must be committed (this is a `transactional_db` test), so create it
     inside the test with factories or services, never in a `db`-scoped fixture.
 
-Playwright's sync API runs an event loop in this thread, so the ORM's async-safety check is relaxed for
-these tests (DJANGO_ALLOW_ASYNC_UNSAFE). A failing test also saves ``failure.png`` of every open page.
+Playwright's sync API runs an event loop in this thread, so the ORM's async-safety check is relaxed once
+the browser starts (DJANGO_ALLOW_ASYNC_UNSAFE). A failing test also saves ``failure-*.png`` of every page
+it left open.
 """
 import io
 import os
@@ -33,8 +35,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -51,6 +51,7 @@ def browser():
         pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -119,6 +120,10 @@ def login_as(new_context, demo_users):
         return page
 
     return login
+
+
+__all__ = ["browser", "artifact_dir", "shot", "new_context", "demo_users", "login_as",
+           "pytest_runtest_makereport"]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
