@@ -35,7 +35,7 @@ run: migrate
 	@echo "  后台任务 (Celery worker + beat) 日志: .run/worker.log"
 	@echo ""
 	@$(VENV)/bin/celery -A jiuzhu worker -B --loglevel=INFO --concurrency=2 \
-		--schedule=.run/celerybeat-schedule --logfile=.run/worker.log & echo $$! > .run/worker.pid; \
+		--schedule=.run/celerybeat-schedule >> .run/worker.log 2>&1 & echo $$! > .run/worker.pid; \
 	trap 'kill $$(cat .run/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
