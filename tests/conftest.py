@@ -67,7 +67,9 @@ def _flush_past_the_audit_trigger():
 def _fast_serialized_rollback():
     """`serialized_rollback=True` (browser and real-worker tests) reloads the migration data — 2,147
     regions, standards, ... — before each test. Django saves row by row (~10 s here); insert per model in
-    bulk instead. Rows already present are left alone, as Django's save() would leave them equal."""
+    bulk instead, and only into tables the flush left empty: tables already filled (content types and
+    permissions that flush's post_migrate recreated, or no flush yet) are left alone.
+    Single database alias assumed (the snapshot is kept per backend class)."""
     from collections import defaultdict
     from io import StringIO
 
@@ -86,14 +88,33 @@ def _fast_serialized_rollback():
             else:
                 by_model[type(obj.object)].append(obj.object)
         with transaction.atomic(using=alias):
+            empty = {}
+
+            def is_empty(model):
+                if model not in empty:
+                    empty[model] = not model._base_manager.using(alias).exists()
+                return empty[model]
+
             with self.connection.constraint_checks_disabled():
                 for model, objs in by_model.items():
-                    model._base_manager.using(alias).bulk_create(objs, batch_size=500, ignore_conflicts=True)
+                    if is_empty(model):
+                        model._base_manager.using(alias).bulk_create(objs, batch_size=500)
                 for obj in one_by_one:
-                    obj.save()
-            self.connection.check_constraints(
-                table_names=[m._meta.db_table for m in by_model] + [o.object._meta.db_table for o in one_by_one])
+                    if is_empty(type(obj.object)):
+                        obj.save()
+            self.connection.check_constraints(table_names=[m._meta.db_table for m, e in empty.items() if e])
+
+    original_serialize = BaseDatabaseCreation.serialize_db_to_string
+
+    def serialize_db_to_string(self):
+        # Django keeps the snapshot on the connection object, but once Playwright runs its event loop in
+        # this thread the ORM hands out new connection objects; keep it where every one of them sees it.
+        data = original_serialize(self)
+        type(self.connection)._test_serialized_contents = data
+        return data
 
     BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
+    BaseDatabaseCreation.serialize_db_to_string = serialize_db_to_string
     yield
     BaseDatabaseCreation.deserialize_db_from_string = original
+    BaseDatabaseCreation.serialize_db_to_string = original_serialize

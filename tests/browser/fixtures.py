@@ -7,6 +7,15 @@ downloaded browser. tests/conftest.py imports these fixtures, so any test module
 
     pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+(`login_as` alone already brings a committed database with the migration data — regions, standards —
+restored; the marker states it for tests that use only `live_server`/`browser`.) Example::
+
+    def test_reviewer_sees_household(login_as, shot):
+        household = PersonFactory(household__village="410823101200").household
+        page = login_as("wuzhi_choucha")
+        assert page.goto(f"/households/{household.pk}/").status == 200
+        shot(page, "household")
+
 Fixtures (all function-scoped unless noted):
 
 ``login_as(username) -> Page``
@@ -99,8 +108,9 @@ def new_context(browser, live_server, request, artifact_dir):
 
 
 @pytest.fixture
-def demo_users(transactional_db):
-    """The demo users committed to the live database (idempotent)."""
+def demo_users(transactional_db, django_db_serialized_rollback):
+    """The demo users committed to the live database (idempotent). Serialized rollback puts the
+    migration data (regions, standards) back after an earlier transactional test flushed it."""
     from accounts import demo
     from accounts.models import User
 
