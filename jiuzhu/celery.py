@@ -18,6 +18,8 @@ app.autodiscover_tasks()
 @app.on_after_configure.connect
 def _make_filesystem_broker_folder(sender, **kwargs):
     """The filesystem transport needs its folder before the first message is sent or read."""
-    folder = (sender.conf.broker_transport_options or {}).get("data_folder_in")
-    if (sender.conf.broker_url or "").startswith("filesystem") and folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
+    options = sender.conf.broker_transport_options or {}
+    if (sender.conf.broker_url or "").startswith("filesystem"):
+        for key in ("data_folder_in", "data_folder_out", "control_folder"):
+            if options.get(key):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)

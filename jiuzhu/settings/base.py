@@ -148,6 +148,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {
         "data_folder_in": JIUZHU_BROKER_DIR,
         "data_folder_out": JIUZHU_BROKER_DIR,
+        "control_folder": JIUZHU_BROKER_DIR + "/control",  # exchange tables; kombu's default is ./control
         "store_processed": False,
     }
 )

@@ -157,7 +157,8 @@ def test_real_worker_over_filesystem_transport_needs_no_broker_server(tmp_path):
         sender = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", send], cwd=BASE_DIR,
                                 env=env, capture_output=True, text=True, timeout=120)
         assert sender.stdout.strip() == "pong", sender.stderr
-        assert broker.is_dir(), "the broker folder is created on first use"
+        assert broker.is_dir() and (broker / "control").is_dir(), "the broker folders are created on first use"
+        assert not list(BASE_DIR.glob(f"control/*{queue}*")), "nothing in kombu's default ./control folder"
         assert not list(broker.glob("*.msg")), "the message must be consumed and acknowledged"
     finally:
         output = _stop(worker, log)
