@@ -16,7 +16,8 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build-only-collectstatic \
     JIUZHU_KEYS="$(python -c 'import json, secrets; print(json.dumps({"enc": {"1": secrets.token_hex(16)}, "current": 1, "index": secrets.token_hex(32)}))')" \
     python manage.py collectstatic --noinput -v 0 \
- && useradd --system --home /app jiuzhu
+ && useradd --system --home /app jiuzhu \
+ && mkdir -p /app/media && chown jiuzhu /app/media
 
 USER jiuzhu
 EXPOSE 8000
