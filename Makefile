@@ -1,5 +1,5 @@
 # jiuzhu — two commands on a fresh machine: `make run` and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
@@ -9,7 +9,7 @@ PORT ?= 8000
 .PHONY: run test install migrate serve worker bench browser-test clean-run
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
@@ -21,19 +21,21 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_periodic_tasks
 
-# Migrate, load demo data, start a Celery worker with embedded beat (filesystem broker unless
-# REDIS_URL is set) and serve the site on http://$(HOST):$(PORT).
+# Migrate, load demo data, start a Celery worker with embedded beat (filesystem broker under .run/broker
+# unless REDIS_URL is set; log in .run/worker.log) and serve the site on http://$(HOST):$(PORT).
 run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v 0
-	@mkdir -p .run/broker .run/broker-done
+	@mkdir -p .run
 	@echo ""
 	@echo "  焦作市社会救助业务系统: http://$(HOST):$(PORT)/   (密码 jiuzhu-demo-2026)"
-	@echo "  演示账号: shi_admin wuzhi_minzheng wuzhi_choucha wuzhi_caizheng zhandian_jingban zhandian_shenpi"
-	@echo "            heying_cun xitao_jingban wenxian_minzheng xiangyun_jingban shi_xitong shi_anquan shi_shenji"
+	@echo "  演示账号:"
+	@$(PY) manage.py shell -v 0 -c "from accounts.demo import DEMO_USERS; \
+		[print(f'    {u:<18} {c:<13} {n}') for u, r, c, n in DEMO_USERS]"
+	@echo "  后台任务 (Celery worker + beat) 日志: .run/worker.log"
 	@echo ""
-	@$(VENV)/bin/celery -A jiuzhu worker -B --loglevel=WARNING --concurrency=2 \
-		--schedule=.run/celerybeat-schedule & echo $$! > .run/worker.pid; \
+	@$(VENV)/bin/celery -A jiuzhu worker -B --loglevel=INFO --concurrency=2 \
+		--schedule=.run/celerybeat-schedule >> .run/worker.log 2>&1 & echo $$! > .run/worker.pid; \
 	trap 'kill $$(cat .run/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -245,16 +245,17 @@ def household_viewed(*, actor, household: Household, members: list[Person] | Non
 ITEM_MODELS = {"income": IncomeItem, "property": PropertyItem, "expense": RigidExpense}
 
 
-def item_add(*, actor, household: Household, kind: str, **values):
+def item_add(*, actor, household: Household, item_type: str, **values):
+    """Add an income, property or expense item (`item_type` in ITEM_MODELS; `values` may carry its own `kind`)."""
     _require(actor, Action.CASE_CHANGE, household)
-    model = ITEM_MODELS[kind]
+    model = ITEM_MODELS[item_type]
     item = model(household=household, **values)
     if getattr(item, "person_id", None) and item.person.household_id != household.pk:
         raise ValidationError({"person": "该成员不属于本家庭"})
     item.full_clean(exclude=["household"])
     with transaction.atomic():
         item.save()
-        audit.record(actor=actor, action=f"{kind}.add", obj=item, after=audit.snapshot(item),
+        audit.record(actor=actor, action=f"{item_type}.add", obj=item, after=audit.snapshot(item),
                      region=(household.county_id, household.township_id, household.village_id),
                      object_repr=f"{household} {item._meta.verbose_name}")
     return item

@@ -241,7 +241,7 @@ def item_add(request, pk, kind):
     form = ITEM_FORMS[kind](request.POST, household=household, prefix=kind)
     if form.is_valid():
         try:
-            services.item_add(actor=request.user, household=household, kind=kind, **form.cleaned_data)
+            services.item_add(actor=request.user, household=household, item_type=kind, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:

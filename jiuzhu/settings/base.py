@@ -138,18 +138,23 @@ SPECTACULAR_SETTINGS = {
 
 # Celery. Without REDIS_URL the broker is kombu's filesystem transport: no broker server, and the
 # worker with embedded beat started by `make run` still runs every periodic task.
+# The folder (JIUZHU_BROKER_DIR, default .run/broker) is created by jiuzhu/celery.py when the app loads.
+# With REDIS_URL, Redis is the broker and keeps task results (most tasks ignore theirs).
 REDIS_URL = env_str("REDIS_URL", "")
+JIUZHU_BROKER_DIR = env_str("JIUZHU_BROKER_DIR", str(BASE_DIR / ".run" / "broker"))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
     if REDIS_URL
     else {
-        "data_folder_in": str(BASE_DIR / ".run" / "broker"),
-        "data_folder_out": str(BASE_DIR / ".run" / "broker"),
-        "processed_folder": str(BASE_DIR / ".run" / "broker-done"),
+        "data_folder_in": JIUZHU_BROKER_DIR,
+        "data_folder_out": JIUZHU_BROKER_DIR,
+        "control_folder": JIUZHU_BROKER_DIR + "/control",  # exchange tables; kombu's default is ./control
         "store_processed": False,
     }
 )
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL) or None
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

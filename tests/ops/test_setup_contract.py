@@ -1,0 +1,66 @@
+"""Issue 2 §1/§11: the two README commands and CI. `make run`/`make test` are exercised for real in a
+fresh clone by `.ci/run`; these tests pin down what they must keep doing, cheaply, in every run."""
+import os
+import re
+import stat
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _make_dry_run(target: str) -> str:
+    out = subprocess.run(["make", "-n", "-B", target], cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "MAKEFLAGS": ""})
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_every_dependency_is_pinned():
+    """§1: every dependency pinned (name==version), runtime and test."""
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (BASE_DIR / name).read_text().splitlines():
+            line = line.split("#")[0].strip()
+            if not line or line.startswith("-r "):
+                continue
+            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", line), f"{name}: {line!r} not pinned"
+    assert re.search(r"^Django==5\.2\.\d+$", (BASE_DIR / "requirements.txt").read_text(), re.M), "Django 5.2 LTS"
+
+
+def test_make_run_builds_everything_then_serves_on_8000():
+    """`make run`: venv, install, keys, migrate, periodic tasks, demo data, worker + beat, server, logins."""
+    steps = _make_dry_run("run")
+    order = ["-m venv .venv", "pip install", "manage.py ensure_dev_keys", "manage.py migrate",
+             "manage.py setup_periodic_tasks", "manage.py seed_demo", "DEMO_USERS",
+             "celery -A jiuzhu worker -B", "manage.py runserver 127.0.0.1:8000"]
+    positions = [steps.find(step) for step in order]
+    assert -1 not in positions, dict(zip(order, positions))
+    assert positions == sorted(positions), dict(zip(order, positions))
+
+
+def test_make_test_installs_then_runs_pytest():
+    steps = _make_dry_run("test")
+    assert steps.find("pip install") < steps.find(".venv/bin/pytest")
+    assert "-m browser" in _make_dry_run("browser-test")
+
+
+def test_ci_script_runs_readme_command_and_browser_tests_on_postgres_and_redis():
+    """§11: .ci/run is executable bash that fails on any error and runs both suites on PG + Redis."""
+    script = BASE_DIR / ".ci" / "run"
+    assert script.stat().st_mode & stat.S_IXUSR, ".ci/run must be executable"
+    text = script.read_text()
+    assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
+    assert "export DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiuzhu" in text
+    assert "export REDIS_URL=redis://127.0.0.1:6379/0" in text
+    assert "apt-get update" in text and "chromium" in text and "fonts-noto-cjk" in text
+    assert text.index("make test") < text.index("make browser-test")
+    assert 'exit "$status"' in text
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+
+
+def test_local_state_is_git_ignored():
+    ignored = (BASE_DIR / ".gitignore").read_text().split()
+    for entry in (".venv/", "/db.sqlite3", "/.keys/", "/.run/", "/test-artifacts/", "/secrets/"):
+        assert entry in ignored, entry
