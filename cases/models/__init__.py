@@ -1,4 +1,5 @@
 from cases.models.entitlement import Entitlement
+from cases.models.relatives import RelativeLink
 from cases.models.standard import CareStandard, Standard
 from cases.models.household import (
     Household,
@@ -21,6 +22,7 @@ __all__ = [
     "PaymentHold",
     "Person",
     "PersonQuerySet",
+    "RelativeLink",
     "PropertyItem",
     "RigidExpense",
 ]
