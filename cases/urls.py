@@ -15,3 +15,7 @@ urlpatterns = [
     path("persons/<int:pk>/remove/", views.person_remove, name="person_remove"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
 ]
+
+from cases.urls_support import urlpatterns as _support  # noqa: E402
+
+urlpatterns += _support

