@@ -155,3 +155,14 @@ def test_pages_scope_and_roles(client, users):
     profile.refresh_from_db()
     assert profile.last_visit_on == TODAY
     assert Region.objects.get(code=profile.village_id).short_name == "何营东村"
+
+
+def test_api_lists_in_scope_with_filters(client, users):
+    a = tekun.profile_open(actor=users["heying_cun"], person=_elder())
+    tekun.profile_open(actor=users["xitao_jingban"], person=_elder(village="410823102200"))
+    client.force_login(users["heying_cun"])
+    data = client.get("/api/v1/tekun/?f=visit_overdue").json()
+    assert [r["id"] for r in data["results"]] == [a.pk]
+    assert "id_number" not in str(data) and data["results"][0]["id_masked"].count("*") == 8
+    client.force_login(users["wuzhi_caizheng"])
+    assert client.get("/api/v1/tekun/").status_code == 404

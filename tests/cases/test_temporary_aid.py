@@ -145,3 +145,27 @@ def test_pages(client, users, fund):
     assert client.get(f"/temporary-aid/{aid.pk}/").status_code == 404
     client.force_login(users["wuzhi_caizheng"])
     assert client.get("/temporary-aid/").status_code == 404
+
+
+def test_api_grant_paperwork_and_funds(client, users, fund):
+    h = HouseholdFactory()
+    client.force_login(users["zhandian_shenpi"])
+    resp = client.post("/api/v1/temporary-aid/", {"household": h.pk, "aid_type": "expenditure", "amount": "1200.50",
+                                                  "cause": "大病自付费用高"}, content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    aid_id = resp.json()["id"]
+    assert resp.json()["paperwork_overdue"] is False
+    resp = client.post("/api/v1/temporary-aid/", {"household": h.pk, "aid_type": "expenditure", "amount": "3500",
+                                                  "cause": "x"}, content_type="application/json")
+    assert resp.status_code == 400 and "3000" in resp.content.decode()
+    resp = client.post(f"/api/v1/temporary-aid/{aid_id}/paperwork/", {"paperwork": "经入户核实情况属实，现金发放。"},
+                       content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["status"] == "completed"
+    assert client.get(f"/api/v1/reserve-funds/{ZHANDIAN}/").json()["balance"] == "3799.50"
+    client.force_login(users["xitao_jingban"])
+    assert client.get(f"/api/v1/temporary-aid/{aid_id}/").status_code == 404
+    assert client.get(f"/api/v1/reserve-funds/{ZHANDIAN}/").status_code == 404
+    client.force_login(users["wuzhi_minzheng"])
+    resp = client.post(f"/api/v1/reserve-funds/{ZHANDIAN}/top-up/", {"amount": "200.50", "note": "追加"},
+                       content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["balance"] == "4000.00"
