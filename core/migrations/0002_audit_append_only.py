@@ -1,7 +1,9 @@
 """The audit trail is append-only: the database itself refuses UPDATE and DELETE.
 
 TRUNCATE is left to database privileges (the application role in production is not the table owner and
-is granted INSERT/SELECT only); test runs need it to reset tables between transactional tests."""
+is granted INSERT/SELECT only); test runs need it to reset tables between transactional tests. On the
+embedded SQLite default (development only) UPDATE is refused; DELETE stays possible because SQLite's test
+flush deletes rows."""
 from django.db import migrations
 
 PG_UP = """
@@ -20,10 +22,8 @@ DROP FUNCTION IF EXISTS core_auditevent_append_only();
 SQLITE_UP = [
     "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
-    "CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
 ]
-SQLITE_DOWN = ["DROP TRIGGER IF EXISTS core_auditevent_no_update;", "DROP TRIGGER IF EXISTS core_auditevent_no_delete;"]
+SQLITE_DOWN = ["DROP TRIGGER IF EXISTS core_auditevent_no_update;"]
 
 
 def up(apps, schema_editor):
