@@ -51,6 +51,7 @@ def _seed_households(stdout) -> None:
     first = _first_id()
     if Person.objects.filter(id_index=idnumbers.index(first)).exists():
         stdout.write("演示家庭已存在，跳过。")
+        seed_applications(stdout)
         return
     total_h = total_p = 0
     with transaction.atomic():
@@ -69,6 +70,13 @@ def _seed_households(stdout) -> None:
         audit.record(actor=None, action="demo.seed", object_type="cases.household",
                      object_repr=f"演示家庭 {total_h} 户 {total_p} 人")
     stdout.write(f"演示家庭：{total_h} 户，{total_p} 人。")
+    seed_applications(stdout)
+
+
+def seed_applications(stdout) -> None:
+    from cases import demo_applications
+
+    demo_applications.seed(stdout)
 
 
 def _first_id() -> str:

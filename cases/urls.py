@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_workflow as wf
 
 app_name = "cases"
 urlpatterns = [
@@ -14,6 +14,21 @@ urlpatterns = [
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/remove/", views.person_remove, name="person_remove"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    # 低保 workflow
+    path("todo/", wf.todo, name="todo"),
+    path("applications/", wf.application_list, name="application_list"),
+    path("households/<int:household_pk>/apply/", wf.application_create, name="application_create"),
+    path("applications/<int:pk>/", wf.application_detail, name="application_detail"),
+    path("applications/<int:pk>/<str:action>/", wf.application_act, name="application_act"),
+    path("meetings/", wf.meeting_list, name="meeting_list"),
+    path("meetings/new/", wf.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", wf.meeting_detail, name="meeting_detail"),
+    path("deadlines/", wf.deadlines, name="deadlines"),
+    path("rechecks/", wf.recheck_list, name="recheck_list"),
+    path("rechecks/<int:pk>/", wf.recheck_do, name="recheck_do"),
+    path("entitlements/<int:pk>/end/", wf.entitlement_end, name="entitlement_end"),
+    path("notices/<int:pk>/", wf.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/deliver/", wf.notice_deliver, name="notice_deliver"),
 ]
 
 from cases.urls_support import urlpatterns as _support  # noqa: E402

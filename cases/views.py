@@ -43,6 +43,8 @@ def _detail_context(request, household, **extra):
         "can_change": can_change,
         "can_reveal": can(request.user, Action.CASE_VIEW_PII),
         "reveal_form": RevealForm(),
+        "can_apply": (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE))
+        and request.user.region.level == "township",
         "item_forms": {k: f(household=household, prefix=k) for k, f in ITEM_FORMS.items()} if can_change else {},
     }
     ctx.update(extra)

@@ -41,6 +41,9 @@ REGISTRY: dict[str, Param] = {
     "dibao.recheck_months_unstable": Param(6, int, "收入不稳定家庭复核周期", "个月"),
     "dibao.phase_out_months": Param(6, int, "渐退期", "个月"),
     "dibao.deposit_limit_months": Param(24, int, "人均存款上限（月低保标准的倍数）", "倍"),
+    "dibao.vehicle_value_limit": Param(Decimal("30000.00"), Decimal, "机动车辆价值上限（超过不符合条件）", "元"),
+    "dibao.house_limit": Param(1, int, "家庭自有住房套数上限", "套"),
+    "dibao.nearly_due_workdays": Param(5, int, "临近办结期限提醒", "个工作日"),
     # §3 特困
     "tekun.basic_living_ratio": Param(Decimal("1.3"), Decimal, "特困基本生活标准（倍低保标准）", "倍"),
     "tekun.visit_interval_days": Param(30, int, "分散供养特困人员探访间隔", "天"),

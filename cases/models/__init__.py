@@ -1,5 +1,6 @@
 from cases.models.entitlement import Entitlement
 from cases.models.relatives import RelativeLink
+from cases.models.application import Application, ApplicationEvent, Meeting, Notice, Recheck
 from cases.models.standard import CareStandard, Standard
 from cases.models.tekun import (
     SIX_ACTIVITIES,
@@ -38,6 +39,11 @@ __all__ = [
     "TekunProfile",
     "TemporaryAid",
     "self_care_level",
+    "Application",
+    "ApplicationEvent",
+    "Meeting",
+    "Notice",
+    "Recheck",
     "CareStandard",
     "Standard",
     "Entitlement",

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_load_regions'),
-        ('cases', '0002_standards'),
+        ('cases', '0003_applications_meetings_notices_rechecks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

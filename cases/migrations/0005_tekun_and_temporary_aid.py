@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_load_regions'),
-        ('cases', '0003_relative_links'),
+        ('cases', '0004_relative_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,688 @@
+"""The application state machine (低保 now; 特困 / 临时救助 reuse it), decisions, notices, re-checks and exit.
+
+Public API (all keyword-only, `actor` first; each checks role + scope, validates, saves and audits in one
+transaction and raises django ValidationError with a Chinese message when refused):
+
+- `application_accept(*, actor, household, reason, kind="dibao", applicant=None, handling_township=None,
+  via_residence=False, residence_permit="", single_person=None, accepted_on=None) -> Application`
+  受理. The handling township is the household's (hukou) township unless `via_residence` names the
+  居住地 township (then `residence_permit` is required). Deadline = accepted_on + 25 working days.
+- `transition(*, actor, application, action, reason="", **data) -> Application` — THE one transition
+  function. `action` is a key of `ACTIONS`; `ACTIONS[action].sources` are the states it may leave from.
+    start_investigation              accepted → investigating                     (caseworker)
+    record_investigation             accepted/investigating → investigated        (caseworker)
+        data: investigated_on, investigator_1, investigator_2, findings, verification_result,
+              single_person (Person or None); runs the means test and stores it on the application
+    record_review                    investigated → reviewed   民主评议 (optional) (caseworker)
+        data: review_on, review_result
+    meeting_decide                   investigated/reviewed → publicity | awaiting_decision
+        data: meeting (Meeting), decision ("approve"/"refuse"), note        (caseworker; use meeting_record)
+    object                           publicity → investigating   (公示异议; reason = the objection)
+    close_publicity                  publicity → awaiting_decision (after the publicity days)
+    confirm                          awaiting_decision → confirmed (leader; creates the Entitlement)
+    refuse                           awaiting_decision/investigated/reviewed → refused (leader; reason;
+                                     issues the 不予确认通知书)
+    withdraw                         any open state → withdrawn (caseworker; reason)
+    extend                           any open state, state unchanged: deadline 25 → 40 working days, once
+  Checks in order: known action, role (`Action.CASE_PROCESS` / `Action.CASE_DECIDE`), reach (the actor's
+  township must be the handling township; the hukou township only reads), current state, separation of
+  duties (the user who registered the case cannot confirm or refuse it), the action's own data.
+- `meeting_record(*, actor, township, held_on, chair, attendees, decisions, place="", note="") -> Meeting`
+  one 联席会议 deciding several cases: `decisions` = [(application, "approve"|"refuse", note), ...].
+- `application_assess(application, on=None) -> means_test.Assessment` (pure read; no save).
+- `notice_issue(...)`, `notice_mark_delivered(*, actor, notice, delivered_on)`.
+- `recheck_list_month(*, month) -> int` — the monthly worklist (Celery beat: cases.tasks.recheck_list_month).
+- `recheck_complete(*, actor, recheck, outcome, note, new_amount=None, phase_out_months=None) -> Recheck`
+  outcome: "continue" | "adjust" (new_amount, or the fresh assessment's) | "phase_out" (渐退期 N months,
+  default param dibao.phase_out_months, then exit; the termination notice is issued now) | "exit".
+- `entitlement_end(*, actor, entitlement, reason, effective_month=None) -> Notice` — ends an entitlement
+  after investigation with a 终止通知书 (monitoring's data clues call this after a human has verified;
+  there is no exit from data alone). `effective_month` = the last month paid (default: this month).
+- `phase_out_expire(*, on=None) -> int` — flips 渐退期 entitlements whose end_month has passed to ended.
+- `deadline_info(application, today=None) -> DeadlineInfo` (state "overdue" / "near" / "ok" / "done").
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Region
+from accounts.scope import Action, can, granted_pks
+from cases import means_test
+from cases.models import (
+    Application,
+    ApplicationEvent,
+    Entitlement,
+    Household,
+    Meeting,
+    Notice,
+    Person,
+    Recheck,
+)
+from cases.standards import dibao_standard
+from core import audit, params, workdays
+
+S = Application.Status
+
+
+@dataclass(frozen=True)
+class Spec:
+    label: str
+    sources: tuple
+    target: str | None  # None: decided inside the handler (meeting_decide) or state unchanged (extend)
+    permission: str
+    reason_required: bool = False
+
+
+ACTIONS: dict[str, Spec] = {
+    "start_investigation": Spec("开始调查核对", (S.ACCEPTED,), S.INVESTIGATING, Action.CASE_PROCESS),
+    "record_investigation": Spec("登记入户调查和核对结果", (S.ACCEPTED, S.INVESTIGATING), S.INVESTIGATED,
+                                 Action.CASE_PROCESS),
+    "record_review": Spec("登记民主评议", (S.INVESTIGATED,), S.REVIEWED, Action.CASE_PROCESS),
+    "meeting_decide": Spec("集体研究", (S.INVESTIGATED, S.REVIEWED), None, Action.CASE_PROCESS),
+    "object": Spec("公示异议，退回调查", (S.PUBLICITY,), S.INVESTIGATING, Action.CASE_PROCESS, True),
+    "close_publicity": Spec("公示期满，提交审核确认", (S.PUBLICITY,), S.AWAITING_DECISION, Action.CASE_PROCESS),
+    "confirm": Spec("审核确认", (S.AWAITING_DECISION,), S.CONFIRMED, Action.CASE_DECIDE),
+    "refuse": Spec("不予确认", (S.AWAITING_DECISION, S.INVESTIGATED, S.REVIEWED), S.REFUSED, Action.CASE_DECIDE,
+                   True),
+    "withdraw": Spec("申请人撤回申请", (S.ACCEPTED, S.INVESTIGATING, S.INVESTIGATED, S.REVIEWED, S.PUBLICITY,
+                                 S.AWAITING_DECISION), S.WITHDRAWN, Action.CASE_PROCESS, True),
+    "extend": Spec("延长办理期限", (S.ACCEPTED, S.INVESTIGATING, S.INVESTIGATED, S.REVIEWED, S.PUBLICITY,
+                               S.AWAITING_DECISION), None, Action.CASE_PROCESS, True),
+}
+ENTITLEMENT_CATEGORY = {Application.Kind.DIBAO: Entitlement.Category.DIBAO}
+APP_FIELDS = ["status", "deadline", "extended", "investigated_on", "investigator_1", "investigator_2",
+              "assessed_eligible", "persons_covered", "monthly_amount", "review_on", "meeting_decision",
+              "publicity_start", "publicity_end", "decided_on", "decided_by", "entitlement"]
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """Same day-of-month n months later (clamped to the month's last day)."""
+    import calendar
+
+    month0 = day.month - 1 + n
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def compute_deadline(accepted_on: dt.date, *, extended: bool = False) -> dt.date:
+    key = "dibao.process_workdays_extended" if extended else "dibao.process_workdays"
+    return workdays.add_workdays(accepted_on, params.get(key, accepted_on))
+
+
+@dataclass(frozen=True)
+class DeadlineInfo:
+    deadline: dt.date
+    state: str  # overdue / near / ok / done
+    workdays_left: int
+    warnings: list
+
+    @property
+    def label(self) -> str:
+        if self.state == "done":
+            return "已办结"
+        if self.state == "overdue":
+            return "已超期"
+        return f"剩{self.workdays_left}个工作日"
+
+
+def deadline_info(application: Application, today: dt.date | None = None) -> DeadlineInfo:
+    today = today or timezone.localdate()
+    warnings = workdays.warnings_for(application.deadline)
+    if application.is_final:
+        return DeadlineInfo(application.deadline, "done", 0, [])
+    if today > application.deadline:
+        return DeadlineInfo(application.deadline, "overdue", 0, warnings)
+    left = workdays.workdays_between(today, application.deadline)
+    near = left <= params.get("dibao.nearly_due_workdays", today)
+    return DeadlineInfo(application.deadline, "near" if near else "ok", left, warnings)
+
+
+def _actor_name(actor) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "系统"
+    return str(actor)
+
+
+def _log(application, actor, action, label, before_status, note="", *, before=None, after=None):
+    ApplicationEvent.objects.create(
+        application=application, action=action, label=label, from_status=before_status,
+        to_status=application.status, note=note,
+        actor=actor if getattr(actor, "is_authenticated", False) else None, actor_name=_actor_name(actor))
+    audit.record(actor=actor, action=f"application.{action}", obj=application, before=before, after=after,
+                 reason=note)
+
+
+def _may_handle(actor, application: Application, permission: str) -> None:
+    if not can(actor, permission):
+        raise ValidationError({
+            Action.CASE_PROCESS: "只有乡镇（街道）经办人可以办理此环节",
+            Action.CASE_DECIDE: "只有乡镇（街道）审批人可以审核确认",
+        }.get(permission, "您的角色无权进行此操作"))
+    if actor.region_id != application.handling_township_id and \
+            application.pk not in granted_pks(actor, Application, permission):
+        raise ValidationError(f"该申请由{application.handling_township.name}受理办理，您只能查看，不能办理")
+
+
+def _dated(value, field_label) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not value:
+        raise ValidationError({field_label[0]: f"请填写{field_label[1]}"})
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field_label[0]: f"{field_label[1]}格式应为 YYYY-MM-DD"}) from None
+
+
+# --- means test adapter ----------------------------------------------------------------------------------
+
+def assessment_input(household: Household, on: dt.date, *, single_person_id=None, standard=None):
+    members = [
+        means_test.Member(
+            id=p.pk, name=p.name, special_status=p.special_status,
+            deceased=p.deceased_on is not None and p.deceased_on <= on,
+            disability_grade=p.disability_grade, disability_type=p.disability_type,
+            serious_illness=p.serious_illness, age=p.age_on(on), work_capacity=p.work_capacity,
+            employment=p.employment)
+        for p in household.members.order_by("id")
+    ]
+    incomes = [means_test.Income(kind=i.kind, amount_12m=i.amount_12m, person_id=i.person_id,
+                                 employment_cost=i.employment_cost, exempt=i.exempt, description=i.description)
+               for i in household.incomes.order_by("id")]
+    properties = [means_test.Property(kind=p.kind, value=p.value, quantity=p.quantity, description=p.description)
+                  for p in household.properties.order_by("id")]
+    expenses = [means_test.Expense(kind=e.kind, amount_12m=e.amount_12m, person_id=e.person_id)
+                for e in household.expenses.order_by("id")]
+    rules = means_test.Rules(
+        standard=standard if standard is not None else dibao_standard(household.county_id, household.hukou_type, on),
+        employment_cost_rate=params.get("dibao.employment_cost_rate", on),
+        employment_cost_cap_standards=params.get("dibao.employment_cost_cap_standards", on),
+        rigid_expense_deductible=params.get("dibao.rigid_expense_deductible", on),
+        amount_floor=params.get("dibao.amount_floor", on),
+        deposit_limit_months=params.get("dibao.deposit_limit_months", on),
+        vehicle_value_limit=params.get("dibao.vehicle_value_limit", on),
+        house_limit=params.get("dibao.house_limit", on),
+    )
+    is_edge = household.entitlements.filter(
+        category=Entitlement.Category.DIBAO_EDGE,
+        status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT]).exists()
+    return means_test.AssessmentInput(rules=rules, members=members, incomes=incomes, properties=properties,
+                                      expenses=expenses, is_edge=is_edge, single_person_id=single_person_id)
+
+
+def application_assess(application: Application, on: dt.date | None = None) -> means_test.Assessment:
+    on = on or timezone.localdate()
+    return means_test.assess(assessment_input(application.household, on,
+                                              single_person_id=application.single_person_id))
+
+
+# --- intake ----------------------------------------------------------------------------------------------
+
+def application_accept(
+    *, actor, household: Household, reason: str, kind: str = Application.Kind.DIBAO, applicant: Person | None = None,
+    handling_township: Region | None = None, via_residence: bool = False, residence_permit: str = "",
+    single_person: Person | None = None, accepted_on: dt.date | None = None,
+) -> Application:
+    if not can(actor, Action.CASE_CHANGE) or actor.region.level != Region.Level.TOWNSHIP:
+        raise ValidationError("只有乡镇（街道）工作人员可以受理申请")
+    if kind not in Application.Kind.values:
+        raise ValidationError({"kind": "未知的救助类别"})
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "请填写申请理由"})
+    if via_residence:
+        handling_township = handling_township or actor.region
+        if handling_township.pk == household.township_id:
+            raise ValidationError({"via_residence": "居住地与户籍地为同一乡镇，无需按居住地申请"})
+        if not residence_permit.strip():
+            raise ValidationError({"residence_permit": "居住地申请须登记居住证信息"})
+    else:
+        handling_township = handling_township or Region.objects.get(pk=household.township_id)
+        if handling_township.pk != household.township_id:
+            raise ValidationError({"handling_township": "非户籍地乡镇受理须选择“居住地申请”并登记居住证"})
+    if handling_township.level != Region.Level.TOWNSHIP:
+        raise ValidationError({"handling_township": "受理机关须为乡镇（街道）"})
+    if actor.region_id != handling_township.pk:
+        raise ValidationError("只能在本乡镇（街道）受理申请")
+    for person in (applicant, single_person):
+        if person is not None and person.household_id != household.pk:
+            raise ValidationError("申请人或单人户成员须为本家庭成员")
+    if kind == Application.Kind.DIBAO and household.entitlements.filter(
+            category=Entitlement.Category.DIBAO, status__in=["active", "phasing_out", "suspended"]).exists():
+        raise ValidationError("该家庭已在享受低保，无需重复申请")
+    accepted_on = accepted_on or timezone.localdate()
+    app = Application(
+        kind=kind, household=household, applicant=applicant, handling_township=handling_township,
+        handling_county_id=handling_township.pk[:6], via_residence=via_residence,
+        residence_permit=residence_permit.strip(), reason=reason.strip(), single_person=single_person,
+        accepted_on=accepted_on, deadline=compute_deadline(accepted_on), registered_by=actor,
+        county_id=household.county_id, township_id=household.township_id, village_id=household.village_id,
+    )
+    app.full_clean(exclude=["registered_by", "household", "county", "township", "village", "handling_township",
+                            "handling_county", "applicant", "single_person"])
+    try:
+        with transaction.atomic():
+            app.save()
+            _log(app, actor, "accept", "受理申请", "", reason.strip(), after=audit.snapshot(app, APP_FIELDS))
+    except IntegrityError:
+        raise ValidationError("该家庭已有一件同类申请正在办理中") from None
+    return app
+
+
+# --- the one transition function -------------------------------------------------------------------------
+
+def transition(*, actor, application: Application, action: str, reason: str = "", **data) -> Application:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise ValidationError(f"未知的操作“{action}”")
+    _may_handle(actor, application, spec.permission)
+    with transaction.atomic():
+        app = Application.objects.select_for_update().select_related("household", "handling_township").get(
+            pk=application.pk)
+        if app.status not in spec.sources:
+            allowed = "、".join(str(S(s).label) for s in spec.sources)
+            raise ValidationError(
+                f"当前状态为“{app.get_status_display()}”，不能进行“{spec.label}”（仅限{allowed}的申请）")
+        if action in ("confirm", "refuse") and app.registered_by_id == actor.pk:
+            raise ValidationError("受理该申请的人员不能对其审核确认（经办与审批分离）")
+        reason = (reason or "").strip()
+        if spec.reason_required and not reason:
+            raise ValidationError({"reason": f"“{spec.label}”必须填写原因"})
+        before = audit.snapshot(app, APP_FIELDS)
+        before_status = app.status
+        handler = _HANDLERS.get(action)
+        note = handler(actor, app, reason, data) if handler else reason
+        if spec.target is not None:
+            app.status = spec.target
+        app.updated_at = timezone.now()
+        app.full_clean(exclude=["registered_by", "household", "county", "township", "village",
+                                "handling_township", "handling_county", "applicant", "single_person", "meeting",
+                                "decided_by", "entitlement"])
+        app.save()
+        b, a = audit.diff(before, audit.snapshot(app, APP_FIELDS))
+        _log(app, actor, action, spec.label, before_status, note or reason, before=b, after=a)
+        if action == "refuse":
+            notice_issue(actor=actor, household=app.household, kind=Notice.Kind.REFUSAL, reasons=reason,
+                         application=app, decided_on=app.decided_on)
+    application.__dict__.update({k: v for k, v in app.__dict__.items() if not k.startswith("_")})
+    return app
+
+
+def _h_record_investigation(actor, app, reason, data):
+    app.investigated_on = _dated(data.get("investigated_on"), ("investigated_on", "入户调查日期"))
+    if app.investigated_on > timezone.localdate():
+        raise ValidationError({"investigated_on": "入户调查日期不能晚于今天"})
+    if app.investigated_on < app.accepted_on:
+        raise ValidationError({"investigated_on": "入户调查日期不能早于受理日期"})
+    one, two = (data.get("investigator_1") or "").strip(), (data.get("investigator_2") or "").strip()
+    if not one or not two:
+        raise ValidationError({"investigator_2": "入户调查须由两名工作人员进行，请填写两名调查人"})
+    if one == two:
+        raise ValidationError({"investigator_2": "两名调查人不能是同一人"})
+    findings = (data.get("findings") or "").strip()
+    verification = (data.get("verification_result") or "").strip()
+    if not findings:
+        raise ValidationError({"findings": "请填写入户调查情况"})
+    if not verification:
+        raise ValidationError({"verification_result": "请填写家庭经济状况核对结果（未经数据核对不得纳入）"})
+    app.investigator_1, app.investigator_2, app.findings, app.verification_result = one, two, findings, verification
+    if "single_person" in data:
+        person = data["single_person"]
+        if person is not None and person.household_id != app.household_id:
+            raise ValidationError({"single_person": "单人户成员须为本家庭成员"})
+        app.single_person = person
+    result = application_assess(app, on=app.investigated_on)
+    app.assessment = result.to_json()
+    app.assessed_eligible = result.eligible
+    app.persons_covered = result.persons_covered or None
+    app.monthly_amount = result.monthly_amount if result.eligible else None
+    verdict = f"测算符合条件，月救助金额{result.monthly_amount}元" if result.eligible else \
+        "测算不符合条件：" + "；".join(result.reasons)
+    return f"调查人：{one}、{two}。{verdict}"
+
+
+def _h_record_review(actor, app, reason, data):
+    app.review_on = _dated(data.get("review_on"), ("review_on", "民主评议日期"))
+    app.review_result = (data.get("review_result") or "").strip()
+    if not app.review_result:
+        raise ValidationError({"review_result": "请填写民主评议情况"})
+    return app.review_result
+
+
+def _h_meeting_decide(actor, app, reason, data):
+    meeting = data.get("meeting")
+    decision = data.get("decision")
+    if not isinstance(meeting, Meeting):
+        raise ValidationError({"meeting": "请选择联席会议"})
+    if meeting.township_id != app.handling_township_id:
+        raise ValidationError({"meeting": "只能由受理乡镇（街道）的联席会议集体研究"})
+    if decision not in Application.MeetingDecision.values:
+        raise ValidationError({"decision": "请选择集体研究意见（同意纳入/不同意纳入）"})
+    if decision == "approve" and not app.assessed_eligible:
+        raise ValidationError({"decision": "认定测算不符合条件，不能同意纳入；请重新调查核对或作出不同意意见"})
+    app.meeting, app.meeting_decision = meeting, decision
+    app.meeting_note = (data.get("note") or reason or "").strip()[:300]
+    if decision == "approve":
+        app.status = S.PUBLICITY
+        app.publicity_start = max(meeting.held_on, timezone.localdate())
+        app.publicity_end = app.publicity_start + dt.timedelta(
+            days=params.get("dibao.publicity_days", app.publicity_start) - 1)
+        return f"{meeting}：同意纳入，公示至{app.publicity_end:%Y-%m-%d}。{app.meeting_note}"
+    app.status = S.AWAITING_DECISION
+    return f"{meeting}：不同意纳入。{app.meeting_note}"
+
+
+def _h_object(actor, app, reason, data):
+    app.objection = (app.objection + "\n" if app.objection else "") + f"{timezone.localdate():%Y-%m-%d} {reason}"
+    app.publicity_start = app.publicity_end = None
+    app.meeting, app.meeting_decision = None, ""
+    return f"公示期间收到异议，退回重新调查：{reason}"
+
+
+def _h_close_publicity(actor, app, reason, data):
+    today = timezone.localdate()
+    if app.publicity_end is None or today <= app.publicity_end:
+        raise ValidationError(f"公示期至{app.publicity_end:%Y年%m月%d日}，期满后才能提交审核确认")
+    return reason or f"公示期{app.publicity_start:%m月%d日}至{app.publicity_end:%m月%d日}无异议"
+
+
+def _h_confirm(actor, app, reason, data):
+    if app.meeting_decision != Application.MeetingDecision.APPROVE:
+        raise ValidationError("集体研究意见为不同意纳入，只能作出不予确认决定")
+    if not app.assessed_eligible or not app.monthly_amount or not app.persons_covered:
+        raise ValidationError("认定测算不符合条件，不能确认")
+    category = data.get("category") or ENTITLEMENT_CATEGORY.get(app.kind)
+    if not category:
+        raise ValidationError("请指定救助待遇类别")
+    today = timezone.localdate()
+    app.decided_on, app.decided_by = today, actor
+    app.decision_reason = reason or "经审核，符合最低生活保障条件，予以确认"
+    start = add_months(first_of_month(today), 1)
+    months = params.get("dibao.recheck_months_unstable" if (app.assessment or {}).get("unstable_income")
+                        else "dibao.recheck_months_stable", today)
+    if Entitlement.objects.filter(household_id=app.household_id, category=category,
+                                  status__in=["active", "phasing_out", "suspended"]).exists():
+        raise ValidationError("该家庭已有同类救助待遇，不能重复确认")
+    ent = Entitlement(household_id=app.household_id, category=category, persons_covered=app.persons_covered,
+                      monthly_amount=app.monthly_amount, start_month=start, next_recheck=add_months(start, months),
+                      reason=f"{app.number} 审核确认", county_id=app.household.county_id,
+                      township_id=app.household.township_id, village_id=app.household.village_id)
+    ent.full_clean(exclude=["household", "county", "township", "village"])
+    ent.save()
+    audit.record(actor=actor, action="entitlement.create", obj=ent, after=audit.snapshot(ent))
+    app.entitlement = ent
+    return f"{app.decision_reason}。自{start:%Y年%m月}起每月{app.monthly_amount}元，保障{app.persons_covered}人"
+
+
+def _h_refuse(actor, app, reason, data):
+    app.decided_on, app.decided_by, app.decision_reason = timezone.localdate(), actor, reason
+    return reason
+
+
+def _h_withdraw(actor, app, reason, data):
+    return reason
+
+
+def _h_extend(actor, app, reason, data):
+    if app.extended:
+        raise ValidationError("办理期限只能延长一次")
+    app.extended, app.extension_reason = True, reason[:200]
+    app.deadline = compute_deadline(app.accepted_on, extended=True)
+    return f"办理期限延长至{app.deadline:%Y年%m月%d日}：{reason}"
+
+
+_HANDLERS = {
+    "record_investigation": _h_record_investigation,
+    "record_review": _h_record_review,
+    "meeting_decide": _h_meeting_decide,
+    "object": _h_object,
+    "close_publicity": _h_close_publicity,
+    "confirm": _h_confirm,
+    "refuse": _h_refuse,
+    "withdraw": _h_withdraw,
+    "extend": _h_extend,
+}
+
+
+def available_actions(user, application: Application) -> list[str]:
+    """Actions the user could try now (for buttons); the transition function still decides."""
+    if application.is_final:
+        return []
+    out = []
+    for name, spec in ACTIONS.items():
+        if application.status not in spec.sources or not can(user, spec.permission):
+            continue
+        if user.region_id != application.handling_township_id:
+            continue
+        if name in ("confirm", "refuse") and application.registered_by_id == user.pk:
+            continue
+        if name == "extend" and application.extended:
+            continue
+        out.append(name)
+    return out
+
+
+# --- the joint meeting -----------------------------------------------------------------------------------
+
+def meeting_record(*, actor, township: Region, held_on: dt.date, chair: str, attendees: str, decisions: list,
+                   place: str = "", note: str = "") -> Meeting:
+    """One 联席会议 with a decision per case: decisions = [(application, "approve"|"refuse", note), ...]."""
+    if not can(actor, Action.CASE_PROCESS):
+        raise ValidationError("只有乡镇（街道）经办人可以登记联席会议")
+    if actor.region_id != township.pk:
+        raise ValidationError("只能登记本乡镇（街道）的联席会议")
+    if not chair.strip():
+        raise ValidationError({"chair": "请填写主持人"})
+    names = [n for n in attendees.replace("、", "\n").replace("，", "\n").replace(",", "\n").splitlines() if n.strip()]
+    if len(names) < 3:
+        raise ValidationError({"attendees": "联席会议参会人员不少于3人"})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "会议日期不能晚于今天"})
+    if not decisions:
+        raise ValidationError("请至少对一件申请作出集体研究意见")
+    with transaction.atomic():
+        meeting = Meeting(county_id=township.pk[:6], township=township, held_on=held_on, chair=chair.strip(),
+                          attendees="、".join(n.strip() for n in names), place=place.strip(), note=note.strip(),
+                          created_by=actor)
+        meeting.full_clean(exclude=["created_by", "county", "township"])
+        meeting.save()
+        audit.record(actor=actor, action="meeting.record", obj=meeting, after=audit.snapshot(meeting),
+                     region=(meeting.county_id, meeting.township_id, ""))
+        for application, decision, case_note in decisions:
+            try:
+                transition(actor=actor, application=application, action="meeting_decide", meeting=meeting,
+                           decision=decision, note=case_note)
+            except ValidationError as exc:
+                raise ValidationError(f"{application.number}（{application.household}）：{'；'.join(exc.messages)}") \
+                    from None
+    return meeting
+
+
+# --- notices ---------------------------------------------------------------------------------------------
+
+def issuer_for(township: Region) -> str:
+    name = township.name
+    return f"{name}办事处" if name.endswith("街道") else f"{name}人民政府"
+
+
+def notice_issue(*, actor, household: Household, kind: str, reasons: str, application: Application | None = None,
+                 entitlement: Entitlement | None = None, decided_on: dt.date | None = None,
+                 effective_month: dt.date | None = None, category: str = "最低生活保障") -> Notice:
+    if not reasons or not reasons.strip():
+        raise ValidationError({"reason": "书面通知必须写明理由"})
+    decided_on = decided_on or timezone.localdate()
+    township_id = application.handling_township_id if application else household.township_id
+    township = Region.objects.get(pk=township_id)
+    notice = Notice(
+        household=household, application=application, entitlement=entitlement, kind=kind,
+        category=application.get_kind_display() if application else category, issuer_name=issuer_for(township),
+        addressee=household.head_name, decided_on=decided_on,
+        due_by=workdays.add_workdays(decided_on, params.get("dibao.notice_workdays", decided_on)),
+        reasons=reasons.strip(), effective_month=effective_month,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        county_id=household.county_id, township_id=household.township_id, village_id=household.village_id)
+    with transaction.atomic():
+        notice.save()
+        audit.record(actor=actor, action="notice.issue", obj=notice, after=audit.snapshot(notice), reason=reasons)
+    return notice
+
+
+def notice_mark_delivered(*, actor, notice: Notice, delivered_on: dt.date) -> Notice:
+    if not (can(actor, Action.CASE_PROCESS) or can(actor, Action.CASE_DECIDE)):
+        raise ValidationError("只有乡镇（街道）工作人员可以登记送达")
+    if actor.region_id not in (notice.township_id, getattr(notice.application, "handling_township_id", None)):
+        raise ValidationError("该通知书不在您的办理范围内")
+    if delivered_on < notice.decided_on or delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": "送达日期须在决定日期之后、今天之前"})
+    with transaction.atomic():
+        notice.delivered_on = delivered_on
+        notice.save(update_fields=["delivered_on"])
+        audit.record(actor=actor, action="notice.delivered", obj=notice, after={"delivered_on": delivered_on.isoformat()})
+    return notice
+
+
+# --- re-checks and exit ----------------------------------------------------------------------------------
+
+def _may_change_entitlement(actor, entitlement: Entitlement) -> None:
+    if actor is None:
+        return  # system tasks
+    if not (can(actor, Action.CASE_PROCESS) or can(actor, Action.CASE_DECIDE)):
+        raise ValidationError("只有乡镇（街道）工作人员可以办理复核和退出")
+    if actor.region_id != entitlement.township_id:
+        raise ValidationError("该救助对象不在您的办理范围内")
+
+
+def recheck_list_month(*, month: dt.date) -> int:
+    """Create the month's re-check worklist: open 低保 entitlements whose next re-check falls in the month
+    (or earlier and not yet on a list). Idempotent; returns the number of new rows."""
+    month = first_of_month(month)
+    end = add_months(month, 1)
+    due = Entitlement.objects.filter(
+        category=Entitlement.Category.DIBAO, status=Entitlement.Status.ACTIVE, next_recheck__lt=end,
+    ).exclude(pk__in=Recheck.objects.filter(outcome="").values("entitlement_id"))
+    rows = [Recheck(entitlement=e, household_id=e.household_id, month=month, due_on=max(e.next_recheck, month),
+                    amount_before=e.monthly_amount, county_id=e.county_id, township_id=e.township_id,
+                    village_id=e.village_id) for e in due]
+    Recheck.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        audit.record(actor=None, action="recheck.list", object_type="cases.recheck",
+                     object_repr=f"{month:%Y年%m月}复核名单 {len(rows)} 户")
+    return len(rows)
+
+
+def recheck_complete(*, actor, recheck: Recheck, outcome: str, note: str, new_amount: Decimal | None = None,
+                     phase_out_months: int | None = None) -> Recheck:
+    """Close a re-check: continue / adjust (new_amount or the fresh assessment) / phase_out (渐退期) / exit."""
+    ent = recheck.entitlement
+    _may_change_entitlement(actor, ent)
+    if recheck.outcome:
+        raise ValidationError("该复核已办结")
+    if outcome not in Recheck.Outcome.values:
+        raise ValidationError({"outcome": "请选择复核结果"})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "请填写复核情况"})
+    if ent.status != Entitlement.Status.ACTIVE:
+        raise ValidationError(f"该救助待遇当前为“{ent.get_status_display()}”，不能复核")
+    today = timezone.localdate()
+    with transaction.atomic():
+        before = audit.snapshot(ent, ["status", "monthly_amount", "next_recheck", "end_month"])
+        cycle = params.get("dibao.recheck_months_stable", today)
+        if outcome in (Recheck.Outcome.CONTINUE, Recheck.Outcome.ADJUST):
+            if outcome == Recheck.Outcome.ADJUST:
+                if new_amount is None:
+                    result = means_test.assess(assessment_input(ent.household, today))
+                    if not result.eligible:
+                        raise ValidationError("重新测算已不符合条件，请选择渐退期或终止保障")
+                    new_amount = result.monthly_amount
+                    cycle = params.get("dibao.recheck_months_unstable" if result.unstable_income
+                                       else "dibao.recheck_months_stable", today)
+                new_amount = means_test.money(new_amount)
+                if new_amount <= 0:
+                    raise ValidationError({"new_amount": "调整后的金额须大于0；不再符合条件请选择终止保障"})
+                ent.monthly_amount = new_amount
+            ent.next_recheck = add_months(today, cycle)
+            ent.reason = f"{today:%Y-%m}复核：{Recheck.Outcome(outcome).label}"
+        elif outcome == Recheck.Outcome.PHASE_OUT:
+            months = phase_out_months or params.get("dibao.phase_out_months", today)
+            limit = params.get("dibao.phase_out_months", today)
+            if not 1 <= int(months) <= max(limit, 1):
+                raise ValidationError({"phase_out_months": f"渐退期为1至{limit}个月"})
+            ent.status = Entitlement.Status.PHASING_OUT
+            ent.end_month = add_months(first_of_month(today), int(months))  # last month paid
+            ent.next_recheck = None
+            ent.reason = f"家庭成员就业后收入超过低保标准，渐退{months}个月"
+            notice_issue(actor=actor, household=ent.household, kind=Notice.Kind.TERMINATION, entitlement=ent,
+                         reasons=f"{note}。根据渐退期政策，继续保障{months}个月至{ent.end_month:%Y年%m月}，"
+                                 f"期满后终止最低生活保障。", effective_month=ent.end_month)
+        else:
+            _end(actor, ent, note, first_of_month(today))
+        recheck.amount_after = ent.monthly_amount if outcome != Recheck.Outcome.EXIT else Decimal("0.00")
+        recheck.outcome, recheck.note, recheck.done_at = outcome, note, timezone.now()
+        recheck.done_by = actor if getattr(actor, "is_authenticated", False) else None
+        recheck.save()
+        ent.updated_at = timezone.now()
+        ent.save()
+        b, a = audit.diff(before, audit.snapshot(ent, ["status", "monthly_amount", "next_recheck", "end_month"]))
+        audit.record(actor=actor, action=f"recheck.{outcome}", obj=ent, before=b, after=a, reason=note)
+    return recheck
+
+
+def _end(actor, ent: Entitlement, reason: str, effective_month: dt.date) -> Notice:
+    ent.status = Entitlement.Status.ENDED
+    ent.end_month = effective_month
+    ent.next_recheck = None
+    ent.reason = reason[:200]
+    return notice_issue(actor=actor, household=ent.household, kind=Notice.Kind.TERMINATION, entitlement=ent,
+                        reasons=reason, effective_month=effective_month, category=ent.get_category_display())
+
+
+def entitlement_end(*, actor, entitlement: Entitlement, reason: str, effective_month: dt.date | None = None) -> Notice:
+    """End an entitlement after investigation and issue the 终止通知书 (returned). `effective_month` is the
+    last month paid (first day; default this month). Never call this from data alone (§12)."""
+    _may_change_entitlement(actor, entitlement)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": "终止救助必须写明经调查核实的理由"})
+    if entitlement.status == Entitlement.Status.ENDED:
+        raise ValidationError("该救助待遇已终止")
+    effective_month = first_of_month(effective_month or timezone.localdate())
+    with transaction.atomic():
+        before = audit.snapshot(entitlement, ["status", "end_month", "next_recheck"])
+        notice = _end(actor, entitlement, reason, effective_month)
+        entitlement.updated_at = timezone.now()
+        entitlement.save()
+        Recheck.objects.filter(entitlement=entitlement, outcome="").update(
+            outcome=Recheck.Outcome.EXIT, note=f"已终止：{reason}"[:500], done_at=timezone.now(),
+            done_by=actor if getattr(actor, "is_authenticated", False) else None)
+        b, a = audit.diff(before, audit.snapshot(entitlement, ["status", "end_month", "next_recheck"]))
+        audit.record(actor=actor, action="entitlement.end", obj=entitlement, before=b, after=a, reason=reason)
+    return notice
+
+
+def phase_out_expire(*, on: dt.date | None = None) -> int:
+    """渐退期 entitlements whose last paid month is before this month become ended (notice already issued)."""
+    month = first_of_month(on or timezone.localdate())
+    done = 0
+    for ent in Entitlement.objects.filter(status=Entitlement.Status.PHASING_OUT, end_month__lt=month):
+        with transaction.atomic():
+            ent.status = Entitlement.Status.ENDED
+            ent.updated_at = timezone.now()
+            ent.save(update_fields=["status", "updated_at"])
+            audit.record(actor=None, action="entitlement.phase_out_ended", obj=ent,
+                         before={"status": "phasing_out"}, after={"status": "ended"}, reason="渐退期满")
+        done += 1
+    return done

@@ -1,0 +1,148 @@
+"""§2/§5 pages: to-do, application detail and transitions, meeting, deadlines, notices; out of scope is 404."""
+import datetime as dt
+
+import pytest
+
+from cases import workflow
+from cases.models import Application, Notice
+from tests.cases.dibao_helpers import investigate, meeting, poor_household, seed_standards
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def app(users):
+    seed_standards()
+    return workflow.application_accept(actor=users["zhandian_jingban"], household=poor_household(), reason="困难")
+
+
+def test_household_page_links_to_applications_and_accept_button(client, users, app):
+    client.force_login(users["zhandian_jingban"])
+    html = client.get(f"/households/{app.household_id}/").content.decode()
+    assert f"/applications/{app.pk}/" in html and "受理低保申请" in html
+    client.force_login(users["heying_cun"])  # village staff see the case, cannot accept
+    html = client.get(f"/households/{app.household_id}/").content.decode()
+    assert f"/applications/{app.pk}/" in html and "受理低保申请" not in html
+
+
+def test_accept_through_the_form(client, users):
+    seed_standards()
+    hh = poor_household()
+    client.force_login(users["zhandian_jingban"])
+    page = client.get(f"/households/{hh.pk}/apply/")
+    assert page.status_code == 200 and "预测算" in page.content.decode()
+    head = hh.members.get(relationship="head")
+    r = client.post(f"/households/{hh.pk}/apply/", {"applicant": head.pk, "reason": "因病致贫",
+                                                      "accepted_on": dt.date.today().isoformat()})
+    app = Application.objects.get(household=hh)
+    assert r.status_code == 302 and r["Location"] == f"/applications/{app.pk}/"
+
+
+def test_out_of_scope_application_is_404(client, users, app):
+    """§0 out of scope answers 404, never 403."""
+    client.force_login(users["xiangyun_jingban"])
+    assert client.get(f"/applications/{app.pk}/").status_code == 404
+    assert client.get(f"/applications/{app.pk}/record_investigation/").status_code == 404
+    assert client.post(f"/applications/{app.pk}/withdraw/", {"reason": "x"}).status_code == 404
+    client.force_login(users["wenxian_minzheng"])
+    assert client.get(f"/applications/{app.pk}/").status_code == 404
+
+
+def test_county_officer_reads_but_has_no_actions(client, users, app):
+    client.force_login(users["wuzhi_minzheng"])
+    html = client.get(f"/applications/{app.pk}/").content.decode()
+    assert app.number in html and "下一步" not in html
+    assert client.get("/todo/").status_code == 404
+
+
+def test_investigation_form_moves_state_and_shows_assessment(client, users, app):
+    client.force_login(users["zhandian_jingban"])
+    r = client.post(f"/applications/{app.pk}/record_investigation/", {
+        "investigated_on": app.accepted_on.isoformat(), "investigator_1": "刘洋", "investigator_2": "刘洋",
+        "findings": "入户", "verification_result": "无异常"})
+    assert r.status_code == 200 and "两名调查人不能是同一人" in r.content.decode()
+    r = client.post(f"/applications/{app.pk}/record_investigation/", {
+        "investigated_on": app.accepted_on.isoformat(), "investigator_1": "刘洋", "investigator_2": "马强",
+        "findings": "入户", "verification_result": "无异常"})
+    assert r.status_code == 302
+    html = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "月人均收入" in html and "待集体研究" in html and "登记入户调查和核对结果" in html
+
+
+def test_illegal_move_through_the_page_shows_chinese_message(client, users, app):
+    client.force_login(users["zhandian_jingban"])
+    r = client.post(f"/applications/{app.pk}/close_publicity/", {"reason": ""})
+    assert "不能进行“公示期满，提交审核确认”" in r.content.decode()
+
+
+def test_meeting_page_decides_several_cases(client, users, app):
+    cw = users["zhandian_jingban"]
+    other = workflow.application_accept(actor=cw, household=poor_household(), reason="困难")
+    investigate(cw, app)
+    investigate(cw, other)
+    client.force_login(cw)
+    assert app.number in client.get("/meetings/new/").content.decode()
+    r = client.post("/meetings/new/", {
+        "held_on": dt.date.today().isoformat(), "chair": "王镇长", "attendees": "王镇长、李书记、刘洋",
+        f"decision_{app.pk}": "approve", f"decision_{other.pk}": "refuse", f"note_{other.pk}": "子女有赡养能力"})
+    assert r.status_code == 302
+    app.refresh_from_db()
+    other.refresh_from_db()
+    assert app.status == "publicity" and other.status == "awaiting_decision" and app.meeting_id == other.meeting_id
+    html = client.get(r["Location"]).content.decode()
+    assert "联席会议纪要" in html and "子女有赡养能力" in html
+
+
+def test_leader_confirmation_page_and_refusal_notice(client, users, app):
+    """§2 refusal produces a printable notice with reasons and the right to object."""
+    cw, leader = users["zhandian_jingban"], users["zhandian_shenpi"]
+    investigate(cw, app)
+    meeting(cw, [(app, "refuse", "收入超标")])
+    client.force_login(leader)
+    assert app.number in client.get("/todo/").content.decode()
+    r = client.post(f"/applications/{app.pk}/refuse/", {"reason": "家庭收入超过低保标准"})
+    assert r.status_code == 302
+    notice = Notice.objects.get(application=app)
+    html = client.get(f"/notices/{notice.pk}/").content.decode()
+    for words in ("不予确认通知书", "家庭收入超过低保标准", "申请复核", "行政复议", "行政诉讼", "武陟县人民政府",
+                  "詹店镇人民政府"):
+        assert words in html
+    assert f"/notices/{notice.pk}/" in client.get(f"/households/{app.household_id}/").content.decode()
+    r = client.post(f"/notices/{notice.pk}/deliver/", {"delivered_on": dt.date.today().isoformat()})
+    notice.refresh_from_db()
+    assert notice.delivered_on == dt.date.today()
+
+
+def test_deadlines_page_lists_overdue(client, users):
+    seed_standards()
+    old = workflow.application_accept(actor=users["zhandian_jingban"], household=poor_household(), reason="困难",
+                                      accepted_on=dt.date.today() - dt.timedelta(days=60))
+    client.force_login(users["wuzhi_minzheng"])
+    html = client.get("/deadlines/").content.decode()
+    assert old.number in html and "已超期" in html and "詹店镇" in html
+    client.force_login(users["wenxian_minzheng"])
+    assert old.number not in client.get("/deadlines/").content.decode()
+
+
+def test_recheck_and_end_pages(client, users):
+    from decimal import Decimal
+
+    from cases.models import Entitlement, Recheck
+
+    seed_standards()
+    hh = poor_household()
+    ent = Entitlement.objects.create(household=hh, category="dibao", persons_covered=3, monthly_amount=Decimal("800"),
+                                     start_month=dt.date(2025, 1, 1), next_recheck=dt.date.today(),
+                                     county_id=hh.county_id, township_id=hh.township_id, village_id=hh.village_id)
+    workflow.recheck_list_month(month=dt.date.today())
+    r = Recheck.objects.get()
+    client.force_login(users["zhandian_jingban"])
+    assert hh.head_name in client.get("/rechecks/").content.decode()
+    assert client.get(f"/rechecks/{r.pk}/").status_code == 200
+    resp = client.post(f"/rechecks/{r.pk}/", {"outcome": "continue", "note": "情况无变化"})
+    assert resp.status_code == 302
+    resp = client.post(f"/entitlements/{ent.pk}/end/", {"reason": "经入户核实，全家已迁出本市",
+                                                         "effective_month": dt.date.today().strftime("%Y-%m")})
+    assert resp.status_code == 302 and "/notices/" in resp["Location"]
+    client.force_login(users["xiangyun_jingban"])
+    assert client.get(f"/entitlements/{ent.pk}/end/").status_code == 404
