@@ -46,7 +46,32 @@ def seed(stdout) -> None:
                                   id_number=ids.make("410823", dt.date(1955, 5, 5), "F"), relation="parent")
         StaffMember.objects.filter(pk=staff[2].pk).update(last_verified_at=dt.date(2025, 6, 30))
         _complaints(officer, rng)
-    stdout.write("监督检查演示数据：备案人员 3 人，信访投诉若干。")
+        _spotcheck()
+    stdout.write("监督检查演示数据：备案人员 3 人，信访投诉若干，2026年10月抽查。")
+
+
+def _spotcheck() -> None:
+    """武陟县 October 2026: drawn, partly reviewed, one problem answered by 詹店镇."""
+    from django.core.exceptions import ValidationError
+
+    from audit import spotchecks
+
+    reviewer = User.objects.get(username="wuzhi_choucha")
+    try:
+        sc = spotchecks.spotcheck_open(actor=reviewer, county=Region.objects.get(code="410823"),
+                                       month=dt.date(2026, 10, 1), seed=20261101)
+    except ValidationError:
+        return
+    items = list(sc.items.order_by("id"))
+    if items:
+        first = items[0]
+        visit = "县级入户核查：家庭成员、收入情况与申报一致。" if first.stratum == "relative" else ""
+        spotchecks.finding_record(actor=reviewer, item=first, finding="correct", home_visit=visit)
+    if len(items) > 1:
+        second = items[1]
+        visit = "县级入户核查：发现家庭成员在外务工收入未申报。" if second.stratum == "relative" else ""
+        spotchecks.finding_record(actor=reviewer, item=second, finding="reinvestigate",
+                                  reason="家庭成员外出务工收入未核实，请重新调查", home_visit=visit)
 
 
 def _complaints(officer, rng) -> None:

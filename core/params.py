@@ -54,6 +54,7 @@ REGISTRY: dict[str, Param] = {
     # §5 spot checks
     "spotcheck.ratio": Param(Decimal("0.30"), Decimal, "县级抽查比例"),
     "spotcheck.relative_ratio": Param(Decimal("0.60"), Decimal, "近亲属备案对象抽查比例"),
+    "spotcheck.answer_workdays": Param(10, int, "乡镇答复抽查问题时限", "个工作日"),
     # §6 payments
     "payment.data_day": Param(5, int, "救助对象数据报送截止日", "日"),
     "payment.finance_day": Param(8, int, "财政拨付截止日", "日"),
