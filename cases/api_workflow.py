@@ -1,7 +1,8 @@
 """API for applications and entitlements (/api/v1/applications/, /api/v1/entitlements/).
 
-POST /api/v1/applications/                       {"household": id, "reason": ..., "applicant": id?, "via_residence":
-                                                  bool?, "residence_permit": ..., "single_person": id?}
+POST /api/v1/applications/                       {"household": id, "reason": ..., "applicant": id?, "single_person": id?}
+                                                  居住地申请: {"via_residence": true, "applicant_id_number": ...,
+                                                  "residence_permit": ..., "reason": ...}
 POST /api/v1/applications/{id}/transitions/      {"action": one of cases.workflow.ACTIONS, "reason": ..., plus the
                                                   action's data, e.g. investigated_on, investigator_1/2, findings,
                                                   verification_result, review_on, review_result}
@@ -39,7 +40,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
                   "persons_covered", "monthly_amount", "decided_on", "entitlement"]
         read_only_fields = fields
 
-    def get_deadline_state(self, obj):
+    def get_deadline_state(self, obj) -> dict:
         info = workflow.deadline_info(obj)
         return {"state": info.state, "workdays_left": info.workdays_left, "warnings": info.warnings}
 
@@ -56,16 +57,18 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "objection", "decision_reason", "available_actions", "events"]
         read_only_fields = fields
 
-    def get_events(self, obj):
+    def get_events(self, obj) -> list[dict]:
         return [{"action": e.action, "label": e.label, "from": e.from_status, "to": e.to_status, "note": e.note,
                  "actor": e.actor_name, "at": e.at.isoformat()} for e in obj.events.all()]
 
-    def get_available_actions(self, obj):
+    def get_available_actions(self, obj) -> list[str]:
         return workflow.available_actions(self.context["request"].user, obj)
 
 
 class ApplicationCreateSerializer(serializers.Serializer):
-    household = serializers.IntegerField()
+    household = serializers.IntegerField(required=False, help_text="户籍地受理：家庭ID")
+    applicant_id_number = serializers.CharField(required=False, write_only=True,
+                                                help_text="居住地申请：申请人完整身份证号码（与 via_residence 同用）")
     reason = serializers.CharField()
     applicant = serializers.IntegerField(required=False, allow_null=True)
     single_person = serializers.IntegerField(required=False, allow_null=True)
@@ -123,11 +126,20 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data = ApplicationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=d["household"])
         try:
+            if d["via_residence"] and d.get("applicant_id_number"):
+                household = workflow.residence_household_lookup(actor=request.user,
+                                                                id_number=d["applicant_id_number"])
+            elif "household" in d:
+                household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW,
+                                                pk=d["household"])
+            else:
+                raise ValidationError({"household": "请提供家庭ID；居住地申请请提供申请人身份证号码"})
+            applicant = self._member(household, d.get("applicant"))
+            if applicant is None and d.get("applicant_id_number"):
+                applicant = household.members.with_id_number(d["applicant_id_number"]).first()
             app = workflow.application_accept(
-                actor=request.user, household=household, reason=d["reason"],
-                applicant=self._member(household, d.get("applicant")),
+                actor=request.user, household=household, reason=d["reason"], applicant=applicant,
                 single_person=self._member(household, d.get("single_person")),
                 via_residence=d["via_residence"], residence_permit=d["residence_permit"],
                 accepted_on=d.get("accepted_on"))

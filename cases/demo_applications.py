@@ -34,6 +34,7 @@ PLAN = [
     (S.REFUSED, 50, False),
     (S.WITHDRAWN, 40, True),
 ]
+MEETING_ANCHOR = dt.date(2026, 1, 1)  # a Thursday
 INVESTIGATORS = {"410823101": ("刘洋", "马强"), "410823102": ("张伟", "郭晓燕"), "410825101": ("吴静", "原志刚")}
 
 
@@ -77,7 +78,7 @@ def _event(app, actor, name, label, before, after, note, at):
 def _township(township, cw, leader, today) -> int:
     eligible, ineligible = _candidates(township, today)
     one, two = INVESTIGATORS[township.pk]
-    meeting = None
+    meetings: dict[dt.date, Meeting] = {}
     count = 0
     for state, age, want_eligible in PLAN:
         pool = eligible if want_eligible or not ineligible else ineligible
@@ -115,13 +116,18 @@ def _township(township, cw, leader, today) -> int:
                 _event(app, cw, "record_review", "登记民主评议", S.INVESTIGATED, status, app.review_result,
                        app.review_on)
             if state in (S.PUBLICITY, S.AWAITING_DECISION, S.CONFIRMED, S.REFUSED):
-                held = min(inv_on + dt.timedelta(days=4), today)
+                soon = inv_on + dt.timedelta(days=4)
+                # the township meets every other Thursday (moved before a holiday)
+                held = MEETING_ANCHOR + dt.timedelta(days=14 * ((soon - MEETING_ANCHOR).days // 14 + 1))
+                held = workdays.last_workday_on_or_before(min(held, today))
                 if state == S.PUBLICITY and age == 20:
                     held = today - dt.timedelta(days=2)
-                meeting = Meeting.objects.create(
-                    county_id=township.pk[:6], township=township, held_on=held, place="镇政府三楼会议室",
-                    chair="分管副镇长", attendees=f"分管副镇长、民政所长、{one}、{two}、纪检委员",
-                    note="集体研究低保申请（演示数据）", created_by=cw)
+                if held not in meetings:
+                    meetings[held] = Meeting.objects.create(
+                        county_id=township.pk[:6], township=township, held_on=held, place="镇政府三楼会议室",
+                        chair="分管副镇长", attendees=f"分管副镇长、民政所长、{one}、{two}、纪检委员",
+                        note="集体研究低保申请（演示数据）", created_by=cw)
+                meeting = meetings[held]
                 approve = result.eligible
                 app.meeting, app.meeting_decision = meeting, "approve" if approve else "refuse"
                 app.meeting_note = "" if approve else "；".join(result.reasons)
@@ -140,7 +146,7 @@ def _township(township, cw, leader, today) -> int:
                     status = S.AWAITING_DECISION
                     _event(app, cw, "meeting_decide", "集体研究", before, status, f"{meeting}：不同意纳入。", held)
                 if state == S.CONFIRMED:
-                    decided = app.publicity_end + dt.timedelta(days=2)
+                    decided = min(workdays.add_workdays(app.publicity_end, 1), today)
                     start = workflow.add_months(decided.replace(day=1), 1)
                     ent = Entitlement.objects.create(
                         household=hh, category="dibao", persons_covered=app.persons_covered,
@@ -153,7 +159,7 @@ def _township(township, cw, leader, today) -> int:
                     _event(app, leader, "confirm", "审核确认", S.AWAITING_DECISION, status,
                            f"自{start:%Y年%m月}起每月{app.monthly_amount}元", decided)
                 if state == S.REFUSED:
-                    decided = held + dt.timedelta(days=2)
+                    decided = min(workdays.add_workdays(held, 1), today)
                     reason = "经入户调查和家庭经济状况核对：" + "；".join(result.reasons or ["家庭收入超过低保标准"])
                     app.decided_on, app.decided_by, app.decision_reason = decided, leader, reason
                     status = S.REFUSED

@@ -39,6 +39,10 @@ class AcceptForm(forms.Form):
         return value
 
 
+class ResidenceLookupForm(forms.Form):
+    id_number = forms.CharField(label="申请人身份证号码", max_length=40, help_text="完整18位号码，按户籍查找其家庭档案")
+
+
 class InvestigationForm(forms.Form):
     investigated_on = forms.DateField(label="入户调查日期", widget=DATE, initial=timezone.localdate)
     investigator_1 = forms.CharField(label="调查人一", max_length=50)

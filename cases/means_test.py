@@ -34,6 +34,12 @@ KIND_LABELS = {"wages": "工资性收入", "business": "经营净收入", "prope
                "other": "其他收入"}
 
 
+def _num(value: Decimal) -> str:
+    """30.00 -> "30", 0.5 -> "0.5" (never scientific notation)."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
@@ -197,9 +203,9 @@ def assess(data: AssessmentInput) -> Assessment:
         if inc.kind in EMPLOYMENT_KINDS:
             recorded = money(inc.employment_cost)
             cost = recorded if recorded > 0 else money(amount * r.employment_cost_rate)
-            basis = "按凭证" if recorded > 0 else f"按收入的{(r.employment_cost_rate * 100).normalize()}%"
+            basis = "按凭证" if recorded > 0 else f"按收入的{_num(r.employment_cost_rate * 100)}%"
             if cost > cap_per_item:
-                cost, basis = cap_per_item, f"{basis}，以{r.employment_cost_cap_standards.normalize()}倍标准×12为限"
+                cost, basis = cap_per_item, f"{basis}，以{_num(r.employment_cost_cap_standards)}倍标准×12为限"
             cost = min(cost, amount)
             if cost > 0:
                 deductions += cost

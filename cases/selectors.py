@@ -146,7 +146,26 @@ def deadline_board(*, user):
                               overdue=Count("id", filter=Q(deadline__lt=today)),
                               near=Count("id", filter=Q(deadline__gte=today, deadline__lte=horizon)))
                     .order_by("-overdue", "-near", "handling_township_id"))
-    return {"rows": rows, "per_township": list(per_township), "today": today, "horizon": horizon}
+    per_county = (open_qs.order_by().values("handling_county_id", "handling_county__name")
+                  .annotate(total=Count("id"),
+                            overdue=Count("id", filter=Q(deadline__lt=today)),
+                            near=Count("id", filter=Q(deadline__gte=today, deadline__lte=horizon)))
+                  .order_by("handling_county_id"))
+    return {"rows": rows, "per_township": list(per_township), "per_county": list(per_county), "today": today,
+            "horizon": horizon}
+
+
+def application_decisions(*, user, month):
+    """Township decisions (confirmed and refused) in a month — what the county samples for spot-checks (§5)."""
+    import datetime as dt
+
+    from cases.models import Application
+
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return application_list(user=user).filter(
+        status__in=[Application.Status.CONFIRMED, Application.Status.REFUSED],
+        decided_on__gte=start, decided_on__lt=end).order_by("handling_township_id", "decided_on", "id")
 
 
 def meeting_candidates(*, user):

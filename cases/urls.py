@@ -18,6 +18,7 @@ urlpatterns = [
     path("todo/", wf.todo, name="todo"),
     path("applications/", wf.application_list, name="application_list"),
     path("households/<int:household_pk>/apply/", wf.application_create, name="application_create"),
+    path("applications/residence/", wf.residence_apply, name="residence_apply"),
     path("applications/<int:pk>/", wf.application_detail, name="application_detail"),
     path("applications/<int:pk>/<str:action>/", wf.application_act, name="application_act"),
     path("meetings/", wf.meeting_list, name="meeting_list"),

@@ -25,6 +25,7 @@ from cases.forms_workflow import (
     MeetingForm,
     ReasonForm,
     RecheckForm,
+    ResidenceLookupForm,
     ReviewForm,
 )
 from cases.models import Application, Entitlement, Household, Meeting, Notice, Recheck
@@ -63,6 +64,8 @@ def application_list(request):
         app.dl = workflow.deadline_info(app, today)
     return render(request, "cases/dibao/application_list.html", {
         "page": page, "statuses": Application.Status.choices, "kinds": Application.Kind.choices,
+        "can_accept": (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE))
+        and request.user.region.level == "township",
         "f": {k: g.get(k, "") for k in ("status", "kind", "q", "deadline")},
     })
 
@@ -72,13 +75,14 @@ def application_create(request, household_pk):
     household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=household_pk)
     _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
     form = AcceptForm(request.POST or None, household=household)
+    form.fields.pop("via_residence")
+    form.fields.pop("residence_permit")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             app = workflow.application_accept(
                 actor=request.user, household=household, reason=d["reason"], applicant=d["applicant"],
-                single_person=d["single_person"], via_residence=d["via_residence"],
-                residence_permit=d["residence_permit"], accepted_on=d["accepted_on"])
+                single_person=d["single_person"], accepted_on=d["accepted_on"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -94,14 +98,57 @@ def application_create(request, household_pk):
 
 
 @login_required
+def residence_apply(request):
+    """居住地申请: the residence township finds the hukou household by ID number and accepts the application."""
+    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
+    lookup = ResidenceLookupForm(request.POST if "lookup" in request.POST else None)
+    household = None
+    form = None
+    if request.method == "POST" and "lookup" in request.POST and lookup.is_valid():
+        try:
+            household = workflow.residence_household_lookup(actor=request.user, id_number=lookup.cleaned_data["id_number"])
+        except ValidationError as exc:
+            apply_errors(lookup, exc)
+    elif request.method == "POST" and "household" in request.POST:
+        household = Household.objects.filter(pk=request.POST.get("household")).first()
+        app = None
+        if household is None or request.session.get("residence_household") != household.pk:
+            raise Http404("未找到")
+        form = AcceptForm(request.POST, household=household)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                app = workflow.application_accept(
+                    actor=request.user, household=household, reason=d["reason"], applicant=d["applicant"],
+                    single_person=d["single_person"], via_residence=True, residence_permit=d["residence_permit"],
+                    accepted_on=d["accepted_on"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+        if app is not None:
+            request.session.pop("residence_household", None)
+            messages.success(request, f"已受理居住地申请 {app.number}，办结期限 {app.deadline:%Y年%m月%d日}。")
+            return redirect("cases:application_detail", pk=app.pk)
+    if household is not None:
+        request.session["residence_household"] = household.pk
+        form = form or AcceptForm(household=household, initial={"via_residence": True})
+        form.fields["residence_permit"].required = True
+        form.fields.pop("via_residence", None)
+    return render(request, "cases/dibao/residence_apply.html", {"lookup": lookup, "household": household,
+                                                                 "form": form})
+
+
+@login_required
 def application_detail(request, pk):
     app = selectors.application_detail(user=request.user, pk=pk)
     actions = workflow.available_actions(request.user, app)
     return render(request, "cases/dibao/application_detail.html", {
         "app": app, "dl": workflow.deadline_info(app), "actions": [(a, workflow.ACTIONS[a].label) for a in actions],
+        "action_names": actions,
         "events": app.events.select_related("actor").all(), "notices": app.notices.all(),
         "members": list(app.household.members.all()), "assessment": app.assessment,
         "can_process_elsewhere": app.handling_township_id != request.user.region_id,
+        "household_visible": Household.objects.restrict(request.user, Action.CASE_VIEW).filter(
+            pk=app.household_id).exists(),
     })
 
 
@@ -183,6 +230,7 @@ def deadlines(request):
     board = selectors.deadline_board(user=request.user)
     for app in board["rows"]:
         app.dl = workflow.deadline_info(app, board["today"])
+    board["show_counties"] = request.user.region.level == "city" or len(board["per_county"]) > 1
     return render(request, "cases/dibao/deadlines.html", board)
 
 

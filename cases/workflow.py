@@ -20,8 +20,7 @@ transaction and raises django ValidationError with a Chinese message when refuse
     object                           publicity → investigating   (公示异议; reason = the objection)
     close_publicity                  publicity → awaiting_decision (after the publicity days)
     confirm                          awaiting_decision → confirmed (leader; creates the Entitlement)
-    refuse                           awaiting_decision/investigated/reviewed → refused (leader; reason;
-                                     issues the 不予确认通知书)
+    refuse                           awaiting_decision → refused (leader; reason; issues the 不予确认通知书)
     withdraw                         any open state → withdrawn (caseworker; reason)
     extend                           any open state, state unchanged: deadline 25 → 40 working days, once
   Checks in order: known action, role (`Action.CASE_PROCESS` / `Action.CASE_DECIDE`), reach (the actor's
@@ -40,6 +39,14 @@ transaction and raises django ValidationError with a Chinese message when refuse
   there is no exit from data alone). `effective_month` = the last month paid (default: this month).
 - `phase_out_expire(*, on=None) -> int` — flips 渐退期 entitlements whose end_month has passed to ended.
 - `deadline_info(application, today=None) -> DeadlineInfo` (state "overdue" / "near" / "ok" / "done").
+
+Extending to 特困 / 临时救助 (same machine, `Application.kind`):
+- `ASSESSORS[kind] = fn(application, on) -> result` with `.eligible .persons_covered .monthly_amount .reasons
+  .unstable_income .to_json()` (default: the 低保 means test, `application_assess`); record_investigation calls it.
+- `ENTITLEMENT_CATEGORY[kind] = Entitlement.Category...` or pass `category=` to transition(action="confirm").
+- Time limits and publicity days come from `<prefix>.process_workdays`, `<prefix>.process_workdays_extended`,
+  `<prefix>.publicity_days`, `<prefix>.notice_workdays` when those params exist (prefix per KIND_PARAM_PREFIX),
+  else from the dibao.* params.
 """
 from __future__ import annotations
 
@@ -47,7 +54,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -88,14 +95,20 @@ ACTIONS: dict[str, Spec] = {
     "object": Spec("公示异议，退回调查", (S.PUBLICITY,), S.INVESTIGATING, Action.CASE_PROCESS, True),
     "close_publicity": Spec("公示期满，提交审核确认", (S.PUBLICITY,), S.AWAITING_DECISION, Action.CASE_PROCESS),
     "confirm": Spec("审核确认", (S.AWAITING_DECISION,), S.CONFIRMED, Action.CASE_DECIDE),
-    "refuse": Spec("不予确认", (S.AWAITING_DECISION, S.INVESTIGATED, S.REVIEWED), S.REFUSED, Action.CASE_DECIDE,
-                   True),
+    "refuse": Spec("不予确认", (S.AWAITING_DECISION,), S.REFUSED, Action.CASE_DECIDE, True),
     "withdraw": Spec("申请人撤回申请", (S.ACCEPTED, S.INVESTIGATING, S.INVESTIGATED, S.REVIEWED, S.PUBLICITY,
                                  S.AWAITING_DECISION), S.WITHDRAWN, Action.CASE_PROCESS, True),
     "extend": Spec("延长办理期限", (S.ACCEPTED, S.INVESTIGATING, S.INVESTIGATED, S.REVIEWED, S.PUBLICITY,
                                S.AWAITING_DECISION), None, Action.CASE_PROCESS, True),
 }
 ENTITLEMENT_CATEGORY = {Application.Kind.DIBAO: Entitlement.Category.DIBAO}
+KIND_PARAM_PREFIX = {"dibao": "dibao", "tekun": "tekun", "temporary_aid": "temp_aid"}
+
+
+def kind_param(kind: str, name: str, on: dt.date | None = None):
+    """`<kind prefix>.<name>` when that parameter exists, else `dibao.<name>`."""
+    key = f"{KIND_PARAM_PREFIX.get(kind, kind)}.{name}"
+    return params.get(key if key in params.REGISTRY else f"dibao.{name}", on)
 APP_FIELDS = ["status", "deadline", "extended", "investigated_on", "investigator_1", "investigator_2",
               "assessed_eligible", "persons_covered", "monthly_amount", "review_on", "meeting_decision",
               "publicity_start", "publicity_end", "decided_on", "decided_by", "entitlement"]
@@ -116,9 +129,9 @@ def add_months(day: dt.date, n: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def compute_deadline(accepted_on: dt.date, *, extended: bool = False) -> dt.date:
-    key = "dibao.process_workdays_extended" if extended else "dibao.process_workdays"
-    return workdays.add_workdays(accepted_on, params.get(key, accepted_on))
+def compute_deadline(accepted_on: dt.date, *, extended: bool = False, kind: str = "dibao") -> dt.date:
+    name = "process_workdays_extended" if extended else "process_workdays"
+    return workdays.add_workdays(accepted_on, kind_param(kind, name, accepted_on))
 
 
 @dataclass(frozen=True)
@@ -268,7 +281,7 @@ def application_accept(
         kind=kind, household=household, applicant=applicant, handling_township=handling_township,
         handling_county_id=handling_township.pk[:6], via_residence=via_residence,
         residence_permit=residence_permit.strip(), reason=reason.strip(), single_person=single_person,
-        accepted_on=accepted_on, deadline=compute_deadline(accepted_on), registered_by=actor,
+        accepted_on=accepted_on, deadline=compute_deadline(accepted_on, kind=kind), registered_by=actor,
         county_id=household.county_id, township_id=household.township_id, village_id=household.village_id,
     )
     app.full_clean(exclude=["registered_by", "household", "county", "township", "village", "handling_township",
@@ -280,6 +293,32 @@ def application_accept(
     except IntegrityError:
         raise ValidationError("该家庭已有一件同类申请正在办理中") from None
     return app
+
+
+def residence_household_lookup(*, actor, id_number: str) -> Household:
+    """居住地申请: find the applicant's (hukou) household city-wide by the full ID number, exact match only.
+
+    Only township staff who may accept applications may look up; every lookup is audited. Returns the
+    household or raises ValidationError (never lists or searches by name)."""
+    from core import idnumbers
+
+    if not (can(actor, Action.CASE_PROCESS) or can(actor, Action.CASE_DECIDE)) or \
+            actor.region.level != Region.Level.TOWNSHIP:
+        raise ValidationError("只有乡镇（街道）工作人员可以办理居住地申请")
+    value = idnumbers.normalize_for_lookup(id_number or "")
+    if not value:
+        idnumbers.parse(id_number or "")  # raises the precise Chinese reason
+        raise ValidationError({"id_number": "身份证号码格式不正确"})
+    person = Person.objects.filter(id_index=idnumbers.index(value)).select_related("household").first()
+    audit.record(actor=actor, action="household.residence_lookup", obj=person.household if person else None,
+                 object_type="cases.household", after={"found": person is not None},
+                 reason="居住地申请核对户籍家庭", category=audit.Category.ACCESS,
+                 region=None if person else (actor.region_id[:6], actor.region_id, ""))
+    if person is None:
+        raise ValidationError({"id_number": "本市家庭档案中没有该身份证号码，请先由户籍地登记家庭信息"})
+    if person.household.township_id == actor.region_id:
+        raise ValidationError({"id_number": "该家庭户籍在本乡镇，请直接在家庭档案中受理"})
+    return person.household
 
 
 # --- the one transition function -------------------------------------------------------------------------
@@ -344,7 +383,7 @@ def _h_record_investigation(actor, app, reason, data):
         if person is not None and person.household_id != app.household_id:
             raise ValidationError({"single_person": "单人户成员须为本家庭成员"})
         app.single_person = person
-    result = application_assess(app, on=app.investigated_on)
+    result = ASSESSORS.get(app.kind, application_assess)(app, app.investigated_on)
     app.assessment = result.to_json()
     app.assessed_eligible = result.eligible
     app.persons_covered = result.persons_covered or None
@@ -379,7 +418,7 @@ def _h_meeting_decide(actor, app, reason, data):
         app.status = S.PUBLICITY
         app.publicity_start = max(meeting.held_on, timezone.localdate())
         app.publicity_end = app.publicity_start + dt.timedelta(
-            days=params.get("dibao.publicity_days", app.publicity_start) - 1)
+            days=kind_param(app.kind, "publicity_days", app.publicity_start) - 1)
         return f"{meeting}：同意纳入，公示至{app.publicity_end:%Y-%m-%d}。{app.meeting_note}"
     app.status = S.AWAITING_DECISION
     return f"{meeting}：不同意纳入。{app.meeting_note}"
@@ -440,9 +479,11 @@ def _h_extend(actor, app, reason, data):
     if app.extended:
         raise ValidationError("办理期限只能延长一次")
     app.extended, app.extension_reason = True, reason[:200]
-    app.deadline = compute_deadline(app.accepted_on, extended=True)
+    app.deadline = compute_deadline(app.accepted_on, extended=True, kind=app.kind)
     return f"办理期限延长至{app.deadline:%Y年%m月%d日}：{reason}"
 
+
+ASSESSORS: dict = {Application.Kind.DIBAO: application_assess}
 
 _HANDLERS = {
     "record_investigation": _h_record_investigation,
@@ -470,6 +511,11 @@ def available_actions(user, application: Application) -> list[str]:
         if name in ("confirm", "refuse") and application.registered_by_id == user.pk:
             continue
         if name == "extend" and application.extended:
+            continue
+        if name == "confirm" and application.meeting_decision != Application.MeetingDecision.APPROVE:
+            continue
+        if name == "close_publicity" and application.publicity_end and \
+                timezone.localdate() <= application.publicity_end:
             continue
         out.append(name)
     return out
@@ -530,7 +576,8 @@ def notice_issue(*, actor, household: Household, kind: str, reasons: str, applic
         household=household, application=application, entitlement=entitlement, kind=kind,
         category=application.get_kind_display() if application else category, issuer_name=issuer_for(township),
         addressee=household.head_name, decided_on=decided_on,
-        due_by=workdays.add_workdays(decided_on, params.get("dibao.notice_workdays", decided_on)),
+        due_by=workdays.add_workdays(decided_on, kind_param(application.kind if application else "dibao",
+                                                             "notice_workdays", decided_on)),
         reasons=reasons.strip(), effective_month=effective_month,
         issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         county_id=household.county_id, township_id=household.township_id, village_id=household.village_id)
@@ -600,16 +647,18 @@ def recheck_complete(*, actor, recheck: Recheck, outcome: str, note: str, new_am
     today = timezone.localdate()
     with transaction.atomic():
         before = audit.snapshot(ent, ["status", "monthly_amount", "next_recheck", "end_month"])
-        cycle = params.get("dibao.recheck_months_stable", today)
         if outcome in (Recheck.Outcome.CONTINUE, Recheck.Outcome.ADJUST):
+            try:
+                result = means_test.assess(assessment_input(ent.household, today))
+            except ObjectDoesNotExist:  # no standard in force: keep the stable cycle, amount must be given
+                result = None
+            unstable = bool(result and result.unstable_income)
+            cycle = params.get("dibao.recheck_months_unstable" if unstable else "dibao.recheck_months_stable", today)
             if outcome == Recheck.Outcome.ADJUST:
                 if new_amount is None:
-                    result = means_test.assess(assessment_input(ent.household, today))
-                    if not result.eligible:
+                    if result is None or not result.eligible:
                         raise ValidationError("重新测算已不符合条件，请选择渐退期或终止保障")
                     new_amount = result.monthly_amount
-                    cycle = params.get("dibao.recheck_months_unstable" if result.unstable_income
-                                       else "dibao.recheck_months_stable", today)
                 new_amount = means_test.money(new_amount)
                 if new_amount <= 0:
                     raise ValidationError({"new_amount": "调整后的金额须大于0；不再符合条件请选择终止保障"})

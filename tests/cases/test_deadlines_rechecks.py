@@ -76,7 +76,18 @@ def test_recheck_continue_moves_next_recheck(users, ent):
     r = workflow.recheck_complete(actor=users["zhandian_jingban"], recheck=_recheck(ent), outcome="continue",
                                   note="入户复核，家庭情况无变化")
     ent.refresh_from_db()
-    assert r.outcome == "continue" and ent.next_recheck > dt.date(2027, 1, 1) and ent.status == "active"
+    assert r.outcome == "continue" and ent.status == "active"
+    # poor_household's head is of working age with employment "none": unstable income, 6-month cycle
+    assert ent.next_recheck == workflow.add_months(workflow.timezone.localdate(), 6)
+
+
+def test_recheck_continue_stable_household_twelve_months(users, ent):
+    """§2 re-check yearly for stable households (no working-age member with unstable income)."""
+    ent.household.members.update(work_capacity="none")
+    workflow.recheck_complete(actor=users["zhandian_jingban"], recheck=_recheck(ent), outcome="continue",
+                              note="家庭情况无变化")
+    ent.refresh_from_db()
+    assert ent.next_recheck == workflow.add_months(workflow.timezone.localdate(), 12)
 
 
 def test_recheck_adjust_amount(users, ent):

@@ -135,6 +135,8 @@ def test_assessment_shows_arithmetic_and_is_json():
     assert data["monthly_amount"] == "690.00"
     amount_line = next(line for line in data["lines"] if line["label"] == "月救助金额")
     assert amount_line["note"] == "(520.00 − 175.00) × 2 = 690.00"
+    cost_line = next(line for line in data["lines"] if "就业成本" in line["label"])
+    assert cost_line["note"] == "按收入的30%"
 
 
 def test_unstable_income_flag_for_working_age_flexible_worker():

@@ -234,3 +234,36 @@ def test_non_residence_other_township_cannot_accept(users):
                                     handling_township=Region.objects.get(pk="410823102"))
     with pytest.raises(ValidationError, match="只有乡镇"):
         workflow.application_accept(actor=users["heying_cun"], household=hh, reason="x")
+
+
+def test_single_person_household_through_the_workflow(users, monkeypatch):
+    """§2 单人户: a 低保边缘 household's severely disabled member is confirmed alone (1 person covered)."""
+    from cases.models import IncomeItem
+    from tests.factories import PersonFactory, make_id
+
+    seed_standards()
+    hh = poor_household(annual_wages=Decimal("60000.00"))  # the household as a whole is above the standard
+    disabled = PersonFactory(household=hh, relationship="child", disability_grade=2, disability_type="physical",
+                             id_number=make_id(hh.county_id, dt.date(1999, 1, 1)))
+    IncomeItem.objects.create(household=hh, person=disabled, kind="transfer", amount_12m=Decimal("1200.00"))
+    Entitlement.objects.create(household=hh, category="dibao_edge", persons_covered=4, monthly_amount=0,
+                               start_month=dt.date(2026, 1, 1), county_id=hh.county_id, township_id=hh.township_id,
+                               village_id=hh.village_id)
+    cw = users["zhandian_jingban"]
+    app = workflow.application_accept(actor=cw, household=hh, reason="重度残疾，单人户申请", single_person=disabled)
+    investigate(cw, app)
+    app.refresh_from_db()
+    assert app.assessed_eligible and app.persons_covered == 1
+    assert app.monthly_amount == Decimal("420.00")  # 520 − 1200/12
+    to_awaiting_decision_from_investigated(cw, app, monkeypatch)
+    workflow.transition(actor=users["zhandian_shenpi"], application=app, action="confirm")
+    app.refresh_from_db()
+    assert app.entitlement.persons_covered == 1 and app.entitlement.monthly_amount == Decimal("420.00")
+
+
+def to_awaiting_decision_from_investigated(cw, app, monkeypatch):
+    meeting(cw, [(app, "approve", "")])
+    app.refresh_from_db()
+    later = app.publicity_end + dt.timedelta(days=1)
+    monkeypatch.setattr(workflow.timezone, "localdate", lambda: later)
+    workflow.transition(actor=cw, application=app, action="close_publicity")

@@ -78,3 +78,18 @@ def test_entitlements_read_only_and_scoped(api, users):
     other = APIClient()
     other.force_authenticate(users["xiangyun_jingban"])
     assert other.get(f"/api/v1/entitlements/{ent.pk}/").status_code == 404
+
+
+def test_residence_application_by_id_number(users):
+    """§2 居住地申请 through the API: the residence township names the applicant's ID number."""
+    seed_standards()
+    hh = poor_household()
+    head = hh.members.get(relationship="head")
+    client = APIClient()
+    client.force_authenticate(users["xitao_jingban"])
+    r = client.post("/api/v1/applications/", {"via_residence": True, "applicant_id_number": head.reveal_id_number(),
+                                              "reason": "务工居住", "residence_permit": "豫居2025-9"}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["handling_township"] == "410823102" and r.json()["applicant"] == head.pk
+    r = client.post("/api/v1/applications/", {"reason": "x"}, format="json")
+    assert r.status_code == 400 and "请提供家庭ID" in r.content.decode()

@@ -19,10 +19,12 @@ def app(users):
 def test_household_page_links_to_applications_and_accept_button(client, users, app):
     client.force_login(users["zhandian_jingban"])
     html = client.get(f"/households/{app.household_id}/").content.decode()
-    assert f"/applications/{app.pk}/" in html and "受理低保申请" in html
+    assert f"/applications/{app.pk}/" in html and "受理低保申请" not in html and "办理中" in html
+    fresh = poor_household()
+    assert "受理低保申请" in client.get(f"/households/{fresh.pk}/").content.decode()
     client.force_login(users["heying_cun"])  # village staff see the case, cannot accept
-    html = client.get(f"/households/{app.household_id}/").content.decode()
-    assert f"/applications/{app.pk}/" in html and "受理低保申请" not in html
+    assert f"/applications/{app.pk}/" in client.get(f"/households/{app.household_id}/").content.decode()
+    assert "受理低保申请" not in client.get(f"/households/{fresh.pk}/").content.decode()
 
 
 def test_accept_through_the_form(client, users):
@@ -122,6 +124,22 @@ def test_deadlines_page_lists_overdue(client, users):
     assert old.number in html and "已超期" in html and "詹店镇" in html
     client.force_login(users["wenxian_minzheng"])
     assert old.number not in client.get("/deadlines/").content.decode()
+    client.force_login(users["shi_admin"])  # the city sees every county's overdue work
+    html = client.get("/deadlines/").content.decode()
+    assert old.number in html and "武陟县" in html
+
+
+def test_decisions_of_the_month_for_spot_checks(users, app, monkeypatch):
+    """§5 the month's township decisions, refusals included, for the county sample."""
+    from cases import selectors
+    from tests.cases.dibao_helpers import to_awaiting_decision
+
+    to_awaiting_decision(users["zhandian_jingban"], app, monkeypatch)
+    workflow.transition(actor=users["zhandian_shenpi"], application=app, action="refuse", reason="收入超标")
+    app.refresh_from_db()
+    rows = selectors.application_decisions(user=users["wuzhi_choucha"], month=app.decided_on)
+    assert [a.pk for a in rows] == [app.pk]
+    assert not selectors.application_decisions(user=users["wenxian_minzheng"], month=app.decided_on).exists()
 
 
 def test_recheck_and_end_pages(client, users):
@@ -146,3 +164,48 @@ def test_recheck_and_end_pages(client, users):
     assert resp.status_code == 302 and "/notices/" in resp["Location"]
     client.force_login(users["xiangyun_jingban"])
     assert client.get(f"/entitlements/{ent.pk}/end/").status_code == 404
+
+
+def test_buttons_follow_the_rules(client, users, app):
+    """The page offers only moves the rules allow now: no early close of publicity; no confirm of a refusal."""
+    cw = users["zhandian_jingban"]
+    investigate(cw, app)
+    meeting(cw, [(app, "approve", "")])
+    client.force_login(cw)
+    html = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "公示期满，提交审核确认" not in html and "期满后可提交审核确认" in html and "公示异议" in html
+    other = workflow.application_accept(actor=cw, household=poor_household(), reason="困难")
+    investigate(cw, other)
+    meeting(cw, [(other, "refuse", "收入超标")])
+    client.force_login(users["zhandian_shenpi"])
+    html = client.get(f"/applications/{other.pk}/").content.decode()
+    assert f"/applications/{other.pk}/refuse/" in html and f"/applications/{other.pk}/confirm/" not in html
+
+
+def test_residence_application_through_the_pages(client, users):
+    """§2 居住地申请: the residence township finds the hukou household by full ID number (audited) and accepts;
+    the hukou township still sees the case."""
+    from core.models import AuditEvent
+    from tests.factories import make_id
+
+    seed_standards()
+    hh = poor_household()  # hukou 詹店镇
+    head = hh.members.get(relationship="head")
+    raw = head.reveal_id_number()
+    client.force_login(users["xitao_jingban"])
+    r = client.post("/applications/residence/", {"lookup": "1", "id_number": make_id("410823")})
+    assert "没有该身份证号码" in r.content.decode()
+    r = client.post("/applications/residence/", {"lookup": "1", "id_number": raw})
+    assert hh.head_name in r.content.decode() and "居住证信息" in r.content.decode()
+    assert AuditEvent.objects.filter(action="household.residence_lookup", actor=users["xitao_jingban"]).count() == 2
+    r = client.post("/applications/residence/", {"household": hh.pk, "applicant": head.pk, "reason": "在西陶镇务工居住",
+                                                 "accepted_on": dt.date.today().isoformat(),
+                                                 "residence_permit": "豫居2025-0001"})
+    app = Application.objects.get(household=hh)
+    assert r.status_code == 302 and app.via_residence and app.handling_township_id == "410823102"
+    client.force_login(users["zhandian_jingban"])
+    html = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "本申请由西陶镇办理" in html
+    client.force_login(users["xiangyun_jingban"])  # cannot reuse another township's looked-up household
+    assert client.post("/applications/residence/", {"household": hh.pk, "applicant": head.pk, "reason": "x",
+                                                    "accepted_on": dt.date.today().isoformat()}).status_code == 404
