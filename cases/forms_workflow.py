@@ -16,7 +16,7 @@ def _member_field(household, label, required=False, help_text=""):
 
 
 class AcceptForm(forms.Form):
-    kind = forms.ChoiceField(label="救助类别", choices=[("dibao", "最低生活保障"), ("tekun", "特困人员救助供养")],
+    kind = forms.ChoiceField(label="救助类别", required=False, choices=[("dibao", "最低生活保障"), ("tekun", "特困人员救助供养")],
                              initial="dibao")
     reason = forms.CharField(label="申请理由", widget=TEXT3)
     via_residence = forms.BooleanField(label="持居住证在本乡镇（居住地）申请", required=False)
