@@ -31,6 +31,8 @@ class Action:
     SUPERVISION_VIEW = "supervision.view"
     SUPERVISION_CHANGE = "supervision.change"  # comparisons, relative registry, complaints (county officer)
     SPOTCHECK_REVIEW = "spotcheck.review"  # record spot-check findings (county reviewer)
+    SPOTCHECK_ANSWER = "spotcheck.answer"  # answer a spot-check finding (township)
+    COMPLAINT_HANDLE = "complaint.handle"  # register and handle complaints/petitions in one's region
     # the audit trail
     AUDIT_VIEW = "audit.view"  # business trail of the user's region
     AUDIT_VIEW_ALL = "audit.view_all"  # the whole trail, administrative actions included
@@ -47,14 +49,16 @@ A = Action
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.AUDIT_VIEW}),
     R.TOWNSHIP_CASEWORKER: frozenset(
-        {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.AUDIT_VIEW, A.PARAMS_VIEW}
+        {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.AUDIT_VIEW, A.PARAMS_VIEW,
+         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER}
     ),
     R.TOWNSHIP_LEADER: frozenset(
-        {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.AUDIT_VIEW, A.PARAMS_VIEW}
+        {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.AUDIT_VIEW, A.PARAMS_VIEW,
+         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER}
     ),
     R.COUNTY_OFFICER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.PAYMENT_PREPARE, A.SUPERVISION_VIEW,
-         A.SUPERVISION_CHANGE, A.AUDIT_VIEW, A.PARAMS_VIEW}
+         A.SUPERVISION_CHANGE, A.AUDIT_VIEW, A.PARAMS_VIEW, A.COMPLAINT_HANDLE}
     ),
     R.COUNTY_REVIEWER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.SPOTCHECK_REVIEW, A.AUDIT_VIEW,

@@ -38,6 +38,13 @@ def seed_standards() -> None:
 
 def seed(stdout) -> None:
     seed_standards()
+    _seed_households(stdout)
+    from cases import demo_support
+
+    demo_support.seed(stdout)
+
+
+def _seed_households(stdout) -> None:
     rng = random.Random(20260101)
     ids = synthetic.IdFactory(rng)
     today = dt.date(2026, 11, 1)

@@ -16,6 +16,8 @@ def _member_field(household, label, required=False, help_text=""):
 
 
 class AcceptForm(forms.Form):
+    kind = forms.ChoiceField(label="救助类别", required=False, choices=[("dibao", "最低生活保障"), ("tekun", "特困人员救助供养")],
+                             initial="dibao")
     reason = forms.CharField(label="申请理由", widget=TEXT3)
     via_residence = forms.BooleanField(label="持居住证在本乡镇（居住地）申请", required=False)
     residence_permit = forms.CharField(label="居住证信息", required=False, max_length=100,
@@ -30,7 +32,8 @@ class AcceptForm(forms.Form):
         head = Person.objects.filter(household=household, relationship="head").first()
         if head:
             self.fields["applicant"].initial = head.pk
-        self.order_fields(["applicant", "reason", "accepted_on", "single_person", "via_residence", "residence_permit"])
+        self.order_fields(["kind", "applicant", "reason", "accepted_on", "single_person", "via_residence",
+                           "residence_permit"])
 
     def clean_accepted_on(self):
         value = self.cleaned_data["accepted_on"]

@@ -318,3 +318,34 @@ def entitlement_flag_for_recheck(*, actor, entitlement, reason: str):
                      before={"next_recheck": str(before) if before else None},
                      after={"next_recheck": str(today)}, reason=reason)
     return entitlement
+
+
+def relative_links_replace(*, actor, registry_ref: str, staff_name: str, staff_user, county_code: str,
+                           links: list[tuple[str, str]]) -> int:
+    """Replace the registry entries of one staff member: `links` = [(id_index, relation label), ...].
+
+    Called by the supervision app's registry services (§12 近亲属备案). Returns the number of links.
+    """
+    from cases.models import RelativeLink
+
+    with transaction.atomic():
+        RelativeLink.objects.filter(registry_ref=registry_ref).delete()
+        RelativeLink.objects.bulk_create([
+            RelativeLink(id_index=idx, registry_ref=registry_ref, staff_name=staff_name, staff_user=staff_user,
+                         relation=relation, county_id=county_code)
+            for idx, relation in links
+        ])
+    return len(links)
+
+
+def relative_links_for_household(household_id: int):
+    """Registry entries matching any member of the household (for flags and recusal)."""
+    from cases.models import RelativeLink
+
+    members = Person.objects.filter(household_id=household_id).values("id_index")
+    return RelativeLink.objects.filter(id_index__in=members).select_related("staff_user")
+
+
+def must_recuse(*, actor, household_id: int) -> bool:
+    """§12: a staff member whose registered close relative is in the household may not act on its case."""
+    return relative_links_for_household(household_id).filter(staff_user=actor).exists()

@@ -36,3 +36,7 @@ urlpatterns = [
     path("notices/<int:pk>/", wf.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/deliver/", wf.notice_deliver, name="notice_deliver"),
 ]
+
+from cases.urls_support import urlpatterns as _support  # noqa: E402
+
+urlpatterns += _support

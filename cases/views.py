@@ -80,6 +80,9 @@ def _detail_context(request, household, **extra):
         "open_application": household.applications.exclude(status__in=["confirmed", "refused", "withdrawn"]).first(),
         "has_open_dibao": any(e.category == "dibao" and e.status != "ended" for e in household.entitlements.all()),
         "item_forms": {k: f(household=household, prefix=k) for k, f in ITEM_FORMS.items()} if can_change else {},
+        "can_decide": can(request.user, Action.CASE_DECIDE),
+        "tekun_profiles": list(household.tekun_profiles.select_related("person")),
+        "temporary_aids": list(household.temporary_aids.all()[:10]),
     }
     ctx.update(extra)
     return ctx

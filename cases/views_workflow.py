@@ -74,7 +74,8 @@ def application_list(request):
 def application_create(request, household_pk):
     household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=household_pk)
     _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
-    form = AcceptForm(request.POST or None, household=household)
+    initial = {k: request.GET[k] for k in ("kind", "applicant") if request.GET.get(k)}
+    form = AcceptForm(request.POST or None, household=household, initial=initial)
     form.fields.pop("via_residence")
     form.fields.pop("residence_permit")
     if request.method == "POST" and form.is_valid():
@@ -82,7 +83,7 @@ def application_create(request, household_pk):
         try:
             app = workflow.application_accept(
                 actor=request.user, household=household, reason=d["reason"], applicant=d["applicant"],
-                single_person=d["single_person"], accepted_on=d["accepted_on"])
+                single_person=d["single_person"], accepted_on=d["accepted_on"], kind=d.get("kind") or "dibao")
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -186,6 +186,15 @@ def _may_handle(actor, application: Application, permission: str) -> None:
     if actor.region_id != application.handling_township_id and \
             application.pk not in granted_pks(actor, Application, permission):
         raise ValidationError(f"该申请由{application.handling_township.name}受理办理，您只能查看，不能办理")
+    _refuse_if_relative(actor, application.household_id)
+
+
+def _refuse_if_relative(actor, household_id: int) -> None:
+    """§12 回避: a staff member whose registered close relative is in the household may not act on its case."""
+    from cases.services import must_recuse
+
+    if must_recuse(actor=actor, household_id=household_id):
+        raise ValidationError("该家庭有您备案的近亲属，按规定您须回避，不能经办或审批此申请")
 
 
 def _dated(value, field_label) -> dt.date:
@@ -270,6 +279,7 @@ def application_accept(
         raise ValidationError({"handling_township": "受理机关须为乡镇（街道）"})
     if actor.region_id != handling_township.pk:
         raise ValidationError("只能在本乡镇（街道）受理申请")
+    _refuse_if_relative(actor, household.pk)
     for person in (applicant, single_person):
         if person is not None and person.household_id != household.pk:
             raise ValidationError("申请人或单人户成员须为本家庭成员")
@@ -290,6 +300,7 @@ def application_accept(
         with transaction.atomic():
             app.save()
             _log(app, actor, "accept", "受理申请", "", reason.strip(), after=audit.snapshot(app, APP_FIELDS))
+            flag_if_relative(app)
     except IntegrityError:
         raise ValidationError("该家庭已有一件同类申请正在办理中") from None
     return app
@@ -444,11 +455,13 @@ def _h_confirm(actor, app, reason, data):
     if not app.assessed_eligible or not app.monthly_amount or not app.persons_covered:
         raise ValidationError("认定测算不符合条件，不能确认")
     category = data.get("category") or ENTITLEMENT_CATEGORY.get(app.kind)
+    if not category and app.kind in CATEGORY_RESOLVERS:
+        category = CATEGORY_RESOLVERS[app.kind](app)
     if not category:
         raise ValidationError("请指定救助待遇类别")
     today = timezone.localdate()
     app.decided_on, app.decided_by = today, actor
-    app.decision_reason = reason or "经审核，符合最低生活保障条件，予以确认"
+    app.decision_reason = reason or f"经审核，符合{app.get_kind_display()}条件，予以确认"
     start = add_months(first_of_month(today), 1)
     months = params.get("dibao.recheck_months_unstable" if (app.assessment or {}).get("unstable_income")
                         else "dibao.recheck_months_stable", today)
@@ -463,6 +476,8 @@ def _h_confirm(actor, app, reason, data):
     ent.save()
     audit.record(actor=actor, action="entitlement.create", obj=ent, after=audit.snapshot(ent))
     app.entitlement = ent
+    if app.kind in ON_CONFIRMED:
+        ON_CONFIRMED[app.kind](app, ent)
     return f"{app.decision_reason}。自{start:%Y年%m月}起每月{app.monthly_amount}元，保障{app.persons_covered}人"
 
 
@@ -485,6 +500,20 @@ def _h_extend(actor, app, reason, data):
 
 ASSESSORS: dict = {Application.Kind.DIBAO: application_assess}
 
+
+def _register_kinds() -> None:
+    """特困 reuses this machine: its own assessment, entitlement category and start of support."""
+    from cases import tekun
+
+    ASSESSORS[Application.Kind.TEKUN] = tekun.assess_application
+    CATEGORY_RESOLVERS[Application.Kind.TEKUN] = tekun.category_for
+    ON_CONFIRMED[Application.Kind.TEKUN] = tekun.on_confirmed
+
+
+CATEGORY_RESOLVERS: dict = {}
+ON_CONFIRMED: dict = {}
+_register_kinds()
+
 _HANDLERS = {
     "record_investigation": _h_record_investigation,
     "record_review": _h_record_review,
@@ -498,9 +527,31 @@ _HANDLERS = {
 }
 
 
+def flag_if_relative(app: Application) -> bool:
+    """§12: an application of a registered close relative is flagged when it is created (and nightly by the
+    supervision app): audited and announced to the county, which samples it in the 60 % stratum."""
+    from cases.services import relative_links_for_household
+    from core.models import Alert
+
+    links = list(relative_links_for_household(app.household_id))
+    if not links:
+        return False
+    who = "；".join(f"{link.staff_name}（{link.relation}）" for link in links)
+    audit.record(actor=None, action="relative.flagged", obj=app, after={"staff": who},
+                 reason="申请人家庭成员为备案近亲属")
+    Alert.objects.get_or_create(
+        dedupe_key=f"relative-application:{app.pk}",
+        defaults={"region_code": app.handling_county_id, "level": Alert.Level.WARNING, "kind": "relative_case",
+                  "message": f"{app.number}（{app.household}）为备案近亲属申请：{who}",
+                  "link": f"/applications/{app.pk}/"})
+    return True
+
+
 def available_actions(user, application: Application) -> list[str]:
     """Actions the user could try now (for buttons); the transition function still decides."""
-    if application.is_final:
+    from cases.services import must_recuse
+
+    if application.is_final or must_recuse(actor=user, household_id=application.household_id):
         return []
     out = []
     for name, spec in ACTIONS.items():

@@ -110,6 +110,7 @@ REGISTRY: dict[str, Param] = {
                              Decimal("1"), "填 0.30 表示 30%"),
     "spotcheck.relative_ratio": Param(Decimal("0.60"), Decimal, "近亲属备案对象抽查比例", RATIO, Decimal("0"),
                                       Decimal("1"), "填 0.60 表示 60%"),
+    "spotcheck.answer_workdays": Param(10, int, "乡镇答复抽查问题时限", "个工作日", 1, 60),
     # §6 payments
     "payment.data_day": Param(5, int, "救助对象数据报送截止日", "日", 1, 28),
     "payment.finance_day": Param(8, int, "财政拨付截止日", "日", 1, 28),

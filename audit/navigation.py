@@ -1,0 +1,9 @@
+from accounts.navigation import Entry
+from accounts.scope import Action
+
+ENTRIES = [
+    Entry("县级抽查", "audit:spotcheck_list", actions=(Action.SPOTCHECK_REVIEW, Action.SUPERVISION_VIEW)),
+    Entry("抽查答复", "audit:spotcheck_answers", Action.SPOTCHECK_ANSWER),
+    Entry("信访投诉", "audit:complaints", actions=(Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW)),
+    Entry("近亲属备案", "audit:relatives", Action.SUPERVISION_VIEW),
+]

@@ -1,0 +1,172 @@
+"""API for 特困 support, 临时救助 and the township reserve funds. Same scope and services as the pages."""
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from accounts.models import Region
+from accounts.scope import Action, can, get_in_scope_or_404
+from cases import tekun, temporary_aid
+from cases.models import CareAgreement, CareVisit, Household, ReserveFund, ReserveFundEntry, SelfCareAssessment, TekunProfile, TemporaryAid
+
+
+def _api_error(exc: ValidationError):
+    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SelfCareAssessment
+        fields = ["assessed_on", "eating", "dressing", "transfer", "toilet", "walking", "bathing", "level"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareAgreement
+        fields = ["carer_name", "carer_relation", "phone_masked", "duties", "monthly_fee", "start", "end", "signed_on"]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareVisit
+        fields = ["visited_on", "findings", "needs"]
+
+
+class TekunSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name")
+    id_masked = serializers.CharField(source="person.id_masked")
+    institution = serializers.CharField(source="institution.name", default=None)
+    assessments = AssessmentSerializer(many=True, read_only=True)
+    agreements = AgreementSerializer(many=True, read_only=True)
+    visits = VisitSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TekunProfile
+        fields = ["id", "name", "id_masked", "household", "county", "township", "village", "status", "form",
+                  "institution", "incapacity", "self_care_level", "last_assessed_on", "visitor_name", "last_visit_on",
+                  "assessments", "agreements", "visits"]
+
+
+class TekunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """特困 persons in scope. `?f=no_agreement|agreement_ending|visit_overdue|reassess_due|institution`."""
+
+    serializer_class = TekunSerializer
+
+    def get_queryset(self):
+        if not can(self.request.user, Action.CASE_VIEW):
+            raise Http404
+        qs = tekun.profiles(user=self.request.user, flt=self.request.query_params.get("f", ""))
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("assessments", "agreements", "visits")
+        return qs
+
+
+class AidSerializer(serializers.ModelSerializer):
+    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+    paperwork_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TemporaryAid
+        fields = ["id", "household", "person", "aid_type", "track", "cause", "handling_township", "emergency_place",
+                  "amount", "status", "granted_on", "paperwork_due", "paperwork_submitted_on", "paperwork",
+                  "paperwork_overdue", "linked_application"]
+        read_only_fields = ["track", "handling_township", "status", "granted_on", "paperwork_due",
+                            "paperwork_submitted_on", "paperwork"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["household"].queryset = Household.objects.all()
+
+
+class PaperworkSerializer(serializers.Serializer):
+    paperwork = serializers.CharField()
+
+
+class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          viewsets.GenericViewSet):
+    """临时救助. POST creates a 小金额先行救助 (township leader); `POST {id}/paperwork/` completes it."""
+
+    serializer_class = AidSerializer
+
+    def get_queryset(self):
+        if not can(self.request.user, Action.CASE_VIEW):
+            raise Http404
+        return temporary_aid.aid_list(user=self.request.user, flt=self.request.query_params.get("f", ""))
+
+    def get_object(self):
+        return get_in_scope_or_404(TemporaryAid.objects.all(), self.request.user, Action.CASE_VIEW,
+                                   pk=self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        household = data.pop("household")
+        if not (household.township_id == request.user.region_id or can(request.user, Action.CASE_DECIDE)):
+            raise Http404
+        try:
+            aid = temporary_aid.fast_grant(actor=request.user, household=household, **data)
+        except ValidationError as exc:
+            _api_error(exc)
+        return Response(AidSerializer(aid, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], serializer_class=PaperworkSerializer)
+    def paperwork(self, request, pk=None):
+        aid = self.get_object()
+        ser = PaperworkSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            temporary_aid.paperwork_submit(actor=request.user, aid=aid, paperwork=ser.validated_data["paperwork"])
+        except ValidationError as exc:
+            _api_error(exc)
+        return Response(AidSerializer(aid, context=self.get_serializer_context()).data)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReserveFundEntry
+        fields = ["kind", "amount", "balance_after", "aid", "note", "created_at"]
+
+
+class ReserveFundSerializer(serializers.ModelSerializer):
+    township_name = serializers.CharField(source="township.name", read_only=True)
+
+    class Meta:
+        model = ReserveFund
+        fields = ["township", "township_name", "county", "balance", "updated_at"]
+
+
+class TopUpSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    note = serializers.CharField()
+
+
+class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Township reserve funds in scope; `GET {township}/entries/`, `POST {township}/top-up/` (county officer)."""
+
+    serializer_class = ReserveFundSerializer
+
+    def get_queryset(self):
+        return temporary_aid.funds(user=self.request.user)
+
+    @action(detail=True, methods=["get"], serializer_class=EntrySerializer)
+    def entries(self, request, pk=None):
+        fund = self.get_object()
+        return Response(EntrySerializer(fund.entries.all()[:200], many=True).data)
+
+    @action(detail=True, methods=["post"], url_path="top-up", serializer_class=TopUpSerializer)
+    def top_up(self, request, pk=None):
+        fund = self.get_object()
+        ser = TopUpSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            temporary_aid.reserve_fund_top_up(actor=request.user, township=Region.objects.get(code=fund.township_id),
+                                              **ser.validated_data)
+        except ValidationError as exc:
+            _api_error(exc)
+        fund.refresh_from_db()
+        return Response(ReserveFundSerializer(fund).data)

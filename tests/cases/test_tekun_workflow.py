@@ -1,0 +1,76 @@
+"""特困 applications reuse the 低保 state machine (§3, issue #5); §12 recusal of staff with registered relatives."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.models import Region
+from audit import services as registry
+from cases import tekun, workflow
+from cases.models import Entitlement, TekunProfile
+from core.models import Alert, AuditEvent
+from tests.cases.dibao_helpers import poor_household, seed_standards, to_awaiting_decision
+from tests.factories import PersonFactory, make_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _standards(db):
+    seed_standards()
+
+
+def _elder():
+    birth = dt.date(1940, 6, 1)
+    return PersonFactory(household__village="410823101200", id_number=make_id("410823", birth))
+
+
+def test_tekun_application_confirms_to_the_right_category_and_amount(users, monkeypatch):
+    """Confirmation creates a 特困 entitlement = 1.3 × 低保标准 + care standard, and support starts."""
+    person = _elder()
+    profile = tekun.profile_open(actor=users["zhandian_jingban"], person=person)
+    answers = dict(eating=True, dressing=False, transfer=True, toilet=True, walking=False, bathing=False)
+    tekun.self_care_assess(actor=users["zhandian_jingban"], profile=profile, assessed_on=dt.date.today(),
+                           answers=answers)  # 3 not met: 半失能
+    app = workflow.application_accept(actor=users["zhandian_jingban"], household=person.household, kind="tekun",
+                                      applicant=person, reason="独居老人无收入")
+    app = to_awaiting_decision(users["zhandian_jingban"], app, monkeypatch)
+    assert app.assessed_eligible and app.monthly_amount == Decimal("676.00") + Decimal("400.00")
+    workflow.transition(actor=users["zhandian_shenpi"], application=app, action="confirm")
+    ent = Entitlement.objects.get(household=person.household)
+    assert (ent.category, ent.persons_covered, ent.monthly_amount) == ("tekun_dispersed", 1, Decimal("1076.00"))
+    profile.refresh_from_db()
+    assert profile.status == TekunProfile.Status.SUPPORTED
+
+
+def test_tekun_without_self_care_assessment_is_not_eligible(users):
+    person = _elder()
+    app = workflow.application_accept(actor=users["zhandian_jingban"], household=person.household, kind="tekun",
+                                      applicant=person, reason="独居老人")
+    result = tekun.assess_application(app)
+    assert not result.eligible and any("自理能力评估" in r for r in result.reasons)
+
+
+def _register_relative(users, household, staff_user):
+    staff = registry.staff_register(actor=users["wuzhi_minzheng"], name="刘洋", id_number=make_id(),
+                                    kind="township", workplace="詹店镇", user=staff_user,
+                                    region=Region.objects.get(code="410823101"))
+    member = household.members.first()
+    registry.relative_add(actor=users["wuzhi_minzheng"], staff=staff, name=member.name,
+                          id_number=member.reveal_id_number(), relation="parent")
+
+
+def test_relative_staff_must_recuse_and_application_is_flagged(users, monkeypatch):
+    """§12: the related staff member cannot act on the case; the application is flagged for the county."""
+    hh = poor_household()
+    _register_relative(users, hh, users["zhandian_shenpi"])
+    with pytest.raises(ValidationError, match="回避"):
+        workflow.application_accept(actor=users["zhandian_shenpi"], household=hh, reason="x")
+    app = workflow.application_accept(actor=users["zhandian_jingban"], household=hh, reason="生活困难")
+    assert AuditEvent.objects.filter(action="relative.flagged", object_id=str(app.pk)).exists()
+    assert Alert.objects.filter(dedupe_key=f"relative-application:{app.pk}", region_code="410823").exists()
+    app = to_awaiting_decision(users["zhandian_jingban"], app, monkeypatch)
+    assert workflow.available_actions(users["zhandian_shenpi"], app) == []
+    with pytest.raises(ValidationError, match="回避"):
+        workflow.transition(actor=users["zhandian_shenpi"], application=app, action="confirm")
