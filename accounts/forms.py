@@ -70,15 +70,3 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class ParameterForm(forms.Form):
-    key = forms.ChoiceField(label="参数")
-    value = forms.CharField(label="新值", max_length=200)
-    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    reason = forms.CharField(label="调整原因（文件依据）", max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        from core.params import REGISTRY
-
-        super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [("", "—")] + [(k, f"{p.label}（{k}）") for k, p in REGISTRY.items()]

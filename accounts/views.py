@@ -233,29 +233,9 @@ def security_overview(request):
     })
 
 
+
 @login_required
 def parameters(request):
-    """System administrator (and city administrator): every *(param)*, its value today, its history; set a
-    new value from a date with a reason (core.params.parameter_set, audited)."""
+    """The parameters live on one page (core:param_list); this old address stays for bookmarks."""
     _require(request, Action.PARAMS_CHANGE)
-    from accounts.forms import ParameterForm
-    from core.models import Parameter
-
-    form = ParameterForm(request.POST or None, initial={"key": request.GET.get("key", ""),
-                                                        "effective_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            params.parameter_set(actor=request.user, key=d["key"], value=d["value"],
-                                 effective_from=d["effective_from"], reason=d["reason"])
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, f"已设置“{params.REGISTRY[d['key']].label}”自 {d['effective_from']:%Y-%m-%d} 起为 {d['value']}。")
-            return redirect("accounts:parameters")
-    history: dict[str, list] = {}
-    for row in Parameter.objects.select_related("created_by").order_by("key", "-effective_from"):
-        history.setdefault(row.key, []).append(row)
-    rows = [{"key": k, "spec": p, "value": params.get(k), "history": history.get(k, [])}
-            for k, p in params.REGISTRY.items()]
-    return render(request, "accounts/parameters.html", {"rows": rows, "form": form})
+    return redirect("core:param_list")

@@ -1,9 +1,12 @@
 from accounts.navigation import Entry
 from accounts.scope import Action
 
+G = "监督检查"
 ENTRIES = [
-    Entry("县级抽查", "audit:spotcheck_list", actions=(Action.SPOTCHECK_REVIEW, Action.SUPERVISION_VIEW)),
-    Entry("抽查答复", "audit:spotcheck_answers", Action.SPOTCHECK_ANSWER),
-    Entry("信访投诉", "audit:complaints", actions=(Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW)),
-    Entry("近亲属备案", "audit:relatives", Action.SUPERVISION_VIEW),
+    Entry("县级抽查", "audit:spotcheck_list", actions=(Action.SPOTCHECK_REVIEW, Action.SUPERVISION_VIEW), group=G,
+          order=10),
+    Entry("抽查答复", "audit:spotcheck_answers", Action.SPOTCHECK_ANSWER, group=G, order=20),
+    Entry("信访投诉", "audit:complaints", actions=(Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW), group=G,
+          order=30),
+    Entry("近亲属备案", "audit:relatives", Action.SUPERVISION_VIEW, group=G, order=40),
 ]

@@ -173,19 +173,20 @@ def test_system_administrator_sets_parameters_with_a_reason(client, users):
     from core import params
 
     client.force_login(users["shi_xitong"])
-    assert "密码有效期" in client.get("/accounts/parameters/").content.decode()
+    assert client.get("/accounts/parameters/")["Location"] == "/params/"  # one parameter page for everyone
+    assert "密码有效期" in client.get("/params/").content.decode()
     day = timezone.localdate()
-    response = client.post("/accounts/parameters/", {"key": "accounts.password_max_age_days", "value": "60",
-                                                      "effective_from": day.isoformat(), "reason": ""})
+    url = "/params/accounts.password_max_age_days/"
+    response = client.post(url, {"value": "60", "effective_from": day.isoformat(), "reason": ""})
     assert response.status_code == 200 and params.get("accounts.password_max_age_days") == 90
-    client.post("/accounts/parameters/", {"key": "accounts.password_max_age_days", "value": "60",
-                                          "effective_from": day.isoformat(), "reason": "市局通知"})
+    client.post(url, {"value": "60", "effective_from": day.isoformat(), "reason": "市局通知"})
     assert params.get("accounts.password_max_age_days") == 60
     assert params.get("accounts.password_max_age_days", on=day - dt.timedelta(days=1)) == 90
     assert AuditEvent.objects.filter(action="parameter.set", actor_username="shi_xitong").exists()
     for username in ("shi_anquan", "shi_shenji", "heying_cun"):
         client.force_login(users[username])
         assert client.get("/accounts/parameters/").status_code == 404
+        assert client.get(url).status_code == 404
 
 
 @pytest.mark.django_db
