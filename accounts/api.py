@@ -51,6 +51,8 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Divisions within the user's own region (the city for city-level users)."""
 
     serializer_class = RegionSerializer
+    queryset = Region.objects.none()  # the model for the schema; rows come from get_queryset
+    lookup_value_regex = r"\d{6,12}"
     filterset_fields = ["level", "parent"]
 
     def get_queryset(self):

@@ -91,6 +91,11 @@ class HouseholdViewSet(viewsets.ModelViewSet):
     def get_serializer_class(self):
         return HouseholdListSerializer if self.action == "list" else HouseholdSerializer
 
+    def list(self, request, *args, **kwargs):
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404  # same answer as the page: a role without household files sees none
+        return super().list(request, *args, **kwargs)
+
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":

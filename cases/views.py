@@ -9,6 +9,7 @@ from accounts.scope import Action, can, get_in_scope_or_404
 from cases import selectors, services
 from cases.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm, apply_errors
 from cases.models import Household, Person
+from core import idnumbers
 from core.paging import paginate
 
 
@@ -24,9 +25,15 @@ def household_list(request):
     qs = selectors.household_list(user=request.user, q=q, hukou_type=request.GET.get("hukou_type", ""))
     page = paginate(qs, request)
     return render(request, "cases/household_list.html", {
-        "page": page, "q": q, "can_create": can(request.user, Action.CASE_CHANGE),
+        "page": page, "q": q, "q_shown": _masked_query(q), "can_create": can(request.user, Action.CASE_CHANGE),
         "hukou_types": Household.HukouType.choices, "hukou_type": request.GET.get("hukou_type", ""),
     })
+
+
+def _masked_query(q: str) -> str:
+    """A full ID number typed into the search box is echoed back masked."""
+    value = idnumbers.normalize_for_lookup(q) if q else None
+    return idnumbers.mask(value) if value else q
 
 
 @login_required
