@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, granted_pks, scope_q
+from accounts.scope import Action, can, granted, scope_q
 from cases.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import audit
 
@@ -40,7 +40,7 @@ def _in_scope(actor, action: str, obj) -> bool:
     (field, value), = q.children
     if getattr(obj, field) == value:
         return True
-    return obj.pk is not None and obj.pk in granted_pks(actor, type(obj), action)
+    return granted(actor, obj, action)
 
 
 @dataclass
@@ -236,29 +236,30 @@ def household_reveal_phone(*, actor, household: Household, reason: str) -> str:
 ITEM_MODELS = {"income": IncomeItem, "property": PropertyItem, "expense": RigidExpense}
 
 
-def item_add(*, actor, household: Household, kind: str, **values):
+def item_add(*, actor, household: Household, item_type: str, **values):
+    """Add an income, property or expense row (`item_type` is a key of ITEM_MODELS; `values` its fields)."""
     _require(actor, Action.CASE_CHANGE, household)
-    model = ITEM_MODELS[kind]
+    model = ITEM_MODELS[item_type]
     item = model(household=household, **values)
     if getattr(item, "person_id", None) and item.person.household_id != household.pk:
         raise ValidationError({"person": "该成员不属于本家庭"})
     item.full_clean(exclude=["household"])
     with transaction.atomic():
         item.save()
-        audit.record(actor=actor, action=f"{kind}.add", obj=item, after=audit.snapshot(item),
+        audit.record(actor=actor, action=f"{item_type}.add", obj=item, after=audit.snapshot(item),
                      region=(household.county_id, household.township_id, household.village_id),
                      object_repr=f"{household} {item._meta.verbose_name}")
     return item
 
 
-def item_remove(*, actor, household: Household, kind: str, item_id: int, reason: str = "") -> None:
+def item_remove(*, actor, household: Household, item_type: str, item_id: int, reason: str = "") -> None:
     _require(actor, Action.CASE_CHANGE, household)
-    model = ITEM_MODELS[kind]
+    model = ITEM_MODELS[item_type]
     item = model.objects.filter(household=household, pk=item_id).first()
     if item is None:
         raise ValidationError("记录不存在")
     with transaction.atomic():
-        audit.record(actor=actor, action=f"{kind}.remove", obj=item, before=audit.snapshot(item), reason=reason,
+        audit.record(actor=actor, action=f"{item_type}.remove", obj=item, before=audit.snapshot(item), reason=reason,
                      region=(household.county_id, household.township_id, household.village_id),
                      object_repr=f"{household} {item._meta.verbose_name}")
         item.delete()

@@ -187,7 +187,7 @@ def item_add(request, pk, kind):
     form = ITEM_FORMS[kind](request.POST, household=household, prefix=kind)
     if form.is_valid():
         try:
-            services.item_add(actor=request.user, household=household, kind=kind, **form.cleaned_data)
+            services.item_add(actor=request.user, household=household, item_type=kind, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -213,7 +213,7 @@ def item_remove(request, pk, kind, item_id):
         raise Http404
     household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
     try:
-        services.item_remove(actor=request.user, household=household, kind=kind, item_id=item_id,
+        services.item_remove(actor=request.user, household=household, item_type=kind, item_id=item_id,
                              reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
