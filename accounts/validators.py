@@ -1,5 +1,7 @@
 import re
 
+from django.contrib.auth import password_validation
+
 from django.core.exceptions import ValidationError
 
 
@@ -17,3 +19,13 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return "至少8位，包含大写字母、小写字母、数字、符号中的至少三类，且不含用户名。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its message in Chinese (Django 5.2's message has no zh-hans translation)."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要{self.min_length}个字符"
+
+    def get_help_text(self):
+        return f"密码至少需要{self.min_length}个字符"
