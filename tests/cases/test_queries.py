@@ -58,3 +58,17 @@ def test_household_detail_query_count_is_constant(client, users):
                           kind="wages", amount_12m=100 + i, person=head)
     many = _queries(client, url)
     assert len(few) == len(many), "\n".join(many)
+
+
+def test_home_numbers_are_scoped_and_not_recounted_every_request(client, users):
+    """Home page: the user's own numbers (scoped), counted at most every two minutes per region."""
+    PersonFactory(household__village=HEYING)
+    PersonFactory(household__village="410825101201")
+    client.force_login(users["heying_cun"])
+    r = client.get("/")
+    assert [c["value"] for c in r.context["cards"]][0] == 1
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+    client.force_login(users["shi_admin"])
+    assert client.get("/").context["cards"][0]["value"] == 2
