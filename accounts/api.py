@@ -6,6 +6,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 
+from accounts.authentication import token_expired
 from accounts.models import Region
 from accounts.scope import region_q
 from core import audit
@@ -27,6 +28,9 @@ def obtain_token(request):
     if user is None:
         raise AuthenticationFailed("用户名或密码错误，或账号已锁定")
     token, _ = Token.objects.get_or_create(user=user)
+    if token_expired(token):  # an expired token is replaced, never revived
+        token.delete()
+        token = Token.objects.create(user=user)
     audit.record(actor=user, action="login.token", obj=user, category=audit.Category.SECURITY, region=("", "", ""))
     return Response({"token": token.key})
 
