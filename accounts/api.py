@@ -3,10 +3,11 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 
 from accounts.authentication import token_expired
+from accounts.middleware import SessionPolicyMiddleware
 from accounts.models import Region
 from accounts.scope import region_q
 from core import audit
@@ -27,6 +28,8 @@ def obtain_token(request):
     user = authenticate(request, **data.validated_data)
     if user is None:
         raise AuthenticationFailed("用户名或密码错误，或账号已锁定")
+    if SessionPolicyMiddleware.must_change_password(user):
+        raise PermissionDenied("请先登录网页修改密码（首次登录或密码已过期），再获取接口令牌")
     token, _ = Token.objects.get_or_create(user=user)
     if token_expired(token):  # an expired token is replaced, never revived
         token.delete()

@@ -28,12 +28,13 @@ class SessionPolicyMiddleware:
                 logout(request)
                 messages.info(request, "登录已超过8小时，请重新登录。")
                 return redirect(f"{reverse('login')}?next={request.path}")
-            if not request.path.startswith(_EXEMPT_PREFIXES) and self._must_change(user):
+            if not request.path.startswith(_EXEMPT_PREFIXES) and self.must_change_password(user):
                 return redirect("password_change")
         return self.get_response(request)
 
     @staticmethod
-    def _must_change(user) -> bool:
+    def must_change_password(user) -> bool:
+        """First login with an initial password, or the password is older than the allowed age."""
         if user.must_change_password:
             return True
         max_age = params.get("accounts.password_max_age_days")

@@ -188,3 +188,11 @@ def test_api_token_expires_after_8_hours(client, users):
     new = get_token()
     assert new != old
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
+
+
+def test_no_api_token_before_the_password_is_changed(client, users):
+    """等保: the forced password change cannot be skipped through the API."""
+    User.objects.filter(username="heying_cun").update(must_change_password=True)
+    r = client.post("/api/v1/auth/token/", {"username": "heying_cun", "password": PASSWORD},
+                    content_type="application/json")
+    assert r.status_code == 403 and "修改密码" in r.json()["detail"]
