@@ -160,3 +160,18 @@ def test_user_region_must_match_role_level(users):
     bad = User(username="x", role="village_staff", region=Region.objects.get(code="410823101"))
     with pytest.raises(ValidationError, match="必须属于"):
         bad.clean()
+
+
+def test_out_of_reach_looks_exactly_like_not_found(client, users, homes):
+    """§0: a household out of scope answers byte-for-byte what a household that never existed answers."""
+    import re
+
+    def answer(url):
+        r = client.get(url)  # the CSRF token in the page's logout form is masked afresh on every render
+        return r.status_code, re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", r.content)
+
+    client.force_login(users["heying_cun"])
+    missing = max(h.pk for h in homes.values()) + 1000
+    for template in ("/households/{}/", "/api/v1/households/{}/", "/households/{}/edit/"):
+        hidden = answer(template.format(homes[XITAO_VILLAGE].pk))
+        assert hidden == answer(template.format(missing)) and hidden[0] == 404
