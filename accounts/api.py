@@ -3,9 +3,10 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 
+from accounts.middleware import SessionPolicyMiddleware
 from accounts.models import Region
 from accounts.scope import region_q
 from core import audit
@@ -26,8 +27,8 @@ def obtain_token(request):
     user = authenticate(request, **data.validated_data)
     if user is None:
         raise AuthenticationFailed("用户名或密码错误，或账号已锁定")
-    if user.must_change_password:
-        raise AuthenticationFailed("请先在网页上修改初始密码")
+    if SessionPolicyMiddleware.must_change_password(user):
+        raise PermissionDenied("请先登录网页修改密码（首次登录或密码已过期），再获取接口令牌")
     Token.objects.filter(user=user).delete()  # a fresh token at every login (like the session id)
     token = Token.objects.create(user=user)
     audit.record(actor=user, action="login.token", obj=user, category=audit.Category.SECURITY, region=("", "", ""))
@@ -54,6 +55,8 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Divisions within the user's own region (the city for city-level users)."""
 
     serializer_class = RegionSerializer
+    queryset = Region.objects.none()  # the model for the schema; rows come from get_queryset
+    lookup_value_regex = r"\d{6,12}"
     filterset_fields = ["level", "parent"]
     lookup_field = "code"
 

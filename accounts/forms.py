@@ -13,12 +13,21 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username:
-            user = get_user_model().objects.filter(username=username).only("locked_until").first()
-            if user is not None and user.is_locked():
-                until = timezone.localtime(user.locked_until)
-                raise ValidationError(f"该账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试。", code="locked")
-        return super().clean()
+        self._refuse_if_locked(username)
+        try:
+            return super().clean()
+        except ValidationError:
+            self._refuse_if_locked(username)  # this failure may have been the one that locked the account
+            raise
+
+    @staticmethod
+    def _refuse_if_locked(username) -> None:
+        if not username:
+            return
+        user = get_user_model().objects.filter(username=username).only("locked_until").first()
+        if user is not None and user.is_locked():
+            until = timezone.localtime(user.locked_until)
+            raise ValidationError(f"该账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试。", code="locked")
 
 
 class PasswordChangeForm(forms.Form):

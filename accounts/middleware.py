@@ -32,7 +32,7 @@ class SessionPolicyMiddleware:
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 return self._end(request, "超过30分钟未操作，请重新登录。", "session.idle_timeout")
             request.session["last_seen_at"] = now
-            if not request.path.startswith(_EXEMPT_PREFIXES) and self._must_change(user):
+            if not request.path.startswith(_EXEMPT_PREFIXES) and self.must_change_password(user):
                 return redirect("password_change")
         return self.get_response(request)
 
@@ -47,7 +47,8 @@ class SessionPolicyMiddleware:
         return redirect(f"{reverse('login')}?next={request.path}")
 
     @staticmethod
-    def _must_change(user) -> bool:
+    def must_change_password(user) -> bool:
+        """First login with an initial password, or the password is older than the allowed age."""
         if user.must_change_password:
             return True
         max_age = params.get("accounts.password_max_age_days")

@@ -128,16 +128,47 @@ def granted_pks(user, model: type[models.Model], action: str) -> list:
     return cache[key]
 
 
+def grant_q(user, model: type[models.Model], action: str) -> Q:
+    """Rows of `model` reachable through explicit grants: on the row itself, or on the parent row named by
+    the queryset's `grant_through` (a grant on a household reaches its members)."""
+    q = NOTHING
+    pks = granted_pks(user, model, action)
+    if pks:
+        q = Q(pk__in=pks)
+    through = getattr(model._default_manager._queryset_class, "grant_through", "")
+    if through:
+        parent_pks = granted_pks(user, model._meta.get_field(through).related_model, action)
+        if parent_pks:
+            q = (q | Q(**{f"{through}__in": parent_pks})) if q != NOTHING else Q(**{f"{through}__in": parent_pks})
+    return q
+
+
+def granted(user, obj: models.Model, action: str) -> bool:
+    """Whether one saved object is reachable through an explicit grant (the in-memory twin of grant_q)."""
+    if obj.pk is None:
+        return False
+    model = type(obj)
+    if obj.pk in granted_pks(user, model, action):
+        return True
+    through = getattr(model._default_manager._queryset_class, "grant_through", "")
+    if through:
+        parent_model = model._meta.get_field(through).related_model
+        return getattr(obj, f"{through}_id") in granted_pks(user, parent_model, action)
+    return False
+
+
 class RestrictedQuerySet(models.QuerySet):
     scope_prefix = ""  # e.g. "household__" for rows scoped through a parent
+    grant_through = ""  # e.g. "household": a grant on the parent row reaches this row
 
     def restrict(self, user, action: str):
         q = scope_q(user, action, prefix=self.scope_prefix)
         if q == NOTHING:
             return self.none()
-        pks = granted_pks(user, self.model, action)
-        if pks and q != Q():
-            q = q | Q(pk__in=pks)
+        if q != Q():
+            extra = grant_q(user, self.model, action)
+            if extra != NOTHING:
+                q = q | extra
         return self.filter(q)
 
 

@@ -1,5 +1,7 @@
 import re
 
+from django.contrib.auth import password_validation
+
 from django.core.exceptions import ValidationError
 
 

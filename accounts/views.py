@@ -60,7 +60,7 @@ def password_change(request):
     reason = ""
     if request.user.must_change_password:
         reason = "这是管理员设置的初始（或重置）密码，请先修改为只有您知道的密码。"
-    elif SessionPolicyMiddleware._must_change(request.user):
+    elif SessionPolicyMiddleware.must_change_password(request.user):
         reason = "您的密码已超过有效期，请修改后继续使用。"
     return render(request, "accounts/password_change.html", {"form": form, "reason": reason})
 

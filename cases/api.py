@@ -108,6 +108,8 @@ class HouseholdViewSet(viewsets.ModelViewSet):
         return HouseholdListSerializer if self.action in ("list", "lookup") else HouseholdSerializer
 
     def list(self, request, *args, **kwargs):
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404  # same answer as the page: a role without household files sees none
         if _looks_like_id_number(request.query_params.get("q", "")):
             raise ApiValidationError({"q": NO_ID_IN_URL.format(path="/api/v1/households/lookup/")})
         return super().list(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, granted_pks, scope_q
+from accounts.scope import Action, can, granted, scope_q
 from cases.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import audit
 
@@ -40,7 +40,7 @@ def _in_scope(actor, action: str, obj) -> bool:
     (field, value), = q.children
     if getattr(obj, field) == value:
         return True
-    return obj.pk is not None and obj.pk in granted_pks(actor, type(obj), action)
+    return granted(actor, obj, action)
 
 
 @dataclass
@@ -261,14 +261,14 @@ def item_add(*, actor, household: Household, item_type: str, **values):
     return item
 
 
-def item_remove(*, actor, household: Household, kind: str, item_id: int, reason: str = "") -> None:
+def item_remove(*, actor, household: Household, item_type: str, item_id: int, reason: str = "") -> None:
     _require(actor, Action.CASE_CHANGE, household)
-    model = ITEM_MODELS[kind]
+    model = ITEM_MODELS[item_type]
     item = model.objects.filter(household=household, pk=item_id).first()
     if item is None:
         raise ValidationError("记录不存在")
     with transaction.atomic():
-        audit.record(actor=actor, action=f"{kind}.remove", obj=item, before=audit.snapshot(item), reason=reason,
+        audit.record(actor=actor, action=f"{item_type}.remove", obj=item, before=audit.snapshot(item), reason=reason,
                      region=(household.county_id, household.township_id, household.village_id),
                      object_repr=f"{household} {item._meta.verbose_name}")
         item.delete()

@@ -28,8 +28,13 @@ class IdFactory:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.used: set[str] = set()
+        self._per_day: dict[tuple[str, str], int] = {}
 
     def make(self, area: str, birth: dt.date, sex: str) -> str:
+        key = (f"{area}{birth:%Y%m%d}", sex)
+        if self._per_day.get(key, 0) >= 500:  # 100 sequences x 5 sex digits used: the loop would never end
+            raise ValueError(f"no unused ID left for {key}")
+        self._per_day[key] = self._per_day.get(key, 0) + 1
         while True:
             seq = self.rng.randrange(0, 100)
             sex_digit = self.rng.choice("13579" if sex == "M" else "02468")

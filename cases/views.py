@@ -59,6 +59,12 @@ def household_list(request):
     return response
 
 
+def _masked_query(q: str) -> str:
+    """A full ID number typed into the search box is echoed back masked."""
+    value = idnumbers.normalize_for_lookup(q) if q else None
+    return idnumbers.mask(value) if value else q
+
+
 @login_required
 def household_detail(request, pk):
     household = selectors.household_detail(user=request.user, pk=pk)
@@ -270,7 +276,7 @@ def item_remove(request, pk, kind, item_id):
         raise Http404
     household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
     try:
-        services.item_remove(actor=request.user, household=household, kind=kind, item_id=item_id,
+        services.item_remove(actor=request.user, household=household, item_type=kind, item_id=item_id,
                              reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -12,9 +12,11 @@ _ids = synthetic.IdFactory(_rng)
 
 
 def make_id(area: str = "410823", birth=None, sex: str = "M") -> str:
+    """A valid, unused ID; without `birth` a random adult birth date (one date has only 500 numbers)."""
     import datetime as dt
 
-    return _ids.make(area, birth or dt.date(1970, 5, 17), sex)
+    birth = birth or dt.date(1950, 1, 1) + dt.timedelta(days=_rng.randrange(0, 365 * 50))
+    return _ids.make(area, birth, sex)
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

@@ -62,6 +62,8 @@ class Household(PlaceMixin, SealedRowMixin):
 
 
 class PersonQuerySet(RestrictedQuerySet):
+    grant_through = "household"  # a household shared with another user brings its members along
+
     def with_id_number(self, raw):
         """Exact match through the blind index; invalid input matches nothing."""
         value = idnumbers.normalize_for_lookup(raw)

@@ -1,9 +1,6 @@
-"""The audit trail is append-only: the database itself refuses UPDATE and DELETE.
+"""The audit trail is append-only: the database itself refuses UPDATE, DELETE and TRUNCATE.
 
-TRUNCATE is left to database privileges (the application role in production is not the table owner and
-is granted INSERT/SELECT only); test runs need it to reset tables between transactional tests. On the
-embedded SQLite default (development only) UPDATE is refused; DELETE stays possible because SQLite's test
-flush deletes rows."""
+Test runs lift these triggers only inside Django's own flush between transactional tests (tests/conftest.py)."""
 from django.db import migrations
 
 PG_UP = """
@@ -14,16 +11,21 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE OR DELETE ON core_auditevent
     FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
+CREATE TRIGGER core_auditevent_no_truncate BEFORE TRUNCATE ON core_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_append_only();
 """
 PG_DOWN = """
 DROP TRIGGER IF EXISTS core_auditevent_no_update ON core_auditevent;
+DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;
 DROP FUNCTION IF EXISTS core_auditevent_append_only();
 """
 SQLITE_UP = [
     "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
+    "CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
 ]
-SQLITE_DOWN = ["DROP TRIGGER IF EXISTS core_auditevent_no_update;"]
+SQLITE_DOWN = ["DROP TRIGGER IF EXISTS core_auditevent_no_update;", "DROP TRIGGER IF EXISTS core_auditevent_no_delete;"]
 
 
 def up(apps, schema_editor):
