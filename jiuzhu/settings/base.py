@@ -134,6 +134,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One clear name per choice set where several models call a field status/kind/level.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "accounts.models.Region.Level",
+        "SelfCareLevelEnum": "cases.models.tekun.SelfCareLevel",
+        "IncomeKindEnum": "cases.models.household.IncomeItem.Kind",
+        "PropertyKindEnum": "cases.models.household.PropertyItem.Kind",
+        "ExpenseKindEnum": "cases.models.household.RigidExpense.Kind",
+        "ApplicationKindEnum": "cases.models.application.Application.Kind",
+        "ApplicationStatusEnum": "cases.models.application.Application.Status",
+        "EntitlementStatusEnum": "cases.models.entitlement.Entitlement.Status",
+        "TekunStatusEnum": "cases.models.tekun.TekunProfile.Status",
+        "TemporaryAidStatusEnum": "cases.models.temporary_aid.TemporaryAid.Status",
+        "ReserveFundEntryKindEnum": "cases.models.temporary_aid.ReserveFundEntry.Kind",
+        "ComplaintStatusEnum": "audit.models.complaints.Complaint.Status",
+        "SpotCheckStatusEnum": "audit.models.spotchecks.SpotCheck.Status",
+    },
 }
 
 # Celery. Without REDIS_URL the broker is kombu's filesystem transport: no broker server, and the
