@@ -27,6 +27,7 @@ class Action:
     PAYMENT_VIEW = "payment.view"
     PAYMENT_PREPARE = "payment.prepare"  # draft, finalise, export (county civil affairs)
     PAYMENT_APPROVE = "payment.approve"  # approve funds, record transfer (finance)
+    PRICE_INDEX_CHANGE = "price.change"  # enter the monthly CPI / food CPI (city)
     # supervision
     SUPERVISION_VIEW = "supervision.view"
     SUPERVISION_CHANGE = "supervision.change"  # comparisons, relative registry, complaints (county officer)
@@ -54,7 +55,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.SPOTCHECK_REVIEW, A.AUDIT_VIEW}
     ),
     R.FINANCE_OFFICER: frozenset({A.PAYMENT_VIEW, A.PAYMENT_APPROVE}),
-    R.CITY_ADMIN: frozenset({A.CASE_VIEW, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.AUDIT_VIEW, A.PARAMS_CHANGE}),
+    R.CITY_ADMIN: frozenset({A.CASE_VIEW, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.AUDIT_VIEW, A.PARAMS_CHANGE,
+                             A.PRICE_INDEX_CHANGE}),
     R.SYSTEM_ADMIN: frozenset({A.USERS_MANAGE, A.PARAMS_CHANGE}),
     R.SECURITY_ADMIN: frozenset({A.SECURITY_MANAGE}),
     R.AUDIT_ADMIN: frozenset({A.AUDIT_VIEW_ALL}),
