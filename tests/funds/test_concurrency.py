@@ -88,16 +88,30 @@ def test_two_connections_draft_same_month_exactly_one_wins(users, standards):
     assert PaymentLine.objects.filter(month=MONTH, claims_slot=True).count() == 20
 
 
-def test_two_connections_finalise_and_regenerate_at_once_exactly_one_wins(users, standards):
+def test_finalise_racing_regenerate_never_changes_a_finalised_batch(users, standards):
+    """Serialised by the batch row lock: either regenerate ran first and finalise followed, or finalise won
+    and regenerate is refused — a finalised batch's lines are never replaced."""
     officer, county = _setup(users)
     batch = services.batch_draft(actor=officer, county=county, month=MONTH)
-    calls = [lambda: services.batch_transition(actor=officer, batch=batch, to=PaymentBatch.Status.FINALISED),
-             lambda: services.batch_regenerate(actor=officer, batch=batch)]
-    counter = iter(range(2))
-    results = race(lambda: calls[next(counter)]())
-    assert sorted(r[0] for r in results) == ["error", "ok"]
-    assert PaymentLine.objects.filter(month=MONTH, claims_slot=True).count() == 20
+    calls = {0: lambda: services.batch_transition(actor=officer, batch=batch, to=PaymentBatch.Status.FINALISED),
+             1: lambda: services.batch_regenerate(actor=officer, batch=batch)}
+    order = iter(range(2))
+    lock = threading.Lock()
+
+    def pick():
+        with lock:
+            i = next(order)
+        return calls[i]()
+
+    results = race(pick)
+    outcomes = [(r[0], str(r[1])) for r in results]
+    assert any(r[0] == "ok" and isinstance(r[1], PaymentBatch) and r[1].status == "finalised" for r in results)
+    refused = [r[1] for r in results if r[0] == "error"]
+    assert all("已定稿，不能重新生成" in e.messages[0] for e in refused), outcomes
+    batch.refresh_from_db()
+    assert batch.status == "finalised"
     assert PaymentLine.objects.filter(batch=batch).count() == 20
+    assert PaymentLine.objects.filter(month=MONTH, claims_slot=True).count() == 20
 
 
 def test_two_connections_finalise_at_once_exactly_one_wins(users, standards):
