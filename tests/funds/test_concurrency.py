@@ -9,27 +9,15 @@ from accounts.models import Region
 from funds import services
 from funds.models import PaymentBatch, PaymentLine
 from tests.funds.conftest import MONTH, make_paid
+from tests.funds.flushable import audit_guard_back, flushable_db  # noqa: F401
 
 pytestmark = [pytest.mark.postgres]
-TRUNCATE_GUARD = "ALTER TABLE core_auditevent {} TRIGGER core_auditevent_no_truncate"
 
 
 @pytest.fixture
-def _guard_back(django_db_blocker):
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as c:
-        c.execute(TRUNCATE_GUARD.format("ENABLE"))
-
-
-@pytest.fixture
-def race_db(_guard_back, transactional_db, django_db_serialized_rollback):
-    """Committed data visible to other connections. The audit trail refuses TRUNCATE, so its guard is lifted
-    only while the test database is flushed after the test, and put back right after."""
+def race_db(flushable_db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
-    yield
-    with connection.cursor() as c:
-        c.execute(TRUNCATE_GUARD.format("DISABLE"))
 
 
 @pytest.fixture
