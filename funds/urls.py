@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from funds import views
 
 app_name = "funds"
 urlpatterns = [
-    path("", views.batch_list, name="batch_list"),
+    path("", RedirectView.as_view(pattern_name="funds:batch_list", permanent=False)),
+    path("batches/", views.batch_list, name="batch_list"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("batches/<int:pk>/transition/", views.batch_transition, name="batch_transition"),
     path("batches/<int:pk>/regenerate/", views.batch_regenerate, name="batch_regenerate"),

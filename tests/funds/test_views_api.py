@@ -26,7 +26,7 @@ def batch(users, standards, wuzhi):
 
 def test_pages_in_scope_200_out_of_scope_404(client, users, batch):
     """§0 out of reach is 404: another county's officer, village staff and anonymous users never see a batch."""
-    pages = [f"/funds/batches/{batch.pk}/", f"/funds/batches/{batch.pk}/request/", "/funds/", "/funds/deadlines/",
+    pages = [f"/funds/batches/{batch.pk}/", f"/funds/batches/{batch.pk}/request/", "/funds/batches/", "/funds/deadlines/",
              "/funds/price-index/"]
     for name in ("wuzhi_minzheng", "wuzhi_caizheng", "wuzhi_choucha", "shi_admin"):
         client.force_login(users[name])
@@ -36,9 +36,9 @@ def test_pages_in_scope_200_out_of_scope_404(client, users, batch):
     assert client.get(f"/funds/batches/{batch.pk}/").status_code == 404
     assert client.get(f"/funds/batches/{batch.pk}/request/").status_code == 404
     client.force_login(users["heying_cun"])
-    assert client.get("/funds/").status_code == 404
+    assert client.get("/funds/batches/").status_code == 404
     client.logout()
-    assert client.get("/funds/").status_code == 302
+    assert client.get("/funds/batches/").status_code == 302
 
 
 def test_finance_sees_payment_lines_but_no_household_files(client, users, batch):
@@ -55,7 +55,7 @@ def test_finance_sees_payment_lines_but_no_household_files(client, users, batch)
 def test_officer_drafts_finalises_through_pages_finance_approves(client, users, standards, wuzhi):
     make_paid("dibao", "300.00", 1)
     client.force_login(users["wuzhi_minzheng"])
-    resp = client.post("/funds/", {"month": "2026-12"})
+    resp = client.post("/funds/batches/", {"month": "2026-12"})
     batch = PaymentBatch.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/funds/batches/{batch.pk}/"
     client.post(f"/funds/batches/{batch.pk}/transition/", {"to": "finalised"})
@@ -85,7 +85,7 @@ def test_batch_page_query_count_does_not_grow_with_lines(client, users, standard
         client.get(f"/funds/batches/{b.pk}/")
     assert len(big) == len(small), "\n".join(q["sql"][:150] for q in big.captured_queries)
     with CaptureQueriesContext(connection) as lst:
-        client.get("/funds/")
+        client.get("/funds/batches/")
     assert len(lst) < 20
 
 
