@@ -107,10 +107,11 @@ _INSERT_COLUMNS = (
     "claims_slot, bank_status, bank_reason, county_id, township_id, village_id, reissue_of_id"
 )
 
-_HOLD_REASON = (
-    "(SELECT CASE ph.kind WHEN 'death' THEN '疑似死亡' WHEN 'suspension' THEN '暂停发放' ELSE '暂停' END"
-    " || '：' || ph.reason FROM cases_paymenthold ph"
-    " WHERE ph.household_id = s.household_id AND ph.released_at IS NULL ORDER BY ph.kind, ph.id LIMIT 1)"
+# One row per household with an open hold in the county: the reason shown on its excluded lines.
+_OPEN_HOLDS = (
+    "SELECT ph.household_id, MIN(CASE ph.kind WHEN 'death' THEN '疑似死亡' WHEN 'suspension' THEN '暂停发放'"
+    " ELSE '暂停' END || '：' || ph.reason) AS reason FROM cases_paymenthold ph"
+    " WHERE ph.county_id = %(county)s AND ph.released_at IS NULL GROUP BY ph.household_id"
 )
 
 
@@ -136,13 +137,13 @@ def _draft_sql(with_subsidy: bool) -> str:
                prev.amount,
                CASE WHEN prev.amount IS NULL THEN 'new' WHEN s.status = 'phasing_out' THEN 'phasing_out'
                     WHEN prev.amount <> s.amount THEN 'adjusted' ELSE '' END,
-               CASE WHEN s.hold_reason IS NOT NULL OR p.id IS NULL THEN TRUE ELSE FALSE END,
-               COALESCE(s.hold_reason, CASE WHEN p.id IS NULL THEN '{MISSING_CARD}' ELSE '' END),
-               CASE WHEN s.hold_reason IS NOT NULL OR p.id IS NULL THEN FALSE ELSE TRUE END,
+               CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN TRUE ELSE FALSE END,
+               COALESCE(hd.reason, CASE WHEN p.id IS NULL THEN '{MISSING_CARD}' ELSE '' END),
+               CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN FALSE ELSE TRUE END,
                'pending', '', h.county_id, h.township_id, h.village_id, NULL
-        FROM (SELECT src.*, {_HOLD_REASON.replace('s.household_id', 'src.household_id')} AS hold_reason
-              FROM ({src}) src) s
+        FROM ({src}) s
         JOIN cases_household h ON h.id = s.household_id
+        LEFT JOIN ({_OPEN_HOLDS}) hd ON hd.household_id = s.household_id
         LEFT JOIN funds_payeeaccount p ON p.household_id = s.household_id AND p.active
         LEFT JOIN funds_paymentline prev ON prev.household_id = s.household_id AND prev.month = %(prev)s
              AND prev.category = s.category AND prev.basis = s.basis AND prev.claims_slot
