@@ -206,7 +206,7 @@ def check(batch, parsed: list[ParsedRow]) -> tuple[list[str], list[tuple]]:
         problems.insert(0, f"文件与本批次（{batch.number}，{batch.line_count}户）不符：{unmatched}行在本批次中找不到，"
                            "请确认上传的是本批次的银行结果文件")
     missing = [ln.line_no for ln in lines if ln.line_no not in seen]
-    if missing and not problems:
+    if missing:
         shown = "、".join(str(n) for n in missing[:20])
         problems.append(f"结果文件缺少本批次 {len(missing)} 条明细的结果（序号 {shown}{' 等' if len(missing) > 20 else ''}）")
     return problems, updates
