@@ -168,22 +168,27 @@ class PaymentLine(PlaceMixin):
         FAILED = "failed", "发放失败"
         REISSUED = "reissued", "已补发"
 
-    # Written 150,000 at a time: region and entitlement keys are copied facts (regions are a fixed code list),
-    # so they carry no per-row FK check or index of their own; scope and lookups go through the batch.
+    # Written 150,000 at a time (one INSERT … SELECT), lines are a ledger of copied facts. Only the batch key is a
+    # checked foreign key; household, payee, entitlement, region and re-issue keys are copies of rows that are
+    # never deleted (households and payee accounts are kept for good; a card correction adds a row), so they
+    # skip the per-row FK check that would double the drafting time. The paid-once invariant is the unique
+    # constraint below.
     county = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
                                db_index=False, verbose_name="县（市、区）")
     township = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+",
                                  db_constraint=False, db_index=False, verbose_name="乡镇（街道）")
     village = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
                                 db_index=False, verbose_name="村（社区）")
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines",
+                              db_index=False)  # (batch, line_no) is unique and indexed
     line_no = models.PositiveIntegerField("序号")
     month = models.DateField("发放月份")
-    household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("cases.Household", on_delete=models.DO_NOTHING, related_name="+",
+                                  db_constraint=False, db_index=False)  # indexed by line_paid_once_per_month_category
     entitlement = models.ForeignKey("cases.Entitlement", on_delete=models.DO_NOTHING, null=True, related_name="+",
                                     db_constraint=False, db_index=False)
-    payee = models.ForeignKey(PayeeAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                              db_index=False)
+    payee = models.ForeignKey(PayeeAccount, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+                              db_constraint=False, db_index=False)
     head_name = models.CharField("户主姓名", max_length=50)
     card_masked = models.CharField("卡号", max_length=24, blank=True)
     bank_name = models.CharField("开户银行", max_length=60, blank=True)
@@ -198,8 +203,8 @@ class PaymentLine(PlaceMixin):
     claims_slot = models.BooleanField(default=True)
     bank_status = models.CharField("发放结果", max_length=12, choices=BankStatus, default=BankStatus.PENDING)
     bank_reason = models.CharField("失败原因", max_length=200, blank=True)
-    reissue_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   db_index=False)
+    reissue_of = models.ForeignKey("self", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+                                   db_constraint=False, db_index=False)
 
     objects = LineQuerySet.as_manager()
 

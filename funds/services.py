@@ -158,6 +158,8 @@ def _fill_lines(batch: PaymentBatch) -> None:
         args["urban"] = pricing.per_person_for(batch.county_id, "urban", batch.month, rate)
         args["rural"] = pricing.per_person_for(batch.county_id, "rural", batch.month, rate)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the county's lines in memory
         cursor.execute(_draft_sql(rate is not None), args)
     batch.price_rate = rate
     _refresh_totals(batch)
