@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 _core = import_module("core.migrations.0002_audit_append_only")
+_funds = import_module("funds.migrations.0002_lines_immutable_after_draft")
 
 
 def _lift():
@@ -45,6 +46,10 @@ def flushable_db(audit_guard_back, transactional_db, django_db_serialized_rollba
     if connection.vendor == "sqlite":
         with connection.cursor() as c:
             c.execute("DELETE FROM core_auditevent")
-            # finalised payment lines refuse DELETE (funds migration 0002); cancelled batches' lines may go
-            c.execute("UPDATE funds_paymentbatch SET status = 'cancelled'")
+            # finalised payment lines refuse DELETE (funds migration 0002): empty them under a lifted guard too
+            for sql in _funds.SQLITE_DOWN:
+                c.execute(sql)
+            c.execute("DELETE FROM funds_paymentline")
+            for sql in _funds.SQLITE_UP:
+                c.execute(sql)
         _restore()

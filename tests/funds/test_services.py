@@ -288,3 +288,20 @@ def test_payee_card_sealed_masked_and_correction_keeps_history(users, standards,
     with pytest.raises(ValidationError, match="无权"):
         services.payee_set(actor=users["wuzhi_caizheng"], household=h, card_number="6228480000000000026",
                            bank_name="农行")
+
+
+def test_finalised_batch_cannot_be_sent_back_by_the_database(users, standards, wuzhi):
+    """§6 immutability at DB level: a finalised batch cannot be put back to draft or cancelled behind the
+    services' back (which would reopen its lines), and a cancelled batch stays cancelled."""
+    make_paid("dibao", "300.00", 1)
+    officer = users["wuzhi_minzheng"]
+    batch = services.batch_draft(actor=officer, county=wuzhi, month=MONTH)
+    services.batch_transition(actor=officer, batch=batch, to=S.FINALISED)
+    for status in ("draft", "cancelled"):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            PaymentBatch.objects.filter(pk=batch.pk).update(status=status)
+    other = services.batch_draft(actor=users["wenxian_minzheng"], county=users["wenxian_minzheng"].region,
+                                 month=MONTH)
+    services.batch_transition(actor=users["wenxian_minzheng"], batch=other, to=S.CANCELLED)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        PaymentBatch.objects.filter(pk=other.pk).update(status="draft")
