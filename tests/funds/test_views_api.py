@@ -187,3 +187,19 @@ def test_api_price_index_city_enters_others_read(users, db):
     assert finance.post("/api/v1/price-index/", {"month": "2026-12-01", "cpi_yoy": "9", "food_cpi_yoy": "9"},
                         format="json").status_code == 403
     assert _api(users["heying_cun"]).get("/api/v1/price-index/").status_code == 404
+
+
+def test_city_enters_price_index_on_the_page_and_sees_linkage(client, users, db):
+    """§9 the city enters monthly CPI and food CPI; the page shows whether the linkage is on."""
+    client.force_login(users["shi_admin"])
+    resp = client.post("/funds/price-index/", {"month": "2026-11", "cpi_yoy": "2.10", "food_cpi_yoy": "6.00"})
+    assert resp.status_code == 302
+    html = client.get("/funds/price-index/").content.decode()
+    assert "启动（6.00%）" in html and "已启动" in html
+    resp = client.post("/funds/price-index/", {"month": "2026-11", "cpi_yoy": "2.10", "food_cpi_yoy": "5.90"})
+    assert "未启动" in client.get("/funds/price-index/").content.decode()
+    client.force_login(users["wuzhi_caizheng"])
+    html = client.get("/funds/price-index/").content.decode()
+    assert 'name="cpi_yoy"' not in html  # finance reads, the city enters
+    resp = client.post("/funds/price-index/", {"month": "2026-12", "cpi_yoy": "9", "food_cpi_yoy": "9"})
+    assert not PriceIndex.objects.filter(month=dt.date(2026, 12, 1)).exists()
