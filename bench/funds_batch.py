@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"导出下限（原生游标）：  {report['floor']:.2f} 秒，{report['floor_rows']:,} 行")
     print(f"比值：{ratio:.2f}×  {ok(ratio <= TARGET_RATIO)} ≤ {TARGET_RATIO}×")
     print(f"进程峰值内存：{peak:.0f} MB  {ok(peak <= TARGET_MB)} ≤ {TARGET_MB} MB")
+    print(f"（机器负载 {os.getloadavg()[0]:.1f}，{os.cpu_count()} 核；负载高时耗时偏大）")
     return 0 if report["rows"] == report["floor_rows"] else 3
 
 
