@@ -7,7 +7,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Region
 from cases.models import Entitlement

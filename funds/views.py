@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Region
-from accounts.scope import Action, can, get_in_scope_or_404, region_q
+from accounts.scope import Action, can, get_in_scope_or_404
 from cases.models import Household, Person
 from core import workdays
 from core.paging import paginate
