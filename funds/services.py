@@ -230,6 +230,22 @@ def batch_regenerate(*, actor, batch: PaymentBatch) -> PaymentBatch:
     return batch
 
 
+def _changed_since_draft(batch: PaymentBatch) -> str:
+    """What changed in the county after the draft was made (a late death hold must not be paid)."""
+    from cases.models import Entitlement, PaymentHold
+
+    since = batch.drafted_at
+    holds = PaymentHold.objects.filter(county_id=batch.county_id)
+    if holds.filter(Q(created_at__gt=since) | Q(released_at__gt=since)).exists():
+        return "新的暂停发放或解除暂停"
+    if Entitlement.objects.filter(county_id=batch.county_id).filter(
+            Q(created_at__gt=since) | Q(updated_at__gt=since)).exists():
+        return "救助待遇变动"
+    if PayeeAccount.objects.filter(county_id=batch.county_id, created_at__gt=since).exists():
+        return "社保卡/银行账号变更"
+    return ""
+
+
 # --- the lifecycle: one transition function -------------------------------------------------------------
 
 # (from, to): (action, label)
@@ -267,6 +283,8 @@ def batch_transition(*, actor, batch: PaymentBatch, to: str, reference: str = ""
             raise ValidationError("请上传银行发放结果文件，导入成功后批次自动进入此状态")
         if to == S.FINALISED and batch.line_count == 0:
             raise ValidationError("批次没有可发放的明细，不能定稿")
+        if to == S.FINALISED and batch.kind == PaymentBatch.Kind.REGULAR and (stale := _changed_since_draft(batch)):
+            raise ValidationError(f"草稿生成后本县有{stale}，请先“按最新数据重新生成”再定稿")
         if to == S.TRANSFERRED:
             if batch.finalised_by_id == actor.pk:
                 raise ValidationError("定稿人不能审核拨付本批次资金（不相容岗位分离）")

@@ -305,3 +305,18 @@ def test_finalised_batch_cannot_be_sent_back_by_the_database(users, standards, w
     services.batch_transition(actor=users["wenxian_minzheng"], batch=other, to=S.CANCELLED)
     with pytest.raises(DatabaseError), transaction.atomic():
         PaymentBatch.objects.filter(pk=other.pk).update(status="draft")
+
+
+def test_finalise_refuses_a_stale_draft_after_a_death_hold(users, standards, wuzhi):
+    """§6 a death reported after drafting must not be paid: finalising a draft older than the county's newest
+    hold, entitlement change or card change is refused until it is regenerated."""
+    officer = users["wuzhi_minzheng"]
+    household, _ = make_paid("dibao", "300.00", 1)
+    make_paid("dibao", "200.00", 1)
+    batch = services.batch_draft(actor=officer, county=wuzhi, month=MONTH)
+    hold(household, "death", "死亡比对：疑似死亡")
+    with pytest.raises(ValidationError, match="新的暂停发放.*请先“按最新数据重新生成”再定稿"):
+        services.batch_transition(actor=officer, batch=batch, to=S.FINALISED)
+    batch = services.batch_regenerate(actor=officer, batch=batch)
+    batch = services.batch_transition(actor=officer, batch=batch, to=S.FINALISED)
+    assert batch.line_count == 1 and batch.total_amount == Decimal("200.00")
