@@ -27,6 +27,7 @@ class Action:
     PAYMENT_VIEW = "payment.view"
     PAYMENT_PREPARE = "payment.prepare"  # draft, finalise, export (county civil affairs)
     PAYMENT_APPROVE = "payment.approve"  # approve funds, record transfer (finance)
+    PRICE_INDEX_CHANGE = "price.change"  # enter the monthly CPI / food CPI (city)
     # supervision
     SUPERVISION_VIEW = "supervision.view"
     SUPERVISION_CHANGE = "supervision.change"  # comparisons, relative registry, complaints (county officer)
@@ -67,7 +68,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     R.FINANCE_OFFICER: frozenset({A.PAYMENT_VIEW, A.PAYMENT_APPROVE}),
     R.CITY_ADMIN: frozenset(
         {A.CASE_VIEW, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.AUDIT_VIEW, A.PARAMS_VIEW, A.PARAMS_CHANGE,
-         A.STANDARDS_CHANGE}
+         A.STANDARDS_CHANGE, A.PRICE_INDEX_CHANGE}
     ),
     R.SYSTEM_ADMIN: frozenset({A.USERS_MANAGE, A.PARAMS_VIEW, A.PARAMS_CHANGE}),
     R.SECURITY_ADMIN: frozenset({A.SECURITY_MANAGE}),

@@ -1,1 +1,275 @@
-from django.db import models  # noqa: F401
+"""Payments: payee accounts (sealed card numbers), monthly batches and their lines, exports, price indices.
+
+Invariants that must never break live in the database:
+- one open regular batch per county and month (conditional unique);
+- a household is paid at most once per month and pay category: `PaymentLine` rows that claim the
+  payment slot (`claims_slot`) are unique on (household, month, category, basis) — drafts, finalised
+  batches and supplementary batches alike; a cancelled or re-issued line gives its slot up;
+- lines of a batch past the draft stage cannot change their money or payee, nor be deleted
+  (triggers in migration 0002, on PostgreSQL and SQLite).
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.scope import RestrictedQuerySet
+from cases.models.base import PlaceMixin
+from core import pii
+from core.sealing import SealedRowMixin
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class PayCategory(models.TextChoices):
+    DIBAO = "dibao", "低保"
+    TEKUN_CENTRAL = "tekun_central", "特困（集中供养）"
+    TEKUN_DISPERSED = "tekun_dispersed", "特困（分散供养）"
+    PRICE_SUBSIDY = "price_subsidy", "价格临时补贴"
+
+
+class PayeeAccount(PlaceMixin, SealedRowMixin):
+    """The social-security card / bank account a household is paid to. A correction creates a new row
+    (the old one is kept, inactive), so a finalised batch always points at the card it was made with."""
+
+    sealed_fields = {"card_cipher": "card_number"}
+
+    household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, related_name="payee_accounts")
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="领取人")
+    payee_name = models.CharField("领取人姓名", max_length=50)
+    card_cipher = models.BinaryField("卡号（密文）", editable=False)
+    card_index = models.CharField("卡号盲索引", max_length=64, db_index=True, editable=False)
+    card_masked = models.CharField("社保卡号/银行账号", max_length=24, editable=False)
+    bank_name = models.CharField("开户银行", max_length=60)
+    active = models.BooleanField("当前使用", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发放账户"
+        verbose_name_plural = "发放账户"
+        constraints = [
+            models.UniqueConstraint(fields=["household"], condition=Q(active=True), name="payee_one_active_per_household"),
+        ]
+
+    def __str__(self):
+        return f"{self.payee_name} {self.bank_name} {self.card_masked}"
+
+    def set_card(self, raw: str) -> None:
+        value = pii.normalize_card(raw)
+        self.card_cipher = pii.seal(value, aad=self.aad("card_number"))
+        self.card_index = pii.index("card", value)
+        self.card_masked = pii.mask_card(value)
+
+    def reveal_card(self) -> str:
+        return pii.unseal(self.card_cipher, aad=self.aad("card_number"))
+
+
+class BatchQuerySet(RestrictedQuerySet):
+    def live(self):
+        return self.exclude(status=PaymentBatch.Status.CANCELLED)
+
+
+class PaymentBatch(models.Model):
+    """One county's payment batch for one month (regular), or a supplementary batch re-issuing failed lines."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "月度发放"
+        SUPPLEMENTARY = "supplementary", "补发"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        FINALISED = "finalised", "已定稿"
+        FUNDS_REQUESTED = "funds_requested", "已申请资金"
+        TRANSFERRED = "transferred", "财政已拨付"
+        SENT_TO_BANK = "sent_to_bank", "已送银行"
+        RESULT_IMPORTED = "result_imported", "已导入发放结果"
+        CLOSED = "closed", "已关闭"
+        CANCELLED = "cancelled", "已作废"
+
+    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
+    month = models.DateField("发放月份")  # first day of the month
+    kind = models.CharField("类型", max_length=16, choices=Kind, default=Kind.REGULAR)
+    sequence = models.PositiveSmallIntegerField("序号", default=1)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="supplements",
+                               verbose_name="原批次")
+    status = models.CharField("状态", max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    price_rate = models.DecimalField("价格补贴启动涨幅（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    line_count = models.PositiveIntegerField("发放户数", default=0)
+    excluded_count = models.PositiveIntegerField("暂停/剔除户数", default=0)
+    total_amount = models.DecimalField("发放总额（元）", default=0, **MONEY)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    drafted_at = models.DateTimeField("数据生成时间", default=timezone.now)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="定稿人")
+    finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
+    funds_requested_at = models.DateTimeField("申请资金时间", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="财政审核人")
+    transferred_at = models.DateTimeField("财政拨付时间", null=True, blank=True)
+    transfer_reference = models.CharField("拨付凭证号", max_length=60, blank=True)
+    sent_at = models.DateTimeField("送银行时间", null=True, blank=True)
+    result_imported_at = models.DateTimeField("发放结果导入时间", null=True, blank=True)
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发放批次"
+        verbose_name_plural = "发放批次"
+        ordering = ["-month", "county_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month", "sequence"], name="batch_unique_sequence"),
+            models.UniqueConstraint(fields=["county", "month"],
+                                    condition=Q(kind="regular") & ~Q(status="cancelled"),
+                                    name="batch_one_regular_per_county_month"),
+            models.CheckConstraint(condition=Q(total_amount__gte=0), name="batch_total_non_negative"),
+        ]
+
+    def __str__(self):
+        suffix = f"补发{self.sequence - 1}" if self.kind == self.Kind.SUPPLEMENTARY else "月度"
+        return f"{self.county.short_name if self.county_id else ''}{self.month:%Y年%m月}{suffix}批次"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def number(self) -> str:
+        return f"{self.county_id}-{self.month:%Y%m}-{self.sequence:02d}"
+
+
+class LineQuerySet(RestrictedQuerySet):
+    def included(self):
+        return self.filter(excluded=False)
+
+
+class PaymentLine(PlaceMixin):
+    """One household's payment in a batch (or an excluded line with the reason). Written set-based."""
+
+    class Change(models.TextChoices):
+        SAME = "", "—"
+        NEW = "new", "新增"
+        ADJUSTED = "adjusted", "金额调整"
+        PHASING_OUT = "phasing_out", "渐退期"
+        REISSUE = "reissue", "补发"
+
+    class BankStatus(models.TextChoices):
+        PENDING = "pending", "待发放"
+        PAID = "paid", "发放成功"
+        FAILED = "failed", "发放失败"
+        REISSUED = "reissued", "已补发"
+
+    # Written 150,000 at a time (one INSERT … SELECT), lines are a ledger of copied facts. Only the batch key is a
+    # checked foreign key; household, payee, entitlement, region and re-issue keys are copies of rows that are
+    # never deleted (households and payee accounts are kept for good; a card correction adds a row), so they
+    # skip the per-row FK check that would double the drafting time. The paid-once invariant is the unique
+    # constraint below.
+    county = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                               db_index=False, verbose_name="县（市、区）")
+    township = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+",
+                                 db_constraint=False, db_index=False, verbose_name="乡镇（街道）")
+    village = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                                db_index=False, verbose_name="村（社区）")
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines",
+                              db_index=False)  # (batch, line_no) is unique and indexed
+    line_no = models.PositiveIntegerField("序号")
+    month = models.DateField("发放月份")
+    household = models.ForeignKey("cases.Household", on_delete=models.DO_NOTHING, related_name="+",
+                                  db_constraint=False, db_index=False)  # indexed by line_paid_once_per_month_category
+    entitlement = models.ForeignKey("cases.Entitlement", on_delete=models.DO_NOTHING, null=True, related_name="+",
+                                    db_constraint=False, db_index=False)
+    payee = models.ForeignKey(PayeeAccount, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+                              db_constraint=False, db_index=False)
+    head_name = models.CharField("户主姓名", max_length=50)
+    card_masked = models.CharField("卡号", max_length=24, blank=True)
+    bank_name = models.CharField("开户银行", max_length=60, blank=True)
+    category = models.CharField("救助类别", max_length=20, choices=PayCategory)
+    basis = models.CharField("补贴依据类别", max_length=20, blank=True, default="")
+    persons_covered = models.PositiveSmallIntegerField("保障人数")
+    amount = models.DecimalField("发放金额（元）", **MONEY)
+    previous_amount = models.DecimalField("上月金额（元）", null=True, blank=True, **MONEY)
+    change = models.CharField("变动原因", max_length=16, choices=Change, blank=True, default="")
+    excluded = models.BooleanField("不予发放", default=False)
+    exclusion_reason = models.CharField("不予发放原因", max_length=200, blank=True)
+    claims_slot = models.BooleanField(default=True)
+    bank_status = models.CharField("发放结果", max_length=12, choices=BankStatus, default=BankStatus.PENDING)
+    bank_reason = models.CharField("失败原因", max_length=200, blank=True)
+    reissue_of = models.ForeignKey("self", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+                                   db_constraint=False, db_index=False)
+
+    objects = LineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发放明细"
+        verbose_name_plural = "发放明细"
+        ordering = ["batch_id", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "month", "category", "basis"], condition=Q(claims_slot=True),
+                                    name="line_paid_once_per_month_category"),
+            models.UniqueConstraint(fields=["batch", "line_no"], name="line_unique_no_in_batch"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="line_amount_non_negative"),
+            models.CheckConstraint(condition=Q(claims_slot=False) | Q(excluded=False), name="line_excluded_claims_nothing"),
+        ]
+        indexes = [models.Index(fields=["batch", "excluded", "line_no"], name="line_batch_excluded")]
+
+    @property
+    def category_label(self) -> str:
+        label = PayCategory(self.category).label
+        return label
+
+
+class ExportJob(models.Model):
+    """A background export (一卡通 file): persisted state, progress and error, re-runnable."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="exports")
+    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    rows = models.PositiveIntegerField("行数", default=0)
+    error = models.TextField("错误", blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    file_path = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+
+
+class PriceIndex(models.Model):
+    """The city's monthly CPI and food CPI, year on year (%), entered by the city."""
+
+    month = models.DateField("月份", unique=True)
+    cpi_yoy = models.DecimalField("CPI 同比涨幅（%）", max_digits=5, decimal_places=2)
+    food_cpi_yoy = models.DecimalField("食品 CPI 同比涨幅（%）", max_digits=5, decimal_places=2)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "价格指数"
+        verbose_name_plural = "价格指数"
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y年%m月} CPI {self.cpi_yoy}% 食品 {self.food_cpi_yoy}%"

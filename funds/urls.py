@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import RedirectView
+
+from funds import views
 
 app_name = "funds"
-urlpatterns: list = []
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="funds:batch_list", permanent=False)),
+    path("batches/", views.batch_list, name="batch_list"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/transition/", views.batch_transition, name="batch_transition"),
+    path("batches/<int:pk>/regenerate/", views.batch_regenerate, name="batch_regenerate"),
+    path("batches/<int:pk>/supplement/", views.batch_supplement, name="batch_supplement"),
+    path("batches/<int:pk>/request/", views.batch_request, name="batch_request"),
+    path("batches/<int:pk>/bank-result/", views.bank_result_upload, name="bank_result_upload"),
+    path("batches/<int:pk>/export/", views.export_start, name="export_start"),
+    path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/retry/", views.export_retry, name="export_retry"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("payees/<int:household_id>/", views.payee_edit, name="payee_edit"),
+    path("deadlines/", views.deadline_report, name="deadline_report"),
+    path("price-index/", views.price_index, name="price_index"),
+]

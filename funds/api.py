@@ -1,0 +1,188 @@
+"""API under /api/v1/: payment batches (list, detail, lines, transitions, export, bank results), price index."""
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.scope import Action, can
+from funds import bankresults, exports, selectors, services
+from funds.models import PaymentBatch, PaymentLine, PriceIndex
+
+
+def _api_error(exc: ValidationError):
+    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    county_name = serializers.CharField(source="county.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    number = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = PaymentBatch
+        fields = ["id", "number", "county", "county_name", "month", "kind", "sequence", "parent", "status",
+                  "status_label", "price_rate", "line_count", "excluded_count", "total_amount", "drafted_at",
+                  "finalised_at", "funds_requested_at", "transferred_at", "transfer_reference", "sent_at",
+                  "result_imported_at", "closed_at"]
+
+
+class BatchDetailSerializer(BatchSerializer):
+    totals = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta(BatchSerializer.Meta):
+        fields = BatchSerializer.Meta.fields + ["totals", "deadlines"]
+
+    def get_totals(self, obj) -> list[dict]:
+        return [{"category": t["category"], "label": t["label"], "households": t["households"],
+                 "persons": t["persons"], "amount": str(t["amount"])} for t in selectors.category_totals(obj)]
+
+    def get_deadlines(self, obj) -> list[dict]:
+        from django.utils import timezone
+
+        from funds import deadlines
+
+        return [{"step": s.step.key, "label": s.step.label, "due": s.due, "done_on": s.done_on, "state": s.state}
+                for s in deadlines.states(obj, timezone.localdate())]
+
+
+class LineSerializer(serializers.ModelSerializer):
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = PaymentLine
+        fields = ["id", "line_no", "household", "head_name", "township", "township_name", "village", "village_name",
+                  "card_masked", "bank_name", "category", "basis", "persons_covered", "amount", "previous_amount",
+                  "change", "excluded", "exclusion_reason", "bank_status", "bank_reason"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=PaymentBatch.Status.choices)
+    reference = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Payment batches in the caller's county (the city sees all). Out of reach is 404."""
+
+    def get_serializer_class(self):
+        return BatchDetailSerializer if self.action == "retrieve" else BatchSerializer
+
+    def get_queryset(self):
+        p = self.request.query_params
+        qs = selectors.batch_list(user=self.request.user, status=p.get("status", ""))
+        if p.get("month"):
+            qs = qs.filter(month__startswith=p["month"][:7])
+        return qs
+
+    def get_object(self):
+        return selectors.batch_detail(user=self.request.user, pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        if not can(request.user, Action.PAYMENT_VIEW):
+            raise Http404
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=LineSerializer(many=True))
+    @action(detail=True)
+    def lines(self, request, pk=None):
+        batch = self.get_object()
+        qs = selectors.batch_lines(user=request.user, batch=batch, view=request.query_params.get("view", "included"))
+        page = self.paginate_queryset(qs.select_related("township", "village"))
+        return self.get_paginated_response(LineSerializer(page, many=True).data)
+
+    @extend_schema(request=TransitionSerializer, responses=BatchSerializer)
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        batch = self.get_object()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            batch = services.batch_transition(actor=request.user, batch=batch, **data.validated_data)
+        except ValidationError as exc:
+            _api_error(exc)
+        return Response(BatchSerializer(batch).data)
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=True)
+    def export(self, request, pk=None):
+        """The 一卡通 xlsx, written synchronously (pages use the background job for large counties)."""
+        batch = self.get_object()
+        if not (can(request.user, Action.PAYMENT_PREPARE) or can(request.user, Action.PAYMENT_APPROVE)):
+            raise Http404
+        if batch.status in (PaymentBatch.Status.DRAFT, PaymentBatch.Status.CANCELLED):
+            raise ApiValidationError({"detail": ["草稿或已作废的批次不能导出发放文件，请先定稿"]})
+        tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+        tmp.close()
+        rows = exports.write_payment_file(batch, tmp.name)
+        services.export_downloaded(actor=request.user, batch=batch, rows=rows)
+        handle = open(tmp.name, "rb")
+        Path(tmp.name).unlink()  # the open handle keeps the data until the response is sent
+        return FileResponse(handle, as_attachment=True, filename=f"payment-{batch.number}.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @extend_schema(request={"multipart/form-data": inline_serializer("BankResultUpload", {"file": serializers.FileField()})},
+                   responses=inline_serializer("BankResultOutcome", {"paid": serializers.IntegerField(),
+                                                                      "failed": serializers.IntegerField()}))
+    @action(detail=True, methods=["post"], url_path="bank-result", parser_classes=[MultiPartParser, FormParser])
+    def bank_result(self, request, pk=None):
+        batch = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApiValidationError({"file": ["请上传银行返回的结果文件"]})
+        try:
+            outcome = bankresults.bank_result_import(actor=request.user, batch=batch, name=upload.name,
+                                                     data=upload.read())
+        except ValidationError as exc:
+            raise ApiValidationError({"problems": exc.messages}) from None
+        return Response({"paid": outcome.paid, "failed": outcome.failed})
+
+
+class PriceIndexSerializer(serializers.ModelSerializer):
+    linkage_rate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PriceIndex
+        fields = ["id", "month", "cpi_yoy", "food_cpi_yoy", "linkage_rate", "entered_at"]
+        read_only_fields = ["entered_at"]
+        extra_kwargs = {"month": {"validators": []}}
+
+    def get_linkage_rate(self, obj) -> str | None:
+        from funds import pricing
+
+        rate = pricing.triggering_rate(obj.cpi_yoy, obj.food_cpi_yoy, obj.month)
+        return str(rate) if rate is not None else None
+
+
+class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The city's monthly CPI and food CPI (year on year, %). Readable by payment roles; the city enters them."""
+
+    serializer_class = PriceIndexSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PriceIndex.objects.none()
+        if not (can(self.request.user, Action.PAYMENT_VIEW) or can(self.request.user, Action.PRICE_INDEX_CHANGE)):
+            raise Http404
+        return selectors.price_indices()
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        try:
+            serializer.instance = services.price_index_set(actor=self.request.user, month=d["month"],
+                                                           cpi_yoy=d["cpi_yoy"], food_cpi_yoy=d["food_cpi_yoy"])
+        except ValidationError as exc:
+            _api_error(exc)
+
+    def create(self, request, *args, **kwargs):
+        if not can(request.user, Action.PRICE_INDEX_CHANGE):
+            self.permission_denied(request, message="只有市级管理员可以录入价格指数")
+        return super().create(request, *args, **kwargs)

@@ -1,0 +1,425 @@
+"""Writes of the payment cycle. Each service checks role and reach, validates, writes set-based where it
+touches many rows, and records the audit event, in one transaction."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from accounts.models import Region
+from accounts.scope import Action, can, scope_q
+from cases.models import Household, Person
+from core import audit
+from funds import pricing
+from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
+
+S = PaymentBatch.Status
+PAID_CATEGORIES = (PayCategory.DIBAO, PayCategory.TEKUN_CENTRAL, PayCategory.TEKUN_DISPERSED)
+MISSING_CARD = "未登记社保卡/银行账号"
+
+
+def _require(actor, action: str, obj=None) -> None:
+    if not can(actor, action):
+        raise ValidationError("您的角色无权进行此操作")
+    if obj is not None:
+        q = scope_q(actor, action)
+        if q.children:
+            (field, value), = q.children
+            if getattr(obj, field) != value:
+                raise ValidationError("该记录不在您的管辖范围内")
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+# --- payee accounts -------------------------------------------------------------------------------------
+
+def payee_set(*, actor, household: Household, card_number: str, bank_name: str, person: Person | None = None,
+              reason: str = "") -> PayeeAccount:
+    """Register or correct a household's card. The previous card stays on record (inactive)."""
+    _require(actor, Action.PAYMENT_PREPARE, household)
+    if not (bank_name or "").strip():
+        raise ValidationError({"bank_name": "请填写开户银行"})
+    person = person or household.members.filter(relationship=Person.Relationship.HEAD).first()
+    if person is None or person.household_id != household.pk:
+        raise ValidationError({"person": "领取人必须是本户成员"})
+    with transaction.atomic():
+        old = (PayeeAccount.objects.select_for_update().filter(household=household, active=True).first())
+        account = PayeeAccount(household=household, person=person, payee_name=person.name,
+                               bank_name=bank_name.strip(), created_by=actor if actor else None,
+                               county_id=household.county_id, township_id=household.township_id,
+                               village_id=household.village_id)
+        try:
+            account.set_card(card_number)
+        except ValidationError as exc:
+            raise ValidationError({"card_number": exc.messages}) from None
+        if old is not None:
+            if old.card_index == account.card_index and old.bank_name == account.bank_name:
+                raise ValidationError({"card_number": "新卡号与当前卡号相同"})
+            old.active, old.replaced_at = False, timezone.now()
+            old.save(update_fields=["active", "replaced_at"])
+        account.full_clean(exclude=["household", "person", "county", "township", "village", "created_by"])
+        account.save()
+        audit.record(actor=actor, action="payee.set" if old is None else "payee.correct", obj=account,
+                     before={"card": old.card_masked, "bank": old.bank_name} if old else None,
+                     after={"card": account.card_masked, "bank": account.bank_name}, reason=reason)
+    return account
+
+
+# --- price index ----------------------------------------------------------------------------------------
+
+def price_index_set(*, actor, month: dt.date, cpi_yoy: Decimal, food_cpi_yoy: Decimal) -> PriceIndex:
+    if not can(actor, Action.PRICE_INDEX_CHANGE):
+        raise ValidationError("只有市级管理员可以录入价格指数")
+    month = first_of_month(month)
+    for name, value in (("cpi_yoy", cpi_yoy), ("food_cpi_yoy", food_cpi_yoy)):
+        if value is None or not Decimal("-50") <= Decimal(value) <= Decimal("100"):
+            raise ValidationError({name: "涨幅应在 -50% 至 100% 之间"})
+    with transaction.atomic():
+        row = PriceIndex.objects.select_for_update().filter(month=month).first()
+        before = {"cpi": str(row.cpi_yoy), "food": str(row.food_cpi_yoy)} if row else None
+        if row is None:
+            row = PriceIndex(month=month, entered_by=actor)
+        row.cpi_yoy, row.food_cpi_yoy, row.entered_by, row.entered_at = cpi_yoy, food_cpi_yoy, actor, timezone.now()
+        row.full_clean(exclude=["entered_by"])
+        row.save()
+        rate = pricing.triggering_rate(Decimal(cpi_yoy), Decimal(food_cpi_yoy), month)
+        audit.record(actor=actor, action="price_index.set", obj=row, before=before,
+                     after={"cpi": str(cpi_yoy), "food": str(food_cpi_yoy), "linkage": str(rate) if rate else "off"},
+                     region=("", "", ""))
+    return row
+
+
+# --- drafting (set-based) -------------------------------------------------------------------------------
+
+_INSERT_COLUMNS = (
+    "batch_id, line_no, month, household_id, entitlement_id, payee_id, head_name, card_masked, bank_name, "
+    "category, basis, persons_covered, amount, previous_amount, change, excluded, exclusion_reason, "
+    "claims_slot, bank_status, bank_reason, county_id, township_id, village_id, reissue_of_id"
+)
+
+# One row per household with an open hold in the county: the reason shown on its excluded lines.
+_OPEN_HOLDS = (
+    "SELECT ph.household_id, MIN(CASE ph.kind WHEN 'death' THEN '疑似死亡' WHEN 'suspension' THEN '暂停发放'"
+    " ELSE '暂停' END || '：' || ph.reason) AS reason FROM cases_paymenthold ph"
+    " WHERE ph.county_id = %(county)s AND ph.released_at IS NULL GROUP BY ph.household_id"
+)
+
+
+def _draft_sql(with_subsidy: bool) -> str:
+    paid = ", ".join(f"'{c}'" for c in PAID_CATEGORIES)
+    subsidised = ", ".join(f"'{c}'" for c in pricing.SUBSIDY_CATEGORIES)
+    active = ("e.county_id = %(county)s AND e.status IN ('active', 'phasing_out') AND e.start_month <= %(month)s"
+              " AND (e.end_month IS NULL OR e.end_month >= %(month)s)")
+    src = (f"SELECT e.household_id, e.id AS entitlement_id, e.category, '' AS basis, e.persons_covered AS persons,"
+           f" e.monthly_amount AS amount, e.status FROM cases_entitlement e"
+           f" WHERE {active} AND e.category IN ({paid}) AND e.monthly_amount > 0")
+    if with_subsidy:
+        src += (f" UNION ALL SELECT e.household_id, e.id, 'price_subsidy', e.category, e.persons_covered,"
+                f" ROUND(CASE WHEN hh.hukou_type = 'urban' THEN CAST(%(urban)s AS NUMERIC(12,2))"
+                f" ELSE CAST(%(rural)s AS NUMERIC(12,2)) END * e.persons_covered, 2), e.status"
+                f" FROM cases_entitlement e JOIN cases_household hh ON hh.id = e.household_id"
+                f" WHERE {active} AND e.category IN ({subsidised}) AND e.persons_covered > 0")
+    return f"""
+        INSERT INTO funds_paymentline ({_INSERT_COLUMNS})
+        SELECT %(batch)s, ROW_NUMBER() OVER (ORDER BY h.township_id, h.village_id, s.household_id, s.category, s.basis),
+               %(month)s, s.household_id, s.entitlement_id, p.id, h.head_name,
+               COALESCE(p.card_masked, ''), COALESCE(p.bank_name, ''), s.category, s.basis, s.persons, s.amount,
+               prev.amount,
+               CASE WHEN prev.amount IS NULL THEN 'new' WHEN s.status = 'phasing_out' THEN 'phasing_out'
+                    WHEN prev.amount <> s.amount THEN 'adjusted' ELSE '' END,
+               CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN TRUE ELSE FALSE END,
+               COALESCE(hd.reason, CASE WHEN p.id IS NULL THEN '{MISSING_CARD}' ELSE '' END),
+               CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN FALSE ELSE TRUE END,
+               'pending', '', h.county_id, h.township_id, h.village_id, NULL
+        FROM ({src}) s
+        JOIN cases_household h ON h.id = s.household_id
+        LEFT JOIN ({_OPEN_HOLDS}) hd ON hd.household_id = s.household_id
+        LEFT JOIN funds_payeeaccount p ON p.household_id = s.household_id AND p.active
+        LEFT JOIN funds_paymentline prev ON prev.household_id = s.household_id AND prev.month = %(prev)s
+             AND prev.category = s.category AND prev.basis = s.basis AND prev.claims_slot
+    """
+
+
+def _fill_lines(batch: PaymentBatch) -> None:
+    """INSERT … SELECT every line of a regular batch from the active entitlements in one statement."""
+    rate = pricing.rate_for(batch.month)
+    args = {"batch": batch.pk, "county": batch.county_id, "month": batch.month, "prev": previous_month(batch.month)}
+    if rate is not None:
+        args["urban"] = pricing.per_person_for(batch.county_id, "urban", batch.month, rate)
+        args["rural"] = pricing.per_person_for(batch.county_id, "rural", batch.month, rate)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the county's lines in memory
+        cursor.execute(_draft_sql(rate is not None), args)
+    batch.price_rate = rate
+    _refresh_totals(batch)
+    batch.drafted_at = timezone.now()
+    batch.save(update_fields=["price_rate", "line_count", "excluded_count", "total_amount", "drafted_at"])
+
+
+def _refresh_totals(batch: PaymentBatch) -> None:
+    agg = PaymentLine.objects.filter(batch=batch).aggregate(
+        n=Count("household", filter=Q(excluded=False), distinct=True),
+        x=Count("household", filter=Q(excluded=True), distinct=True),
+        total=Sum("amount", filter=Q(excluded=False)),
+    )
+    batch.line_count, batch.excluded_count = agg["n"], agg["x"]
+    batch.total_amount = agg["total"] or Decimal("0.00")
+
+
+def _duplicate_error(exc: IntegrityError) -> ValidationError:
+    text = str(exc)
+    if "line_paid_once" in text or "household_id, month, category" in text or "funds_paymentline" in text:
+        return ValidationError("同一家庭同一月份同一类别已在其他批次中发放，不能重复发放")
+    return ValidationError("本县本月的发放批次已存在（可能刚被他人生成），请刷新后查看")
+
+
+def batch_draft(*, actor, county: Region, month: dt.date) -> PaymentBatch:
+    """Draft a county's regular batch for a month. actor=None is the scheduled system run."""
+    month = first_of_month(month)
+    probe = PaymentBatch(county=county, month=month)
+    if actor is not None:
+        _require(actor, Action.PAYMENT_PREPARE, probe)
+    if county.level != Region.Level.COUNTY:
+        raise ValidationError("发放批次按县（市、区）生成")
+    try:
+        with transaction.atomic():
+            if PaymentBatch.objects.live().filter(county=county, month=month, kind=PaymentBatch.Kind.REGULAR).exists():
+                raise ValidationError(f"{county.name}{month:%Y年%m月}的月度批次已存在")
+            seq = (PaymentBatch.objects.filter(county=county, month=month).order_by("-sequence")
+                   .values_list("sequence", flat=True).first() or 0) + 1
+            batch = PaymentBatch.objects.create(county=county, month=month, sequence=seq, created_by=actor)
+            _fill_lines(batch)
+            audit.record(actor=actor, action="payment_batch.draft", obj=batch,
+                         after={"lines": batch.line_count, "excluded": batch.excluded_count,
+                                "total": str(batch.total_amount), "price_rate": str(batch.price_rate or "")},
+                         region=(county.code, "", ""))
+    except IntegrityError as exc:
+        raise _duplicate_error(exc) from None
+    return batch
+
+
+def batch_regenerate(*, actor, batch: PaymentBatch) -> PaymentBatch:
+    """Throw away a draft's lines and draft them again from today's entitlements, holds and cards."""
+    _require(actor, Action.PAYMENT_PREPARE, batch)
+    try:
+        with transaction.atomic():
+            batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+            if batch.status != S.DRAFT:
+                raise ValidationError(f"批次{batch.get_status_display()}，不能重新生成")
+            if batch.kind != PaymentBatch.Kind.REGULAR:
+                raise ValidationError("补发批次不能重新生成")
+            before = {"lines": batch.line_count, "total": str(batch.total_amount)}
+            PaymentLine.objects.filter(batch=batch).delete()
+            _fill_lines(batch)
+            audit.record(actor=actor, action="payment_batch.regenerate", obj=batch, before=before,
+                         after={"lines": batch.line_count, "total": str(batch.total_amount)},
+                         region=(batch.county_id, "", ""))
+    except IntegrityError as exc:
+        raise _duplicate_error(exc) from None
+    return batch
+
+
+def _changed_since_draft(batch: PaymentBatch) -> str:
+    """What changed in the county after the draft was made (a late death hold must not be paid)."""
+    from cases.models import Entitlement, PaymentHold
+
+    since = batch.drafted_at
+    holds = PaymentHold.objects.filter(county_id=batch.county_id)
+    if holds.filter(Q(created_at__gt=since) | Q(released_at__gt=since)).exists():
+        return "新的暂停发放或解除暂停"
+    if Entitlement.objects.filter(county_id=batch.county_id).filter(
+            Q(created_at__gt=since) | Q(updated_at__gt=since)).exists():
+        return "救助待遇变动"
+    if PayeeAccount.objects.filter(county_id=batch.county_id, created_at__gt=since).exists():
+        return "社保卡/银行账号变更"
+    return ""
+
+
+# --- the lifecycle: one transition function -------------------------------------------------------------
+
+# (from, to): (action, label)
+TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    (S.DRAFT, S.FINALISED): (Action.PAYMENT_PREPARE, "定稿"),
+    (S.DRAFT, S.CANCELLED): (Action.PAYMENT_PREPARE, "作废"),
+    (S.FINALISED, S.FUNDS_REQUESTED): (Action.PAYMENT_PREPARE, "提交资金申请"),
+    (S.FUNDS_REQUESTED, S.TRANSFERRED): (Action.PAYMENT_APPROVE, "审核并拨付"),
+    (S.TRANSFERRED, S.SENT_TO_BANK): (Action.PAYMENT_PREPARE, "送银行发放"),
+    (S.SENT_TO_BANK, S.RESULT_IMPORTED): (Action.PAYMENT_PREPARE, "导入发放结果"),
+    (S.RESULT_IMPORTED, S.CLOSED): (Action.PAYMENT_PREPARE, "关闭批次"),
+}
+_STAMP = {S.FINALISED: "finalised_at", S.FUNDS_REQUESTED: "funds_requested_at", S.TRANSFERRED: "transferred_at",
+          S.SENT_TO_BANK: "sent_at", S.RESULT_IMPORTED: "result_imported_at", S.CLOSED: "closed_at"}
+
+
+def next_steps(batch: PaymentBatch, user) -> list[tuple[str, str]]:
+    """[(to, label)] the user may take now (the bank-result step happens by importing the file)."""
+    return [(to, label) for (frm, to), (action, label) in TRANSITIONS.items()
+            if frm == batch.status and to != S.RESULT_IMPORTED and can(user, action)
+            and not (action == Action.PAYMENT_APPROVE and batch.finalised_by_id == getattr(user, "pk", None))]
+
+
+def batch_transition(*, actor, batch: PaymentBatch, to: str, reference: str = "", note: str = "",
+                     _via_import: bool = False) -> PaymentBatch:
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().select_related("county").get(pk=batch.pk)
+        rule = TRANSITIONS.get((batch.status, to))
+        if rule is None:
+            target = S(to).label if to in S.values else to
+            raise ValidationError(f"批次当前为“{batch.get_status_display()}”，不能变更为“{target}”")
+        action, label = rule
+        _require(actor, action, batch)
+        if to == S.RESULT_IMPORTED and not _via_import:
+            raise ValidationError("请上传银行发放结果文件，导入成功后批次自动进入此状态")
+        if to == S.FINALISED and batch.line_count == 0:
+            raise ValidationError("批次没有可发放的明细，不能定稿")
+        if to == S.FINALISED and batch.kind == PaymentBatch.Kind.REGULAR and (stale := _changed_since_draft(batch)):
+            raise ValidationError(f"草稿生成后本县有{stale}，请先“按最新数据重新生成”再定稿")
+        if to == S.TRANSFERRED:
+            if batch.finalised_by_id == actor.pk:
+                raise ValidationError("定稿人不能审核拨付本批次资金（不相容岗位分离）")
+            if not reference.strip():
+                raise ValidationError({"reference": "请填写拨付凭证号"})
+            batch.transfer_reference = reference.strip()[:60]
+        before = {"status": batch.status}
+        batch.status = to
+        fields = ["status"]
+        if to in _STAMP:
+            setattr(batch, _STAMP[to], timezone.now())
+            fields.append(_STAMP[to])
+        if to == S.FINALISED:
+            batch.finalised_by = actor
+            fields.append("finalised_by")
+        if to == S.TRANSFERRED:
+            batch.approved_by = actor
+            fields += ["approved_by", "transfer_reference"]
+        if note:
+            batch.note = note[:200]
+            fields.append("note")
+        batch.save(update_fields=fields)
+        if to == S.CANCELLED:
+            PaymentLine.objects.filter(batch=batch).update(claims_slot=False)
+        audit.record(actor=actor, action=f"payment_batch.{to}", obj=batch, before=before,
+                     after={"status": to, "reference": batch.transfer_reference} if reference else {"status": to},
+                     reason=note, region=(batch.county_id, "", ""))
+    return batch
+
+
+# --- supplementary batches ------------------------------------------------------------------------------
+
+def batch_supplement(*, actor, batch: PaymentBatch) -> PaymentBatch:
+    """Re-issue the failed lines whose card has since been corrected, in a new supplementary batch."""
+    _require(actor, Action.PAYMENT_PREPARE, batch)
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status not in (S.RESULT_IMPORTED, S.CLOSED):
+            raise ValidationError("导入银行发放结果后才能补发失败明细")
+        failed = PaymentLine.objects.filter(batch=batch, bank_status=PaymentLine.BankStatus.FAILED)
+        ready = failed.filter(household__payee_accounts__active=True).exclude(
+            payee_id__in=PayeeAccount.objects.filter(active=True).values("pk"))
+        line_ids = list(ready.values_list("pk", flat=True))
+        if not line_ids:
+            raise ValidationError("没有已更正卡号的失败明细可补发；请先为失败家庭更正社保卡号/银行账号")
+        seq = (PaymentBatch.objects.filter(county=batch.county, month=batch.month).order_by("-sequence")
+               .values_list("sequence", flat=True).first()) + 1
+        supplement = PaymentBatch.objects.create(county=batch.county, month=batch.month, sequence=seq,
+                                                 kind=PaymentBatch.Kind.SUPPLEMENTARY, parent=batch,
+                                                 created_by=actor, price_rate=batch.price_rate)
+        # give up the slot first so the re-issue can claim it (the unique constraint stays in force)
+        PaymentLine.objects.filter(pk__in=line_ids).update(claims_slot=False, bank_status=PaymentLine.BankStatus.REISSUED)
+        ids = ", ".join(str(int(i)) for i in line_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"""
+                INSERT INTO funds_paymentline ({_INSERT_COLUMNS})
+                SELECT %s, ROW_NUMBER() OVER (ORDER BY l.line_no), l.month, l.household_id, l.entitlement_id, p.id,
+                       l.head_name, p.card_masked, p.bank_name, l.category, l.basis, l.persons_covered, l.amount,
+                       l.amount, 'reissue', FALSE, '', TRUE, 'pending', '', l.county_id, l.township_id,
+                       l.village_id, l.id
+                FROM funds_paymentline l
+                JOIN funds_payeeaccount p ON p.household_id = l.household_id AND p.active
+                WHERE l.id IN ({ids})""", [supplement.pk])
+        _refresh_totals(supplement)
+        supplement.save(update_fields=["line_count", "excluded_count", "total_amount"])
+        audit.record(actor=actor, action="payment_batch.supplement", obj=supplement,
+                     after={"parent": batch.pk, "lines": supplement.line_count, "total": str(supplement.total_amount)},
+                     region=(batch.county_id, "", ""))
+    return supplement
+
+
+# --- exports --------------------------------------------------------------------------------------------
+
+def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
+    """Queue the 一卡通 file for a finalised batch (drafts are not paid from)."""
+    if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
+        raise ValidationError("您的角色无权导出发放文件")
+    _require(actor, Action.PAYMENT_VIEW, batch)
+    if batch.status in (S.DRAFT, S.CANCELLED):
+        raise ValidationError("草稿或已作废的批次不能导出发放文件，请先定稿")
+    with transaction.atomic():
+        job = ExportJob.objects.create(batch=batch, county_id=batch.county_id, requested_by=actor)
+        audit.record(actor=actor, action="payment_export.request", obj=job, object_repr=str(batch),
+                     region=(batch.county_id, "", ""))
+        transaction.on_commit(lambda: _enqueue_export(job.pk))
+    return job
+
+
+def _enqueue_export(job_id: int) -> None:
+    from funds.tasks import run_export
+
+    run_export.delay(job_id)
+
+
+def export_retry(*, actor, job: ExportJob) -> ExportJob:
+    _require(actor, Action.PAYMENT_VIEW, job)
+    if job.status not in (ExportJob.Status.FAILED,):
+        raise ValidationError("只有失败的导出任务可以重试")
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.QUEUED, error="", progress=0)
+        audit.record(actor=actor, action="payment_export.retry", obj=job, region=(job.county_id, "", ""))
+        transaction.on_commit(lambda: _enqueue_export(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def export_run(*, job_id: int) -> ExportJob:
+    """Write the file (called by the task). Failure is recorded on the job; the batch is never touched."""
+    from django.conf import settings
+
+    from funds import exports
+
+    job = ExportJob.objects.select_related("batch", "batch__county").get(pk=job_id)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now(),
+                                               attempts=job.attempts + 1, progress=0, error="")
+    directory = settings.MEDIA_ROOT / "exports"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"batch-{job.batch.number}-job{job.pk}.xlsx"
+
+    def progress(done: int, total: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=min(99, int(done * 100 / max(total, 1))), rows=done)
+
+    try:
+        rows = exports.write_payment_file(job.batch, path, progress=progress)
+    except Exception as exc:  # recorded and shown with a retry button
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+                                                   finished_at=timezone.now())
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, progress=100, rows=rows,
+                                               file_path=str(path), finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def export_downloaded(*, actor, batch: PaymentBatch, rows: int, job: ExportJob | None = None) -> None:
+    """Every hand-over of full ID and card numbers is on the audit trail: who, which batch, how many rows."""
+    audit.record(actor=actor, action="payment_export.download", obj=batch, category=audit.Category.ACCESS,
+                 after={"rows": rows, "job": job.pk if job else None}, region=(batch.county_id, "", ""))

@@ -1,0 +1,330 @@
+"""Pages of the payment cycle. Views translate input and call selectors/services; out of reach is 404."""
+import datetime as dt
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Region
+from accounts.scope import Action, can, get_in_scope_or_404
+from cases.models import Household, Person
+from core import workdays
+from core.paging import paginate
+from funds import bankresults, deadlines, selectors, services
+from funds.models import ExportJob, PaymentBatch, PaymentLine
+
+S = PaymentBatch.Status
+FLOW = [S.DRAFT, S.FINALISED, S.FUNDS_REQUESTED, S.TRANSFERRED, S.SENT_TO_BANK, S.RESULT_IMPORTED, S.CLOSED]
+
+
+def _require(user, *actions):
+    if not any(can(user, a) for a in actions):
+        raise Http404("未找到")
+
+
+def _month_choices(today: dt.date) -> list[dt.date]:
+    first = today.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    prev = (first - dt.timedelta(days=1)).replace(day=1)
+    return [nxt, first, prev]
+
+
+def _parse_month(raw: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m").date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+class DraftForm(forms.Form):
+    month = forms.TypedChoiceField(label="发放月份", coerce=lambda v: dt.datetime.strptime(v, "%Y-%m").date())
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(m.strftime("%Y-%m"), f"{m:%Y年%m月}") for m in _month_choices(today)]
+
+
+@login_required
+def batch_list(request):
+    _require(request.user, Action.PAYMENT_VIEW)
+    today = timezone.localdate()
+    month = _parse_month(request.GET.get("month", ""))
+    status = request.GET.get("status", "")
+    page = paginate(selectors.batch_list(user=request.user, month=month, status=status), request, size=30)
+    can_prepare = can(request.user, Action.PAYMENT_PREPARE)
+    form = DraftForm(today=today, initial={"month": (today.replace(day=1)).strftime("%Y-%m")}) if can_prepare else None
+    if can_prepare and request.method == "POST":
+        form = DraftForm(request.POST, today=today)
+        if form.is_valid():
+            county = Region.objects.get(code=request.user.county_code)
+            try:
+                batch = services.batch_draft(actor=request.user, county=county, month=form.cleaned_data["month"])
+            except ValidationError as exc:
+                for m in _errors(exc):
+                    messages.error(request, m)
+            else:
+                messages.success(request, f"已生成{batch}：发放 {batch.line_count} 户，暂停/剔除 {batch.excluded_count} 户。")
+                return redirect("funds:batch_detail", pk=batch.pk)
+    rows = []
+    for b in page.rows:
+        rows.append({"batch": b, "states": deadlines.states(b, today) if b.kind == PaymentBatch.Kind.REGULAR else []})
+    return render(request, "funds/batch_list.html", {
+        "page": page, "rows": rows, "form": form, "statuses": S.choices, "status": status,
+        "month": request.GET.get("month", ""), "months": _month_choices(today),
+        "steps": deadlines.STEPS,
+    })
+
+
+def _stepper(batch):
+    if batch.status == S.CANCELLED:
+        return []
+    idx = FLOW.index(batch.status)
+    return [{"label": s.label, "state": "done" if i < idx else "current" if i == idx else "todo"}
+            for i, s in enumerate(FLOW)]
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = selectors.batch_detail(user=request.user, pk=pk)
+    view = request.GET.get("view", "included")
+    q = request.GET.get("q", "").strip()
+    page = paginate(selectors.batch_lines(user=request.user, batch=batch, view=view, q=q), request, size=50)
+    today = timezone.localdate()
+    due = deadlines.schedule(batch.month)
+    return render(request, "funds/batch_detail.html", {
+        "batch": batch, "page": page, "view": view, "q": q,
+        "totals": selectors.category_totals(batch),
+        "stepper": _stepper(batch),
+        "states": deadlines.states(batch, today, due) if batch.kind == PaymentBatch.Kind.REGULAR else [],
+        "calendar_warnings": workdays.warnings_for(*due.values()),
+        "next_steps": services.next_steps(batch, request.user),
+        "can_prepare": can(request.user, Action.PAYMENT_PREPARE),
+        "can_export": batch.status not in (S.DRAFT, S.CANCELLED)
+        and (can(request.user, Action.PAYMENT_PREPARE) or can(request.user, Action.PAYMENT_APPROVE)),
+        "jobs": selectors.export_jobs(user=request.user, batch=batch),
+        "supplements": batch.supplements.all(),
+        "failed_count": batch.lines.filter(bank_status=PaymentLine.BankStatus.FAILED).count()
+        if batch.status in (S.RESULT_IMPORTED, S.CLOSED) else 0,
+        "bank_errors": request.session.pop(f"bank_errors_{batch.pk}", None),
+        "is_finance": can(request.user, Action.PAYMENT_APPROVE),
+    })
+
+
+@login_required
+@require_POST
+def batch_transition(request, pk):
+    batch = selectors.batch_detail(user=request.user, pk=pk)
+    to = request.POST.get("to", "")
+    try:
+        batch = services.batch_transition(actor=request.user, batch=batch, to=to,
+                                          reference=request.POST.get("reference", ""),
+                                          note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, f"{batch}：{batch.get_status_display()}。")
+    return redirect("funds:batch_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_regenerate(request, pk):
+    batch = selectors.batch_detail(user=request.user, pk=pk)
+    try:
+        batch = services.batch_regenerate(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, f"已重新生成：发放 {batch.line_count} 户，暂停/剔除 {batch.excluded_count} 户。")
+    return redirect("funds:batch_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_supplement(request, pk):
+    batch = selectors.batch_detail(user=request.user, pk=pk)
+    try:
+        supplement = services.batch_supplement(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+        return redirect("funds:batch_detail", pk=pk)
+    messages.success(request, f"已生成{supplement}，共 {supplement.line_count} 户。")
+    return redirect("funds:batch_detail", pk=supplement.pk)
+
+
+@login_required
+def batch_request(request, pk):
+    """The funds request to finance: totals by category and township, printable on A4."""
+    batch = selectors.batch_detail(user=request.user, pk=pk)
+    return render(request, "funds/funds_request.html", {
+        "batch": batch, "req": selectors.funds_request(batch), "due": deadlines.schedule(batch.month),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def bank_result_upload(request, pk):
+    batch = selectors.batch_detail(user=request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择银行返回的结果文件")
+        return redirect("funds:batch_detail", pk=pk)
+    if upload.size > 50 * 1024 * 1024:
+        messages.error(request, "文件超过 50MB")
+        return redirect("funds:batch_detail", pk=pk)
+    try:
+        outcome = bankresults.bank_result_import(actor=request.user, batch=batch, name=upload.name, data=upload.read())
+    except ValidationError as exc:
+        request.session[f"bank_errors_{pk}"] = exc.messages
+        messages.error(request, f"结果文件未导入（共 {len(exc.messages)} 个问题，批次未作任何改动）。")
+    else:
+        messages.success(request, f"已导入银行发放结果：成功 {outcome.paid} 条，失败 {outcome.failed} 条。")
+    return redirect("funds:batch_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def export_start(request, pk):
+    batch = selectors.batch_detail(user=request.user, pk=pk)
+    try:
+        job = services.export_request(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+        return redirect("funds:batch_detail", pk=pk)
+    return redirect("funds:export_status", pk=job.pk)
+
+
+@login_required
+def export_status(request, pk):
+    job = selectors.export_job(user=request.user, pk=pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "progress": job.progress, "rows": job.rows, "error": job.error})
+    return render(request, "funds/export_status.html", {"job": job, "batch": job.batch})
+
+
+@login_required
+@require_POST
+def export_retry(request, pk):
+    job = selectors.export_job(user=request.user, pk=pk)
+    try:
+        services.export_retry(actor=request.user, job=job)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("funds:export_status", pk=pk)
+
+
+@login_required
+def export_download(request, pk):
+    job = selectors.export_job(user=request.user, pk=pk)
+    _require(request.user, Action.PAYMENT_PREPARE, Action.PAYMENT_APPROVE)
+    if job.status != ExportJob.Status.DONE or not job.file_path or not Path(job.file_path).exists():
+        raise Http404("文件尚未生成")
+    services.export_downloaded(actor=request.user, batch=job.batch, rows=job.rows, job=job)
+    name = f"一卡通发放明细-{job.batch.county.name}-{job.batch.month:%Y年%m月}-{job.batch.sequence:02d}.xlsx"
+    return FileResponse(open(job.file_path, "rb"), as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class PayeeForm(forms.Form):
+    person = forms.ModelChoiceField(label="领取人", queryset=Person.objects.none(), empty_label=None)
+    card_number = forms.CharField(label="社保卡号/银行账号", max_length=30,
+                                  help_text="12至19位数字，可带空格", widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    bank_name = forms.CharField(label="开户银行", max_length=60)
+    reason = forms.CharField(label="更正原因", max_length=200, required=False)
+
+
+@login_required
+def payee_edit(request, household_id):
+    """Register or correct a household's card (county officer), e.g. for a missing card or a failed payment."""
+    _require(request.user, Action.PAYMENT_PREPARE)
+    household = get_in_scope_or_404(Household.objects.select_related("village"), request.user,
+                                     Action.PAYMENT_PREPARE, pk=household_id)
+    current = selectors.payee_current(user=request.user, household_id=household.pk)
+    form = PayeeForm(request.POST or None, initial={"bank_name": current.bank_name if current else ""})
+    form.fields["person"].queryset = household.members.order_by("id")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payee_set(actor=request.user, household=household, person=form.cleaned_data["person"],
+                               card_number=form.cleaned_data["card_number"], bank_name=form.cleaned_data["bank_name"],
+                               reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"{household}的发放账户已保存。")
+            back = request.GET.get("next", "")
+            return redirect(back if back.startswith("/funds/") else "funds:batch_list")
+    return render(request, "funds/payee_form.html", {"form": form, "household": household, "current": current})
+
+
+@login_required
+def deadline_report(request):
+    _require(request.user, Action.PAYMENT_VIEW)
+    today = timezone.localdate()
+    month = _parse_month(request.GET.get("month", "")) or today.replace(day=1)
+    report = selectors.deadline_report(user=request.user, month=month)
+    months = []
+    m = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    for _ in range(13):
+        months.append(m)
+        m = (m - dt.timedelta(days=1)).replace(day=1)
+    return render(request, "funds/deadline_report.html", {
+        "report": report, "month": month, "months": months,
+        "calendar_warnings": workdays.warnings_for(*report["due"].values()),
+    })
+
+
+class PriceIndexForm(forms.Form):
+    month = forms.DateField(label="月份", widget=forms.DateInput(attrs={"type": "month"}),
+                            input_formats=["%Y-%m", "%Y-%m-%d"])
+    cpi_yoy = forms.DecimalField(label="CPI 同比涨幅（%）", max_digits=5, decimal_places=2)
+    food_cpi_yoy = forms.DecimalField(label="食品 CPI 同比涨幅（%）", max_digits=5, decimal_places=2)
+
+
+@login_required
+def price_index(request):
+    _require(request.user, Action.PAYMENT_VIEW, Action.PRICE_INDEX_CHANGE)
+    from core import params
+    from funds import pricing
+
+    can_change = can(request.user, Action.PRICE_INDEX_CHANGE)
+    form = PriceIndexForm(request.POST or None) if can_change else None
+    if can_change and request.method == "POST" and form.is_valid():
+        try:
+            services.price_index_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+        else:
+            messages.success(request, "价格指数已保存。")
+            return redirect("funds:price_index")
+    today = timezone.localdate()
+    rows = []
+    for idx in selectors.price_indices()[:24]:
+        rate = pricing.triggering_rate(idx.cpi_yoy, idx.food_cpi_yoy, idx.month)
+        rows.append({"index": idx, "rate": rate})
+    return render(request, "funds/price_index.html", {
+        "form": form, "rows": rows, "current_rate": pricing.rate_for(today.replace(day=1)),
+        "cpi_trigger": params.get("price.cpi_trigger"), "food_trigger": params.get("price.food_cpi_trigger"),
+        "floor": params.get("price.subsidy_floor"),
+    })
+
