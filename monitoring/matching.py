@@ -295,12 +295,12 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
     """What a matched row becomes (see monitoring.sources for the rules in words). None = no clue."""
     paid = bool(m.categories & PAID)
     code = source.code
-    dept = f"{source.department}{source.label}"
+    dept = source.label
     if source.clue_kind == "death":
         if m.deceased_on:
             return None  # already confirmed
         return Draft("death", "", f"{dept}：{m.person_name}已死亡（{_date(m.event_date)}）"
-                     f"{'，' + m.detail if m.detail else ''}；在享：{_cats(m)}")
+                     f"{'，' + m.detail if m.detail and m.detail != '死亡' else ''}；在享：{_cats(m)}")
     if code in ("hrss_employment", "hrss_pension"):
         if not paid:
             return None

@@ -38,10 +38,16 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def add_months(day: dt.date, n: int) -> dt.date:
+    """First day of the month n months after (negative: before) day's month."""
+    index = day.year * 12 + day.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 # --- comparison runs -----------------------------------------------------------------------------------
 
 def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.date | None = None,
-               county: Region | None = None) -> ComparisonRun:
+               county: Region | None = None, enqueue: bool = True) -> ComparisonRun:
     """Store an uploaded department file (SM4-sealed) and queue the comparison job."""
     _require(actor, Action.SUPERVISION_CHANGE)
     if source not in SOURCES:
@@ -69,7 +75,8 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
         audit.record(actor=actor, action="comparison.upload", obj=run, region=(county.code, "", ""),
                      after={"source": source, "file_name": name, "sha256": run.file_sha256, "size": len(data),
                             "period": str(run.period)})
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
 

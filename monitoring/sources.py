@@ -47,8 +47,16 @@ class Source:
     group: str = ""  # sources counted together for the monthly check ("death" = 公安 or 卫健)
 
     @property
+    def clue_label(self) -> str:
+        return CLUE_KIND_LABELS.get(self.clue_kind, self.clue_kind)
+
+    @property
     def column_labels(self) -> list[str]:
         return ["身份证号码", "姓名"] + [c.label for c in self.columns]
+
+
+CLUE_KIND_LABELS = {"death": "死亡（并暂停发放）", "income": "收入变化", "property": "财产变化",
+                    "discovery": "主动发现", "change": "家庭情况变化"}
 
 
 def _col(key, label, *synonyms, kind="text"):
