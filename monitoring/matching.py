@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from core import idnumbers
 from monitoring.models import RunIssue, StagingRow
@@ -62,6 +63,11 @@ def to_text(value) -> str:
 
 
 def to_date(value) -> dt.date | None:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -100,25 +106,33 @@ def to_grade(value) -> int | None:
     return digits.get(ch) or int(ch)
 
 
-def id_value(raw) -> tuple[str, str]:
+_SPACES = re.compile(r"[\s\u3000'‘’`]+")
+
+
+def id_value(raw, today: dt.date | None = None) -> tuple[str, str]:
     """(normalised 18-digit ID, note) or ValidationError with the Chinese reason."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text.isalnum():
+            text = _SPACES.sub("", text)
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw)
     elif isinstance(raw, float):
         if raw.is_integer() and 1e14 <= raw < 1e15:
-            raw = str(int(raw))  # a 15-digit old number is exact in a float
+            text = str(int(raw))  # a 15-digit old number is exact in a float
         elif raw.is_integer() and raw >= 1e16:
             raise ValidationError(
                 "身份证号码以数字格式保存，Excel 只保留15位有效数字，末几位已丢失。请把该列设为文本，从原始数据重新导出",
                 code="excel_number")
         else:
             raise ValidationError("身份证号码被当成数字读入，无法识别，请把该列设为文本后重新导出", code="excel_number")
-    text = re.sub(r"[\s\u3000'‘’`]+", "", str(raw or ""))
+    else:
+        text = _SPACES.sub("", str(raw or ""))
     if len(text) == 15 and text.isdigit():
         upgraded = idnumbers.upgrade_15(text)
-        ident = idnumbers.parse(upgraded)
+        ident = idnumbers.parse(upgraded, today=today)
         return ident.value, f"15位旧身份证号码已按国家标准（插入“19”并计算校验位）换算为18位：{ident.masked}"
-    return idnumbers.parse(text).value, ""
+    return idnumbers.parse(text, today=today).value, ""
 
 
 def _mask_raw(raw) -> str:
@@ -132,19 +146,26 @@ def validate(run_id: int, source: Source, rows: list[list], columns: dict[str, i
              progress=None) -> Validated:
     out = Validated(staged=[], issues=[])
     seen: dict[str, int] = {}
-    get = {k: (lambda row, p=p: row[p] if p < len(row) else None) for k, p in columns.items()}
+    width = max(columns.values()) + 1
+    id_pos = columns["id"]
+    name_pos = columns.get("name")
     kinds = {c.key: c.kind for c in source.columns}
+    others = [(k, columns[k], kinds[k]) for k in kinds if k in columns]
     index = idnumbers.index
+    today = timezone.localdate()
+    dates: dict = {}
     for offset, row in enumerate(rows):
         if progress and offset and offset % 20000 == 0:
             progress(offset)
-        if not any(to_text(c) for c in row):
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        raw = row[id_pos]
+        if (raw is None or raw == "") and not any(to_text(c) for c in row):
             continue  # blank lines inside the sheet are not data
         row_no = header_row + 1 + offset
         out.read += 1
-        raw = get["id"](row)
         try:
-            value, note = id_value(raw)
+            value, note = id_value(raw, today)
         except ValidationError as exc:
             out.invalid += 1
             out.issues.append(RunIssue(run_id=run_id, row_no=row_no, kind=RunIssue.Kind.INVALID,
@@ -162,13 +183,16 @@ def validate(run_id: int, source: Source, rows: list[list], columns: dict[str, i
                                        message=f"与第{seen[key]}行身份证号码重复，已按第{seen[key]}行比对"))
             continue
         seen[key] = row_no
-        item = Staged(row_no=row_no, id_index=key, name=to_text(get["name"](row))[:100] if "name" in get else "")
-        for col_key, kind in kinds.items():
-            if col_key not in get:
-                continue
-            cell = get[col_key](row)
+        item = Staged(row_no=row_no, id_index=key, name=to_text(row[name_pos])[:100] if name_pos is not None else "")
+        for col_key, pos, kind in others:
+            cell = row[pos]
             if kind == "date":
-                item.event_date = to_date(cell)
+                try:
+                    item.event_date = dates[cell]
+                except KeyError:
+                    item.event_date = dates[cell] = to_date(cell)
+                except TypeError:  # unhashable: never from calamine/csv, but be safe
+                    item.event_date = to_date(cell)
             elif kind == "money":
                 item.amount = to_amount(cell)
             elif kind == "int":
@@ -199,7 +223,6 @@ def stage(run_id: int, staged: list[Staged]) -> None:
             cursor.cursor.copy_expert(
                 f"COPY {table} ({', '.join(STAGING_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
                 f"FORCE_NOT_NULL (name, ref, detail))", buf)
-            cursor.execute(f"ANALYZE {table}")
         return
     StagingRow.objects.bulk_create(
         [StagingRow(run_id=run_id, row_no=s.row_no, id_index=s.id_index, name=s.name, event_date=s.event_date,
@@ -237,24 +260,28 @@ WHERE s.run_id = %s
 
 ENTITLEMENT_SQL = """
 SELECT e.household_id, e.category, e.id FROM {entitlement} e
-WHERE e.status IN ('active', 'phasing_out', 'suspended')
-  AND e.household_id IN (SELECT p.household_id FROM {staging} s JOIN {person} p ON p.id_index = s.id_index
-                         WHERE s.run_id = %s)
+WHERE e.status IN ('active', 'phasing_out', 'suspended') AND e.household_id IN ({ids})
 """
 
 
 def match(run_id: int) -> list[Match]:
+    """The one join of staged rows against all registered persons, then the open entitlements of the matched
+    households (by primary key, in chunks)."""
     from cases.models import Entitlement, Person
 
     names = {"staging": StagingRow._meta.db_table, "person": Person._meta.db_table,
              "entitlement": Entitlement._meta.db_table}
+    ents: dict[int, list[tuple[str, int]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(MATCH_SQL.format(**names), [run_id])
         rows = cursor.fetchall()
-        cursor.execute(ENTITLEMENT_SQL.format(**names), [run_id])
-        ents: dict[int, list[tuple[str, int]]] = {}
-        for household_id, category, ent_id in cursor.fetchall():
-            ents.setdefault(household_id, []).append((category, ent_id))
+        households = sorted({r[7] for r in rows})
+        for start in range(0, len(households), 5000):
+            chunk = households[start:start + 5000]
+            cursor.execute(ENTITLEMENT_SQL.format(entitlement=names["entitlement"],
+                                                  ids=", ".join(["%s"] * len(chunk))), chunk)
+            for household_id, category, ent_id in cursor.fetchall():
+                ents.setdefault(household_id, []).append((category, ent_id))
     out = []
     for r in rows:
         m = Match(*r[:6], *r[6:])

@@ -208,7 +208,7 @@ def _execute(run: ComparisonRun) -> None:
                               categories=",".join(sorted(m.categories))))
         Clue.objects.bulk_create(clues, batch_size=2000, ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
-        holds = _hold_deaths(run) if source.clue_kind == "death" else 0
+        holds = _hold_deaths(run, matches) if source.clue_kind == "death" else 0
         StagingRow.objects.filter(run_id=run.pk).delete()
         now = timezone.now()
         ComparisonRun.objects.filter(pk=run.pk).update(
@@ -219,12 +219,16 @@ def _execute(run: ComparisonRun) -> None:
                             "matched": len(matches), "clues_created": created, "holds": holds})
 
 
-def _hold_deaths(run: ComparisonRun) -> int:
+def _hold_deaths(run: ComparisonRun, matches: list) -> int:
     """Deaths are the one automatic action: hold the person's payment line from the next batch at once,
     for open death clues of persons in a household with an open 低保/特困 entitlement and no hold yet."""
     from cases import services as case_services
 
-    pending = _pending_deaths_by_run(run)
+    paid = [m.person_id for m in matches if m.categories & matching.PAID]
+    pending = []
+    for start in range(0, len(paid), 5000):
+        pending += list(Clue.objects.filter(kind=Clue.Kind.DEATH, status=Clue.Status.OPEN, hold__isnull=True,
+                                            person_id__in=paid[start:start + 5000]).select_related("person"))
     if not pending:
         return 0
     holds = case_services.payment_hold_place_many(
@@ -236,17 +240,6 @@ def _hold_deaths(run: ComparisonRun) -> int:
         clue.hold_id = hold.pk
     Clue.objects.bulk_update(pending, ["hold"], batch_size=2000)
     return len(holds)
-
-
-def _pending_deaths_by_run(run: ComparisonRun) -> list[Clue]:
-    staged = StagingRow.objects.filter(run_id=run.pk).values("id_index")
-    return list(
-        Clue.objects.filter(kind=Clue.Kind.DEATH, status=Clue.Status.OPEN, hold__isnull=True,
-                            person__id_index__in=staged)
-        .filter(household__entitlements__status__in=matching.OPEN_STATUSES,
-                household__entitlements__category__in=matching.PAID)
-        .distinct().select_related("person")
-    )
 
 
 # --- clue findings ------------------------------------------------------------------------------------------
