@@ -56,9 +56,20 @@ def decrypt(blob: bytes, *, aad: str) -> str:
         raise DecryptionError("密文校验失败：数据被篡改、被复制到其他记录，或密钥错误") from None
 
 
+_INDEX_TEMPLATE: tuple[bytes, hmac.HMAC] | None = None
+
+
 def blind_index(kind: str, normalized: str) -> str:
-    """Keyed HMAC-SM3 of a normalised value; 64 hex characters. `kind` separates ID, card, phone."""
-    mac = hmac.HMAC(keys.get_keyring().index, hashes.SM3())
+    """Keyed HMAC-SM3 of a normalised value; 64 hex characters. `kind` separates ID, card, phone.
+
+    The keyed HMAC state is built once per index key and copied per value (bulk comparisons index
+    hundreds of thousands of IDs); a new keyring (rotation, tests) rebuilds it."""
+    global _INDEX_TEMPLATE
+    key = keys.get_keyring().index
+    template = _INDEX_TEMPLATE
+    if template is None or template[0] is not key:
+        template = _INDEX_TEMPLATE = (key, hmac.HMAC(key, hashes.SM3()))
+    mac = template[1].copy()
     mac.update(f"{kind}:{normalized}".encode())
     return mac.finalize().hex()
 

@@ -27,7 +27,7 @@ CATEGORY_LABELS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Staged:
     row_no: int
     id_index: str
@@ -214,9 +214,8 @@ def stage(run_id: int, staged: list[Staged]) -> None:
     if connection.vendor == "postgresql":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        for s in staged:
-            writer.writerow([run_id, s.row_no, s.id_index, s.name, s.event_date or None, s.amount, s.grade,
-                             s.ref, s.detail])
+        writer.writerows((run_id, s.row_no, s.id_index, s.name, s.event_date, s.amount, s.grade, s.ref, s.detail)
+                         for s in staged)
         buf.seek(0)
         table = StagingRow._meta.db_table
         with connection.cursor() as cursor:

@@ -160,8 +160,7 @@ def run_execute(run_id: int) -> ComparisonRun | None:
     except Exception as exc:  # recorded on the run; the job itself does not crash the worker
         logger.exception("comparison run %s failed", run_id)
         _fail(run, f"系统错误，比对未完成，未写入任何线索：{type(exc).__name__}")
-    run.refresh_from_db()
-    return run
+    return ComparisonRun.objects.defer("file_cipher").get(pk=run_id)
 
 
 def _fail(run: ComparisonRun, message: str) -> None:
