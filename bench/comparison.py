@@ -223,6 +223,8 @@ def main(argv=None) -> int:
             ok &= ratio <= TARGET and run.status == "succeeded"
             print(f"{label:<10}{rows:>9,}{full_s:>9.2f}s{floor_s:>8.2f}s{ratio:>6.2f}×{naive_s:>15.1f}s"
                   f"{naive_s / full_s:>9.1f}×{run.rows_matched:>8,}{run.clues_created:>8,}{run.holds_placed:>7,}")
+            print("  完整流程各步骤（秒）：" + "，".join(f"{k} {v}" for k, v in run.timings.items())
+                  + f"（另含上传加密存档与提交）")
             if run.status != "succeeded":
                 print(f"  比对失败：{run.error}")
             if floor_matched != run.rows_matched:

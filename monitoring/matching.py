@@ -3,7 +3,6 @@ clues in bulk. No query per input row. Called only from monitoring.services.run_
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -41,8 +40,10 @@ class Staged:
 
 @dataclass
 class Validated:
-    staged: list[Staged]
+    staged: list[tuple[int, str]]  # (row number, blind index) of every valid, first-seen row
     issues: list[RunIssue]
+    rows: dict = None  # row number -> the raw row, for extracting facts of matched rows only
+    extract: object = None
     read: int = 0
     invalid: int = 0
     upgraded: int = 0
@@ -144,16 +145,12 @@ def _mask_raw(raw) -> str:
 
 def validate(run_id: int, source: Source, rows: list[list], columns: dict[str, int], header_row: int,
              progress=None) -> Validated:
-    out = Validated(staged=[], issues=[])
+    out = Validated(staged=[], issues=[], rows={}, extract=fact_extractor(source, columns))
     seen: dict[str, int] = {}
     width = max(columns.values()) + 1
     id_pos = columns["id"]
-    name_pos = columns.get("name")
-    kinds = {c.key: c.kind for c in source.columns}
-    others = [(k, columns[k], kinds[k]) for k in kinds if k in columns]
     index = idnumbers.index
     today = timezone.localdate()
-    dates: dict = {}
     for offset, row in enumerate(rows):
         if progress and offset and offset % 20000 == 0:
             progress(offset)
@@ -183,51 +180,52 @@ def validate(run_id: int, source: Source, rows: list[list], columns: dict[str, i
                                        message=f"与第{seen[key]}行身份证号码重复，已按第{seen[key]}行比对"))
             continue
         seen[key] = row_no
+        out.staged.append((row_no, key))
+        out.rows[row_no] = row
+    return out
+
+
+def fact_extractor(source: Source, columns: dict[str, int]):
+    """Turns a raw row into its Staged facts (dates, amounts, text); used for matched rows only."""
+    name_pos = columns.get("name")
+    kinds = {c.key: c.kind for c in source.columns}
+    others = [(k, columns[k], kinds[k]) for k in kinds if k in columns]
+
+    def extract(row_no: int, key: str, row: list) -> Staged:
         item = Staged(row_no=row_no, id_index=key, name=to_text(row[name_pos])[:100] if name_pos is not None else "")
         for col_key, pos, kind in others:
             cell = row[pos]
             if kind == "date":
-                try:
-                    item.event_date = dates[cell]
-                except KeyError:
-                    item.event_date = dates[cell] = to_date(cell)
-                except TypeError:  # unhashable: never from calamine/csv, but be safe
-                    item.event_date = to_date(cell)
+                item.event_date = to_date(cell)
             elif kind == "money":
                 item.amount = to_amount(cell)
             elif kind == "int":
                 item.grade = to_grade(cell)
             else:
                 setattr(item, col_key, to_text(cell)[:200 if col_key == "detail" else 100])
-        out.staged.append(item)
-    return out
+        return item
+
+    return extract
 
 
 # --- staging and the one join ------------------------------------------------------------------------------
 
-STAGING_COLUMNS = ["run_id", "row_no", "id_index", "name", "event_date", "amount", "grade", "ref", "detail"]
+STAGING_COLUMNS = ["run_id", "row_no", "id_index"]
 
 
-def stage(run_id: int, staged: list[Staged]) -> None:
-    """Bulk-load the run's rows: COPY on PostgreSQL, bulk_create elsewhere."""
+def stage(run_id: int, staged: list[tuple[int, str]]) -> None:
+    """Bulk-load the run's (row number, blind index) pairs: COPY on PostgreSQL, bulk_create elsewhere.
+    Only what the join needs goes to the database; the facts of matched rows are read from the file."""
     StagingRow.objects.filter(run_id=run_id).delete()
     if connection.vendor == "postgresql":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerows((run_id, s.row_no, s.id_index, s.name, s.event_date, s.amount, s.grade, s.ref, s.detail)
-                         for s in staged)
-        buf.seek(0)
-        table = StagingRow._meta.db_table
+        prefix = f"{run_id}\t"
+        buf = io.StringIO("".join(f"{prefix}{row_no}\t{key}\n" for row_no, key in staged))
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(STAGING_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                f"FORCE_NOT_NULL (name, ref, detail))", buf)
+                f"COPY {StagingRow._meta.db_table} ({', '.join(STAGING_COLUMNS)}) FROM STDIN", buf)
         return
     StagingRow.objects.bulk_create(
-        [StagingRow(run_id=run_id, row_no=s.row_no, id_index=s.id_index, name=s.name, event_date=s.event_date,
-                    amount=s.amount, grade=s.grade, ref=s.ref, detail=s.detail) for s in staged],
-        batch_size=2000,
-    )
+        [StagingRow(run_id=run_id, row_no=row_no, id_index=key) for row_no, key in staged], batch_size=2000)
 
 
 @dataclass
@@ -251,7 +249,7 @@ class Match:
 
 
 MATCH_SQL = """
-SELECT s.row_no, s.event_date, s.amount, s.grade, s.ref, s.detail,
+SELECT s.row_no, s.id_index,
        p.id, p.household_id, p.county_id, p.township_id, p.village_id, p.deceased_on, p.disability_grade, p.name
 FROM {staging} s JOIN {person} p ON p.id_index = s.id_index
 WHERE s.run_id = %s
@@ -263,7 +261,7 @@ WHERE e.status IN ('active', 'phasing_out', 'suspended') AND e.household_id IN (
 """
 
 
-def match(run_id: int) -> list[Match]:
+def match(run_id: int, checked: Validated) -> list[Match]:
     """The one join of staged rows against all registered persons, then the open entitlements of the matched
     households (by primary key, in chunks)."""
     from cases.models import Entitlement, Person
@@ -274,7 +272,7 @@ def match(run_id: int) -> list[Match]:
     with connection.cursor() as cursor:
         cursor.execute(MATCH_SQL.format(**names), [run_id])
         rows = cursor.fetchall()
-        households = sorted({r[7] for r in rows})
+        households = sorted({r[3] for r in rows})
         for start in range(0, len(households), 5000):
             chunk = households[start:start + 5000]
             cursor.execute(ENTITLEMENT_SQL.format(entitlement=names["entitlement"],
@@ -283,10 +281,9 @@ def match(run_id: int) -> list[Match]:
                 ents.setdefault(household_id, []).append((category, ent_id))
     out = []
     for r in rows:
-        m = Match(*r[:6], *r[6:])
-        m.event_date = _as_date(m.event_date)
+        facts = checked.extract(r[0], r[1], checked.rows[r[0]])
+        m = Match(facts.row_no, facts.event_date, facts.amount, facts.grade, facts.ref, facts.detail, *r[2:])
         m.deceased_on = _as_date(m.deceased_on)
-        m.amount = Decimal(str(m.amount)) if m.amount is not None else None
         found = ents.get(m.household_id, [])
         m.categories = frozenset(c for c, _ in found)
         m.entitlement_ids = tuple(i for _, i in found)

@@ -41,6 +41,7 @@ class ComparisonRun(models.Model):
     holds_placed = models.PositiveIntegerField("暂停发放", default=0)
     attempts = models.PositiveSmallIntegerField("执行次数", default=0)
     error = models.TextField("错误", blank=True)
+    timings = models.JSONField("各步骤用时（秒）", default=dict, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="上传人")
     created_at = models.DateTimeField("上传时间", default=timezone.now, db_index=True)
@@ -90,17 +91,12 @@ class RunIssue(models.Model):
 
 
 class StagingRow(models.Model):
-    """The validated rows of a run while it is matched (COPY target on PostgreSQL); emptied afterwards."""
+    """The validated rows of a run while it is matched (COPY target on PostgreSQL): row number and blind
+    index only; emptied afterwards."""
 
     run_id = models.BigIntegerField(db_index=True)
     row_no = models.PositiveIntegerField()
     id_index = models.CharField(max_length=64)
-    name = models.CharField(max_length=100, blank=True)
-    event_date = models.DateField(null=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    grade = models.SmallIntegerField(null=True)
-    ref = models.CharField(max_length=100, blank=True)
-    detail = models.CharField(max_length=200, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["run_id", "id_index"], name="staging_run_index")]

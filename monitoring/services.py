@@ -172,9 +172,20 @@ def _fail(run: ComparisonRun, message: str) -> None:
 
 
 def _execute(run: ComparisonRun) -> None:
+    import time
+
+    clock = [time.perf_counter()]
+    timings = {}
+
+    def lap(name):
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
+
     source = SOURCES[run.source]
     data = base64.b64decode(crypto.decrypt(run.file_cipher, aad=run.aad()))
     table = reader.read_table(data, run.file_name, source)
+    lap("read")
     total = max(len(table.rows), 1)
     _progress(run.pk, 10, "校验身份证号码")
 
@@ -184,6 +195,7 @@ def _execute(run: ComparisonRun) -> None:
     checked = matching.validate(run.pk, source, table.rows, table.columns, table.header_row, progress=tick)
     if checked.read == 0:
         raise reader.FileRefused("文件只有表头，没有数据行")
+    lap("validate")
     _progress(run.pk, 60, "写入比对库并匹配", rows_read=checked.read, rows_valid=len(checked.staged),
               rows_invalid=checked.invalid, rows_upgraded=checked.upgraded, rows_duplicate=checked.duplicate)
     today = timezone.localdate()
@@ -193,7 +205,9 @@ def _execute(run: ComparisonRun) -> None:
         RunIssue.objects.filter(run=run).delete()
         RunIssue.objects.bulk_create(checked.issues, batch_size=5000)
         matching.stage(run.pk, checked.staged)
-        matches = matching.match(run.pk)
+        lap("stage")
+        matches = matching.match(run.pk, checked)
+        lap("match")
         before = Clue.objects.filter(run=run).count()
         clues = []
         for m in matches:
@@ -209,10 +223,12 @@ def _execute(run: ComparisonRun) -> None:
         created = Clue.objects.filter(run=run).count() - before
         holds = _hold_deaths(run, matches) if source.clue_kind == "death" else 0
         StagingRow.objects.filter(run_id=run.pk).delete()
+        lap("clues")
         now = timezone.now()
         ComparisonRun.objects.filter(pk=run.pk).update(
             status=ComparisonRun.Status.SUCCEEDED, progress=100, stage="完成", finished_at=now, heartbeat_at=now,
-            rows_matched=len(matches), clues_created=created, holds_placed=F("holds_placed") + holds)
+            rows_matched=len(matches), clues_created=created, holds_placed=F("holds_placed") + holds,
+            timings=timings)
         audit.record(actor=None, action="comparison.finished", obj=run, region=(run.county_id, "", ""),
                      after={"read": checked.read, "valid": len(checked.staged), "invalid": checked.invalid,
                             "matched": len(matches), "clues_created": created, "holds": holds})
