@@ -98,8 +98,8 @@ class StagingRow(models.Model):
     row_no = models.PositiveIntegerField()
     id_index = models.CharField(max_length=64)
 
-    class Meta:
-        indexes = [models.Index(fields=["run_id", "id_index"], name="staging_run_index")]
+    # No index on id_index: maintaining a B-tree of 200,000 random hashes costs more than the join saves
+    # (the join probes the persons' unique index instead).
 
 
 class ClueQuerySet(RestrictedQuerySet):

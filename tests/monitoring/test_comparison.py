@@ -367,3 +367,30 @@ def test_monthly_check_alerts_county_and_city_when_deaths_not_compared(officer):
 def test_upload_refused_for_roles_without_supervision_change(caseworker):
     with pytest.raises(ValidationError):
         upload(caseworker, "death_police", xlsx([HEAD]))
+
+
+def test_monthly_check_covers_each_configured_source(officer, users):
+    """The *(param)* monitoring.required_sources adds sources to the monthly check (here: vehicles)."""
+    from core import params
+    from core.models import Alert
+
+    params.parameter_set(actor=users["shi_admin"], key="monitoring.required_sources", value="death,vehicle",
+                         effective_from=timezone.localdate().replace(day=1), reason="本市要求每月比对车辆")
+    _, person, _ = enrolled("dibao")
+    upload(officer, "death_health", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    services.comparisons_check()
+    wuzhi = list(Alert.objects.filter(region_code="410823").values_list("message", flat=True))
+    assert len(wuzhi) == 1 and "车管机动车登记" in wuzhi[0]  # 卫健 deaths count for the death group
+
+
+def test_snapshot_beat_task_fills_this_month():
+    """§1 population counts: the beat task writes this month's snapshot (idempotent)."""
+    from monitoring.models import MonthlySnapshot
+    from monitoring.tasks import build_snapshot
+
+    enrolled("dibao", members=2)
+    enrolled("monitor_sudden")
+    build_snapshot()
+    build_snapshot()
+    cells = dict(MonthlySnapshot.objects.values_list("category", "persons"))
+    assert cells == {"dibao": 2, "monitor_sudden": 1}
