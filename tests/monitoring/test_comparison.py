@@ -225,6 +225,7 @@ def test_real_sheet_title_row_merged_cells_numbers_x_spaces_duplicates_and_15_di
     assert issues["duplicate"].row_no == 6 and "与第5行身份证号码重复" in issues["duplicate"].message
     invalid = dict(RunIssue.objects.filter(run=run, kind="invalid").values_list("row_no", "message"))
     assert "以数字格式保存" in invalid[7] and "应为18位，当前为14位" in invalid[8]
+    assert RunIssue.objects.get(run=run, row_no=8).id_masked == "410823********"  # refused IDs stay masked
     assert Clue.objects.get(person=pnum).event_date == dt.date(2026, 10, 3)  # merged cell value
 
 
