@@ -139,7 +139,7 @@ def id_value(raw, today: dt.date | None = None) -> tuple[str, str]:
 def _mask_raw(raw) -> str:
     """What a refused ID looks like in the problem list: the area code, never enough to identify anyone."""
     text = to_text(raw)
-    if len(text) >= 14:
+    if len(text) >= 17:
         return f"{text[:6]}{'*' * (len(text) - 10)}{text[-4:]}"[:40]
     if len(text) >= 7:
         return f"{text[:6]}{'*' * (len(text) - 6)}"
