@@ -56,10 +56,17 @@ def check_digit(first17: str) -> str:
 
 def parse(raw, *, today: dt.date | None = None) -> IdNumber:
     """Validate and normalise; raise ValidationError with the specific reason in Chinese."""
+    value = normalize(raw, today=today)
+    birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    return IdNumber(value=value, birth_date=birth, sex="M" if int(value[16]) % 2 == 1 else "F")
+
+
+def normalize(raw, *, today: dt.date | None = None) -> str:
+    """`parse` without building the IdNumber: the valid 18-character value, or the Chinese reason (bulk use)."""
     if isinstance(raw, str) and len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and raw[17] in "0123456789Xx":
         value = raw.upper()  # the common case (bulk comparisons): skip the checks for pasted/Excel shapes
     else:
-        value = _normalise(raw)
+        value = _checked_shape(raw)
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
@@ -77,11 +84,10 @@ def parse(raw, *, today: dt.date | None = None) -> IdNumber:
                 code="excel_number",
             )
         raise ValidationError(f"身份证号码校验位错误：应为{expected}，实为{value[17]}", code="checksum")
-    sex = "M" if int(value[16]) % 2 == 1 else "F"
-    return IdNumber(value=value, birth_date=birth, sex=sex)
+    return value
 
 
-def _normalise(raw) -> str:
+def _checked_shape(raw) -> str:
     """The shape checks of `parse` for anything but a clean 18-character string; returns 17 digits + digit/X."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValidationError("请填写身份证号码", code="required")

@@ -130,10 +130,9 @@ def id_value(raw, today: dt.date | None = None) -> tuple[str, str]:
     else:
         text = _SPACES.sub("", str(raw or ""))
     if len(text) == 15 and text.isdigit():
-        upgraded = idnumbers.upgrade_15(text)
-        ident = idnumbers.parse(upgraded, today=today)
-        return ident.value, f"15位旧身份证号码已按国家标准（插入“19”并计算校验位）换算为18位：{ident.masked}"
-    return idnumbers.parse(text, today=today).value, ""
+        value = idnumbers.normalize(idnumbers.upgrade_15(text), today=today)
+        return value, f"15位旧身份证号码已按国家标准（插入“19”并计算校验位）换算为18位：{idnumbers.mask(value)}"
+    return idnumbers.normalize(text, today=today), ""
 
 
 def _mask_raw(raw) -> str:
