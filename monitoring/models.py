@@ -1,6 +1,4 @@
 """Comparison runs, their staged rows and row problems, the clues they produce, and monthly counts."""
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,11 +6,15 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from cases.models.base import PlaceMixin
+from core.sealing import SealedRowMixin
 from monitoring.sources import SOURCE_CHOICES
 
 
-class ComparisonRun(models.Model):
-    """One uploaded department file and the job that matches it. The file is kept SM4-sealed for reruns."""
+class ComparisonRun(SealedRowMixin):
+    """One uploaded department file and the job that matches it. The file is kept SM4-sealed for reruns
+    (a sealed row: key rotation re-encrypts it like every other sealed column)."""
+
+    sealed_fields = {"file_cipher": "file"}
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -20,7 +22,6 @@ class ComparisonRun(models.Model):
         SUCCEEDED = "succeeded", "已完成"
         FAILED = "failed", "失败"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
     source = models.CharField("数据来源", max_length=20, choices=SOURCE_CHOICES, db_index=True)
     period = models.DateField("比对月份", help_text="该月第一天")
@@ -60,9 +61,6 @@ class ComparisonRun(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.period:%Y年%m月} {self.file_name}"
-
-    def aad(self) -> str:
-        return f"monitoring.comparisonrun.file:{self.uid}"
 
     @property
     def is_finished(self) -> bool:

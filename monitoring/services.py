@@ -68,7 +68,7 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
     run = ComparisonRun(county=county, source=source, period=month_start(period or timezone.localdate()),
                         file_name=name, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
                         uploaded_by=actor)
-    run.file_cipher = crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=run.aad())
+    run.file_cipher = crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=run.aad("file"))
     run.full_clean(exclude=["file_cipher", "uploaded_by"])
     with transaction.atomic():
         run.save()
@@ -183,7 +183,7 @@ def _execute(run: ComparisonRun) -> None:
         clock[0] = now
 
     source = SOURCES[run.source]
-    data = base64.b64decode(crypto.decrypt(run.file_cipher, aad=run.aad()))
+    data = base64.b64decode(crypto.decrypt(run.file_cipher, aad=run.aad("file")))
     table = reader.read_table(data, run.file_name, source)
     lap("read")
     total = max(len(table.rows), 1)
