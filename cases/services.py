@@ -349,3 +349,54 @@ def relative_links_for_household(household_id: int):
 def must_recuse(*, actor, household_id: int) -> bool:
     """§12: a staff member whose registered close relative is in the household may not act on its case."""
     return relative_links_for_household(household_id).filter(staff_user=actor).exists()
+def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str = "") -> list:
+    """Hold many lines at once (deaths found by a data comparison): one INSERT for the holds, one for the
+    audit events. `items`: dicts with household_id, person_id (or None), county_id, township_id, village_id,
+    reason."""
+    from cases.models import PaymentHold
+    from core.models import AuditEvent
+
+    if not items:
+        return []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    holds = [PaymentHold(household_id=i["household_id"], person_id=i.get("person_id"), kind=kind,
+                         reason=i["reason"][:200], source=source[:100], created_by=user, created_at=now,
+                         county_id=i["county_id"], township_id=i["township_id"], village_id=i["village_id"])
+             for i in items]
+    with transaction.atomic():
+        PaymentHold.objects.bulk_create(holds, batch_size=2000)
+        if holds and holds[0].pk is None:  # a backend that does not return ids
+            raise RuntimeError("bulk_create did not return primary keys")
+        AuditEvent.objects.bulk_create([
+            AuditEvent(actor=user, actor_username=getattr(user, "username", ""), actor_role=getattr(user, "role", ""),
+                       action="payment_hold.place", object_type="cases.paymenthold", object_id=str(h.pk),
+                       object_repr=f"{h.get_kind_display()} 家庭{h.household_id}"[:200], county_code=h.county_id,
+                       township_code=h.township_id, village_code=h.village_id, at=now,
+                       after={"household": h.household_id, "person": h.person_id, "kind": kind, "source": h.source},
+                       reason=h.reason)
+            for h in holds
+        ], batch_size=2000)
+    return holds
+
+
+def person_confirm_death(*, actor, person: Person, deceased_on, evidence: str):
+    """The township confirms a death reported by a department (§1). Only records the fact; ending the
+    entitlement is the township's separate exit procedure (termination notice)."""
+    _require(actor, Action.CASE_PROCESS, person)
+    if not evidence or not evidence.strip():
+        raise ValidationError("确认死亡须写明核实依据（如死亡医学证明、户籍注销证明、入户核实）")
+    if deceased_on is None:
+        raise ValidationError("请填写核实的死亡日期")
+    if deceased_on > timezone.localdate():
+        raise ValidationError("死亡日期不能晚于今天")
+    if deceased_on < person.birth_date:
+        raise ValidationError("死亡日期不能早于出生日期")
+    with transaction.atomic():
+        before = person.deceased_on
+        person.deceased_on = deceased_on
+        person.save(update_fields=["deceased_on"])
+        audit.record(actor=actor, action="person.confirm_death", obj=person,
+                     before={"deceased_on": str(before) if before else None},
+                     after={"deceased_on": str(deceased_on)}, reason=evidence)
+    return person

@@ -59,7 +59,7 @@ def decrypt(blob: bytes, *, aad: str) -> str:
         raise DecryptionError("密文校验失败：数据被篡改、被复制到其他记录，或密钥错误") from None
 
 
-INDEX_LENGTH = 64  # the width of every blind-index column
+_INDEX_TEMPLATES: dict[tuple[int, bytes], hmac.HMAC] = {}
 
 
 def blind_index(kind: str, normalized: str, *, version: int | None = None) -> str:
@@ -69,10 +69,19 @@ def blind_index(kind: str, normalized: str, *, version: int | None = None) -> st
     their own keyspace, "v<n>:" followed by the first hex characters (still 64 characters in all), so
     a value under the new key can never equal any value under the old one: rotating the index key
     rewrites rows one by one and the unique constraint on the column holds at every moment.
+
+    The keyed HMAC state is built once per index key and copied per value (bulk comparisons index
+    hundreds of thousands of IDs); a new key (rotation, tests) gets its own state.
     """
     ring = keys.get_keyring()
     version = ring.index_current if version is None else version
-    mac = hmac.HMAC(ring.index_key(version), hashes.SM3())
+    key = ring.index_key(version)
+    template = _INDEX_TEMPLATES.get((version, key))
+    if template is None:
+        if len(_INDEX_TEMPLATES) > 16:
+            _INDEX_TEMPLATES.clear()
+        template = _INDEX_TEMPLATES[(version, key)] = hmac.HMAC(key, hashes.SM3())
+    mac = template.copy()
     mac.update(f"{kind}:{normalized}".encode())
     digest = mac.finalize().hex()
     if version == 1:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from operator import mul
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -46,12 +47,48 @@ class IdNumber:
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
+_WEIGHT_OFFSET = 48 * sum(WEIGHTS)  # ASCII '0' is 48: sum(w * (byte - 48)) without 17 int() calls
+
+
 def check_digit(first17: str) -> str:
-    return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK_CHARS[(sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _WEIGHT_OFFSET) % 11]
 
 
 def parse(raw, *, today: dt.date | None = None) -> IdNumber:
     """Validate and normalise; raise ValidationError with the specific reason in Chinese."""
+    value = normalize(raw, today=today)
+    birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    return IdNumber(value=value, birth_date=birth, sex="M" if int(value[16]) % 2 == 1 else "F")
+
+
+def normalize(raw, *, today: dt.date | None = None) -> str:
+    """`parse` without building the IdNumber: the valid 18-character value, or the Chinese reason (bulk use)."""
+    if isinstance(raw, str) and len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and raw[17] in "0123456789Xx":
+        value = raw.upper()  # the common case (bulk comparisons): skip the checks for pasted/Excel shapes
+    else:
+        value = _checked_shape(raw)
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise ValidationError(f"身份证号码中的出生日期{value[6:14]}不存在", code="birth_date") from None
+    today = today or timezone.localdate()
+    if birth > today:
+        raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}晚于今天", code="future_birth")
+    if birth.year < 1880:
+        raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}不合理", code="birth_date")
+    expected = check_digit(value[:17])
+    if expected != value[17]:
+        if value.endswith("000"):
+            raise ValidationError(
+                "身份证号码末三位为000且校验位不符，疑似被 Excel 按数字保存丢失了末尾数字，请核对原件",
+                code="excel_number",
+            )
+        raise ValidationError(f"身份证号码校验位错误：应为{expected}，实为{value[17]}", code="checksum")
+    return value
+
+
+def _checked_shape(raw) -> str:
+    """The shape checks of `parse` for anything but a clean 18-character string; returns 17 digits + digit/X."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValidationError("请填写身份证号码", code="required")
     if isinstance(raw, float):
@@ -73,25 +110,7 @@ def parse(raw, *, today: dt.date | None = None) -> IdNumber:
         raise ValidationError(f"身份证号码应为18位，当前为{len(value)}位", code="length")
     if not _SHAPE.match(value):
         raise ValidationError("身份证号码只能是17位数字加末位数字或X", code="characters")
-    try:
-        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        raise ValidationError(f"身份证号码中的出生日期{value[6:14]}不存在", code="birth_date") from None
-    today = today or timezone.localdate()
-    if birth > today:
-        raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}晚于今天", code="future_birth")
-    if birth.year < 1880:
-        raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}不合理", code="birth_date")
-    expected = check_digit(value[:17])
-    if expected != value[17]:
-        if value.endswith("000"):
-            raise ValidationError(
-                "身份证号码末三位为000且校验位不符，疑似被 Excel 按数字保存丢失了末尾数字，请核对原件",
-                code="excel_number",
-            )
-        raise ValidationError(f"身份证号码校验位错误：应为{expected}，实为{value[17]}", code="checksum")
-    sex = "M" if int(value[16]) % 2 == 1 else "F"
-    return IdNumber(value=value, birth_date=birth, sex=sex)
+    return value
 
 
 def upgrade_15(raw: str) -> str:

@@ -71,6 +71,9 @@ REGISTRY: dict[str, Param] = {
     # §1 monitoring
     "monitoring.comparisons_per_month": Param(1, int, "每县每月数据比对最少次数", "次"),
     "monitoring.clue_due_workdays": Param(10, int, "疑点线索核查时限", "个工作日"),
+    "monitoring.required_sources": Param("death", str, "每县每月必须比对的数据类别（逗号分隔：death, vehicle, medical…）"),
+    "monitoring.medical_discovery_amount": Param(Decimal("10000.00"), Decimal, "低保边缘家庭成员年度个人自付医疗费用达到此数生成主动发现线索", "元"),
+    "monitoring.run_stale_minutes": Param(10, int, "比对任务无心跳多久视为中断，可重新执行", "分钟"),
     # §2 低保
     "dibao.publicity_days": Param(7, int, "公示期", "天", 1, 30),
     "dibao.notice_workdays": Param(3, int, "不予确认/终止通知书送达时限", "个工作日", 1, 30),

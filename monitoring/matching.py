@@ -1,0 +1,389 @@
+"""The comparison engine: validate + blind-index rows, stage them (COPY), match in SQL, apply the rule, write
+clues in bulk. No query per input row. Called only from monitoring.services.run_execute.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from core import idnumbers
+from monitoring.models import RunIssue, StagingRow
+from monitoring.sources import Source
+
+PAID = {"dibao", "tekun_central", "tekun_dispersed"}
+OPEN_STATUSES = ("active", "phasing_out", "suspended")
+CATEGORY_LABELS = {
+    "dibao": "低保", "tekun_central": "特困（集中）", "tekun_dispersed": "特困（分散）", "dibao_edge": "低保边缘",
+    "rigid_expense": "刚性支出困难", "monitor_unstable": "防返贫监测", "monitor_edge": "防返贫监测",
+    "monitor_sudden": "防返贫监测",
+}
+
+
+@dataclass(slots=True)
+class Staged:
+    row_no: int
+    id_index: str
+    name: str = ""
+    event_date: dt.date | None = None
+    amount: Decimal | None = None
+    grade: int | None = None
+    ref: str = ""
+    detail: str = ""
+
+
+@dataclass
+class Validated:
+    staged: list[tuple[int, str]]  # (row number, blind index) of every valid, first-seen row
+    issues: list[RunIssue]
+    rows: dict = None  # row number -> the raw row, for extracting facts of matched rows only
+    extract: object = None
+    read: int = 0
+    invalid: int = 0
+    upgraded: int = 0
+    duplicate: int = 0
+
+
+# --- cell conversion -------------------------------------------------------------------------------------
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m", "%Y/%m", "%Y年%m月")
+
+
+def to_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def to_date(value) -> dt.date | None:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial day
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+    text = to_text(value).split(" ")[0]
+    if not text:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def to_amount(value) -> Decimal | None:
+    text = to_text(value).replace(",", "").replace("，", "").replace("元", "").replace("㎡", "").strip()
+    if not text:
+        return None
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    return amount if Decimal(0) <= amount < Decimal("1e12") else None
+
+
+def to_grade(value) -> int | None:
+    text = to_text(value)
+    digits = {"一": 1, "二": 2, "三": 3, "四": 4}
+    m = re.search(r"[1-4一二三四]", text)
+    if not m:
+        return None
+    ch = m.group(0)
+    return digits.get(ch) or int(ch)
+
+
+_SPACES = re.compile(r"[\s\u3000'‘’`]+")
+
+
+def id_value(raw, today: dt.date | None = None) -> tuple[str, str]:
+    """(normalised 18-digit ID, note) or ValidationError with the Chinese reason."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text.isalnum():
+            text = _SPACES.sub("", text)
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw)
+    elif isinstance(raw, float):
+        if raw.is_integer() and 1e14 <= raw < 1e15:
+            text = str(int(raw))  # a 15-digit old number is exact in a float
+        elif raw.is_integer() and raw >= 1e16:
+            raise ValidationError(
+                "身份证号码以数字格式保存，Excel 只保留15位有效数字，末几位已丢失。请把该列设为文本，从原始数据重新导出",
+                code="excel_number")
+        else:
+            raise ValidationError("身份证号码被当成数字读入，无法识别，请把该列设为文本后重新导出", code="excel_number")
+    else:
+        text = _SPACES.sub("", str(raw or ""))
+    if len(text) == 15 and text.isdigit():
+        value = idnumbers.normalize(idnumbers.upgrade_15(text), today=today)
+        return value, f"15位旧身份证号码已按国家标准（插入“19”并计算校验位）换算为18位：{idnumbers.mask(value)}"
+    return idnumbers.normalize(text, today=today), ""
+
+
+def _mask_raw(raw) -> str:
+    """What a refused ID looks like in the problem list: the area code, never enough to identify anyone."""
+    text = to_text(raw)
+    if len(text) >= 17:
+        return f"{text[:6]}{'*' * (len(text) - 10)}{text[-4:]}"[:40]
+    if len(text) >= 7:
+        return f"{text[:6]}{'*' * (len(text) - 6)}"
+    return "*" * len(text)
+
+
+def validate(run_id: int, source: Source, rows: list[list], columns: dict[str, int], header_row: int,
+             progress=None) -> Validated:
+    out = Validated(staged=[], issues=[], rows={}, extract=fact_extractor(source, columns))
+    seen: dict[str, int] = {}
+    width = max(columns.values()) + 1
+    id_pos = columns["id"]
+    index = idnumbers.index
+    today = timezone.localdate()
+    for offset, row in enumerate(rows):
+        if progress and offset and offset % 20000 == 0:
+            progress(offset)
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        raw = row[id_pos]
+        if (raw is None or raw == "") and not any(to_text(c) for c in row):
+            continue  # blank lines inside the sheet are not data
+        row_no = header_row + 1 + offset
+        out.read += 1
+        try:
+            value, note = id_value(raw, today)
+        except ValidationError as exc:
+            out.invalid += 1
+            out.issues.append(RunIssue(run_id=run_id, row_no=row_no, kind=RunIssue.Kind.INVALID,
+                                       id_masked=_mask_raw(raw), message=exc.messages[0][:300]))
+            continue
+        if note:
+            out.upgraded += 1
+            out.issues.append(RunIssue(run_id=run_id, row_no=row_no, kind=RunIssue.Kind.UPGRADED,
+                                       id_masked=idnumbers.mask(value), message=note))
+        key = index(value)
+        if key in seen:
+            out.duplicate += 1
+            out.issues.append(RunIssue(run_id=run_id, row_no=row_no, kind=RunIssue.Kind.DUPLICATE,
+                                       id_masked=idnumbers.mask(value),
+                                       message=f"与第{seen[key]}行身份证号码重复，已按第{seen[key]}行比对"))
+            continue
+        seen[key] = row_no
+        out.staged.append((row_no, key))
+        out.rows[row_no] = row
+    return out
+
+
+def fact_extractor(source: Source, columns: dict[str, int]):
+    """Turns a raw row into its Staged facts (dates, amounts, text); used for matched rows only."""
+    name_pos = columns.get("name")
+    kinds = {c.key: c.kind for c in source.columns}
+    others = [(k, columns[k], kinds[k]) for k in kinds if k in columns]
+
+    def extract(row_no: int, key: str, row: list) -> Staged:
+        item = Staged(row_no=row_no, id_index=key, name=to_text(row[name_pos])[:100] if name_pos is not None else "")
+        for col_key, pos, kind in others:
+            cell = row[pos]
+            if kind == "date":
+                item.event_date = to_date(cell)
+            elif kind == "money":
+                item.amount = to_amount(cell)
+            elif kind == "int":
+                item.grade = to_grade(cell)
+            else:
+                setattr(item, col_key, to_text(cell)[:200 if col_key == "detail" else 100])
+        return item
+
+    return extract
+
+
+# --- staging and the one join ------------------------------------------------------------------------------
+
+STAGING_COLUMNS = ["run_id", "row_no", "id_index"]
+
+
+def stage(run_id: int, staged: list[tuple[int, str]]) -> None:
+    """Bulk-load the run's (row number, blind index) pairs: COPY on PostgreSQL, bulk_create elsewhere.
+    Only what the join needs goes to the database; the facts of matched rows are read from the file."""
+    StagingRow.objects.filter(run_id=run_id).delete()
+    if connection.vendor == "postgresql":
+        prefix = f"{run_id}\t"
+        buf = io.StringIO("".join(f"{prefix}{row_no}\t{key}\n" for row_no, key in staged))
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {StagingRow._meta.db_table} ({', '.join(STAGING_COLUMNS)}) FROM STDIN", buf)
+        return
+    StagingRow.objects.bulk_create(
+        [StagingRow(run_id=run_id, row_no=row_no, id_index=key) for row_no, key in staged], batch_size=2000)
+
+
+@dataclass
+class Match:
+    row_no: int
+    event_date: dt.date | None
+    amount: Decimal | None
+    grade: int | None
+    ref: str
+    detail: str
+    person_id: int
+    household_id: int
+    county_id: str
+    township_id: str
+    village_id: str
+    deceased_on: dt.date | None
+    recorded_grade: int | None
+    person_name: str
+    categories: frozenset = frozenset()
+    entitlement_ids: tuple = ()
+
+
+MATCH_SQL = """
+SELECT s.row_no, s.id_index,
+       p.id, p.household_id, p.county_id, p.township_id, p.village_id, p.deceased_on, p.disability_grade, p.name
+FROM {staging} s JOIN {person} p ON p.id_index = s.id_index
+WHERE s.run_id = %s
+"""
+
+ENTITLEMENT_SQL = """
+SELECT e.household_id, e.category, e.id FROM {entitlement} e
+WHERE e.status IN ('active', 'phasing_out', 'suspended') AND e.household_id IN ({ids})
+"""
+
+
+def match(run_id: int, checked: Validated) -> list[Match]:
+    """The one join of staged rows against all registered persons, then the open entitlements of the matched
+    households (by primary key, in chunks)."""
+    from cases.models import Entitlement, Person
+
+    names = {"staging": StagingRow._meta.db_table, "person": Person._meta.db_table,
+             "entitlement": Entitlement._meta.db_table}
+    ents: dict[int, list[tuple[str, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(MATCH_SQL.format(**names), [run_id])
+        rows = cursor.fetchall()
+        households = sorted({r[3] for r in rows})
+        for start in range(0, len(households), 5000):
+            chunk = households[start:start + 5000]
+            cursor.execute(ENTITLEMENT_SQL.format(entitlement=names["entitlement"],
+                                                  ids=", ".join(["%s"] * len(chunk))), chunk)
+            for household_id, category, ent_id in cursor.fetchall():
+                ents.setdefault(household_id, []).append((category, ent_id))
+    out = []
+    for r in rows:
+        facts = checked.extract(r[0], r[1], checked.rows[r[0]])
+        m = Match(facts.row_no, facts.event_date, facts.amount, facts.grade, facts.ref, facts.detail, *r[2:])
+        m.deceased_on = _as_date(m.deceased_on)
+        found = ents.get(m.household_id, [])
+        m.categories = frozenset(c for c, _ in found)
+        m.entitlement_ids = tuple(i for _, i in found)
+        out.append(m)
+    return out
+
+
+def _as_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# --- the rules -----------------------------------------------------------------------------------------------
+
+@dataclass
+class Draft:
+    kind: str
+    fact_key: str
+    summary: str
+
+
+def _cats(m: Match) -> str:
+    return "、".join(sorted({CATEGORY_LABELS.get(c, c) for c in m.categories})) or "未在享"
+
+
+def _date(d) -> str:
+    return f"{d:%Y-%m-%d}" if d else "日期不详"
+
+
+def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | None:
+    """What a matched row becomes (see monitoring.sources for the rules in words). None = no clue."""
+    paid = bool(m.categories & PAID)
+    code = source.code
+    dept = source.label
+    if source.clue_kind == "death":
+        if m.deceased_on:
+            return None  # already confirmed
+        return Draft("death", "", f"{dept}：{m.person_name}已死亡（{_date(m.event_date)}）"
+                     f"{'，' + m.detail if m.detail and m.detail != '死亡' else ''}；在享：{_cats(m)}")
+    if code in ("hrss_employment", "hrss_pension"):
+        if not paid:
+            return None
+        if code == "hrss_employment":
+            return Draft("income", f"emp:{m.detail or m.ref}"[:100],
+                         f"{dept}：{m.person_name}在{m.detail or '单位'}参保就业"
+                         f"{f'，月缴费基数{m.amount}元' if m.amount is not None else ''}；在享：{_cats(m)}")
+        return Draft("income", "pension", f"{dept}：{m.person_name}领取养老金"
+                     f"{f'每月{m.amount}元' if m.amount is not None else ''}"
+                     f"{'（' + m.detail + '）' if m.detail else ''}；在享：{_cats(m)}")
+    if code == "housing":
+        if not paid:
+            return None
+        return Draft("property", f"house:{m.detail or _date(m.event_date)}"[:100],
+                     f"{dept}：{m.person_name}名下房产{m.detail}"
+                     f"{f'，建筑面积{m.amount}平方米' if m.amount is not None else ''}，登记于{_date(m.event_date)}；"
+                     f"在享：{_cats(m)}")
+    if code == "company":
+        if not paid:
+            return None
+        return Draft("property", f"company:{m.ref or m.detail}"[:100],
+                     f"{dept}：{m.person_name}登记企业“{m.detail}”{m.ref}"
+                     f"{f'，注册资本{m.amount}万元' if m.amount is not None else ''}；在享：{_cats(m)}")
+    if code == "vehicle":
+        if not paid or "残疾人" in m.detail:
+            return None  # only persons in an open 低保/特困 household; 残疾人专用车 exempt
+        return Draft("property", f"vehicle:{m.ref or m.detail}"[:100],
+                     f"{dept}：{m.person_name}名下机动车{m.ref}（{m.detail or '类型不详'}），"
+                     f"登记于{_date(m.event_date)}；在享：{_cats(m)}")
+    if code == "medical":
+        if "dibao_edge" not in m.categories or paid or m.amount is None or m.amount < medical_threshold:
+            return None
+        year = (m.event_date.year if m.event_date else "")
+        return Draft("discovery", f"medical:{year}",
+                     f"{dept}：低保边缘家庭成员{m.person_name}个人自付医疗费用{m.amount}元"
+                     f"（≥{medical_threshold}元），可能符合低保或刚性支出困难救助，请上门了解并引导申请")
+    if code == "disability":
+        if m.grade not in (1, 2):
+            return None
+        if not paid:
+            return Draft("discovery", f"disability:{m.ref or m.grade}"[:100],
+                         f"{dept}：{m.person_name}新办{m.grade}级{m.detail}残疾人证（重度），家庭未享受低保/特困，"
+                         f"请上门了解并引导申请")
+        if m.recorded_grade == m.grade:
+            return None
+        return Draft("disability", f"disability:{m.ref or m.grade}"[:100],
+                     f"{dept}：{m.person_name}持{m.grade}级{m.detail}残疾人证，家庭档案记载为"
+                     f"{f'{m.recorded_grade}级' if m.recorded_grade else '无残疾'}，请核实并更新（影响分类施保）")
+    if code == "education":
+        if not paid:
+            return None
+        return Draft("change", f"school:{m.detail}{m.ref}"[:100],
+                     f"{dept}：{m.person_name}在{m.detail or '学校'}就读{m.ref}，请核对家庭档案在校情况并衔接教育救助；"
+                     f"在享：{_cats(m)}")
+    if code == "rural":
+        if m.categories & (PAID | {"dibao_edge"}):
+            return None
+        return Draft("discovery", "rural",
+                     f"{dept}：{m.person_name}家庭为防返贫监测户（{m.detail or '类型不详'}），尚未纳入低保、特困或"
+                     f"低保边缘，请上门了解并引导申请")
+    return None

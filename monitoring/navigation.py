@@ -1,0 +1,9 @@
+from accounts.navigation import Entry
+from accounts.scope import Action
+
+ENTRIES = [
+    Entry("疑点线索", "monitoring:clue_list", actions=(Action.CASE_PROCESS, Action.SUPERVISION_VIEW)),
+    Entry("数据比对", "monitoring:run_list", Action.SUPERVISION_VIEW),
+    Entry("线索办理情况", "monitoring:clue_summary", Action.SUPERVISION_VIEW),
+    Entry("低收入人口监测", "monitoring:population", Action.SUPERVISION_VIEW),
+]

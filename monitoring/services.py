@@ -1,0 +1,407 @@
+"""Writes of the monitoring floor: comparison runs, clue findings, monthly snapshots and alerts."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from accounts.models import Region
+from accounts.scope import Action, can, scope_q
+from core import audit, crypto, params, workdays
+from monitoring import matching, reader
+from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue, StagingRow
+from monitoring.sources import SOURCES
+
+logger = logging.getLogger(__name__)
+MAX_FILE_BYTES = 60 * 1024 * 1024
+ALLOWED_EXT = (".xlsx", ".xls", ".csv", ".xlsm")
+
+
+def _require(actor, action: str, obj=None) -> None:
+    if not can(actor, action):
+        raise ValidationError("您的角色无权进行此操作")
+    if obj is not None:
+        q = scope_q(actor, action)
+        if q.children:
+            (field, value), = q.children
+            if getattr(obj, field, None) != value:
+                raise ValidationError("该记录不在您的管辖范围内")
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """First day of the month n months after (negative: before) day's month."""
+    index = day.year * 12 + day.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+# --- comparison runs -----------------------------------------------------------------------------------
+
+def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.date | None = None,
+               county: Region | None = None, enqueue: bool = True) -> ComparisonRun:
+    """Store an uploaded department file (SM4-sealed) and queue the comparison job."""
+    _require(actor, Action.SUPERVISION_CHANGE)
+    if source not in SOURCES:
+        raise ValidationError({"source": "请选择数据来源"})
+    if county is None:
+        if actor.region.level != Region.Level.COUNTY:
+            raise ValidationError({"county": "请选择县（市、区）"})
+        county = actor.region
+    if not county.code.startswith(actor.region_id):
+        raise ValidationError("该县不在您的管辖范围内")
+    if not data:
+        raise ValidationError({"file": "上传的文件是空的"})
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationError({"file": f"文件超过{MAX_FILE_BYTES // 1024 // 1024}MB，请按乡镇拆分后上传"})
+    name = (file_name or "upload").strip()[:200]
+    if not name.lower().endswith(ALLOWED_EXT):
+        raise ValidationError({"file": "请上传 .xlsx、.xls 或 .csv 文件"})
+    run = ComparisonRun(county=county, source=source, period=month_start(period or timezone.localdate()),
+                        file_name=name, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
+                        uploaded_by=actor)
+    run.file_cipher = crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=run.aad("file"))
+    run.full_clean(exclude=["file_cipher", "uploaded_by"])
+    with transaction.atomic():
+        run.save()
+        audit.record(actor=actor, action="comparison.upload", obj=run, region=(county.code, "", ""),
+                     after={"source": source, "file_name": name, "sha256": run.file_sha256, "size": len(data),
+                            "period": str(run.period)})
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from monitoring.tasks import execute_run
+
+    execute_run.delay(run_id)
+
+
+def run_is_stale(run: ComparisonRun, now=None) -> bool:
+    if run.status != ComparisonRun.Status.RUNNING:
+        return False
+    now = now or timezone.now()
+    limit = dt.timedelta(minutes=params.get("monitoring.run_stale_minutes"))
+    return (run.heartbeat_at or run.started_at or run.created_at) < now - limit
+
+
+def run_retry(*, actor, run: ComparisonRun) -> ComparisonRun:
+    """Queue a run again: a failed one, a finished one (rerun; clues are never duplicated) or one whose
+    worker died (running with a stale heartbeat)."""
+    _require(actor, Action.SUPERVISION_CHANGE, run)
+    if run.status == ComparisonRun.Status.QUEUED:
+        raise ValidationError("该比对已在排队，请稍候")
+    if run.status == ComparisonRun.Status.RUNNING and not run_is_stale(run):
+        raise ValidationError("该比对正在进行中，不能重复执行")
+    with transaction.atomic():
+        before = run.status
+        updated = ComparisonRun.objects.filter(pk=run.pk, status=before).update(
+            status=ComparisonRun.Status.QUEUED, progress=0, stage="等待重新执行", error="")
+        if not updated:
+            raise ValidationError("该比对状态已变化，请刷新页面")
+        audit.record(actor=actor, action="comparison.retry", obj=run, region=(run.county_id, "", ""),
+                     before={"status": before}, after={"status": "queued"})
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def requeue_stale_runs() -> int:
+    """Beat: runs left 'running' by a killed worker go back to the queue (at most 3 attempts)."""
+    count = 0
+    for run in ComparisonRun.objects.filter(status=ComparisonRun.Status.RUNNING):
+        if not run_is_stale(run):
+            continue
+        if run.attempts >= 3:
+            ComparisonRun.objects.filter(pk=run.pk, status=run.Status.RUNNING).update(
+                status=run.Status.FAILED, finished_at=timezone.now(),
+                error="比对任务多次中断，已停止自动重试，请检查文件或联系系统管理员后手动重新执行")
+            continue
+        if ComparisonRun.objects.filter(pk=run.pk, status=run.Status.RUNNING).update(
+                status=run.Status.QUEUED, stage="任务中断，自动重新排队"):
+            audit.record(actor=None, action="comparison.requeue_stale", obj=run, region=(run.county_id, "", ""))
+            transaction.on_commit(lambda pk=run.pk: _enqueue(pk))
+            count += 1
+    return count
+
+
+def _claim(run_id: int) -> bool:
+    now = timezone.now()
+    return bool(ComparisonRun.objects.filter(pk=run_id, status=ComparisonRun.Status.QUEUED).update(
+        status=ComparisonRun.Status.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now,
+        finished_at=None, progress=1, stage="读取文件", error=""))
+
+
+def _progress(run_id: int, progress: int, stage: str, **counts) -> None:
+    ComparisonRun.objects.filter(pk=run_id).update(progress=progress, stage=stage, heartbeat_at=timezone.now(),
+                                                   **counts)
+
+
+def run_execute(run_id: int) -> ComparisonRun | None:
+    """The job. Reading and validating happen first; every write happens in one transaction at the end,
+    so a refused file or a crash leaves no issue rows, staging rows, clues or holds behind."""
+    if not _claim(run_id):
+        logger.info("comparison run %s not queued; skipped", run_id)
+        return None
+    run = ComparisonRun.objects.get(pk=run_id)
+    try:
+        _execute(run)
+    except reader.FileRefused as exc:
+        _fail(run, exc.messages[0])
+    except Exception as exc:  # recorded on the run; the job itself does not crash the worker
+        logger.exception("comparison run %s failed", run_id)
+        _fail(run, f"系统错误，比对未完成，未写入任何线索：{type(exc).__name__}")
+    return ComparisonRun.objects.defer("file_cipher").get(pk=run_id)
+
+
+def _fail(run: ComparisonRun, message: str) -> None:
+    ComparisonRun.objects.filter(pk=run.pk).update(
+        status=ComparisonRun.Status.FAILED, error=message[:2000], finished_at=timezone.now(), stage="失败",
+        heartbeat_at=timezone.now())
+    audit.record(actor=None, action="comparison.failed", obj=run, region=(run.county_id, "", ""),
+                 after={"error": message[:300]})
+
+
+def _execute(run: ComparisonRun) -> None:
+    import time
+
+    clock = [time.perf_counter()]
+    timings = {}
+
+    def lap(name):
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
+
+    source = SOURCES[run.source]
+    data = base64.b64decode(crypto.decrypt(run.file_cipher, aad=run.aad("file")))
+    table = reader.read_table(data, run.file_name, source)
+    lap("read")
+    total = max(len(table.rows), 1)
+    _progress(run.pk, 10, "校验身份证号码")
+
+    def tick(done):
+        _progress(run.pk, 10 + int(50 * done / total), f"校验身份证号码 {done}/{total}")
+
+    checked = matching.validate(run.pk, source, table.rows, table.columns, table.header_row, progress=tick)
+    if checked.read == 0:
+        raise reader.FileRefused("文件只有表头，没有数据行")
+    lap("validate")
+    _progress(run.pk, 60, "写入比对库并匹配", rows_read=checked.read, rows_valid=len(checked.staged),
+              rows_invalid=checked.invalid, rows_upgraded=checked.upgraded, rows_duplicate=checked.duplicate)
+    today = timezone.localdate()
+    due = workdays.add_workdays(today, params.get("monitoring.clue_due_workdays"))
+    threshold = params.get("monitoring.medical_discovery_amount")
+    with transaction.atomic():
+        RunIssue.objects.filter(run=run).delete()
+        RunIssue.objects.bulk_create(checked.issues, batch_size=5000)
+        matching.stage(run.pk, checked.staged)
+        lap("stage")
+        matches = matching.match(run.pk, checked)
+        lap("match")
+        before = Clue.objects.filter(run=run).count()
+        clues = []
+        for m in matches:
+            draft = matching.rule(source, m, medical_threshold=threshold)
+            if draft is None:
+                continue
+            clues.append(Clue(run=run, source=source.code, kind=draft.kind, fact_key=draft.fact_key,
+                              person_id=m.person_id, household_id=m.household_id, county_id=m.county_id,
+                              township_id=m.township_id, village_id=m.village_id, summary=draft.summary[:300],
+                              event_date=m.event_date, amount=m.amount, due_date=due,
+                              categories=",".join(sorted(m.categories))))
+        Clue.objects.bulk_create(clues, batch_size=2000, ignore_conflicts=True)
+        created = Clue.objects.filter(run=run).count() - before
+        holds = _hold_deaths(run, matches) if source.clue_kind == "death" else 0
+        StagingRow.objects.filter(run_id=run.pk).delete()
+        lap("clues")
+        now = timezone.now()
+        ComparisonRun.objects.filter(pk=run.pk).update(
+            status=ComparisonRun.Status.SUCCEEDED, progress=100, stage="完成", finished_at=now, heartbeat_at=now,
+            rows_matched=len(matches), clues_created=created, holds_placed=F("holds_placed") + holds,
+            timings=timings)
+        audit.record(actor=None, action="comparison.finished", obj=run, region=(run.county_id, "", ""),
+                     after={"read": checked.read, "valid": len(checked.staged), "invalid": checked.invalid,
+                            "matched": len(matches), "clues_created": created, "holds": holds})
+
+
+def _hold_deaths(run: ComparisonRun, matches: list) -> int:
+    """Deaths are the one automatic action: hold the person's payment line from the next batch at once,
+    for open death clues of persons in a household with an open 低保/特困 entitlement and no hold yet."""
+    from cases import services as case_services
+
+    paid = [m.person_id for m in matches if m.categories & matching.PAID]
+    pending = []
+    for start in range(0, len(paid), 5000):
+        pending += list(Clue.objects.filter(kind=Clue.Kind.DEATH, status=Clue.Status.OPEN, hold__isnull=True,
+                                            person_id__in=paid[start:start + 5000]).select_related("person"))
+    if not pending:
+        return 0
+    holds = case_services.payment_hold_place_many(
+        actor=None, kind="death", source=f"数据比对#{run.pk} {run.get_source_display()}"[:100],
+        items=[{"household_id": c.household_id, "person_id": c.person_id, "county_id": c.county_id,
+                "township_id": c.township_id, "village_id": c.village_id,
+                "reason": f"{c.person.name}疑似死亡（{c.get_source_display()}），待乡镇核实"} for c in pending])
+    for clue, hold in zip(pending, holds):
+        clue.hold_id = hold.pk
+    Clue.objects.bulk_update(pending, ["hold"], batch_size=2000)
+    return len(holds)
+
+
+# --- clue findings ------------------------------------------------------------------------------------------
+
+FOLLOWUP_BY_KIND = {
+    Clue.Kind.DEATH: Clue.FollowUp.EXIT,
+    Clue.Kind.INCOME: Clue.FollowUp.RECHECK,
+    Clue.Kind.PROPERTY: Clue.FollowUp.RECHECK,
+    Clue.Kind.CHANGE: Clue.FollowUp.RECHECK,
+    Clue.Kind.DISABILITY: Clue.FollowUp.RECORD_UPDATE,
+    Clue.Kind.DISCOVERY: Clue.FollowUp.APPLICATION,
+}
+
+
+def clue_record_finding(*, actor, clue: Clue, confirmed: bool, finding: str,
+                        deceased_on: dt.date | None = None) -> Clue:
+    """The caseworker's finding closes a clue. Confirmed → the follow-up procedure is required (re-check
+    brought forward, or for a death: the death recorded and the entitlement to be ended by the township);
+    unfounded → the reason, and a death hold is released. Nothing exits here (§12-5)."""
+    from cases import services as case_services
+    from cases.models import Entitlement, PaymentHold
+
+    _require(actor, Action.CASE_PROCESS, clue)
+    if clue.status != Clue.Status.OPEN:
+        raise ValidationError("该线索已办结，不能重复处理")
+    finding = (finding or "").strip()
+    if len(finding) < 4:
+        raise ValidationError({"finding": "请写明核查情况（不属实的须写明理由）"})
+    if confirmed and clue.kind == Clue.Kind.DEATH and deceased_on is None:
+        raise ValidationError({"deceased_on": "确认死亡须填写核实的死亡日期"})
+    with transaction.atomic():
+        clue = Clue.objects.select_for_update().get(pk=clue.pk)
+        if clue.status != Clue.Status.OPEN:
+            raise ValidationError("该线索已办结，不能重复处理")
+        clue.status = Clue.Status.CONFIRMED if confirmed else Clue.Status.UNFOUNDED
+        clue.finding = finding
+        clue.closed_by = actor
+        clue.closed_at = timezone.now()
+        clue.followup = FOLLOWUP_BY_KIND[clue.kind] if confirmed else ""
+        fields = ["status", "finding", "closed_by", "closed_at", "followup"]
+        if confirmed:
+            open_ents = list(Entitlement.objects.filter(household_id=clue.household_id,
+                                                        status__in=matching.OPEN_STATUSES))
+            if clue.kind == Clue.Kind.DEATH:
+                case_services.person_confirm_death(actor=actor, person=clue.person, deceased_on=deceased_on,
+                                                   evidence=finding)
+                clue.deceased_on = deceased_on
+                fields.append("deceased_on")
+            if clue.followup in (Clue.FollowUp.RECHECK, Clue.FollowUp.EXIT):
+                for ent in open_ents:
+                    case_services.entitlement_flag_for_recheck(
+                        actor=actor, entitlement=ent,
+                        reason=f"数据比对线索属实（{clue.get_kind_display()}）：{clue.summary[:120]}")
+        elif clue.hold_id:
+            hold = PaymentHold.objects.get(pk=clue.hold_id)
+            if hold.released_at is None:
+                case_services.payment_hold_release(actor=actor, hold=hold,
+                                                   reason=f"死亡线索经核查不属实：{finding[:150]}")
+        clue.full_clean(exclude=["run", "person", "household", "hold", "closed_by", "county", "township",
+                                 "village"])
+        clue.save(update_fields=fields)
+        audit.record(actor=actor, action="clue.finding", obj=clue,
+                     before={"status": "open"},
+                     after={"status": clue.status, "followup": clue.followup,
+                            "deceased_on": str(deceased_on) if deceased_on else None},
+                     reason=finding)
+    return clue
+
+
+# --- monthly checks and snapshots ----------------------------------------------------------------------------
+
+def required_groups(on: dt.date) -> list[str]:
+    raw = params.get("monitoring.required_sources", on=on)
+    return [g.strip() for g in str(raw).replace("，", ",").split(",") if g.strip()]
+
+
+def comparisons_check(*, today: dt.date | None = None) -> list[str]:
+    """Beat (monthly, and daily in the last week): alert each county, and the city, for every required source
+    group the county has not compared successfully this month, or fewer runs than the *(param)* minimum."""
+    from core.models import Alert
+
+    today = today or timezone.localdate()
+    month = month_start(today)
+    minimum = params.get("monitoring.comparisons_per_month", on=today)
+    groups = required_groups(today)
+    done = {}
+    for county_id, src, n in (ComparisonRun.objects.filter(period=month, status=ComparisonRun.Status.SUCCEEDED)
+                              .values_list("county_id", "source").annotate(n=Count("id"))):
+        group = SOURCES[src].group if src in SOURCES else src
+        done[(county_id, group)] = done.get((county_id, group), 0) + n
+    from monitoring.sources import GROUP_LABELS
+
+    raised = []
+    for county in Region.objects.filter(level=Region.Level.COUNTY).order_by("code"):
+        missing = [g for g in groups if done.get((county.code, g), 0) < minimum]
+        for group in missing:
+            label = GROUP_LABELS.get(group, group)
+            text = f"{county.name}{month:%Y年%m月}尚未完成“{label}”数据比对（每月至少{minimum}次）"
+            for region_code, role in ((county.code, "county_officer"), ("410800", "city_admin")):
+                _, created = Alert.objects.get_or_create(
+                    dedupe_key=f"monitoring.missing:{county.code}:{group}:{month:%Y-%m}:{region_code}",
+                    defaults={"region_code": region_code, "role": role, "level": Alert.Level.WARNING,
+                              "kind": "monitoring.comparison_missing", "message": text[:300],
+                              "link": "/monitoring/runs/"})
+                if created:
+                    raised.append(text)
+    return raised
+
+
+SNAPSHOT_CATEGORIES = [
+    ("dibao", "低保"), ("tekun_central", "特困（集中供养）"), ("tekun_dispersed", "特困（分散供养）"),
+    ("dibao_edge", "低保边缘"), ("rigid_expense", "刚性支出困难"), ("monitor_unstable", "防返贫监测（脱贫不稳定）"),
+    ("monitor_edge", "防返贫监测（边缘易致贫）"), ("monitor_sudden", "防返贫监测（突发严重困难）"),
+]
+
+
+def snapshot_build(*, month: dt.date, actor=None) -> int:
+    """Counts of households and covered persons per township and category for entitlements open in `month`
+    (replaces that month's rows; idempotent). One grouped query."""
+    from cases.models import Entitlement
+
+    month = month_start(month)
+    rows = (Entitlement.objects.active_in(month).values("county_id", "township_id", "category")
+            .annotate(households=Count("household_id", distinct=True), persons=Count("id")).order_by())
+    persons = {}
+    from django.db.models import Sum
+
+    for r in (Entitlement.objects.active_in(month).values("township_id", "category")
+              .annotate(p=Sum("persons_covered")).order_by()):
+        persons[(r["township_id"], r["category"])] = r["p"] or 0
+    now = timezone.now()
+    objs = [MonthlySnapshot(month=month, county_id=r["county_id"], township_id=r["township_id"],
+                            category=r["category"], households=r["households"],
+                            persons=persons.get((r["township_id"], r["category"]), 0), computed_at=now)
+            for r in rows]
+    with transaction.atomic():
+        MonthlySnapshot.objects.filter(month=month).delete()
+        MonthlySnapshot.objects.bulk_create(objs, batch_size=2000)
+        if actor is not None:
+            audit.record(actor=actor, action="monitoring.snapshot", object_type="monitoring.monthlysnapshot",
+                         object_repr=f"{month:%Y年%m月}低收入人口统计", after={"rows": len(objs)})
+    return len(objs)
+
+
+def export_record(*, actor, what: str, filters: dict) -> None:
+    """Exports of monitoring figures are audited (who took which figures out)."""
+    _require(actor, Action.SUPERVISION_VIEW)
+    audit.record(actor=actor, action="monitoring.export", object_type="monitoring.monthlysnapshot",
+                 object_repr=what[:200], after=filters, category=audit.Category.ACCESS,
+                 region=(actor.region_id[:6] if len(actor.region_id) >= 6 else "", "", ""))

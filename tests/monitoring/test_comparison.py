@@ -1,0 +1,398 @@
+"""§1 monthly data comparison: the clue rule of each source, death holds, no automatic exit, malformed files,
+idempotent reruns and runs interrupted by a killed worker."""
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.models import Entitlement, PaymentHold
+from core import idnumbers
+from monitoring import services
+from monitoring.models import Clue, ComparisonRun, RunIssue, StagingRow
+from tests.factories import HouseholdFactory, PersonFactory, make_id
+from tests.monitoring.helpers import committing, csv_bytes, enrolled, upload, xlsx
+
+pytestmark = pytest.mark.django_db
+HEAD = ["姓名", "身份证号码", "死亡日期"]
+
+
+@pytest.fixture
+def officer(users):
+    return users["wuzhi_minzheng"]
+
+
+@pytest.fixture
+def caseworker(users):
+    return users["zhandian_jingban"]
+
+
+def run_of(officer, source, rows, **kw):
+    run = upload(officer, source, xlsx(rows, **kw))
+    run.refresh_from_db()
+    return run
+
+
+# --- each source's rule -----------------------------------------------------------------------------------
+
+def test_death_rule_every_registered_person_gets_a_death_clue_and_a_hold(officer):
+    """§1 deaths: a registered 低保 person reported dead → 死亡 clue to the township + immediate hold."""
+    household, head, ent = enrolled("dibao")
+    unregistered = make_id("410823")
+    run = run_of(officer, "death_police", [HEAD, [head.name, idnumbers.unseal(head.id_cipher, aad=head.aad("id_number")),
+                                                  "2026-10-03"], ["某某", unregistered, "2026-10-04"]])
+    assert run.status == "succeeded", run.error
+    assert (run.rows_read, run.rows_valid, run.rows_matched, run.clues_created) == (2, 2, 1, 1)
+    clue = Clue.objects.get()
+    assert clue.kind == "death" and clue.township_id == "410823101" and clue.status == "open"
+    assert clue.event_date == dt.date(2026, 10, 3)
+    assert clue.due_date > timezone.localdate()
+    hold = PaymentHold.objects.get()
+    assert clue.hold_id == hold.pk and hold.person_id == head.pk and hold.kind == "death" and hold.released_at is None
+    assert run.holds_placed == 1
+
+
+def _id(person):
+    return person.reveal_id_number()
+
+
+def test_vehicle_rule_only_persons_in_open_dibao_or_tekun_households(officer):
+    """车管: vehicles matter only for persons in an open 低保/特困 household; 残疾人专用车 exempt."""
+    _, dibao_person, _ = enrolled("dibao")
+    _, edge_person, _ = enrolled("dibao_edge")
+    _, tekun_person, _ = enrolled("tekun_dispersed")
+    plain = PersonFactory()
+    rows = [["所有人", "身份证号码", "号牌号码", "车辆类型", "初次登记日期"],
+            [dibao_person.name, _id(dibao_person), "豫H12345", "小型轿车", "2026-09-01"],
+            [edge_person.name, _id(edge_person), "豫H22222", "小型轿车", "2026-09-01"],
+            [tekun_person.name, _id(tekun_person), "豫H33333", "残疾人专用小型自动挡载客汽车", "2026-09-01"],
+            [plain.name, _id(plain), "豫H44444", "小型轿车", "2026-09-01"]]
+    run = run_of(officer, "vehicle", rows, title="车辆登记信息")
+    assert run.rows_matched == 4
+    clue = Clue.objects.get()
+    assert (clue.kind, clue.person_id, clue.fact_key) == ("property", dibao_person.pk, "vehicle:豫H12345")
+
+
+def test_medical_rule_large_spending_in_dibao_edge_household_is_a_discovery_clue(officer):
+    """医保 (§12-4): 低保边缘 household member with out-of-pocket ≥ param → 主动发现; below it or in 低保 → none."""
+    _, edge_big, _ = enrolled("dibao_edge")
+    _, edge_small, _ = enrolled("dibao_edge")
+    _, dibao, _ = enrolled("dibao")
+    rows = [["参保人姓名", "参保人身份证号码", "个人自付金额", "结算日期"],
+            [edge_big.name, _id(edge_big), "23,456.70", "2026-09-30"],
+            [edge_small.name, _id(edge_small), "9999.99", "2026-09-30"],
+            [dibao.name, _id(dibao), "50000", "2026-09-30"]]
+    run_of(officer, "medical", rows)
+    clue = Clue.objects.get()
+    assert clue.kind == "discovery" and clue.person_id == edge_big.pk and str(clue.amount) == "23456.70"
+    assert "引导申请" in clue.summary
+
+
+def test_disability_rule_new_severe_certificate(officer):
+    """残联: grade 1–2 outside 低保/特困 → 主动发现; inside with a different recorded grade → 残疾情况变化;
+    grade 3–4 → nothing."""
+    outside = PersonFactory()
+    _, inside, _ = enrolled("dibao")
+    mild = PersonFactory()
+    rows = [["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级", "残疾人证号"],
+            [outside.name, _id(outside), "肢体", "一级", "A1"],
+            [inside.name, _id(inside), "视力", "2", "A2"],
+            [mild.name, _id(mild), "听力", "四级", "A3"]]
+    run_of(officer, "disability", rows)
+    kinds = dict(Clue.objects.values_list("person_id", "kind"))
+    assert kinds == {outside.pk: "discovery", inside.pk: "disability"}
+
+
+@pytest.mark.parametrize("source,header,extra,kind", [
+    ("hrss_employment", ["姓名", "身份证号码", "单位名称", "月缴费基数"], ["焦作某公司", "3500"], "income"),
+    ("hrss_pension", ["姓名", "公民身份号码", "月养老金", "待遇类型"], ["2100", "企业职工养老"], "income"),
+    ("housing", ["权利人", "权利人证件号码", "房屋坐落", "建筑面积"], ["武陟县某小区1-101", "120.5"], "property"),
+    ("company", ["法定代表人", "法定代表人证件号码", "企业名称", "统一社会信用代码"], ["某某商贸", "91410823MA0000000X"],
+     "property"),
+    ("education", ["学生姓名", "学生身份证号码", "学校名称", "学段"], ["武陟一中", "高中"], "change"),
+])
+def test_income_property_and_school_rules_only_for_paid_households(officer, source, header, extra, kind):
+    """人社/住建/市场监管/教育: a clue only for persons in an open 低保/特困 household."""
+    _, paid, _ = enrolled("tekun_central")
+    unpaid = PersonFactory()
+    run_of(officer, source, [header, [paid.name, _id(paid), *extra], [unpaid.name, _id(unpaid), *extra]])
+    clue = Clue.objects.get()
+    assert (clue.person_id, clue.kind, clue.source) == (paid.pk, kind, source)
+
+
+def test_rural_rule_monitored_household_not_yet_assisted_is_discovery(officer):
+    """乡村振兴: a 防返贫监测户 member with no 低保/特困/低保边缘 → 主动发现."""
+    plain = PersonFactory()
+    _, assisted, _ = enrolled("dibao")
+    run_of(officer, "rural", [["户主姓名", "户主身份证号码", "监测对象类型"], [plain.name, _id(plain), "突发严重困难户"],
+                              [assisted.name, _id(assisted), "边缘易致贫户"]])
+    clue = Clue.objects.get()
+    assert clue.person_id == plain.pk and clue.kind == "discovery"
+
+
+# --- findings: no automatic exit; the death hold released only by decision -------------------------------
+
+def test_no_automatic_exit_clue_leaves_entitlement_untouched_until_finding(officer, caseworker):
+    """§12-5 no 一刀切: a clue never changes the entitlement; confirmed → re-check brought forward only."""
+    _, person, ent = enrolled("dibao")
+    run_of(officer, "vehicle", [["所有人", "身份证号码", "号牌号码"], [person.name, _id(person), "豫H88888"]])
+    ent.refresh_from_db()
+    assert ent.status == "active" and ent.next_recheck is None
+    clue = Clue.objects.get()
+    services.clue_record_finding(actor=caseworker, clue=clue, confirmed=True, finding="入户核实，车辆为本人所有")
+    ent.refresh_from_db()
+    clue.refresh_from_db()
+    assert ent.status == "active" and ent.end_month is None  # still not exited
+    assert ent.next_recheck == timezone.localdate()
+    assert clue.status == "confirmed" and clue.followup == "recheck"
+
+
+def test_unfounded_requires_reason(officer, caseworker):
+    """A finding of 不属实 needs its reason."""
+    _, person, _ = enrolled("dibao")
+    run_of(officer, "vehicle", [["所有人", "身份证号码", "号牌号码"], [person.name, _id(person), "豫H88888"]])
+    clue = Clue.objects.get()
+    with pytest.raises(ValidationError) as err:
+        services.clue_record_finding(actor=caseworker, clue=clue, confirmed=False, finding="")
+    assert "理由" in str(err.value)
+
+
+def test_death_hold_stays_until_decision_and_confirm_records_death(officer, caseworker):
+    """Death: hold at once; confirmed → Person.deceased_on set, exit follow-up, hold kept; the entitlement is
+    not ended by the clue (the township ends it)."""
+    _, person, ent = enrolled("tekun_dispersed")
+    run_of(officer, "death_health", [HEAD, [person.name, _id(person), "2026-10-05"]])
+    clue = Clue.objects.get()
+    with pytest.raises(ValidationError):
+        services.clue_record_finding(actor=caseworker, clue=clue, confirmed=True, finding="已核实死亡医学证明")
+    services.clue_record_finding(actor=caseworker, clue=clue, confirmed=True, finding="已核实死亡医学证明",
+                                 deceased_on=dt.date(2026, 10, 5))
+    person.refresh_from_db()
+    ent.refresh_from_db()
+    assert person.deceased_on == dt.date(2026, 10, 5)
+    assert PaymentHold.objects.get().released_at is None
+    assert ent.status == "active"
+    assert Clue.objects.get().followup == "exit"
+
+
+def test_death_unfounded_releases_the_hold(officer, caseworker):
+    """Death clue found wrong (person alive): the hold is released by that decision, with the reason."""
+    _, person, _ = enrolled("dibao")
+    run_of(officer, "death_police", [HEAD, [person.name, _id(person), "2026-10-05"]])
+    clue = Clue.objects.get()
+    services.clue_record_finding(actor=caseworker, clue=clue, confirmed=False, finding="入户见到本人，系同名误报")
+    hold = PaymentHold.objects.get()
+    assert hold.released_at is not None and "不属实" in hold.released_reason
+
+
+def test_clue_of_another_township_is_refused(officer, users):
+    """Scope: 西陶镇 caseworker cannot decide a 詹店镇 clue."""
+    _, person, _ = enrolled("dibao")
+    run_of(officer, "vehicle", [["所有人", "身份证号码", "号牌号码"], [person.name, _id(person), "豫H1"]])
+    with pytest.raises(ValidationError):
+        services.clue_record_finding(actor=users["xitao_jingban"], clue=Clue.objects.get(), confirmed=False,
+                                     finding="不属实理由充分")
+
+
+# --- malformed input ---------------------------------------------------------------------------------------
+
+def test_real_sheet_title_row_merged_cells_numbers_x_spaces_duplicates_and_15_digit(officer):
+    """Title row above the header, merged date cells, IDs as numbers, lower-case x, spaces, a duplicate and a
+    15-digit old ID: each read correctly and each explained per row."""
+    # a person whose ID ends in X, one whose 15-digit form is known, one stored as a number
+    x_id = next(i for i in (make_id("410823", dt.date(1960, 1, d)) for d in range(1, 29) for _ in range(12))
+                if i.endswith("X"))
+    _, px, _ = enrolled("dibao", id_number=x_id)
+    old15 = "410823600101123"
+    _, p15, _ = enrolled("dibao", id_number=idnumbers.upgrade_15(old15))
+    digit_id = next(i for i in (make_id("410823", dt.date(1962, 3, d)) for d in range(1, 29)) if not i.endswith("X"))
+    _, pnum, _ = enrolled("dibao", id_number=digit_id)
+    rows = [HEAD,
+            [px.name, " " + x_id.lower()[:6] + " " + x_id.lower()[6:] + " ", "2026-10-01"],
+            [p15.name, int(old15), "2026-10-02"],
+            [pnum.name, _id(pnum), "2026-10-03"],
+            [pnum.name, _id(pnum), None],
+            [pnum.name, int(_id(pnum)), "2026-10-03"],
+            ["坏号码", "41082319700517", "2026-10-03"]]
+    run = run_of(officer, "death_police", rows, merges=["C5:C6"])
+    assert run.status == "succeeded", run.error
+    counts = (run.rows_read, run.rows_valid, run.rows_invalid, run.rows_duplicate, run.rows_upgraded)
+    assert counts == (6, 3, 2, 1, 1), list(RunIssue.objects.values_list("row_no", "message"))
+    assert Clue.objects.count() == 3
+    issues = {i.kind: i for i in RunIssue.objects.filter(run=run)}
+    assert issues["upgraded"].row_no == 4 and "15位旧身份证号码已按国家标准" in issues["upgraded"].message
+    assert issues["duplicate"].row_no == 6 and "与第5行身份证号码重复" in issues["duplicate"].message
+    invalid = dict(RunIssue.objects.filter(run=run, kind="invalid").values_list("row_no", "message"))
+    assert "以数字格式保存" in invalid[7] and "应为18位，当前为14位" in invalid[8]
+    assert RunIssue.objects.get(run=run, row_no=8).id_masked == "410823********"  # refused IDs stay masked
+    assert Clue.objects.get(person=pnum).event_date == dt.date(2026, 10, 3)  # merged cell value
+
+
+def test_excel_number_that_lost_digits_is_refused_per_row(officer):
+    """An 18-digit ID that Excel stored as 4.10823E+17 (last digits zeroed) is refused with the reason."""
+    _, person, _ = enrolled("dibao")
+    rows = [HEAD, [person.name, float(_id(person)[:15] + "000"), "2026-10-01"],
+            ["乙", "4.10823E+17", "2026-10-01"]]
+    run = run_of(officer, "death_police", rows, title=None)
+    first, second = RunIssue.objects.filter(run=run).order_by("row_no")
+    assert "末几位已丢失" in first.message and "科学计数法" in second.message
+    assert Clue.objects.count() == 0
+
+
+def _assert_refused(run, words):
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert words in run.error, run.error
+    assert not RunIssue.objects.filter(run=run).exists()
+    assert not StagingRow.objects.exists() and not Clue.objects.exists() and not PaymentHold.objects.exists()
+
+
+def test_empty_file_is_refused_with_message(officer):
+    with pytest.raises(ValidationError) as err:
+        upload(officer, "death_police", b"", "empty.csv")
+    assert "空" in str(err.value)
+    _assert_refused(upload(officer, "death_police", b"\n\n  \n", "blank.csv"), "空")
+
+
+def test_header_only_file_is_refused(officer):
+    _assert_refused(upload(officer, "death_police", xlsx([HEAD])), "没有数据行")
+
+
+def test_wrong_columns_are_refused_naming_the_expected_columns(officer):
+    run = upload(officer, "vehicle", xlsx([["车主", "电话", "车牌"], ["张三", "13800000000", "豫H1"]]))
+    _assert_refused(run, "没有找到身份证号码列")
+    assert "号牌号码" in run.error and "车主、电话、车牌" in run.error
+
+
+def test_not_a_spreadsheet_is_refused(officer):
+    _assert_refused(upload(officer, "death_police", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" + bytes(200), "a.xlsx"),
+                    "不是 Excel 或 CSV")
+    _assert_refused(upload(officer, "death_police", b"PK\x03\x04garbage" + bytes(100), "b.xlsx"), "不是 Excel")
+
+
+def test_password_protected_xlsx_is_refused(officer):
+    """An encrypted OOXML workbook is an OLE container with an EncryptedPackage stream."""
+    blob = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedInfo".encode("utf-16-le") + bytes(20)
+            + "EncryptedPackage".encode("utf-16-le") + bytes(600))
+    _assert_refused(upload(officer, "death_police", blob, "secret.xlsx"), "密码")
+
+
+def test_csv_in_gbk_with_title_row(officer):
+    """CSV exported by department systems (GBK, a title line) is read like xlsx."""
+    _, person, _ = enrolled("dibao")
+    data = csv_bytes([["武陟县死亡人员"], HEAD, [person.name, _id(person), "2026/10/7"]], encoding="gb18030")
+    run = upload(officer, "death_police", data, "deaths.csv")
+    run.refresh_from_db()
+    assert run.status == "succeeded" and Clue.objects.get().event_date == dt.date(2026, 10, 7)
+
+
+def test_failure_mid_write_leaves_nothing_half_written(officer, monkeypatch):
+    """A crash after staging and clue writing rolls everything back; the run says so in Chinese."""
+    _, person, _ = enrolled("dibao")
+    from monitoring import services as svc
+
+    def boom(run):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(svc, "_hold_deaths", boom)
+    run = upload(officer, "death_police", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    _assert_refused(run, "未写入任何线索")
+
+
+# --- reruns and killed workers --------------------------------------------------------------------------------
+
+def test_rerun_and_reupload_never_duplicate_clues_or_holds(officer):
+    """Idempotent: rerunning a run, or uploading the same file again, creates no second clue or hold."""
+    _, person, _ = enrolled("dibao")
+    data = xlsx([HEAD, [person.name, _id(person), "2026-10-01"]])
+    run = upload(officer, "death_police", data)
+    with committing():
+        services.run_retry(actor=officer, run=ComparisonRun.objects.get(pk=run.pk))
+    again = upload(officer, "death_health", data)
+    again.refresh_from_db()
+    assert again.status == "succeeded" and again.rows_matched == 1 and again.clues_created == 0
+    assert Clue.objects.count() == 1 and PaymentHold.objects.count() == 1
+    assert ComparisonRun.objects.get(pk=run.pk).attempts == 2
+
+
+def test_killed_worker_stale_run_is_detected_and_retried_cleanly(officer, monkeypatch):
+    """A worker killed mid-run leaves the run 'running' with an old heartbeat: it is detected as stale,
+    requeued by the beat task (or retried by the officer), and the retry produces no duplicates."""
+    _, person, _ = enrolled("dibao")
+    data = xlsx([HEAD, [person.name, _id(person), "2026-10-01"]])
+    run = upload(officer, "death_police", data)  # completes once (clue + hold written)
+    # simulate: a second attempt started, the worker died after its claim
+    ComparisonRun.objects.filter(pk=run.pk).update(status="running", progress=60,
+                                                   heartbeat_at=timezone.now() - dt.timedelta(minutes=3))
+    run.refresh_from_db()
+    assert not services.run_is_stale(run)
+    with pytest.raises(ValidationError):
+        services.run_retry(actor=officer, run=run)  # still fresh: refused
+    ComparisonRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=30))
+    run.refresh_from_db()
+    assert services.run_is_stale(run)
+    with committing():
+        assert services.requeue_stale_runs() == 1  # eager Celery runs it again
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.clues_created == 0
+    assert Clue.objects.count() == 1 and PaymentHold.objects.count() == 1
+
+
+def test_running_run_is_not_claimed_twice(officer):
+    """A duplicate delivery of the task while the run is running does nothing."""
+    _, person, _ = enrolled("dibao")
+    run = upload(officer, "death_police", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    ComparisonRun.objects.filter(pk=run.pk).update(status="running")
+    assert services.run_execute(run.pk) is None
+
+
+# --- monthly check -----------------------------------------------------------------------------------------
+
+def test_monthly_check_alerts_county_and_city_when_deaths_not_compared(officer):
+    """§1: every county must compare deaths each month; a missing month alerts the county and the city."""
+    from core.models import Alert
+
+    _, person, _ = enrolled("dibao")
+    upload(officer, "death_police", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    services.comparisons_check()
+    assert not Alert.objects.filter(region_code="410823").exists()  # 武陟 compared
+    wen = Alert.objects.get(region_code="410825")
+    assert "温县" in wen.message and "死亡" in wen.message
+    assert Alert.objects.filter(region_code="410800", dedupe_key__contains="410825").exists()
+    n = Alert.objects.count()
+    services.comparisons_check()
+    assert Alert.objects.count() == n  # deduplicated per month
+
+
+def test_upload_refused_for_roles_without_supervision_change(caseworker):
+    with pytest.raises(ValidationError):
+        upload(caseworker, "death_police", xlsx([HEAD]))
+
+
+def test_monthly_check_covers_each_configured_source(officer, users):
+    """The *(param)* monitoring.required_sources adds sources to the monthly check (here: vehicles)."""
+    from core import params
+    from core.models import Alert
+
+    params.parameter_set(actor=users["shi_admin"], key="monitoring.required_sources", value="death,vehicle",
+                         effective_from=timezone.localdate().replace(day=1), reason="本市要求每月比对车辆")
+    _, person, _ = enrolled("dibao")
+    upload(officer, "death_health", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    services.comparisons_check()
+    wuzhi = list(Alert.objects.filter(region_code="410823").values_list("message", flat=True))
+    assert len(wuzhi) == 1 and "车管机动车登记" in wuzhi[0]  # 卫健 deaths count for the death group
+
+
+def test_snapshot_beat_task_fills_this_month():
+    """§1 population counts: the beat task writes this month's snapshot (idempotent)."""
+    from monitoring.models import MonthlySnapshot
+    from monitoring.tasks import build_snapshot
+
+    enrolled("dibao", members=2)
+    enrolled("monitor_sudden")
+    build_snapshot()
+    build_snapshot()
+    cells = dict(MonthlySnapshot.objects.values_list("category", "persons"))
+    assert cells == {"dibao": 2, "monitor_sudden": 1}
