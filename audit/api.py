@@ -41,7 +41,7 @@ class SpotCheckSerializer(serializers.ModelSerializer):
         return spotchecks.ratios(obj)
 
 
-class FindingSerializer(serializers.Serializer):
+class SpotCheckFindingSerializer(serializers.Serializer):
     item = serializers.IntegerField()
     finding = serializers.ChoiceField(choices=["correct", "wrong", "reinvestigate"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -72,10 +72,10 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             _api_error(exc)
         return Response(SpotCheckSerializer(sc).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["post"], serializer_class=FindingSerializer)
+    @action(detail=True, methods=["post"], serializer_class=SpotCheckFindingSerializer)
     def findings(self, request, pk=None):
         sc = self.get_object()
-        ser = FindingSerializer(data=request.data)
+        ser = SpotCheckFindingSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         item = sc.items.filter(pk=ser.validated_data["item"]).first()
         if item is None:

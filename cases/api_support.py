@@ -163,12 +163,12 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return temporary_aid.funds(user=self.request.user)
 
     @action(detail=True, methods=["get"], serializer_class=EntrySerializer)
-    def entries(self, request, pk=None):
+    def entries(self, request, township=None):
         fund = self.get_object()
         return Response(EntrySerializer(fund.entries.all()[:200], many=True).data)
 
     @action(detail=True, methods=["post"], url_path="top-up", serializer_class=TopUpSerializer)
-    def top_up(self, request, pk=None):
+    def top_up(self, request, township=None):
         fund = self.get_object()
         ser = TopUpSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

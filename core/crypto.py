@@ -59,6 +59,7 @@ def decrypt(blob: bytes, *, aad: str) -> str:
         raise DecryptionError("密文校验失败：数据被篡改、被复制到其他记录，或密钥错误") from None
 
 
+INDEX_LENGTH = 64  # the width of every blind-index column
 _INDEX_TEMPLATES: dict[tuple[int, bytes], hmac.HMAC] = {}
 
 

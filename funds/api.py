@@ -64,7 +64,7 @@ class LineSerializer(serializers.ModelSerializer):
                   "change", "excluded", "exclusion_reason", "bank_status", "bank_reason"]
 
 
-class TransitionSerializer(serializers.Serializer):
+class BatchTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=PaymentBatch.Status.choices)
     reference = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -99,11 +99,11 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         page = self.paginate_queryset(qs.select_related("township", "village"))
         return self.get_paginated_response(LineSerializer(page, many=True).data)
 
-    @extend_schema(request=TransitionSerializer, responses=BatchSerializer)
+    @extend_schema(request=BatchTransitionSerializer, responses=BatchSerializer)
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         batch = self.get_object()
-        data = TransitionSerializer(data=request.data)
+        data = BatchTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             batch = services.batch_transition(actor=request.user, batch=batch, **data.validated_data)

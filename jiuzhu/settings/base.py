@@ -149,6 +149,15 @@ SPECTACULAR_SETTINGS = {
         "ReserveFundEntryKindEnum": "cases.models.temporary_aid.ReserveFundEntry.Kind",
         "ComplaintStatusEnum": "audit.models.complaints.Complaint.Status",
         "SpotCheckStatusEnum": "audit.models.spotchecks.SpotCheck.Status",
+        "ComplaintSourceEnum": "audit.models.complaints.Complaint.Source",
+        "PaymentBatchKindEnum": "funds.models.PaymentBatch.Kind",
+        "PaymentBatchStatusEnum": "funds.models.PaymentBatch.Status",
+        "ExportJobStatusEnum": "funds.models.ExportJob.Status",
+        "ComparisonRunStatusEnum": "monitoring.models.ComparisonRun.Status",
+        "RunIssueKindEnum": "monitoring.models.RunIssue.Kind",
+        "ClueKindEnum": "monitoring.models.Clue.Kind",
+        "ClueStatusEnum": "monitoring.models.Clue.Status",
+        "DepartmentSourceEnum": "monitoring.sources.SOURCE_CHOICES",
     },
 }
 
