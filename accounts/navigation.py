@@ -1,6 +1,7 @@
 """The menu each role sees. Each app lists its entries in `<app>/navigation.py: ENTRIES`, in menu order
 within the app; an entry shows when the role may take its action."""
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.urls import NoReverseMatch, reverse
 
@@ -13,10 +14,12 @@ class Entry:
     actions: tuple = ()  # any of these (when several roles reach the page for different reasons)
 
 
-def _entries() -> list[Entry]:
+@lru_cache(maxsize=1)
+def _entries() -> tuple[Entry, ...]:
+    """Collected once per process: the apps and their ENTRIES do not change while it runs."""
     from core.registry import collect
 
-    return [entry for entries in collect("navigation", "ENTRIES") for entry in entries]
+    return tuple(entry for entries in collect("navigation", "ENTRIES") for entry in entries)
 
 
 def menu_for(user, path: str) -> list[dict]:

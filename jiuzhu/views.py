@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts.scope import Action, can
-from cases.models import Entitlement, Household
+from cases import selectors
 
 
 @login_required
@@ -11,13 +11,10 @@ def home(request):
     user = request.user
     cards = []
     if can(user, Action.CASE_VIEW):
-        households = Household.objects.restrict(user, Action.CASE_VIEW)
-        entitlements = Entitlement.objects.restrict(user, Action.CASE_VIEW).filter(
-            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT])
-        cards.append({"label": "登记家庭", "value": households.count(), "url": "cases:household_list"})
-        cards.append({"label": "在保低保家庭", "value": entitlements.filter(category="dibao").count(), "url": None})
-        cards.append({"label": "在保特困人员家庭", "value": entitlements.filter(
-            category__in=["tekun_central", "tekun_dispersed"]).count(), "url": None})
+        counts = selectors.home_counts(user=user)  # cached per scope for a few minutes
+        cards.append({"label": "登记家庭", "value": counts["households"], "url": "cases:household_list"})
+        cards.append({"label": "在保低保家庭", "value": counts["dibao"], "url": None})
+        cards.append({"label": "在保特困人员家庭", "value": counts["tekun"], "url": None})
     return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE)})
 
 
