@@ -27,8 +27,8 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
             qs = qs.filter(pk__in=Person.objects.filter(name=m["name"], id_last4=m["last4"].upper())
                            .values("household_id"))
         else:
-            by_head = Household.objects.filter(head_name__startswith=q).values("pk")
-            by_member = Person.objects.filter(name=q).values("household_id")
+            by_head = Household.objects.filter(head_name__startswith=q).order_by().values("pk")
+            by_member = Person.objects.filter(name=q).order_by().values("household_id")
             qs = qs.filter(pk__in=by_head.union(by_member))
     if village:
         qs = qs.filter(village_id=village)

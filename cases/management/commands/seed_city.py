@@ -180,6 +180,10 @@ class Command(BaseCommand):
                           "cases_rigidexpense", "cases_paymenthold"):
                 cur.execute(f"DELETE FROM {table} WHERE household_id IN ({ids})", [citysim.MARKER])
             cur.execute("DELETE FROM cases_household WHERE note = %s", [citysim.MARKER])
+            if connection.vendor == "postgresql":
+                # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: check them now, so that no
+                # trigger events are pending when the indexes are rebuilt in this transaction.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.stdout.write(f"已删除原有城市规模合成数据（{time.perf_counter() - t0:.0f} 秒）。")
 
 
