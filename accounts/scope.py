@@ -7,6 +7,8 @@ role may take at all. Out of reach looks like not found: views use `get_in_scope
 """
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -107,11 +109,40 @@ def granted_pks(user, model: type[models.Model], action: str) -> list:
     codename = f"{_grant_level(action)}_{model._meta.model_name}"
     key = (model._meta.label_lower, codename)
     if key not in cache:
-        raw = UserObjectPermission.objects.filter(
-            user=user, permission__codename=codename, content_type=ContentType.objects.get_for_model(model)
-        ).values_list("object_pk", flat=True)
+        shared_key = _grants_cache_key(user, key) if settings.JIUZHU_SHARED_CACHE else None
+        raw = shared_cache.get(shared_key) if shared_key else None
+        if raw is None:
+            raw = list(UserObjectPermission.objects.filter(
+                user=user, permission__codename=codename, content_type=ContentType.objects.get_for_model(model)
+            ).values_list("object_pk", flat=True))
+            if shared_key:
+                shared_cache.set(shared_key, raw, GRANTS_CACHE_SECONDS)
         cache[key] = [model._meta.pk.to_python(pk) for pk in raw]
     return cache[key]
+
+
+# With a shared cache (Redis), a user's grants are cached across requests under a per-user version that
+# accounts.services.object_grant/object_revoke bump, so a change takes effect on the next request.
+GRANTS_CACHE_SECONDS = 300
+
+
+def _grants_cache_key(user, key) -> str:
+    version = shared_cache.get_or_set(f"grants-version:{user.pk}", 1, None)
+    return f"grants:{user.pk}:{version}:{key[0]}:{key[1]}"
+
+
+def grants_changed(user) -> None:
+    """Forget the cached grants of `user` (called by the grant services, also after commit)."""
+    from django.db import transaction
+
+    def bump():
+        try:
+            shared_cache.incr(f"grants-version:{user.pk}")
+        except ValueError:
+            shared_cache.set(f"grants-version:{user.pk}", 2, None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 class RestrictedQuerySet(models.QuerySet):

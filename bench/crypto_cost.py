@@ -46,9 +46,9 @@ def _copy(table: str, columns, text: str) -> None:
 def seeding(persons: int) -> dict:
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_person_sealed; DROP TABLE IF EXISTS bench_person_plain")
-        cur.execute("CREATE TEMP TABLE bench_person_sealed (LIKE cases_person INCLUDING DEFAULTS)")
+        cur.execute("CREATE TEMP TABLE bench_person_sealed (LIKE cases_person INCLUDING DEFAULTS INCLUDING IDENTITY)")
         cur.execute("CREATE UNIQUE INDEX ON bench_person_sealed (id_index)")
-        cur.execute("CREATE TEMP TABLE bench_person_plain (LIKE cases_person INCLUDING DEFAULTS)")
+        cur.execute("CREATE TEMP TABLE bench_person_plain (LIKE cases_person INCLUDING DEFAULTS INCLUDING IDENTITY)")
         cur.execute("ALTER TABLE bench_person_plain ALTER id_cipher DROP NOT NULL")
         cur.execute("ALTER TABLE bench_person_plain RENAME id_index TO id_number")
         cur.execute("CREATE UNIQUE INDEX ON bench_person_plain (id_number)")
