@@ -121,28 +121,34 @@ def granted_pks(user, model: type[models.Model], action: str) -> list:
     return cache[key]
 
 
-# With a shared cache (Redis), a user's grants are cached across requests under a per-user version that
-# accounts.services.object_grant/object_revoke bump, so a change takes effect on the next request.
+# With a shared cache (Redis), a user's grants are cached across requests; accounts.services.object_grant
+# and object_revoke delete them (at once and after commit), so a change takes effect on the next request.
 GRANTS_CACHE_SECONDS = 300
 
 
 def _grants_cache_key(user, key) -> str:
-    version = shared_cache.get_or_set(f"grants-version:{user.pk}", 1, None)
-    return f"grants:{user.pk}:{version}:{key[0]}:{key[1]}"
+    return f"grants:{user.pk}:{key[0]}:{key[1]}"
 
 
 def grants_changed(user) -> None:
-    """Forget the cached grants of `user` (called by the grant services, also after commit)."""
+    """Forget the cached grants of `user` (called by the grant services, again after commit)."""
     from django.db import transaction
 
-    def bump():
-        try:
-            shared_cache.incr(f"grants-version:{user.pk}")
-        except ValueError:
-            shared_cache.set(f"grants-version:{user.pk}", 2, None)
+    def forget():
+        shared_cache.delete_many(shared_cache_keys(user))
 
-    bump()
-    transaction.on_commit(bump)
+    forget()
+    transaction.on_commit(forget)
+
+
+def shared_cache_keys(user) -> list[str]:
+    from django.apps import apps
+
+    keys = []
+    for model in apps.get_models():
+        for level in ("view", "change"):
+            keys.append(f"grants:{user.pk}:{model._meta.label_lower}:{level}_{model._meta.model_name}")
+    return keys
 
 
 class RestrictedQuerySet(models.QuerySet):

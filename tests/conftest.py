@@ -1,12 +1,13 @@
 import pytest
 from django.core.cache import cache
 
-from core import keys
+from core import keys, params
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_keys():
     cache.clear()
+    params._local.clear()
     keys.reset_keyring()
     yield
     keys.reset_keyring()
