@@ -43,6 +43,35 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
     )
 
 
+LIST_COLUMNS = ("id", "head_name", "hukou_type", "address", "township_id", "village_id", "member_count")
+REGION_NAMES_SECONDS = 600
+_region_names: dict = {"at": -REGION_NAMES_SECONDS, "names": {}}
+
+
+def region_names() -> dict[str, str]:
+    """Code -> short name of every division (2,147 rows, changed only by a migration), per process."""
+    import time
+
+    from accounts.models import Region
+
+    now = time.monotonic()
+    if now - _region_names["at"] >= REGION_NAMES_SECONDS:
+        _region_names["names"] = {code: Region(code=code, name=name).short_name
+                                  for code, name in Region.objects.values_list("code", "name")}
+        _region_names["at"] = now
+    return _region_names["names"]
+
+
+def list_rows(rows: list[dict]) -> list[dict]:
+    """Household list rows (values of LIST_COLUMNS) with display labels for the template."""
+    names, hukou = region_names(), dict(Household.HukouType.choices)
+    for r in rows:
+        r["hukou"] = hukou.get(r["hukou_type"], r["hukou_type"])
+        r["township"] = names.get(r["township_id"], r["township_id"])
+        r["village"] = names.get(r["village_id"], r["village_id"])
+    return rows
+
+
 def household_detail(*, user, pk: int) -> Household:
     from accounts.scope import get_in_scope_or_404
 
