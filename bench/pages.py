@@ -29,6 +29,7 @@ class Scenario:
     client: Client
     url: str
     latencies: list[float] = field(default_factory=list)  # seconds
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of this (Django) process per request
     rounds: list[float] = field(default_factory=list)  # req/s per round
     queries: int = 0
     sql: list[str] = field(default_factory=list)
@@ -42,6 +43,7 @@ class Scenario:
             "rps": statistics.median(self.rounds) if self.rounds else 0.0,
             "p50_ms": _pct(lat, 50) * 1000, "p99_ms": _pct(lat, 99) * 1000,
             "mean_ms": statistics.fmean(lat) * 1000 if lat else 0.0,
+            "cpu_ms": statistics.median(self.cpu) * 1000 if self.cpu else 0.0,
             "queries": self.queries, "whole_table_count": self.whole_table_count, "bytes": self.bytes,
         }
 
@@ -80,17 +82,22 @@ def inspect(s: Scenario) -> None:
 
 
 def run(scenarios: list[Scenario], *, rounds: int, requests: int, warmup: int) -> None:
+    """Requests are interleaved one by one across the scenarios, so that load from other processes on a
+    shared machine falls on all of them alike; a round's throughput is requests / time spent on them."""
     for s in scenarios:
         for _ in range(warmup):
             s.client.get(s.url)
         inspect(s)  # a warm request, as the measured ones are
+    clock, cpu = time.perf_counter, time.process_time
     for _ in range(rounds):
-        for s in scenarios:
-            times = []
-            start = time.perf_counter()
-            for _ in range(requests):
-                t0 = time.perf_counter()
+        spent = {s.key: 0.0 for s in scenarios}
+        for _ in range(requests):
+            for s in scenarios:
+                c0, t0 = cpu(), clock()
                 s.client.get(s.url)
-                times.append(time.perf_counter() - t0)
-            s.rounds.append(requests / (time.perf_counter() - start))
-            s.latencies.extend(times)
+                t1, c1 = clock(), cpu()
+                s.latencies.append(t1 - t0)
+                s.cpu.append(c1 - c0)
+                spent[s.key] += t1 - t0
+        for s in scenarios:
+            s.rounds.append(requests / spent[s.key])
