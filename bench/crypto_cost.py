@@ -52,18 +52,24 @@ def seeding(persons: int) -> dict:
         cur.execute("ALTER TABLE bench_person_plain ALTER id_cipher DROP NOT NULL")
         cur.execute("ALTER TABLE bench_person_plain RENAME id_index TO id_number")
         cur.execute("CREATE UNIQUE INDEX ON bench_person_plain (id_number)")
+    # Alternate the two paths twice and keep each path's faster run (other processes share the machine).
     result = {}
-    for name, plaintext, table, columns in (("plain", True, "bench_person_plain", PLAIN_COLUMNS),
-                                            ("sealed", False, "bench_person_sealed", citysim.PERSON_COLUMNS)):
-        t0 = time.perf_counter()
-        rows = citysim.build_county(_jobs(persons, plaintext))
-        t1 = time.perf_counter()
-        text = citysim._person_lines(rows.persons)
-        _copy(table, columns, text)
-        t2 = time.perf_counter()
-        n = len(rows.persons)
-        result[name] = {"persons": n, "build_s": t1 - t0, "copy_s": t2 - t1, "total_s": t2 - t0,
-                        "per_100k_s": (t2 - t0) / n * 100_000}
+    for attempt in range(2):
+        for name, plaintext, table, columns in (("plain", True, "bench_person_plain", PLAIN_COLUMNS),
+                                                ("sealed", False, "bench_person_sealed", citysim.PERSON_COLUMNS)):
+            with connection.cursor() as cur:
+                cur.execute(f"TRUNCATE {table}")
+            t0 = time.perf_counter()
+            rows = citysim.build_county(_jobs(persons, plaintext))
+            t1 = time.perf_counter()
+            text = citysim._person_lines(rows.persons)
+            _copy(table, columns, text)
+            t2 = time.perf_counter()
+            n = len(rows.persons)
+            run = {"persons": n, "build_s": t1 - t0, "copy_s": t2 - t1, "total_s": t2 - t0,
+                   "per_100k_s": (t2 - t0) / n * 100_000}
+            if name not in result or run["total_s"] < result[name]["total_s"]:
+                result[name] = run
     with connection.cursor() as cur:
         cur.execute("ANALYZE bench_person_sealed; ANALYZE bench_person_plain")
     # Pure crypto cost per person (no generation, no COPY): encrypt + blind index.
@@ -88,25 +94,27 @@ def lookups(n: int = 2000) -> dict:
     sample = [r[4] for r in _plain_sample(n)]
     random.Random(3).shuffle(sample)
     out = {}
+    paths = (
+        ("plain", "SELECT id FROM bench_person_plain WHERE id_number = %s", lambda v: v),
+        ("sealed", "SELECT id FROM bench_person_sealed WHERE id_index = %s", idnumbers.index),
+    )
+    times = {name: [] for name, _, _ in paths}
     with connection.cursor() as cur:
-        for name, sql, key in (
-            ("plain", "SELECT id FROM bench_person_plain WHERE id_number = %s", lambda v: v),
-            ("sealed", "SELECT id FROM bench_person_sealed WHERE id_index = %s", idnumbers.index),
-        ):
-            times = []
-            for value in sample:
+        for value in sample:  # interleaved: each ID looked up both ways, back to back
+            for name, sql, key in paths:
                 t0 = time.perf_counter()
                 cur.execute(sql, [key(value)])
                 if cur.fetchone() is None:
                     raise SystemExit(f"对照表查找失败（{name}）")
-                times.append(time.perf_counter() - t0)
-            out[name] = _lat(times)
+                times[name].append(time.perf_counter() - t0)
+        for name in times:
+            out[name] = _lat(times[name])
         # the HMAC alone
         t0 = time.perf_counter()
         for value in sample:
             idnumbers.index(value)
         out["hmac_us"] = (time.perf_counter() - t0) / len(sample) * 1e6
-    out["ratio"] = out["sealed"]["mean_us"] / out["plain"]["mean_us"]
+    out["ratio"] = out["sealed"]["p50_us"] / out["plain"]["p50_us"]
     return out
 
 
