@@ -60,3 +60,12 @@ def test_home_counts_are_cached_per_scope(client, users):
     response, third = _get(client, "/")
     assert any(COUNT.search(sql) for sql in third)
     assert "统计数每5分钟更新" in response.content.decode()
+
+
+def test_village_short_name_does_not_double_the_village_character():
+    """Display: 郭村村民委员会 is 郭村 (village 郭村), 何营东村民委员会 is 何营东村."""
+    from accounts.models import Region
+
+    assert Region(code="1", name="郭村村民委员会").short_name == "郭村"
+    assert Region(code="2", name="何营东村民委员会").short_name == "何营东村"
+    assert Region(code="3", name="建设路社区居民委员会").short_name == "建设路社区"
