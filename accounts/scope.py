@@ -158,8 +158,10 @@ class RestrictedQuerySet(models.QuerySet):
         q = scope_q(user, action, prefix=self.scope_prefix)
         if q == NOTHING:
             return self.none()
+        if q == Q():  # city-wide reach: explicit grants add nothing, so don't look them up
+            return self.all()
         pks = granted_pks(user, self.model, action)
-        if pks and q != Q():
+        if pks:
             q = q | Q(pk__in=pks)
         return self.filter(q)
 
