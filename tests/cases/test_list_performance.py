@@ -69,3 +69,24 @@ def test_village_short_name_does_not_double_the_village_character():
     assert Region(code="1", name="郭村村民委员会").short_name == "郭村"
     assert Region(code="2", name="何营东村民委员会").short_name == "何营东村"
     assert Region(code="3", name="建设路社区居民委员会").short_name == "建设路社区"
+
+
+@pytest.mark.django_db
+def test_cached_grants_follow_grant_and_revoke_at_once(client, users, settings):
+    """§0 explicit grants: with the shared grants cache on, a grant and a revoke take effect on the next request."""
+    from accounts import services as account_services
+    from core import params
+
+    settings.JIUZHU_SHARED_CACHE = True
+    params._local.clear()
+    other = PersonFactory(household__village="410823101200").household  # 詹店镇
+    xitao = users["xitao_jingban"]
+    client.force_login(xitao)
+    url = f"/households/{other.pk}/"
+    assert client.get(url).status_code == 404  # caches the (empty) grant list
+    account_services.object_grant(actor=users["wuzhi_minzheng"], user=xitao, obj=other, level="view",
+                                  reason="跨镇协查")
+    assert client.get(url).status_code == 200
+    account_services.object_revoke(actor=users["wuzhi_minzheng"], user=xitao, obj=other, level="view",
+                                   reason="协查结束")
+    assert client.get(url).status_code == 404
