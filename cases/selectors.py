@@ -62,10 +62,12 @@ def region_names() -> dict[str, str]:
     return _region_names["names"]
 
 
-def list_rows(rows: list[dict]) -> list[dict]:
-    """Household list rows (values of LIST_COLUMNS) with display labels for the template."""
+def list_rows(rows: list[dict], *, detail_prefix: str) -> list[dict]:
+    """Household list rows (values of LIST_COLUMNS) with display labels and links for the template."""
     names, hukou = region_names(), dict(Household.HukouType.choices)
     for r in rows:
+        r["url"] = f"{detail_prefix}{r['id']}/"
+        r["members"] = str(r["member_count"] or 0)
         r["hukou"] = hukou.get(r["hukou_type"], r["hukou_type"])
         r["township"] = names.get(r["township_id"], r["township_id"])
         r["village"] = names.get(r["village_id"], r["village_id"])
