@@ -31,7 +31,9 @@ class SessionPolicyMiddleware:
                 return self._end(request, "登录已超过8小时，请重新登录。", "session.absolute_timeout")
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 return self._end(request, "超过30分钟未操作，请重新登录。", "session.idle_timeout")
-            request.session["last_seen_at"] = now
+            if last_seen is None or now - last_seen >= settings.SESSION_REFRESH_SECONDS:
+                # At most one session write a minute: the idle clock restarts and the cookie is renewed.
+                request.session["last_seen_at"] = now
             if not request.path.startswith(_EXEMPT_PREFIXES) and self.must_change_password(user):
                 return redirect("password_change")
         return self.get_response(request)

@@ -28,11 +28,12 @@ class Region(models.Model):
 
     @property
     def short_name(self) -> str:
-        """何营东村民委员会 → 何营东村; 建设路社区居民委员会 → 建设路社区."""
+        """何营东村民委员会 → 何营东村; 郭村村民委员会 → 郭村 (not 郭村村); 建设路社区居民委员会 → 建设路社区."""
         for suffix, repl in (("村民委员会", "村"), ("社区居民委员会", "社区"), ("居民委员会", "社区"),
                              ("村委会", "村"), ("居委会", "社区")):
             if self.name.endswith(suffix):
-                return self.name[: -len(suffix)] + repl
+                base = self.name[: -len(suffix)]
+                return base if base.endswith(repl) else base + repl
         return self.name
 
     @property

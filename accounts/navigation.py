@@ -1,6 +1,7 @@
 """The menu each role sees. Each app lists its entries in `<app>/navigation.py: ENTRIES`; an entry shows when
 the role may take its action. Entries are grouped (GROUPS, in this order) and sorted by `order` within a group."""
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.urls import NoReverseMatch, reverse
 
@@ -18,10 +19,12 @@ class Entry:
 GROUPS = ["业务办理", "资金发放", "监测预警", "监督检查", "公开与设置", "系统管理"]
 
 
-def _entries() -> list[Entry]:
+@lru_cache(maxsize=1)
+def _entries() -> tuple[Entry, ...]:
+    """Collected once per process: the apps and their ENTRIES do not change while it runs."""
     from core.registry import collect
 
-    return [entry for entries in collect("navigation", "ENTRIES") for entry in entries]
+    return tuple(entry for entries in collect("navigation", "ENTRIES") for entry in entries)
 
 
 def menu_for(user, path: str) -> list[dict]:

@@ -7,6 +7,8 @@ role may take at all. Out of reach looks like not found: views use `get_in_scope
 """
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -122,9 +124,14 @@ def granted_pks(user, model: type[models.Model], action: str) -> list:
     codename = f"{_grant_level(action)}_{model._meta.model_name}"
     key = (model._meta.label_lower, codename)
     if key not in cache:
-        raw = UserObjectPermission.objects.filter(
-            user=user, permission__codename=codename, content_type=ContentType.objects.get_for_model(model)
-        ).values_list("object_pk", flat=True)
+        shared_key = _grants_cache_key(user, key) if settings.JIUZHU_SHARED_CACHE else None
+        raw = shared_cache.get(shared_key) if shared_key else None
+        if raw is None:
+            raw = list(UserObjectPermission.objects.filter(
+                user=user, permission__codename=codename, content_type=ContentType.objects.get_for_model(model)
+            ).values_list("object_pk", flat=True))
+            if shared_key:
+                shared_cache.set(shared_key, raw, GRANTS_CACHE_SECONDS)
         cache[key] = [model._meta.pk.to_python(pk) for pk in raw]
     return cache[key]
 
@@ -158,6 +165,36 @@ def granted(user, obj: models.Model, action: str) -> bool:
     return False
 
 
+# With a shared cache (Redis), a user's grants are cached across requests; accounts.services.object_grant
+# and object_revoke delete them (at once and after commit), so a change takes effect on the next request.
+GRANTS_CACHE_SECONDS = 300
+
+
+def _grants_cache_key(user, key) -> str:
+    return f"grants:{user.pk}:{key[0]}:{key[1]}"
+
+
+def grants_changed(user) -> None:
+    """Forget the cached grants of `user` (called by the grant services, again after commit)."""
+    from django.db import transaction
+
+    def forget():
+        shared_cache.delete_many(shared_cache_keys(user))
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def shared_cache_keys(user) -> list[str]:
+    from django.apps import apps
+
+    keys = []
+    for model in apps.get_models():
+        for level in ("view", "change"):
+            keys.append(f"grants:{user.pk}:{model._meta.label_lower}:{level}_{model._meta.model_name}")
+    return keys
+
+
 class RestrictedQuerySet(models.QuerySet):
     scope_prefix = ""  # e.g. "household__" for rows scoped through a parent
     grant_through = ""  # e.g. "household": a grant on the parent row reaches this row
@@ -166,10 +203,11 @@ class RestrictedQuerySet(models.QuerySet):
         q = scope_q(user, action, prefix=self.scope_prefix)
         if q == NOTHING:
             return self.none()
-        if q != Q():
-            extra = grant_q(user, self.model, action)
-            if extra != NOTHING:
-                q = q | extra
+        if q == Q():  # city-wide reach: explicit grants add nothing, so don't look them up
+            return self.all()
+        extra = grant_q(user, self.model, action)
+        if extra != NOTHING:
+            q = q | extra
         return self.filter(q)
 
 

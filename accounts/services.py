@@ -7,7 +7,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import ADMIN_ROLES, Region, Role, User
-from accounts.scope import Action, can
+from accounts.scope import Action, can, grants_changed
 from core import audit
 
 
@@ -65,6 +65,7 @@ def object_grant(*, actor, user: User, obj, level: str, reason: str) -> None:
         raise ValidationError("不能向管理员账号授予业务数据权限")
     with transaction.atomic():
         assign_perm(f"{obj._meta.app_label}.{level}_{obj._meta.model_name}", user, obj)
+        grants_changed(user)
         audit.record(actor=actor, action="grant.add", obj=obj, after={"user": user.username, "level": level},
                      reason=reason)
 
@@ -72,6 +73,7 @@ def object_grant(*, actor, user: User, obj, level: str, reason: str) -> None:
 def object_revoke(*, actor, user: User, obj, level: str, reason: str) -> None:
     with transaction.atomic():
         remove_perm(f"{obj._meta.app_label}.{level}_{obj._meta.model_name}", user, obj)
+        grants_changed(user)
         audit.record(actor=actor, action="grant.remove", obj=obj, before={"user": user.username, "level": level},
                      reason=reason)
 

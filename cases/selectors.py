@@ -1,6 +1,7 @@
 """Reads of the household registry, always through the user's scope."""
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
@@ -17,14 +18,19 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
     qs = Household.objects.restrict(user, Action.CASE_VIEW)
     q = (q or "").strip()
     if q:
+        # Matching persons are found through their own indexes and joined back by household id (a semi-join):
+        # no DISTINCT over household x person, and no OR across a join that would defeat the indexes.
         value = idnumbers.normalize_for_lookup(q)
         if value:
-            qs = qs.filter(members__id_index__in=idnumbers.index_candidates(value))
+            qs = qs.filter(pk__in=Person.objects.filter(id_index__in=idnumbers.index_candidates(value))
+                           .values("household_id"))
         elif m := _LAST4.match(q):
-            qs = qs.filter(members__name=m["name"], members__id_last4=m["last4"].upper())
+            qs = qs.filter(pk__in=Person.objects.filter(name=m["name"], id_last4=m["last4"].upper())
+                           .values("household_id"))
         else:
-            qs = qs.filter(Q(head_name__startswith=q) | Q(members__name=q))
-        qs = qs.distinct()
+            by_head = Household.objects.filter(head_name__startswith=q).order_by().values("pk")
+            by_member = Person.objects.filter(name=q).order_by().values("household_id")
+            qs = qs.filter(pk__in=by_head.union(by_member))
     if village:
         qs = qs.filter(village_id=village)
     if hukou_type:
@@ -36,6 +42,37 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
     return qs.select_related("village", "township").annotate(
         member_count=Subquery(members, output_field=IntegerField())
     )
+
+
+LIST_COLUMNS = ("id", "head_name", "hukou_type", "address", "township_id", "village_id", "member_count")
+REGION_NAMES_SECONDS = 600
+_region_names: dict = {"at": -REGION_NAMES_SECONDS, "names": {}}
+
+
+def region_names() -> dict[str, str]:
+    """Code -> short name of every division (2,147 rows, changed only by a migration), per process."""
+    import time
+
+    from accounts.models import Region
+
+    now = time.monotonic()
+    if now - _region_names["at"] >= REGION_NAMES_SECONDS:
+        _region_names["names"] = {code: Region(code=code, name=name).short_name
+                                  for code, name in Region.objects.values_list("code", "name")}
+        _region_names["at"] = now
+    return _region_names["names"]
+
+
+def list_rows(rows: list[dict], *, detail_prefix: str) -> list[dict]:
+    """Household list rows (values of LIST_COLUMNS) with display labels and links for the template."""
+    names, hukou = region_names(), dict(Household.HukouType.choices)
+    for r in rows:
+        r["url"] = f"{detail_prefix}{r['id']}/"
+        r["members"] = str(r["member_count"] or 0)
+        r["hukou"] = hukou.get(r["hukou_type"], r["hukou_type"])
+        r["township"] = names.get(r["township_id"], r["township_id"])
+        r["village"] = names.get(r["village_id"], r["village_id"])
+    return rows
 
 
 def household_detail(*, user, pk: int) -> Household:
@@ -205,3 +242,35 @@ def entitlement_list(*, user, category: str = "", status: str = ""):
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-id")
+
+
+HOME_COUNTS_SECONDS = 300
+
+
+def home_counts(*, user) -> dict[str, int]:
+    """Households and paid entitlements in the user's scope, for the home page.
+
+    Counting a city's 400,000 households on every page view is what a summary must not do: the counts
+    are cached per scope (the user's region plus any explicit grants) for five minutes.
+    """
+    from accounts.scope import granted_pks
+    from django.core.cache import cache
+
+    grants = granted_pks(user, Household, Action.CASE_VIEW)
+    scope = hashlib.sha1(",".join(map(str, sorted(grants))).encode()).hexdigest()[:16] if grants else "-"
+    key = f"home-counts:v1:{user.role}:{user.region_id}:{scope}"
+    counts = cache.get(key)
+    if counts is None:
+        households = Household.objects.restrict(user, Action.CASE_VIEW)
+        paid = Entitlement.objects.restrict(user, Action.CASE_VIEW).filter(
+            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT])
+        counts = {
+            "households": households.count(),
+            **paid.aggregate(
+                dibao=Count("pk", filter=Q(category=Entitlement.Category.DIBAO)),
+                tekun=Count("pk", filter=Q(category__in=[Entitlement.Category.TEKUN_CENTRAL,
+                                                         Entitlement.Category.TEKUN_DISPERSED])),
+            ),
+        }
+        cache.set(key, counts, HOME_COUNTS_SECONDS)
+    return counts

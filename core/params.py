@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -256,10 +257,22 @@ def overview(on: dt.date | None = None) -> list[ParamRow]:
 CACHE_SECONDS = 60
 
 
+LOCAL_SECONDS = 10  # per-process memo in front of the shared cache (read on every request by some keys)
+_local: dict[str, tuple[float, list]] = {}
+
+
 def _history(key: str) -> list[tuple[dt.date, str]]:
-    """All values of a key, newest first; cached briefly (cleared by parameter_set)."""
+    """All values of a key, newest first; cached briefly (cleared by parameter_set).
+
+    Two levels: this process keeps a value for LOCAL_SECONDS, the shared cache for CACHE_SECONDS, so a
+    change made in another process is seen within seconds and a page view costs no cache round trip.
+    """
     from core.models import Parameter
 
+    now = time.monotonic()
+    hit = _local.get(key)
+    if hit is not None and now - hit[0] < LOCAL_SECONDS:
+        return hit[1]
     cache_key = f"param:{key}"
     rows = cache.get(cache_key)
     if rows is None:
@@ -267,7 +280,13 @@ def _history(key: str) -> list[tuple[dt.date, str]]:
             Parameter.objects.filter(key=key).order_by("-effective_from", "-id").values_list("effective_from", "value")
         )
         cache.set(cache_key, rows, CACHE_SECONDS)
+    _local[key] = (now, rows)
     return rows
+
+
+def forget(key: str) -> None:
+    _local.pop(key, None)
+    cache.delete(f"param:{key}")
 
 
 def get(key: str, on: dt.date | None = None):
@@ -316,8 +335,8 @@ def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: st
             category=audit.Category.ADMIN,
             object_repr=REGISTRY[key].label,
         )
-        transaction.on_commit(lambda: cache.delete(f"param:{key}"))
-    cache.delete(f"param:{key}")
+        transaction.on_commit(lambda: forget(key))
+    forget(key)
     return row
 
 

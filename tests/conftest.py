@@ -1,13 +1,14 @@
 import pytest
 from django.core.cache import cache
 
-from core import keys
+from core import keys, params
 from tests.browser.fixtures import *  # noqa: F401,F403  (login_as, shot, browser, ...: see that module)
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_keys():
     cache.clear()
+    params._local.clear()
     keys.reset_keyring()
     yield
     keys.reset_keyring()

@@ -90,9 +90,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions: idle timeout 30 minutes (refreshed on each request), absolute lifetime 8 hours.
+# Sessions: idle timeout 30 minutes, absolute lifetime 8 hours. The idle clock is refreshed by
+# accounts.middleware.SessionPolicyMiddleware at most once per SESSION_REFRESH_SECONDS (a write per
+# request would cost an UPDATE and a commit on every page view): an idle session ends between 29 and
+# 30 minutes after the last request, never later.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIFETIME = 8 * 60 * 60
 SESSION_IDLE_TIMEOUT = 30 * 60
@@ -191,9 +195,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# With a shared cache (Redis) sessions are read from it and written through to the database; without
+# one (SQLite, `make run`) the per-process memory cache must not hold sessions, so they stay in the DB.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
+                  else "django.contrib.sessions.backends.db")
+JIUZHU_SHARED_CACHE = bool(REDIS_URL)
+
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -45,7 +45,7 @@ def test_broker_is_filesystem_without_redis_and_redis_with_it():
 
     assert settings_with() == ["filesystem://", "None", "django.core.cache.backends.locmem.LocMemCache"]
     assert settings_with(REDIS_URL="redis://127.0.0.1:6379/5") == [
-        "redis://127.0.0.1:6379/5", "redis://127.0.0.1:6379/5", "django.core.cache.backends.redis.RedisCache"]
+        "redis://127.0.0.1:6379/5", "redis://127.0.0.1:6379/5", "core.cache.RedisCache"]
 
 
 @pytest.mark.django_db
