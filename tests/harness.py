@@ -216,11 +216,28 @@ REGISTRY: list[Endpoint] = [
     api("person-detail", lambda w: f"/api/v1/persons/{w.person.pk}/", A.CASE_VIEW),
 ]
 
+
+def _load_area_registries() -> None:
+    """Each area keeps its entries (and its world parts) in tests/harness_areas/<area>.py, which defines
+    `ENTRIES = [page(...), api(...), ...]` and may add `EXEMPT = {...}`, so areas are registered
+    independently of each other."""
+    import importlib
+    import pkgutil
+
+    import tests.harness_areas as areas
+
+    for info in sorted(pkgutil.iter_modules(areas.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"tests.harness_areas.{info.name}")
+        REGISTRY.extend(getattr(module, "ENTRIES", []))
+        EXEMPT.update(getattr(module, "EXEMPT", {}))
+
+
 # Routes the harness does not run, with the reason.
 EXEMPT = {
     "schema": "the OpenAPI document is public metadata (tests/jiuzhu/test_openapi.py)",
     "api_docs": "Swagger UI over the schema (tests/jiuzhu/test_openapi.py)",
 }
+_load_area_registries()
 
 # ------------------------------------------------------------------------------------------ expectations
 

@@ -1,0 +1,1 @@
+"""Per-area harness registrations (see tests/harness.py `_load_area_registries`)."""
