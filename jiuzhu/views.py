@@ -7,24 +7,6 @@ from accounts.scope import Action, can
 from cases import selectors
 
 
-HOME_NUMBERS_SECONDS = 120
-
-
-def _case_numbers(user) -> list[int]:
-    """Households and active entitlements in the user's region. COUNTs over a whole county or the city are
-    not cheap at city scale, so they are shared per region for two minutes (explicit grants not counted)."""
-    key = f"home:case_numbers:{user.role}:{user.region_id}"
-    numbers = cache.get(key)
-    if numbers is None:
-        households = Household.objects.restrict(user, Action.CASE_VIEW)
-        entitlements = Entitlement.objects.restrict(user, Action.CASE_VIEW).filter(
-            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT])
-        numbers = [households.count(), entitlements.filter(category="dibao").count(),
-                   entitlements.filter(category__in=["tekun_central", "tekun_dispersed"]).count()]
-        cache.set(key, numbers, HOME_NUMBERS_SECONDS)
-    return numbers
-
-
 @login_required
 def home(request):
     user = request.user
@@ -39,8 +21,31 @@ def home(request):
         from core import workdays
 
         calendar_warnings = workdays.unknown_years()
+    work = []
+    if can(user, Action.CASE_PROCESS) or can(user, Action.CASE_DECIDE):
+        todo = selectors.todo_for(user=user)
+        work = [{"label": label, "count": len(rows)} for label, rows in todo["groups"].values()]
+        work.append({"label": "待送达通知书", "count": len(todo["notices"])})
+        work.append({"label": "待复核", "count": len(todo["rechecks"])})
+    batches = []
+    if can(user, Action.PAYMENT_VIEW):
+        from django.utils import timezone
+
+        from funds import deadlines
+        from funds import selectors as funds_selectors
+
+        today = timezone.localdate()
+        batches = [{"batch": b, "states": deadlines.states(b, today)}
+                   for b in funds_selectors.batch_list(user=user).select_related("county")[:5]]
+    from django.db.models import Q
+
+    from core.models import Alert
+
+    alerts = list(Alert.objects.filter(resolved_at__isnull=True, region_code=user.region_id)
+                  .filter(Q(role="") | Q(role=user.role)).order_by("-created_at")[:8])
     return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE),
-                                         "calendar_warnings": calendar_warnings})
+                                         "calendar_warnings": calendar_warnings, "work": work,
+                                         "alerts": alerts, "batches": batches})
 
 
 def not_found(request, exception=None):

@@ -63,7 +63,7 @@ def test_finance_officer_approves_batch_and_downloads_file(page, live_server, us
 
     base = live_server.url
     _login(page, base, "wuzhi_caizheng")
-    page.click("text=资金发放")
+    page.click("nav >> text=发放批次")
     page.click(f"text={batch}")
     assert page.locator(".funds-steps li.current").inner_text() == "已申请资金"
     assert "家庭档案" not in page.locator(".sidebar").inner_text()
