@@ -38,8 +38,15 @@ def relative_matches(*, user):
     ents: dict[int, list] = {}
     for e in Entitlement.objects.filter(household_id__in=[p.household_id for p in persons], status__in=open_statuses):
         ents.setdefault(e.household_id, []).append(e)
+    from cases.models import Application
+
+    apps: dict[int, list] = {}
+    for a in Application.objects.restrict(user, Action.CASE_VIEW).filter(
+            household_id__in=[p.household_id for p in persons]).order_by("-accepted_on"):
+        apps.setdefault(a.household_id, []).append(a)
     for p in persons:
-        rows.append({"person": p, "links": link_map.get(p.id_index, []), "entitlements": ents.get(p.household_id, [])})
+        rows.append({"person": p, "links": link_map.get(p.id_index, []), "entitlements": ents.get(p.household_id, []),
+                     "applications": apps.get(p.household_id, [])})
     return rows
 
 

@@ -276,3 +276,34 @@ def complaint_transfer(*, actor, complaint: Complaint, to: str, reason: str) -> 
         ComplaintStep.objects.create(complaint=complaint, actor=actor, action="转办", note=f"转{to}。{reason}")
         audit.record(actor=actor, action="complaint.transfer", obj=complaint, after={"to": to}, reason=reason)
     return complaint
+
+
+def relatives_check() -> int:
+    """Nightly (§12): every open application and open entitlement whose household holds a registered close
+    relative gets a county alert (once) — so cases registered before the relative was, or whose member was
+    added later, are flagged too. Returns the number of new flags."""
+    from cases.models import Application, Entitlement, Person, RelativeLink
+    from core.models import Alert
+
+    linked = RelativeLink.objects.values("id_index")
+    households = set(Person.objects.filter(id_index__in=linked).values_list("household_id", flat=True))
+    if not households:
+        return 0
+    created = 0
+    for app in (Application.objects.open().filter(household_id__in=households)
+                .select_related("household")):
+        _, new = Alert.objects.get_or_create(
+            dedupe_key=f"relative-application:{app.pk}",
+            defaults={"region_code": app.handling_county_id, "level": Alert.Level.WARNING, "kind": "relative_case",
+                      "message": f"{app.number}（{app.household}）为备案近亲属申请", "link": f"/applications/{app.pk}/"})
+        created += new
+    for ent in (Entitlement.objects.filter(household_id__in=households,
+                                           status__in=["active", "phasing_out", "suspended"])
+                .select_related("household")):
+        _, new = Alert.objects.get_or_create(
+            dedupe_key=f"relative-entitlement:{ent.pk}",
+            defaults={"region_code": ent.county_id, "level": Alert.Level.WARNING, "kind": "relative_case",
+                      "message": f"{ent.household}（{ent.get_category_display()}）为备案近亲属在保对象",
+                      "link": "/supervision/relatives/matches/"})
+        created += new
+    return created

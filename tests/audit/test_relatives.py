@@ -104,3 +104,22 @@ def test_registry_pages_scope(client, users):
     assert client.get(f"/supervision/relatives/{staff.pk}/").status_code == 404
     client.force_login(users["zhandian_jingban"])
     assert client.get("/supervision/relatives/").status_code == 404
+
+
+def test_nightly_check_flags_open_entitlements_and_applications_once(users):
+    """§12: the nightly check flags every open case of a registered relative, once."""
+    from audit.tasks import relatives_nightly_check
+    from core.models import Alert
+
+    relative = PersonFactory(household__village="410823101200")
+    h = relative.household
+    Entitlement.objects.create(household=h, county_id=h.county_id, township_id=h.township_id, village_id=h.village_id,
+                               category="dibao", persons_covered=1, monthly_amount="300.00",
+                               start_month=dt.date(2026, 1, 1))
+    assert relatives_nightly_check() == 0  # nobody registered yet
+    staff = _staff(users)
+    services.relative_add(actor=users["wuzhi_minzheng"], staff=staff, name=relative.name,
+                          id_number=relative.reveal_id_number(), relation="parent")
+    assert relatives_nightly_check() == 1
+    assert relatives_nightly_check() == 0  # already flagged
+    assert Alert.objects.get(kind="relative_case").region_code == "410823"
