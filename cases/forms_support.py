@@ -105,12 +105,32 @@ class FastGrantForm(forms.Form):
     amount = forms.DecimalField(label="救助金额（元）", max_digits=12, decimal_places=2, min_value=0.01)
     cause = forms.CharField(label="困难情形", widget=forms.Textarea(attrs={"rows": 3}))
     emergency_place = forms.CharField(label="急难发生地", required=False, max_length=100)
-    linked_application = forms.CharField(label="关联申请（可选）", required=False, max_length=100,
-                                         help_text="待审的低保/特困申请或医疗救助申请编号")
+    related_application = forms.ModelChoiceField(label="关联的低保/特困申请（可选）", queryset=None, required=False,
+                                                 help_text="申请正在审核期间先行救助")
+    linked_application = forms.CharField(label="医疗救助等其他申请编号（可选）", required=False, max_length=100)
 
-    def __init__(self, *args, persons, **kwargs):
+    def __init__(self, *args, persons, applications=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
+        from cases.models import Application
+
+        self.fields["related_application"].queryset = applications if applications is not None else \
+            Application.objects.none()
+        self.fields["related_application"].label_from_instance = lambda a: f"{a.number} {a.get_kind_display()}（{a.get_status_display()}）"
+
+
+class FullApplyForm(forms.Form):
+    person = forms.ModelChoiceField(label="申请人", queryset=None, required=False)
+    aid_type = forms.ChoiceField(label="救助类型", choices=TemporaryAid.AidType.choices)
+    amount = forms.DecimalField(label="申请救助金额（元）", max_digits=12, decimal_places=2, min_value=0.01)
+    cause = forms.CharField(label="困难情形", widget=forms.Textarea(attrs={"rows": 3}))
+    related_application = forms.ModelChoiceField(label="关联的低保/特困申请（可选）", queryset=None, required=False)
+
+    def __init__(self, *args, persons, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+        self.fields["related_application"].queryset = applications
+        self.fields["related_application"].label_from_instance = lambda a: f"{a.number} {a.get_kind_display()}（{a.get_status_display()}）"
 
 
 class PaperworkForm(forms.Form):

@@ -65,7 +65,8 @@ def reserve_fund_top_up(*, actor, township: Region, amount: Decimal, note: str) 
 
 
 def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount: Decimal, person: Person | None = None,
-               emergency_place: str = "", linked_application: str = "", on: dt.date | None = None) -> TemporaryAid:
+               emergency_place: str = "", linked_application: str = "", related_application=None,
+               on: dt.date | None = None) -> TemporaryAid:
     """小金额先行救助: the township leader pays at once from the reserve fund (≤ 3,000 yuan, param); the
     supplementary paperwork is due within 5 working days (param)."""
     on = on or timezone.localdate()
@@ -83,6 +84,8 @@ def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount
         raise ValidationError({"cause": "请写明困难情形"})
     if person is not None and person.household_id != household.pk:
         raise ValidationError({"person": "受助人不属于该家庭"})
+    if related_application is not None and related_application.household_id != household.pk:
+        raise ValidationError({"related_application": "关联申请须为本家庭的申请"})
     due = workdays.add_workdays(on, params.get("temp_aid.paperwork_workdays", on))
     with transaction.atomic():
         fund = _fund_for_update(township)
@@ -92,7 +95,8 @@ def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount
             household=household, person=person, aid_type=aid_type, track=TemporaryAid.Track.FAST, cause=cause,
             handling_township_id=township, emergency_place=emergency_place, amount=amount,
             status=TemporaryAid.Status.PAID_PENDING_PAPERWORK, granted_by=actor, granted_on=on, paperwork_due=due,
-            linked_application=linked_application, county_id=household.county_id, township_id=household.township_id,
+            linked_application=linked_application, related_application=related_application,
+            county_id=household.county_id, township_id=household.township_id,
             village_id=household.village_id)
         # A conditional UPDATE under the row lock; the CHECK constraint is the last line of defence.
         updated = ReserveFund.objects.filter(pk=fund.pk, balance__gte=amount).update(
@@ -166,3 +170,67 @@ def funds(*, user):
     if level == Region.Level.COUNTY:
         return qs.filter(county_id=user.region_id)
     return qs.filter(township_id=user.region_id[:9])
+
+
+# --- the full procedure (一般程序): the shared application state machine (cases.workflow) -------------------
+
+def full_apply(*, actor, household: Household, aid_type: str, cause: str, amount: Decimal,
+               person: Person | None = None, related_application=None, on: dt.date | None = None):
+    """Amounts above the fast-track cap: accepted as an Application of kind 临时救助 and run through the same
+    investigation → joint meeting → publicity → confirmation machine; the grant is capped at
+    N × the monthly 低保标准 (param temp_aid.cap_standard_months). Returns the Application."""
+    from cases import workflow
+
+    on = on or timezone.localdate()
+    cap = full_procedure_cap(household, on)
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "救助金额须大于0"})
+    if amount > cap:
+        raise ValidationError({"amount": f"临时救助金额不能超过{cap}元（{params.get('temp_aid.cap_standard_months', on)}"
+                                         f"个月的低保标准）"})
+    if not cause.strip():
+        raise ValidationError({"cause": "请写明困难情形"})
+    with transaction.atomic():
+        app = workflow.application_accept(actor=actor, household=household, kind="temporary_aid", applicant=person,
+                                          reason=cause, accepted_on=on)
+        TemporaryAid.objects.create(
+            household=household, person=person, aid_type=aid_type, track=TemporaryAid.Track.FULL, cause=cause,
+            handling_township_id=app.handling_township_id, amount=amount, status=TemporaryAid.Status.APPLYING,
+            granted_on=on, application=app, related_application=related_application,
+            county_id=household.county_id, township_id=household.township_id, village_id=household.village_id)
+    return app
+
+
+class FullAssessment:
+    """What the state machine's assessor returns for kind 临时救助 (one-off, capped)."""
+
+    def __init__(self, aid: TemporaryAid, cap: Decimal):
+        self.eligible = aid.amount <= cap
+        self.persons_covered = aid.household.members.count() or 1
+        self.monthly_amount = aid.amount
+        self.unstable_income = False
+        self.reasons = [] if self.eligible else [f"申请金额{aid.amount}元超过上限{cap}元"]
+        self.lines = [{"label": "困难情形", "amount": "", "note": aid.cause[:60], "counted": True},
+                      {"label": "申请救助金额（一次性）", "amount": str(aid.amount), "note": aid.get_aid_type_display(),
+                       "counted": True},
+                      {"label": "金额上限", "amount": str(cap), "note": "月低保标准 × 参数倍数", "counted": True}]
+
+    def to_json(self) -> dict:
+        return {"eligible": self.eligible, "persons_covered": self.persons_covered,
+                "monthly_amount": str(self.monthly_amount), "reasons": self.reasons, "lines": self.lines,
+                "unstable_income": False, "kind": "temporary_aid"}
+
+
+def assess_application(application, on: dt.date | None = None) -> FullAssessment:
+    aid = TemporaryAid.objects.select_related("household").get(application=application)
+    return FullAssessment(aid, full_procedure_cap(aid.household, on or timezone.localdate()))
+
+
+def on_confirmed(application, entitlement) -> None:
+    """The leader's confirmation grants the one-off aid (paid by the county, not from the reserve fund)."""
+    TemporaryAid.objects.filter(application=application).update(
+        status=TemporaryAid.Status.COMPLETED, granted_by=application.decided_by, granted_on=application.decided_on)
+
+
+def on_refused(application) -> None:
+    TemporaryAid.objects.filter(application=application).update(status=TemporaryAid.Status.REFUSED)

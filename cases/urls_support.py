@@ -10,6 +10,7 @@ urlpatterns = [
     path("tekun/<int:pk>/<str:op>/", v.tekun_action, name="tekun_action"),
     path("temporary-aid/", v.aid_list, name="aid_list"),
     path("temporary-aid/new/", v.aid_grant, name="aid_grant"),
+    path("temporary-aid/apply/", v.aid_apply, name="aid_apply"),
     path("temporary-aid/funds/", v.reserve_funds, name="reserve_funds"),
     path("temporary-aid/<int:pk>/", v.aid_detail, name="aid_detail"),
 ]

@@ -15,6 +15,7 @@ from cases.forms_support import (
     AgreementForm,
     AssessmentForm,
     FastGrantForm,
+    FullApplyForm,
     InstitutionForm,
     ObligorForm,
     PaperworkForm,
@@ -190,7 +191,8 @@ def aid_grant(request):
     if household.township_id != request.user.region_id and not temporary_aid.emergency_rule_active(
             request.user.region_id[:6], timezone.localdate()):
         household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_DECIDE, pk=household.pk)
-    form = FastGrantForm(request.POST or None, persons=household.members.all())
+    form = FastGrantForm(request.POST or None, persons=household.members.all(),
+                         applications=household.applications.open())
     if request.method == "POST" and form.is_valid():
         try:
             aid = temporary_aid.fast_grant(actor=request.user, household=household, **form.cleaned_data)
@@ -202,6 +204,26 @@ def aid_grant(request):
     fund = temporary_aid.funds(user=request.user).first()
     return render(request, "cases/aid_grant.html", {"form": form, "household": household, "fund": fund,
                                                    "cap": params.get("temp_aid.fast_track_cap")})
+
+
+@login_required
+def aid_apply(request):
+    """一般程序: larger temporary aid accepted by the township caseworker into the shared state machine."""
+    _need(request.user, Action.CASE_PROCESS)
+    household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW,
+                                    pk=request.GET.get("household") or request.POST.get("household") or 0)
+    form = FullApplyForm(request.POST or None, persons=household.members.all(),
+                         applications=household.applications.open().exclude(kind="temporary_aid"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = temporary_aid.full_apply(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已受理临时救助申请 {app.number}，请按程序入户调查、集体研究、公示和审核确认。")
+            return redirect("cases:application_detail", pk=app.pk)
+    return render(request, "cases/aid_apply.html", {
+        "form": form, "household": household, "cap": temporary_aid.full_procedure_cap(household)})
 
 
 @login_required

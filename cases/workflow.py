@@ -454,6 +454,11 @@ def _h_confirm(actor, app, reason, data):
         raise ValidationError("集体研究意见为不同意纳入，只能作出不予确认决定")
     if not app.assessed_eligible or not app.monthly_amount or not app.persons_covered:
         raise ValidationError("认定测算不符合条件，不能确认")
+    if app.kind in ONE_OFF_KINDS:
+        app.decided_on, app.decided_by = timezone.localdate(), actor
+        app.decision_reason = reason or f"经审核，符合{app.get_kind_display()}条件，予以救助"
+        ON_CONFIRMED[app.kind](app, None)
+        return f"{app.decision_reason}：一次性救助{app.monthly_amount}元"
     category = data.get("category") or ENTITLEMENT_CATEGORY.get(app.kind)
     if not category and app.kind in CATEGORY_RESOLVERS:
         category = CATEGORY_RESOLVERS[app.kind](app)
@@ -483,6 +488,8 @@ def _h_confirm(actor, app, reason, data):
 
 def _h_refuse(actor, app, reason, data):
     app.decided_on, app.decided_by, app.decision_reason = timezone.localdate(), actor, reason
+    if app.kind in ON_REFUSED:
+        ON_REFUSED[app.kind](app)
     return reason
 
 
@@ -505,13 +512,22 @@ def _register_kinds() -> None:
     """特困 reuses this machine: its own assessment, entitlement category and start of support."""
     from cases import tekun
 
+    from cases import temporary_aid
+
     ASSESSORS[Application.Kind.TEKUN] = tekun.assess_application
     CATEGORY_RESOLVERS[Application.Kind.TEKUN] = tekun.category_for
     ON_CONFIRMED[Application.Kind.TEKUN] = tekun.on_confirmed
+    # 临时救助 (一般程序): a one-off grant, no entitlement.
+    ASSESSORS[Application.Kind.TEMPORARY_AID] = temporary_aid.assess_application
+    ON_CONFIRMED[Application.Kind.TEMPORARY_AID] = temporary_aid.on_confirmed
+    ON_REFUSED[Application.Kind.TEMPORARY_AID] = temporary_aid.on_refused
+    ONE_OFF_KINDS.add(Application.Kind.TEMPORARY_AID)
 
 
 CATEGORY_RESOLVERS: dict = {}
 ON_CONFIRMED: dict = {}
+ON_REFUSED: dict = {}
+ONE_OFF_KINDS: set = set()
 _register_kinds()
 
 _HANDLERS = {

@@ -127,7 +127,9 @@ class Application(PlaceMixin):
         constraints = [
             models.CheckConstraint(condition=Q(monthly_amount__isnull=True) | Q(monthly_amount__gte=0),
                                    name="application_amount_non_negative"),
-            models.CheckConstraint(condition=~Q(status="confirmed") | Q(entitlement__isnull=False),
+            # A confirmed 低保/特困 case has its entitlement; 临时救助 is a one-off grant (cases.TemporaryAid).
+            models.CheckConstraint(condition=~Q(status="confirmed") | Q(entitlement__isnull=False)
+                                   | Q(kind="temporary_aid"),
                                    name="application_confirmed_has_entitlement"),
             models.CheckConstraint(condition=Q(extended=False) | ~Q(extension_reason=""),
                                    name="application_extension_has_reason"),

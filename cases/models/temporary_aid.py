@@ -80,6 +80,7 @@ class TemporaryAid(PlaceMixin):
         PAID_PENDING_PAPERWORK = "pending_paperwork", "已先行发放，待补充说明"
         COMPLETED = "completed", "已办结"
         APPLYING = "applying", "按一般程序办理中"
+        REFUSED = "refused", "不予救助"
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="temporary_aids")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -93,13 +94,17 @@ class TemporaryAid(PlaceMixin):
     amount = models.DecimalField("救助金额（元）", **MONEY)
     status = models.CharField("状态", max_length=18, choices=Status, db_index=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="审批人")
+                                   null=True, blank=True, verbose_name="审批人")
     granted_on = models.DateField("发放日期", default=timezone.localdate)
     paperwork_due = models.DateField("补充说明期限", null=True, blank=True, db_index=True)
     paperwork_submitted_on = models.DateField("补充说明日期", null=True, blank=True)
     paperwork = models.TextField("事后补充说明", blank=True)
     linked_application = models.CharField("关联申请", max_length=100, blank=True,
-                                          help_text="待审的低保/特困申请或医疗救助申请编号")
+                                          help_text="医疗救助申请编号等其他部门的申请")
+    related_application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="temporary_aids", verbose_name="关联的低保/特困申请")
+    application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="temporary_aid", verbose_name="一般程序申请")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TemporaryAidQuerySet.as_manager()
@@ -112,6 +117,8 @@ class TemporaryAid(PlaceMixin):
             models.CheckConstraint(condition=Q(amount__gt=0), name="temporary_aid_positive"),
             models.CheckConstraint(condition=~Q(track="fast") | Q(paperwork_due__isnull=False),
                                    name="fast_aid_has_paperwork_due"),
+            models.CheckConstraint(condition=~Q(track="full") | Q(application__isnull=False),
+                                   name="full_aid_has_application"),
         ]
 
     def __str__(self):

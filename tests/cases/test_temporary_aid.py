@@ -169,3 +169,49 @@ def test_api_grant_paperwork_and_funds(client, users, fund):
     resp = client.post(f"/api/v1/reserve-funds/{ZHANDIAN}/top-up/", {"amount": "200.50", "note": "追加"},
                        content_type="application/json")
     assert resp.status_code == 200 and resp.json()["balance"] == "4000.00"
+
+
+def test_full_procedure_runs_through_the_shared_state_machine(users, monkeypatch, fund):
+    """§4: larger amounts follow the full procedure (same machine as 低保), capped at N × 低保标准."""
+    from cases import workflow
+    from tests.cases.dibao_helpers import to_awaiting_decision
+
+    h = HouseholdFactory()
+    with pytest.raises(ValidationError, match="不能超过3120"):
+        ta.full_apply(actor=users["zhandian_jingban"], household=h, aid_type="expenditure", cause="大病",
+                      amount=Decimal("3120.01"))
+    app = ta.full_apply(actor=users["zhandian_jingban"], household=h, aid_type="expenditure",
+                        cause="重病住院，自付费用高", amount=Decimal("3100.00"))
+    aid = TemporaryAid.objects.get(application=app)
+    assert (aid.track, aid.status, aid.granted_by) == ("full", "applying", None)
+    app = to_awaiting_decision(users["zhandian_jingban"], app, monkeypatch)
+    assert app.assessed_eligible and app.monthly_amount == Decimal("3100.00")
+    workflow.transition(actor=users["zhandian_shenpi"], application=app, action="confirm")
+    aid.refresh_from_db()
+    app.refresh_from_db()
+    assert (aid.status, aid.granted_by) == ("completed", users["zhandian_shenpi"])
+    assert app.status == "confirmed" and app.entitlement is None  # a one-off grant, no monthly entitlement
+    fund.refresh_from_db()
+    assert fund.balance == Decimal("5000.00")  # not paid from the township reserve fund
+
+
+def test_fast_aid_linked_to_a_pending_application(users, fund):
+    """§4: aid while a 低保 application is pending is linked to it and shown in the household file."""
+    from cases import workflow
+    from cases.models import Application
+
+    h = HouseholdFactory()
+    from tests.factories import PersonFactory
+
+    PersonFactory(household=h)
+    pending = workflow.application_accept(actor=users["zhandian_jingban"], household=h, reason="生活困难")
+    aid = ta.fast_grant(actor=users["zhandian_shenpi"], household=h, aid_type="emergency", cause="断炊",
+                        amount=Decimal("500"), related_application=pending)
+    assert aid.related_application == pending and list(pending.temporary_aids.all()) == [aid]
+    other = Application.objects.create(
+        kind="dibao", household=HouseholdFactory(), handling_township_id=ZHANDIAN, handling_county_id="410823",
+        reason="x", deadline=dt.date(2027, 1, 1), registered_by=users["zhandian_jingban"], county_id="410823",
+        township_id=ZHANDIAN, village_id="410823101200")
+    with pytest.raises(ValidationError, match="本家庭"):
+        ta.fast_grant(actor=users["zhandian_shenpi"], household=h, aid_type="emergency", cause="断炊",
+                      amount=Decimal("100"), related_application=other)
