@@ -29,8 +29,9 @@ def users(db):
 @pytest.fixture(autouse=True, scope="session")
 def _flush_past_the_audit_trigger():
     """Transactional tests (`transactional_db`, `live_server`) end with Django's flush, which the
-    append-only audit triggers refuse. Only for that flush, inside its own transaction, switch them off
-    (PostgreSQL: DISABLE TRIGGER USER; SQLite: drop and recreate); they are back on before it commits."""
+    append-only audit trail and the finalised payment lines refuse. Only for that flush, inside its own
+    transaction, switch every trigger off (PostgreSQL: session_replication_role; SQLite: drop and recreate);
+    they are back on before it commits."""
     from django.db import transaction
     from django.db.backends.base.operations import BaseDatabaseOperations
 
@@ -38,18 +39,15 @@ def _flush_past_the_audit_trigger():
 
     def execute_sql_flush(self, sql_list):
         connection = self.connection
-        table = "core_auditevent"
-        if not any(table in sql for sql in sql_list):
-            return original(self, sql_list)
         with transaction.atomic(using=connection.alias):
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
-                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+                    # append-only and immutability triggers (audit trail, finalised payment lines) sleep
+                    # for this transaction only; the test role is a superuser
+                    cursor.execute("SET LOCAL session_replication_role = replica")
                     original(self, sql_list)
-                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
                 elif connection.vendor == "sqlite":
-                    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                                   [table])
+                    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
                     triggers = cursor.fetchall()
                     for name, _ in triggers:
                         cursor.execute(f'DROP TRIGGER "{name}"')

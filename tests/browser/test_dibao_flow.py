@@ -17,20 +17,9 @@ PASSWORD = "jiuzhu-demo-2026"
 
 @pytest.fixture
 def audit_flushable(transactional_db):
-    """live_server needs a transactional db that is flushed afterwards; the append-only audit triggers refuse
-    that, so they are lifted for the flush (and put back at the start of the next such test)."""
-    import importlib
-
-    from django.db import connection
-
-    migration = importlib.import_module("core.migrations.0002_audit_append_only")
-    with connection.schema_editor() as editor:
-        migration.down(None, editor)
-        migration.up(None, editor)
+    """live_server needs a transactional database; tests/conftest.py lets its final flush past the
+    append-only triggers."""
     yield
-    with connection.schema_editor() as editor:
-        migration.down(None, editor)
-
 
 @pytest.fixture
 def page(live_server, audit_flushable):

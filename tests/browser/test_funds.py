@@ -4,14 +4,12 @@ import os
 import pytest
 from openpyxl import load_workbook
 
-from tests.funds.flushable import audit_guard_back, flushable_db  # noqa: F401
-
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def page(flushable_db, live_server):
+def page(live_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -23,7 +21,7 @@ def page(flushable_db, live_server):
 
 
 @pytest.fixture
-def users(flushable_db):
+def users(transactional_db):
     import io
 
     from accounts import demo
@@ -34,7 +32,7 @@ def users(flushable_db):
 
 
 @pytest.fixture
-def standards(flushable_db):
+def standards(transactional_db):
     from cases.demo import seed_standards
 
     seed_standards()

@@ -9,13 +9,12 @@ from accounts.models import Region
 from funds import services
 from funds.models import PaymentBatch, PaymentLine
 from tests.funds.conftest import MONTH, make_paid
-from tests.funds.flushable import audit_guard_back, flushable_db  # noqa: F401
 
-pytestmark = [pytest.mark.postgres]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
-def race_db(flushable_db):
+def race_db(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
 
