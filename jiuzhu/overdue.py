@@ -18,7 +18,7 @@ from accounts.models import Region
 from accounts.scope import Action, can
 from core import params, workdays
 
-LIST_LIMIT = 100  # rows shown per section; the section links to its own full list
+LIST_LIMIT = 30  # rows shown per section; the section links to its own full list
 COUNTY_LEVEL = "county"  # grouping key for rows handled by the county itself (no township)
 
 
@@ -205,7 +205,7 @@ def board(*, user, today: dt.date | None = None) -> dict:
     for s in sections:
         for i in s.items:
             i.place_name = names.get(i.place, i.place)
-    return {"sections": sections, "places": places, "today": today, "horizon": horizon, "by_city": city}
+    return {"sections": sections, "clear_sections": [s for s in sections if not s.items], "places": places, "today": today, "horizon": horizon, "by_city": city}
 
 
 def _places(user, sections: list[Section]) -> list[dict]:
