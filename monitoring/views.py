@@ -133,8 +133,9 @@ def clue_detail(request, pk):
             else:
                 messages.success(request, "核查结论已保存，线索已办结。")
                 return redirect("monitoring:clue_detail", pk=clue.pk)
-    return render(request, "monitoring/clue_detail.html", {"clue": clue, "form": form,
-                                                           "today": timezone.localdate()})
+    return render(request, "monitoring/clue_detail.html", {
+        "clue": clue, "form": form, "today": timezone.localdate(),
+        "exit_entitlements": selectors.clue_exit_entitlements(user=request.user, clue=clue)})
 
 
 @login_required
