@@ -205,7 +205,8 @@ def board(*, user, today: dt.date | None = None) -> dict:
     for s in sections:
         for i in s.items:
             i.place_name = names.get(i.place, i.place)
-    return {"sections": sections, "clear_sections": [s for s in sections if not s.items], "places": places, "today": today, "horizon": horizon, "by_city": city}
+    return {"sections": sections, "clear_sections": [s for s in sections if not s.items], "places": places,
+            "show_place": user.region.level != Region.Level.TOWNSHIP, "today": today, "horizon": horizon, "by_city": city}
 
 
 def _places(user, sections: list[Section]) -> list[dict]:
