@@ -60,9 +60,17 @@ def public_village(code: str) -> Region | None:
     return Region.objects.filter(code=code, level=Region.Level.VILLAGE).select_related("parent__parent").first()
 
 
-def public_dibao_list(village_code: str) -> list[PublicDibaoRow]:
-    """The village's 低保 households in payment (正常享受 and 渐退期), head's name masked. Two queries."""
-    village = public_village(village_code)
+def _as_village(village_or_code) -> Region | None:
+    """A village already looked up (the public page passes it on) or its code."""
+    if isinstance(village_or_code, Region):
+        return village_or_code if village_or_code.level == Region.Level.VILLAGE else None
+    return public_village(village_or_code)
+
+
+def public_dibao_list(village_code) -> list[PublicDibaoRow]:
+    """The village's 低保 households in payment (正常享受 and 渐退期), head's name masked. Two queries
+    (one when given the village Region)."""
+    village = _as_village(village_code)
     if village is None:
         return []
     rows = (
@@ -76,17 +84,26 @@ def public_dibao_list(village_code: str) -> list[PublicDibaoRow]:
                              village=village) for name, size, hukou, amount in rows]
 
 
-def publicity_cases(village_code: str) -> list[PublicityCaseRow]:
-    """Cases of the village currently in 公示 (status publicity, today within publicity_start..publicity_end).
+def publicity_cases(village_code, today: dt.date | None = None) -> list[PublicityCaseRow]:
+    """Cases of the village currently in 公示 (status publicity, today within publicity_start..publicity_end),
+    built through the whitelisted row type: masked head name, household size (living members), the kind of
+    assistance applied for, the proposed monthly amount, the publicity dates. Two queries (one when given the village Region)."""
+    from django.utils import timezone
 
-    TODO(lead, at merge): the Application model is being built on the 'dibao' branch and is not on this
-    branch. Wire it here, e.g.:
-        apps = (Application.objects.filter(village_id=village_code, status=Application.Status.PUBLICITY)
-                .select_related("household").annotate(size=Count("household__members")))
-        return [PublicityCaseRow(masked_name=mask_name(a.household.head_name), household_size=a.size,
-                                 category=a.get_kind_display(), monthly_amount=a.monthly_amount,
-                                 village=village.short_name, publicity_start=a.publicity_start,
-                                 publicity_end=a.publicity_end) for a in apps]
-    Until then there is nothing to publish and the page says so.
-    """
-    return []
+    from cases.models import Application
+
+    village = _as_village(village_code)
+    if village is None:
+        return []
+    today = today or timezone.localdate()
+    rows = (
+        Application.objects.filter(village_id=village.code, status=Application.Status.PUBLICITY,
+                                   publicity_start__lte=today, publicity_end__gte=today)
+        .annotate(size=Count("household__members", filter=Q(household__members__deceased_on__isnull=True)))
+        .order_by("publicity_end", "id")
+        .values_list("household__head_name", "size", "kind", "monthly_amount", "publicity_start", "publicity_end")
+    )
+    return [PublicityCaseRow(masked_name=mask_name(name), household_size=int(size),
+                             category=Application.Kind(kind).label, monthly_amount=amount,
+                             village=village.short_name, publicity_start=start, publicity_end=end)
+            for name, size, kind, amount, start, end in rows]

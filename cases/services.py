@@ -317,6 +317,11 @@ def entitlement_flag_for_recheck(*, actor, entitlement, reason: str):
         audit.record(actor=actor, action="entitlement.recheck_requested", obj=entitlement,
                      before={"next_recheck": str(before) if before else None},
                      after={"next_recheck": str(today)}, reason=reason)
+        # The monthly worklist is generated on the 1st; a re-check brought forward mid-month must not wait
+        # for next month's list: put it on this month's list now, due today.
+        from cases import workflow
+
+        workflow.recheck_list_entitlement(entitlement=entitlement, on=today)
     return entitlement
 
 

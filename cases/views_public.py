@@ -50,10 +50,10 @@ def public_village_page(request, code):
     village = public_village(code)
     if village is None:
         raise Http404("未找到")
-    dibao_rows = selectors.public_dibao_list(village.code)
+    dibao_rows = selectors.public_dibao_list(village)
     return _public(render(request, "public/village.html", {
         "village": village, "township": village.parent, "county": village.parent.parent,
-        "publicity_rows": selectors.publicity_cases(village.code),
+        "publicity_rows": selectors.publicity_cases(village),
         "dibao_rows": dibao_rows,
         "dibao_total": sum((r.monthly_amount for r in dibao_rows), start=0),
         "dibao_persons": sum(r.household_size for r in dibao_rows),

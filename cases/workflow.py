@@ -697,6 +697,34 @@ def recheck_list_month(*, month: dt.date) -> int:
     return len(rows)
 
 
+def recheck_list_entitlement(*, entitlement: Entitlement, on: dt.date) -> Recheck | None:
+    """Put one entitlement on the month's re-check worklist now (a confirmed clue, a complaint), due `on`.
+    Same rule as the monthly list (open 低保 entitlements); an open re-check already listed is brought
+    forward instead of duplicated. Returns the open re-check, or None when the rule does not list it."""
+    if entitlement.category != Entitlement.Category.DIBAO or entitlement.status != Entitlement.Status.ACTIVE:
+        return None
+    open_row = Recheck.objects.filter(entitlement=entitlement, outcome="").first()
+    if open_row is not None:
+        if open_row.due_on > on:
+            open_row.due_on = on
+            open_row.save(update_fields=["due_on"])
+        return open_row
+    month = first_of_month(on)
+    row, _ = Recheck.objects.get_or_create(
+        entitlement=entitlement, month=month,
+        defaults=dict(household_id=entitlement.household_id, due_on=on, amount_before=entitlement.monthly_amount,
+                      county_id=entitlement.county_id, township_id=entitlement.township_id,
+                      village_id=entitlement.village_id))
+    if row.outcome:  # already re-checked this month and closed: list it again next month, due at once
+        row, _ = Recheck.objects.get_or_create(
+            entitlement=entitlement, month=add_months(month, 1),
+            defaults=dict(household_id=entitlement.household_id, due_on=on, amount_before=entitlement.monthly_amount,
+                          county_id=entitlement.county_id, township_id=entitlement.township_id,
+                          village_id=entitlement.village_id))
+    audit.record(actor=None, action="recheck.list", obj=row, reason="提前复核")
+    return row
+
+
 def recheck_complete(*, actor, recheck: Recheck, outcome: str, note: str, new_amount: Decimal | None = None,
                      phase_out_months: int | None = None) -> Recheck:
     """Close a re-check: continue / adjust (new_amount or the fresh assessment) / phase_out (渐退期) / exit."""
@@ -786,7 +814,24 @@ def entitlement_end(*, actor, entitlement: Entitlement, reason: str, effective_m
             done_by=actor if getattr(actor, "is_authenticated", False) else None)
         b, a = audit.diff(before, audit.snapshot(entitlement, ["status", "end_month", "next_recheck"]))
         audit.record(actor=actor, action="entitlement.end", obj=entitlement, before=b, after=a, reason=reason)
+        _release_death_holds(actor, entitlement)
     return notice
+
+
+def _release_death_holds(actor, entitlement: Entitlement) -> None:
+    """A death hold (placed by a death clue) has done its job once the household's last open entitlement is
+    ended: release it in the same transaction. While another entitlement of the household is still open the
+    hold stays, so nothing is paid for a deceased person in between."""
+    from cases.models import PaymentHold
+    from cases.services import payment_hold_release
+
+    still_open = Entitlement.objects.filter(household_id=entitlement.household_id).exclude(
+        status=Entitlement.Status.ENDED).exists()
+    if still_open:
+        return
+    for hold in PaymentHold.objects.select_for_update().filter(
+            household_id=entitlement.household_id, kind=PaymentHold.Kind.DEATH, released_at__isnull=True):
+        payment_hold_release(actor=actor, hold=hold, reason="已办理终止")
 
 
 def phase_out_expire(*, on: dt.date | None = None) -> int:

@@ -48,12 +48,6 @@ AREAS: dict[str, str] = {
 RATIO = "比例"  # unit of Decimal shares: 0.30 means 30 %
 
 
-def _county_codes(value: str) -> None:
-    for code in filter(None, (c.strip() for c in value.split(","))):
-        if not re.fullmatch(r"4108\d\d", code):
-            raise ValidationError(f"“{code}”不是焦作市县级区划代码（6位，如 410823）")
-
-
 # Display names of the category codes a parameter may list (codes as in cases.Entitlement.Category).
 CATEGORY_LABELS = {
     "dibao": "低保", "tekun_central": "特困（集中）", "tekun_dispersed": "特困（分散）", "dibao_edge": "低保边缘",
@@ -104,11 +98,8 @@ REGISTRY: dict[str, Param] = {
                                      Decimal("100000")),
     "temp_aid.paperwork_workdays": Param(5, int, "先行救助事后补充说明时限", "个工作日", 1, 30),
     "temp_aid.cap_standard_months": Param(6, int, "临时救助金额上限（月低保标准的倍数）", "倍", 1, 60),
-    "temp_aid.local_grant_counties": Param(
-        "", str, "启用“急难发生地救助”的县（市、区）", "区划代码",
-        help="疫情、灾情期间在急难发生地直接救助；填县级区划代码，多个用英文逗号分隔，留空表示不启用",
-        check=_county_codes,
-    ),
+    # (急难发生地救助 is not a parameter: a county officer switches it on with dates and a reason as an audited
+    # cases.EmergencyLocationRule — cases/temporary_aid.py.)
     # §5 spot checks
     "spotcheck.ratio": Param(Decimal("0.30"), Decimal, "县级抽查比例（含不予确认）", RATIO, Decimal("0"),
                              Decimal("1"), "填 0.30 表示 30%"),

@@ -8,8 +8,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from cases.standards import dibao_standard
 from core import params
 
-# Entitlement categories whose persons receive the subsidy.
-SUBSIDY_CATEGORIES = ("dibao", "tekun_central", "tekun_dispersed", "dibao_edge")
+
+
+def subsidy_categories(month: dt.date) -> tuple[str, ...]:
+    """Entitlement categories whose persons receive the subsidy in `month`: the city's parameter
+    price.subsidy_categories (validated against the known category codes when it is set)."""
+    raw = params.get("price.subsidy_categories", month) or ""
+    codes = tuple(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
+    unknown = [c for c in codes if c not in params.CATEGORY_LABELS]
+    if unknown:  # never reached through parameter_set (it validates); guards the SQL built from these codes
+        raise ValueError(f"price.subsidy_categories has unknown codes: {unknown}")
+    return codes
 
 
 def triggering_rate(cpi: Decimal, food_cpi: Decimal, on: dt.date) -> Decimal | None:

@@ -115,9 +115,12 @@ _OPEN_HOLDS = (
 )
 
 
-def _draft_sql(with_subsidy: bool) -> str:
+def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
+    """The INSERT … SELECT of a regular batch; the price-subsidy lines only for `subsidised_categories`
+    (empty: no subsidy this month). The category codes are bound as query parameters (%(subsidy_i)s)."""
     paid = ", ".join(f"'{c}'" for c in PAID_CATEGORIES)
-    subsidised = ", ".join(f"'{c}'" for c in pricing.SUBSIDY_CATEGORIES)
+    with_subsidy = bool(subsidised_categories)
+    subsidised = ", ".join(f"%(subsidy_{i})s" for i in range(len(subsidised_categories)))
     active = ("e.county_id = %(county)s AND e.status IN ('active', 'phasing_out') AND e.start_month <= %(month)s"
               " AND (e.end_month IS NULL OR e.end_month >= %(month)s)")
     src = (f"SELECT e.household_id, e.id AS entitlement_id, e.category, '' AS basis, e.persons_covered AS persons,"
@@ -154,13 +157,15 @@ def _fill_lines(batch: PaymentBatch) -> None:
     """INSERT … SELECT every line of a regular batch from the active entitlements in one statement."""
     rate = pricing.rate_for(batch.month)
     args = {"batch": batch.pk, "county": batch.county_id, "month": batch.month, "prev": previous_month(batch.month)}
-    if rate is not None:
+    categories = pricing.subsidy_categories(batch.month) if rate is not None else ()
+    if categories:
         args["urban"] = pricing.per_person_for(batch.county_id, "urban", batch.month, rate)
         args["rural"] = pricing.per_person_for(batch.county_id, "rural", batch.month, rate)
+        args.update({f"subsidy_{i}": c for i, c in enumerate(categories)})
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the county's lines in memory
-        cursor.execute(_draft_sql(rate is not None), args)
+        cursor.execute(_draft_sql(categories), args)
     batch.price_rate = rate
     _refresh_totals(batch)
     batch.drafted_at = timezone.now()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include(accounts_urls.auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
+    path("overdue/", views.overdue, name="overdue"),
     path("audit-trail/", core_views.audit_trail, name="audit_trail"),
     path("", include("core.urls")),
     path("public/", include("cases.public_urls")),

@@ -48,6 +48,21 @@ def home(request):
                                          "alerts": alerts, "batches": batches})
 
 
+OVERDUE_ACTIONS = (Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.PAYMENT_VIEW)
+
+
+@login_required
+def overdue(request):
+    """逾期事项: everything time-limited in the user's region that is overdue or nearly due (issue #8-4)."""
+    from django.http import Http404
+
+    from jiuzhu import overdue as overdue_board
+
+    if not any(can(request.user, a) for a in OVERDUE_ACTIONS):
+        raise Http404("未找到")
+    return render(request, "overdue.html", overdue_board.board(user=request.user))
+
+
 def not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 

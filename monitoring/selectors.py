@@ -65,6 +65,18 @@ def clue_detail(*, user, pk: int) -> Clue:
     return get_in_scope_or_404(qs, user, action, pk=pk)
 
 
+def clue_exit_entitlements(*, user, clue: Clue) -> list:
+    """For a confirmed death (follow-up 'exit'): the household's entitlements still open, which the township
+    ends on the existing 终止 page (empty for other clues or users who cannot end entitlements)."""
+    from cases.models import Entitlement
+    from monitoring.matching import OPEN_STATUSES
+
+    if clue.followup != Clue.FollowUp.EXIT or not (can(user, Action.CASE_PROCESS) or can(user, Action.CASE_DECIDE)):
+        return []
+    return list(Entitlement.objects.restrict(user, Action.CASE_VIEW)
+                .filter(household_id=clue.household_id, status__in=OPEN_STATUSES).order_by("id"))
+
+
 def clue_summary(*, user) -> list[dict]:
     """Per township: open, overdue, closed (confirmed/unfounded) and the average days a closed clue took."""
     action = clue_action(user)

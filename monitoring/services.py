@@ -368,7 +368,12 @@ SNAPSHOT_CATEGORIES = [
     ("dibao", "低保"), ("tekun_central", "特困（集中供养）"), ("tekun_dispersed", "特困（分散供养）"),
     ("dibao_edge", "低保边缘"), ("rigid_expense", "刚性支出困难"), ("monitor_unstable", "防返贫监测（脱贫不稳定）"),
     ("monitor_edge", "防返贫监测（边缘易致贫）"), ("monitor_sudden", "防返贫监测（突发严重困难）"),
+    ("temporary_aid", "临时救助（当月发放）"),
 ]
+# 临时救助 is not an entitlement: its row counts the grants made in the month (cases.TemporaryAid.granted_on),
+# households aided and grants (人次) instead of persons covered.
+TEMPORARY_AID = "temporary_aid"
+PERSON_UNITS = {TEMPORARY_AID: "人次"}
 
 
 def snapshot_build(*, month: dt.date, actor=None) -> int:
@@ -390,6 +395,7 @@ def snapshot_build(*, month: dt.date, actor=None) -> int:
                             category=r["category"], households=r["households"],
                             persons=persons.get((r["township_id"], r["category"]), 0), computed_at=now)
             for r in rows]
+    objs += _temporary_aid_cells(month, now)
     with transaction.atomic():
         MonthlySnapshot.objects.filter(month=month).delete()
         MonthlySnapshot.objects.bulk_create(objs, batch_size=2000)
@@ -397,6 +403,19 @@ def snapshot_build(*, month: dt.date, actor=None) -> int:
             audit.record(actor=actor, action="monitoring.snapshot", object_type="monitoring.monthlysnapshot",
                          object_repr=f"{month:%Y年%m月}低收入人口统计", after={"rows": len(objs)})
     return len(objs)
+
+
+def _temporary_aid_cells(month: dt.date, now) -> list[MonthlySnapshot]:
+    """临时救助 granted in the month, per county and township of the household: households aided and grants."""
+    from cases.models import TemporaryAid
+
+    end = add_months(month, 1)
+    rows = (TemporaryAid.objects.filter(granted_on__gte=month, granted_on__lt=end)
+            .values("county_id", "township_id")
+            .annotate(households=Count("household_id", distinct=True), grants=Count("id")).order_by())
+    return [MonthlySnapshot(month=month, county_id=r["county_id"], township_id=r["township_id"],
+                            category=TEMPORARY_AID, households=r["households"], persons=r["grants"],
+                            computed_at=now) for r in rows]
 
 
 def export_record(*, actor, what: str, filters: dict) -> None:

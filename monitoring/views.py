@@ -133,8 +133,9 @@ def clue_detail(request, pk):
             else:
                 messages.success(request, "核查结论已保存，线索已办结。")
                 return redirect("monitoring:clue_detail", pk=clue.pk)
-    return render(request, "monitoring/clue_detail.html", {"clue": clue, "form": form,
-                                                           "today": timezone.localdate()})
+    return render(request, "monitoring/clue_detail.html", {
+        "clue": clue, "form": form, "today": timezone.localdate(),
+        "exit_entitlements": selectors.clue_exit_entitlements(user=request.user, clue=clue)})
 
 
 @login_required
@@ -167,7 +168,8 @@ def population(request):
               for c, _ in services.SNAPSHOT_CATEGORIES if c in data["series"]]
     table = [{"label": CATEGORY_LABELS.get(c, c), "households": [data["series"].get(c, {}).get(m, 0)
                                                                  for m in data["months"]],
-              "persons": [data["persons"].get(c, {}).get(m, 0) for m in data["months"]]}
+              "persons": [data["persons"].get(c, {}).get(m, 0) for m in data["months"]],
+              "unit": services.PERSON_UNITS.get(c, "人")}
              for c, _ in services.SNAPSHOT_CATEGORIES]
     places: dict = {}
     for r in data["by_place"]:
@@ -194,10 +196,10 @@ def _population_xlsx(data) -> HttpResponse:
     row = 1
     for code, label in services.SNAPSHOT_CATEGORIES:
         sheet.write_row(row, 0, [label, "户数"] + [data["series"].get(code, {}).get(m, 0) for m in data["months"]])
-        sheet.write_row(row + 1, 0, [label, "人数"] + [data["persons"].get(code, {}).get(m, 0)
-                                                      for m in data["months"]])
+        unit = "人次" if code in services.PERSON_UNITS else "人数"
+        sheet.write_row(row + 1, 0, [label, unit] + [data["persons"].get(code, {}).get(m, 0)
+                                                    for m in data["months"]])
         row += 2
-    sheet.write(row + 1, 0, "临时救助对象：待临时救助模块接入后统计")
     sheet.set_column(0, 0, 26)
     places = book.add_worksheet("分地区")
     places.write_row(0, 0, ["地区", "类别", "户数", "人数"], bold)

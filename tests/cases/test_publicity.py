@@ -64,6 +64,7 @@ def test_public_html_contains_no_id_card_or_phone_like_strings(client):
 
     for name in ("张三", "李四五", "欧阳明"):
         household_with(name)
+    application_in(household_with("钱七"))  # a case in 公示 is on the page too
     people = list(Person.objects.all())
     for url in (URL, "/public/", "/public/?county=410823", "/public/?township=410823101"):
         body = client.get(url).content.decode()
@@ -75,6 +76,58 @@ def test_public_html_contains_no_id_card_or_phone_like_strings(client):
         for p in people:
             assert p.id_masked not in body and p.id_masked[-4:] + "<" not in body
             assert p.name not in body  # full names never; 张三 etc. are masked
+
+
+def application_in(household, status="publicity", start_offset=-2, end_offset=4, amount="650.00", kind="dibao",
+                   users=None):
+    from django.utils import timezone
+
+    from accounts.models import User
+    from cases.models import Application
+
+    today = timezone.localdate()
+    actor = User.objects.filter(role="township_caseworker").first()
+    if actor is None:
+        import io
+
+        from accounts import demo
+
+        demo.seed(io.StringIO())
+        actor = User.objects.get(username="zhandian_jingban")
+    return Application.objects.create(
+        kind=kind, household=household, county_id=household.county_id, township_id=household.township_id,
+        village_id=household.village_id, handling_township_id=household.township_id,
+        handling_county_id=household.county_id, reason="患病无劳动能力（申请理由不得公开）", status=status,
+        deadline=today + dt.timedelta(days=20), registered_by=actor, monthly_amount=Decimal(amount),
+        findings="入户调查：存款3000元（不得公开）", objection="",
+        publicity_start=today + dt.timedelta(days=start_offset), publicity_end=today + dt.timedelta(days=end_offset))
+
+
+@pytest.mark.django_db
+def test_case_in_publicity_appears_on_the_village_page_and_nothing_else_leaks(client):
+    """§2 公示 7 days / §11: a case in 公示 is on /public/<village>/ with masked name, size, kind, amount, dates;
+    its reasons and findings, cases not in 公示, outside the window or of another village are not."""
+    from cases.publicity import PublicityCaseRow
+
+    shown = household_with("孙大圣", members=2)
+    app = application_in(shown, amount="650.00")
+    application_in(household_with("猪八戒"), status="investigating")  # not in 公示
+    application_in(household_with("沙和尚"), start_offset=-10, end_offset=-3)  # 公示 ended
+    application_in(household_with("白龙马", village="410823101201"))  # another village
+    application_in(household_with("唐三藏"), kind="tekun", amount="0.00", start_offset=0, end_offset=6)
+    rows = selectors.publicity_cases(VILLAGE)
+    assert rows[0] == PublicityCaseRow(masked_name="孙*圣", household_size=2, category="最低生活保障",
+                                       monthly_amount=Decimal("650.00"), village="何营东村",
+                                       publicity_start=app.publicity_start, publicity_end=app.publicity_end)
+    assert [r.masked_name for r in rows] == ["孙*圣", "唐*藏"] and rows[1].category == "特困人员救助供养"
+    body = client.get(URL).content.decode()
+    section = body[body.index('id="publicity"'):body.index('id="dibao"')]
+    assert "孙*圣" in section and "650.00" in section and "最低生活保障" in section and "唐*藏" in section
+    assert f"{app.publicity_start:%Y-%m-%d} 至 {app.publicity_end:%Y-%m-%d}" in section
+    for hidden in ("孙大圣", "猪*戒", "沙*尚", "白*马", "不得公开", "3000", "目前没有正在公示"):
+        assert hidden not in section
+    scanned = re.sub(r"/public/\d{12}/", "", body)
+    assert not ID_LIKE.search(scanned) and not CARD_LIKE.search(scanned) and not PHONE_LIKE.search(scanned)
 
 
 def test_leak_detectors_catch_what_they_guard_against():
@@ -101,14 +154,14 @@ def test_selector_returns_whitelisted_rows_only():
     rows = selectors.public_dibao_list(VILLAGE)
     assert rows == [PublicDibaoRow(masked_name="张*丰", household_size=3, category="农村低保",
                                    monthly_amount=Decimal("812.50"), village="何营东村")]
-    assert selectors.publicity_cases(VILLAGE) == []  # TODO(lead): wired to Application at merge
+    assert selectors.publicity_cases(VILLAGE) == []  # no application in 公示
     assert selectors.public_dibao_list("410823101") == []  # not a village
 
 
 @pytest.mark.django_db
 def test_public_village_page_query_count(client, django_assert_max_num_queries):
     for i in range(5):
-        household_with(f"张{i}丰")
+        application_in(household_with(f"张{i}丰"))
     with django_assert_max_num_queries(4):
         assert client.get(URL).status_code == 200
 

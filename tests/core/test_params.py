@@ -15,7 +15,7 @@ DOMAIN_PARAMS = [
     "dibao.rigid_expense_deductible", "dibao.amount_floor", "dibao.recheck_months_stable",
     "dibao.recheck_months_unstable", "dibao.phase_out_months",  # §2
     "tekun.basic_living_ratio", "tekun.visit_interval_days",  # §3 (care standards are cases.CareStandard)
-    "temp_aid.local_grant_counties", "temp_aid.fast_track_cap", "temp_aid.paperwork_workdays",
+    "temp_aid.fast_track_cap", "temp_aid.paperwork_workdays",
     "temp_aid.cap_standard_months",  # §4
     "spotcheck.ratio", "spotcheck.relative_ratio",  # §5
     "price.cpi_trigger", "price.food_cpi_trigger", "price.subsidy_floor",  # §9
@@ -39,7 +39,6 @@ def test_registry_has_every_domain_param_with_its_default():
     assert (defaults["spotcheck.ratio"], defaults["spotcheck.relative_ratio"]) == (Decimal("0.30"), Decimal("0.60"))
     assert (defaults["price.cpi_trigger"], defaults["price.food_cpi_trigger"]) == (Decimal("3.5"), Decimal("6.0"))
     assert defaults["price.subsidy_floor"] == Decimal("10")
-    assert defaults["temp_aid.local_grant_counties"] == ""  # the county switch is off by default
     for key in params.REGISTRY:
         params.validate(key, params.REGISTRY[key].default)  # every default passes its own validation
         assert params.area_of(key) != "其他", key
@@ -78,7 +77,6 @@ def test_only_params_change_roles_may_set_a_parameter(users, username):
     ("dibao.amount_floor", "abc", "须为数字"),
     ("dibao.amount_floor", "NaN", "须为数字"),
     ("dibao.rigid_expense_deductible", "maybe", "只能填"),
-    ("temp_aid.local_grant_counties", "410823,12345", "不是焦作市县级区划代码"),
     ("price.subsidy_categories", "dibao,foo", "不是有效的救助类别代码"),
 ])
 def test_parameter_validation_messages_are_chinese(key, raw, message):
@@ -91,7 +89,6 @@ def test_parameter_validation_messages_are_chinese(key, raw, message):
 def test_parameter_validation_accepts_good_values():
     assert params.validate("spotcheck.ratio", " 0.35 ") == Decimal("0.35")
     assert params.validate("dibao.rigid_expense_deductible", "否") is False
-    assert params.validate("temp_aid.local_grant_counties", "410823, 410825") == "410823, 410825"
     assert params.display("spotcheck.ratio", Decimal("0.35")) == "35%"
     assert params.display("dibao.amount_floor", Decimal("40")) == "40.00 元"
     assert params.display("dibao.publicity_days", 7) == "7 天"
@@ -198,3 +195,12 @@ def test_upcoming_change_can_be_withdrawn_but_history_cannot(client, users, monk
     client.force_login(users["wuzhi_minzheng"])
     assert client.post(url, {"effective_from": "2026-01-01", "reason": "x"}).status_code == 404
     assert Parameter.objects.filter(effective_from=dt.date(2026, 1, 1)).exists()
+
+
+def test_emergency_location_grant_is_one_mechanism_not_a_parameter():
+    """§4 急难发生地救助: switched on per county by the audited cases.EmergencyLocationRule (dates, reason),
+    not by a parallel parameter that nothing reads."""
+    from cases.models import EmergencyLocationRule
+
+    assert "temp_aid.local_grant_counties" not in params.REGISTRY
+    assert {f.name for f in EmergencyLocationRule._meta.get_fields()} >= {"county"}

@@ -55,6 +55,39 @@ def test_price_subsidy_standard_times_higher_rate_per_person_shown_separately(us
     assert got[(dibao.pk, "dibao")].amount == Decimal("500.00")  # the regular line is unchanged
 
 
+def test_price_subsidy_categories_follow_the_city_parameter(users, standards, wuzhi):
+    """§9 param price.subsidy_categories: who gets the price subsidy is the city's parameter, from its date —
+    with 低保边缘 removed from the list, 低保 persons still get it and 低保边缘 persons no longer do."""
+    from core import params
+
+    assert pricing.subsidy_categories(MONTH) == ("dibao", "tekun_central", "tekun_dispersed", "dibao_edge")
+    params.parameter_set(actor=users["shi_admin"], key="price.subsidy_categories", value="dibao,tekun_central",
+                         effective_from=MONTH, reason="焦民〔2026〕20号")
+    assert pricing.subsidy_categories(MONTH) == ("dibao", "tekun_central")
+    assert "dibao_edge" in pricing.subsidy_categories(dt.date(2026, 11, 1))  # not before its date
+    price(users, cpi="3.70", food="6.40")
+    dibao, _ = make_paid("dibao", "500.00", 3)
+    dispersed, _ = make_paid("tekun_dispersed", "1000.00", 1)
+    edge, _ = make_paid("dibao_edge", "0", 4)
+    batch = services.batch_draft(actor=users["wuzhi_minzheng"], county=wuzhi, month=MONTH)
+    got = lines_of(batch)
+    assert got[(dibao.pk, "price_subsidy")].amount == Decimal("99.84")
+    assert (dispersed.pk, "price_subsidy") not in got and (dispersed.pk, "tekun_dispersed") in got
+    assert not any(hid == edge.pk for hid, _ in got)
+
+
+def test_price_subsidy_categories_empty_parameter_pays_no_subsidy(users, standards, wuzhi):
+    """§9 param price.subsidy_categories left empty: the linkage triggers but no subsidy line is drafted."""
+    from core import params
+
+    params.parameter_set(actor=users["shi_admin"], key="price.subsidy_categories", value="",
+                         effective_from=MONTH, reason="暂停发放价格补贴")
+    price(users, cpi="3.70", food="6.40")
+    dibao, _ = make_paid("dibao", "500.00", 3)
+    batch = services.batch_draft(actor=users["wuzhi_minzheng"], county=wuzhi, month=MONTH)
+    assert set(lines_of(batch)) == {(dibao.pk, "dibao")}
+
+
 def test_price_linkage_starts_at_trigger_and_stops_when_neither_holds():
     """§9 CPI ≥ 3.5 % or food CPI ≥ 6 % starts the linkage; below both it stops."""
     on = dt.date(2026, 12, 1)
