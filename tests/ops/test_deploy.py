@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -76,6 +77,8 @@ def _production(args, **overrides):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "jiuzhu.jiaozuo.gov.cn",
         "JIUZHU_KEYS": json.dumps(keys),
+        # a database of its own: a developer's db.sqlite3 holds the check values of other (dev) keys
+        "DATABASE_URL": "sqlite:///" + os.path.join(tempfile.mkdtemp(), "deploy-check.sqlite3"),
         **overrides,
     })
     env = {k: v for k, v in env.items() if v is not None}
