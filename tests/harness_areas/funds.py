@@ -141,8 +141,9 @@ ENTRIES = [
         (A.PAYMENT_PREPARE, A.PAYMENT_APPROVE), region=COUNTY,
         note="full ID and card numbers: readers of the batch (reviewer, city) get 404"),
     api("payment-batch-bank-result", lambda w: f"/api/v1/payment-batches/{_b(w)}/bank-result/", A.PAYMENT_PREPARE,
-        method="post", ok=400, region=COUNTY, read_action=A.PAYMENT_VIEW,
-        note="the harness sends JSON, so an allowed user gets 400 (no file); the import itself is in tests/funds"),
+        method="post", ok=415, region=COUNTY, read_action=A.PAYMENT_VIEW,
+        note="the harness sends JSON, which the multipart endpoint refuses (415) once the role check passed; "
+             "the import itself is in tests/funds"),
     api("price-index-list", "/api/v1/price-index/", (A.PAYMENT_VIEW, A.PRICE_INDEX_CHANGE), scoped=False),
     api("price-index-list", "/api/v1/price-index/", A.PRICE_INDEX_CHANGE, method="post",
         data={"month": "2026-09-01", "cpi_yoy": "2.10", "food_cpi_yoy": "5.20"}, ok=201, scoped=False,
