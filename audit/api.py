@@ -128,6 +128,13 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             raise Http404
         return selectors.staff_list(user=self.request.user).prefetch_related("relatives")
 
+    def create(self, request, *args, **kwargs):
+        if not can(request.user, Action.SUPERVISION_CHANGE):
+            if can(request.user, Action.SUPERVISION_VIEW):
+                self.permission_denied(request, message="您的角色只能查看近亲属备案，不能登记")
+            raise Http404
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         try:
@@ -187,6 +194,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def get_object(self):
         return selectors.complaint_detail(user=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        if not can(request.user, Action.COMPLAINT_HANDLE):
+            if can(request.user, Action.SUPERVISION_VIEW):
+                self.permission_denied(request, message="您的角色只能查看信访事项，不能登记")
+            raise Http404
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -52,22 +52,29 @@ def _complaint(w):
                                        region=Region.objects.get(code=TOWNSHIP))
 
 
-@part("spotcheck")
-def _spotcheck(w):
-    """The county reviewer's spot-check of October 2026, over one 詹店镇 decision on the world household."""
-    from accounts.models import Region
-    from audit import spotchecks
+@part("decision")
+def _decision(w):
+    """A 詹店镇 审核确认 decision on the world household in October 2026 (what a spot-check samples)."""
     from cases.models import Application, Entitlement
 
     h = w.household
     ent = Entitlement.objects.create(household=h, category="dibao", persons_covered=1, monthly_amount="300.00",
                                      start_month=dt.date(2026, 11, 1), county_id=h.county_id,
                                      township_id=h.township_id, village_id=h.village_id)
-    Application.objects.create(
+    return Application.objects.create(
         entitlement=ent, kind="dibao", household=h, handling_township_id=TOWNSHIP, handling_county_id=COUNTY,
         reason="申请", accepted_on=SPOT_MONTH, deadline=SPOT_MONTH + dt.timedelta(days=35), status="confirmed",
         decided_on=SPOT_MONTH.replace(day=15), registered_by=w.users["zhandian_jingban"],
         county_id=h.county_id, township_id=h.township_id, village_id=h.village_id)
+
+
+@part("spotcheck")
+def _spotcheck(w):
+    """The county reviewer's spot-check of October 2026 over that decision."""
+    from accounts.models import Region
+    from audit import spotchecks
+
+    w.get("decision")
     return spotchecks.spotcheck_open(actor=w.users["wuzhi_choucha"], county=Region.objects.get(code=COUNTY),
                                      month=SPOT_MONTH, seed=1)
 
@@ -104,17 +111,28 @@ ENTRIES = [
     page("audit:spotcheck_answers", "/supervision/spot-checks/answers/", A.SPOTCHECK_ANSWER, scoped=False),
     # API
     api("relative-list", "/api/v1/relatives/", A.SUPERVISION_VIEW, scoped=False),
+    api("relative-list", "/api/v1/relatives/", A.SUPERVISION_CHANGE, method="post",
+        data={"name": "新备案干部", "id_number": _id(1990), "kind": "township", "workplace": "詹店镇人民政府",
+              "region": TOWNSHIP}, ok=201, scoped=False, out_of_scope=400, read_action=A.SUPERVISION_VIEW,
+        note="詹店镇 is outside another county officer's reach: the service refuses it (400)"),
     api("relative-detail", lambda w: f"/api/v1/relatives/{w.get('staff').pk}/", A.SUPERVISION_VIEW, region=TOWNSHIP),
     api("relative-relatives", lambda w: f"/api/v1/relatives/{w.get('staff').pk}/relatives/", A.SUPERVISION_CHANGE,
         method="post", data={"name": "新亲属", "id_number": _id(1985, "F"), "relation": "sibling"}, ok=201,
         region=TOWNSHIP, read_action=A.SUPERVISION_VIEW),
     api("complaint-list", "/api/v1/complaints/", COMPLAINT_READERS, scoped=False),
+    api("complaint-list", "/api/v1/complaints/", A.COMPLAINT_HANDLE, method="post",
+        data={"source": "visit", "complainant_name": "来访人", "category": "amount", "summary": "反映金额",
+              "content": "反映低保金额计算有误", "region": TOWNSHIP}, ok=201, scoped=False, out_of_scope=400,
+        read_action=A.SUPERVISION_VIEW, note="詹店镇 is outside another handler's reach: the service refuses it (400)"),
     api("complaint-detail", lambda w: f"/api/v1/complaints/{w.get('complaint').pk}/", COMPLAINT_READERS,
         region=TOWNSHIP),
     api("complaint-close", lambda w: f"/api/v1/complaints/{w.get('complaint').pk}/close/", A.COMPLAINT_HANDLE,
         method="post", data={"result": "经核实已纳入低保", "satisfied": True}, region=TOWNSHIP,
         read_action=A.SUPERVISION_VIEW),
     api("spot-check-list", "/api/v1/spot-checks/", SC_READERS, scoped=False),
+    api("spot-check-list", "/api/v1/spot-checks/", A.SPOTCHECK_REVIEW, method="post",
+        data=lambda w: w.get("decision") and {"month": "2026-10-01"}, ok=201, scoped=False,
+        note="opens the reviewer's own county; everyone else gets 404"),
     api("spot-check-detail", lambda w: f"/api/v1/spot-checks/{w.get('spotcheck').pk}/", SC_READERS, region=COUNTY),
     api("spot-check-findings", lambda w: f"/api/v1/spot-checks/{w.get('spotcheck').pk}/findings/",
         A.SPOTCHECK_REVIEW, method="post", data=lambda w: {"item": _item(w).pk, "finding": "correct"},

@@ -64,6 +64,9 @@ ENTRIES = [
     page("monitoring:population", "/monitoring/population/", A.SUPERVISION_VIEW, scoped=False),
     # API
     api("comparison-run-list", "/api/v1/comparison-runs/", A.SUPERVISION_VIEW, scoped=False),
+    api("comparison-run-list", "/api/v1/comparison-runs/", A.SUPERVISION_CHANGE, method="post",
+        data={"source": "death_police"}, ok=400, scoped=False, read_action=A.SUPERVISION_VIEW,
+        note="the harness sends JSON without the file: an uploader gets 400 (the upload is in tests/monitoring)"),
     api("comparison-run-detail", lambda w: f"/api/v1/comparison-runs/{_r(w)}/", A.SUPERVISION_VIEW, region=COUNTY),
     api("comparison-run-retry", lambda w: f"/api/v1/comparison-runs/{_r(w)}/retry/", A.SUPERVISION_CHANGE,
         method="post", ok=202, region=COUNTY, read_action=A.SUPERVISION_VIEW),
