@@ -60,8 +60,13 @@ ENTRIES = [
     page("monitoring:clue_list", lambda w: w.get("clue") and "/monitoring/clues/", CLUE_READERS, scoped=False,
          marker=MARKER_MEMBER),
     page("monitoring:clue_detail", lambda w: f"/monitoring/clues/{_c(w)}/", CLUE_READERS),
+    page("monitoring:clue_detail", lambda w: f"/monitoring/clues/{_c(w)}/", A.CASE_PROCESS, method="post",
+         data={"result": "unfounded", "finding": "入户核实本人健在，公安数据有误"}, ok=302,
+         note="only the township caseworker records the finding; readers of the clue get 404 on POST"),
     page("monitoring:clue_summary", "/monitoring/clues/summary/", A.SUPERVISION_VIEW, scoped=False),
     page("monitoring:population", "/monitoring/population/", A.SUPERVISION_VIEW, scoped=False),
+    page("monitoring:population", "/monitoring/population/", A.SUPERVISION_CHANGE, method="post", ok=302,
+         scoped=False, note="rebuilding the month's figures: readers get 404"),
     # API
     api("comparison-run-list", "/api/v1/comparison-runs/", A.SUPERVISION_VIEW, scoped=False),
     api("comparison-run-list", "/api/v1/comparison-runs/", A.SUPERVISION_CHANGE, method="post",
