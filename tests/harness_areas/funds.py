@@ -91,6 +91,12 @@ def _export_failed(w):
     return _job(w, ExportJob.Status.FAILED)
 
 
+def _card() -> str:
+    from funds.demo import synthetic_card
+
+    return synthetic_card(random.Random(11))
+
+
 def _b(w):
     return w.get("batch").pk
 
@@ -101,6 +107,9 @@ ENTRIES = [
     page("funds:index", "/funds/", public=True, anonymous=302, ok=302, scoped=False,
          note="a plain redirect to funds:batch_list, which does the checks"),
     page("funds:batch_list", "/funds/batches/", A.PAYMENT_VIEW, scoped=False),
+    page("funds:batch_list", "/funds/batches/", A.PAYMENT_PREPARE, method="post",
+         data=lambda w: {"month": f"{_this_month():%Y-%m}"}, ok=302, scoped=False,
+         note="drafts the officer's own county's batch; readers of batches get 404 on POST"),
     page("funds:batch_detail", lambda w: f"/funds/batches/{_b(w)}/", A.PAYMENT_VIEW, region=COUNTY),
     page("funds:batch_request", lambda w: f"/funds/batches/{_b(w)}/request/", A.PAYMENT_VIEW, region=COUNTY),
     page("funds:batch_transition", lambda w: f"/funds/batches/{_b(w)}/transition/", A.PAYMENT_PREPARE,
@@ -127,8 +136,14 @@ ENTRIES = [
          (A.PAYMENT_PREPARE, A.PAYMENT_APPROVE), region=COUNTY,
          note="full ID and card numbers: readers of the batch (reviewer, city) get 404 like anyone else"),
     page("funds:payee_edit", lambda w: f"/funds/payees/{w.household.pk}/", A.PAYMENT_PREPARE),
+    page("funds:payee_edit", lambda w: f"/funds/payees/{w.household.pk}/", A.PAYMENT_PREPARE, method="post",
+         data=lambda w: {"person": w.head.pk, "card_number": _card(), "bank_name": "中国农业银行焦作分行",
+                         "reason": "补登社保卡"}, ok=302),
     page("funds:deadline_report", "/funds/deadlines/", A.PAYMENT_VIEW, scoped=False),
     page("funds:price_index", "/funds/price-index/", (A.PAYMENT_VIEW, A.PRICE_INDEX_CHANGE), scoped=False),
+    page("funds:price_index", "/funds/price-index/", A.PRICE_INDEX_CHANGE, method="post",
+         data={"month": "2026-09", "cpi_yoy": "2.10", "food_cpi_yoy": "5.20"}, ok=302, scoped=False,
+         note="only the city enters price indices; payment roles that read them get 404 on POST"),
     # API
     api("payment-batch-list", "/api/v1/payment-batches/", A.PAYMENT_VIEW, scoped=False),
     api("payment-batch-detail", lambda w: f"/api/v1/payment-batches/{_b(w)}/", A.PAYMENT_VIEW, region=COUNTY),
