@@ -56,7 +56,11 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     serializer_class = SpotCheckSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SpotCheck.objects.none()
         user = self.request.user
+        if not (can(user, Action.SPOTCHECK_REVIEW) or can(user, Action.SUPERVISION_VIEW)):
+            raise Http404
         action_ = Action.SPOTCHECK_REVIEW if can(user, Action.SPOTCHECK_REVIEW) else Action.SUPERVISION_VIEW
         return SpotCheck.objects.restrict(user, action_).prefetch_related("items__application")
 
@@ -75,6 +79,8 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @action(detail=True, methods=["post"], serializer_class=SpotCheckFindingSerializer)
     def findings(self, request, pk=None):
         sc = self.get_object()
+        if not can(request.user, Action.SPOTCHECK_REVIEW):
+            self.permission_denied(request, message="只有县级抽查员可以记录检查结论")
         ser = SpotCheckFindingSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         item = sc.items.filter(pk=ser.validated_data["item"]).first()
@@ -116,7 +122,18 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = StaffSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StaffMember.objects.none()
+        if not can(self.request.user, Action.SUPERVISION_VIEW):
+            raise Http404
         return selectors.staff_list(user=self.request.user).prefetch_related("relatives")
+
+    def create(self, request, *args, **kwargs):
+        if not can(request.user, Action.SUPERVISION_CHANGE):
+            if can(request.user, Action.SUPERVISION_VIEW):
+                self.permission_denied(request, message="您的角色只能查看近亲属备案，不能登记")
+            raise Http404
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -128,6 +145,8 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"], serializer_class=RelativeSerializer)
     def relatives(self, request, pk=None):
         staff = self.get_object()
+        if not can(request.user, Action.SUPERVISION_CHANGE):
+            self.permission_denied(request, message="您的角色只能查看近亲属备案，不能登记")
         ser = RelativeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
@@ -165,12 +184,23 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     serializer_class = ComplaintSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Complaint.objects.none()
+        if not (can(self.request.user, Action.COMPLAINT_HANDLE) or can(self.request.user, Action.SUPERVISION_VIEW)):
+            raise Http404
         p = self.request.query_params
         return selectors.complaint_list(user=self.request.user, status=p.get("status", ""),
                                         only_overdue=p.get("overdue") == "1", only_repeat=p.get("repeat") == "1")
 
     def get_object(self):
         return selectors.complaint_detail(user=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        if not can(request.user, Action.COMPLAINT_HANDLE):
+            if can(request.user, Action.SUPERVISION_VIEW):
+                self.permission_denied(request, message="您的角色只能查看信访事项，不能登记")
+            raise Http404
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -186,6 +216,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @action(detail=True, methods=["post"], serializer_class=CloseSerializer)
     def close(self, request, pk=None):
         c = self.get_object()
+        if not can(request.user, Action.COMPLAINT_HANDLE):
+            self.permission_denied(request, message="您的角色只能查看信访事项，不能办结")
         ser = CloseSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:

@@ -103,6 +103,8 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         batch = self.get_object()
+        if not (can(request.user, Action.PAYMENT_PREPARE) or can(request.user, Action.PAYMENT_APPROVE)):
+            self.permission_denied(request, message="您的角色只能查看发放批次，不能变更其状态")
         data = BatchTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -135,6 +137,8 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"], url_path="bank-result", parser_classes=[MultiPartParser, FormParser])
     def bank_result(self, request, pk=None):
         batch = self.get_object()
+        if not can(request.user, Action.PAYMENT_PREPARE):
+            self.permission_denied(request, message="只有县级民政部门可以导入银行发放结果")
         upload = request.FILES.get("file")
         if upload is None:
             raise ApiValidationError({"file": ["请上传银行返回的结果文件"]})
@@ -183,6 +187,8 @@ class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             _api_error(exc)
 
     def create(self, request, *args, **kwargs):
+        if not (can(request.user, Action.PAYMENT_VIEW) or can(request.user, Action.PRICE_INDEX_CHANGE)):
+            raise Http404
         if not can(request.user, Action.PRICE_INDEX_CHANGE):
             self.permission_denied(request, message="只有市级管理员可以录入价格指数")
         return super().create(request, *args, **kwargs)

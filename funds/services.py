@@ -385,6 +385,9 @@ def _enqueue_export(job_id: int) -> None:
 
 
 def export_retry(*, actor, job: ExportJob) -> ExportJob:
+    """Queue a failed export again: only the roles that may export (county officer, finance), like export_request."""
+    if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
+        raise ValidationError("您的角色无权导出发放文件")
     _require(actor, Action.PAYMENT_VIEW, job)
     if job.status not in (ExportJob.Status.FAILED,):
         raise ValidationError("只有失败的导出任务可以重试")

@@ -5,7 +5,7 @@ from funds import views
 
 app_name = "funds"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="funds:batch_list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="funds:batch_list", permanent=False), name="index"),
     path("batches/", views.batch_list, name="batch_list"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("batches/<int:pk>/transition/", views.batch_transition, name="batch_transition"),

@@ -62,6 +62,8 @@ def batch_list(request):
     status = request.GET.get("status", "")
     page = paginate(selectors.batch_list(user=request.user, month=month, status=status), request, size=30)
     can_prepare = can(request.user, Action.PAYMENT_PREPARE)
+    if request.method == "POST" and not can_prepare:
+        raise Http404("未找到")  # readers may list batches but not draft one
     form = DraftForm(today=today, initial={"month": (today.replace(day=1)).strftime("%Y-%m")}) if can_prepare else None
     if can_prepare and request.method == "POST":
         form = DraftForm(request.POST, today=today)
@@ -307,6 +309,8 @@ def price_index(request):
     from funds import pricing
 
     can_change = can(request.user, Action.PRICE_INDEX_CHANGE)
+    if request.method == "POST" and not can_change:
+        raise Http404("未找到")  # payment roles read the indices; only the city enters them
     form = PriceIndexForm(request.POST or None) if can_change else None
     if can_change and request.method == "POST" and form.is_valid():
         try:

@@ -47,6 +47,7 @@ services where one exists so the audit trail and invariants hold):
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -73,6 +74,9 @@ def part(name: str):
     return deco
 
 
+_WORLD_COUNT = itertools.count()
+
+
 class World:
     """Objects in 何营东村 that endpoint URLs point at; built by the township caseworker through services."""
 
@@ -83,8 +87,11 @@ class World:
 
         self.users = users
         self._built: dict = {}
-        self.head_id = make_id("410823", dt.date(1968, 3, 9), "M")
-        self.member_id = make_id("410823", dt.date(1995, 7, 21), "F")
+        # One birth date has only 500 unused IDs per test process, and every test builds a World: walk the
+        # dates so thousands of harness tests per process never run out.
+        n = next(_WORLD_COUNT)
+        self.head_id = make_id("410823", dt.date(1968, 3, 9) + dt.timedelta(days=n % 1000), "M")
+        self.member_id = make_id("410823", dt.date(1995, 7, 21) + dt.timedelta(days=n % 1000), "F")
         self.household = services.household_create(
             actor=users["zhandian_jingban"], village=Region.objects.get(code=VILLAGE), address="何营东村三组8号",
             hukou_type="rural", phone="13903910000",

@@ -92,6 +92,9 @@ def test_failed_export_is_visible_retryable_and_leaves_batch_alone(users, standa
     assert PaymentBatch.objects.get(pk=batch.pk).status == S.FINALISED
     services.batch_transition(actor=officer, batch=batch, to=S.FUNDS_REQUESTED)  # not blocked
     monkeypatch.undo()
+    for reader in ("wuzhi_choucha", "shi_admin"):  # may read the batch, may not export: may not retry either
+        with pytest.raises(ValidationError, match="无权导出"):
+            services.export_retry(actor=users[reader], job=job)
     with django_capture_on_commit_callbacks(execute=True):
         job = services.export_retry(actor=officer, job=job)
     job.refresh_from_db()
