@@ -21,7 +21,8 @@ def _aid(users, village, on, amount="800.00"):
     h = village if not isinstance(village, str) else HouseholdFactory(village=village)
     return TemporaryAid.objects.create(
         household=h, county_id=h.county_id, township_id=h.township_id, village_id=h.village_id,
-        aid_type="emergency", track="full", cause="突发重病", handling_township_id=h.township_id,
+        aid_type="emergency", track="fast", cause="突发重病", handling_township_id=h.township_id,
+        paperwork_due=on + dt.timedelta(days=7),
         amount=Decimal(amount), status=TemporaryAid.Status.COMPLETED, granted_by=users["zhandian_shenpi"],
         granted_on=on)
 
