@@ -16,6 +16,12 @@ PROCESS_OR_DECIDE = (A.CASE_PROCESS, A.CASE_DECIDE)
 FUND_NOTE = "village staff see their own township's reserve fund (temporary_aid.funds reads the township code)"
 
 
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def _standards():
     from cases.demo import seed_standards
 
@@ -139,7 +145,7 @@ ENTRIES = [
     page("cases:application_create", lambda w: (_standards(), f"/households/{w.household.pk}/apply/")[1],
          PROCESS_OR_DECIDE, method="post", ok=302,
          data=lambda w: {"kind": "dibao", "reason": "家庭生活困难", "applicant": w.head.pk,
-                         "accepted_on": dt.date.today().isoformat()}),
+                         "accepted_on": _today().isoformat()}),
     page("cases:residence_apply", "/applications/residence/", PROCESS_OR_DECIDE, scoped=False),
     page("cases:application_detail", lambda w: f"/applications/{_app(w)}/", A.CASE_VIEW),
     page("cases:application_act", lambda w: f"/applications/{_app(w)}/start_investigation/", PROCESS_OR_DECIDE),
@@ -155,7 +161,7 @@ ENTRIES = [
     page("cases:entitlement_end", lambda w: f"/entitlements/{w.get('entitlement').pk}/end/", PROCESS_OR_DECIDE),
     page("cases:notice_detail", lambda w: f"/notices/{w.get('notice').pk}/", A.CASE_VIEW),
     page("cases:notice_deliver", lambda w: f"/notices/{w.get('notice').pk}/deliver/", PROCESS_OR_DECIDE,
-         method="post", data=lambda w: {"delivered_on": dt.date.today().isoformat()}, ok=302),
+         method="post", data=lambda w: {"delivered_on": _today().isoformat()}, ok=302),
     page("cases:household_reveal_phone", lambda w: f"/households/{w.household.pk}/phone/reveal/",
          A.CASE_VIEW_PII, method="post", data={"reason": "电话通知入户调查"}),
     # --- standards
@@ -167,7 +173,7 @@ ENTRIES = [
     page("cases:tekun_open", lambda w: f"/tekun/new/?household={w.household.pk}", A.CASE_CHANGE),
     page("cases:tekun_detail", lambda w: f"/tekun/{w.get('tekun').pk}/", A.CASE_VIEW),
     page("cases:tekun_action", lambda w: f"/tekun/{w.get('tekun').pk}/visit/", A.CASE_CHANGE, method="post",
-         data=lambda w: {"vi-visited_on": dt.date.today().isoformat(), "vi-findings": "身体尚可，屋内整洁"}, ok=302),
+         data=lambda w: {"vi-visited_on": _today().isoformat(), "vi-findings": "身体尚可，屋内整洁"}, ok=302),
     page("cases:tekun_action", lambda w: f"/tekun/{w.get('tekun').pk}/home/", A.CASE_PROCESS, method="post",
          data={"reason": "本人意愿"}, ok=302),
     page("cases:institution_list", "/tekun/institutions/", A.CASE_VIEW, scoped=False),

@@ -9,7 +9,7 @@ PARAM_KEY = "dibao.phase_out_months"
 
 @part("param_change")
 def _param_change(w):
-    """A scheduled parameter change (tomorrow) that param_cancel can withdraw."""
+    """A parameter change scheduled 30 days ahead, which param_cancel can withdraw."""
     from django.utils import timezone
 
     from core import params
