@@ -110,6 +110,10 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         household = data.pop("household")
+        if not can(request.user, Action.CASE_DECIDE):
+            # a reader who can see the household is refused (403); anyone else learns nothing (404)
+            get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=household.pk)
+            self.permission_denied(request, message="先行救助须由乡镇审批人签批")
         if not (household.township_id == request.user.region_id or can(request.user, Action.CASE_DECIDE)):
             raise Http404
         try:
@@ -121,6 +125,8 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     @action(detail=True, methods=["post"], serializer_class=PaperworkSerializer)
     def paperwork(self, request, pk=None):
         aid = self.get_object()
+        if not (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE)):
+            self.permission_denied(request, message="您的角色无权进行此操作")
         ser = PaperworkSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
@@ -162,6 +168,11 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return ReserveFund.objects.none()
         return temporary_aid.funds(user=self.request.user)
 
+    def list(self, request, *args, **kwargs):
+        if not (can(request.user, Action.CASE_VIEW) or can(request.user, Action.PAYMENT_VIEW)):
+            raise Http404  # like the other lists: a role without these files sees none
+        return super().list(request, *args, **kwargs)
+
     @action(detail=True, methods=["get"], serializer_class=EntrySerializer)
     def entries(self, request, township=None):
         fund = self.get_object()
@@ -170,6 +181,8 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"], url_path="top-up", serializer_class=TopUpSerializer)
     def top_up(self, request, township=None):
         fund = self.get_object()
+        if not can(request.user, Action.PAYMENT_PREPARE):
+            self.permission_denied(request, message="只有县级民政部门可以拨付备用金")
         ser = TopUpSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:

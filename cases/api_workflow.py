@@ -114,6 +114,11 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             raise Http404
         return super().list(request, *args, **kwargs)
 
+    def _require_worker(self, request):
+        """Readers (county, city, village staff) who can see the application may not move it: 403."""
+        if not (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE)):
+            self.permission_denied(request, message="只有乡镇（街道）经办人、审批人可以办理申请")
+
     def _member(self, household, pk):
         if pk is None:
             return None
@@ -133,6 +138,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             elif "household" in d:
                 household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW,
                                                 pk=d["household"])
+                self._require_worker(request)
             else:
                 raise ValidationError({"household": "请提供家庭ID；居住地申请请提供申请人身份证号码"})
             applicant = self._member(household, d.get("applicant"))
@@ -152,6 +158,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         app = self.get_object()
+        self._require_worker(request)
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)

@@ -161,6 +161,7 @@ def application_act(request, pk, action):
     if action not in workflow.ACTIONS or action == "meeting_decide":
         raise Http404("未找到")
     app = selectors.application_detail(user=request.user, pk=pk)
+    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)  # readers and village staff never act
     spec = workflow.ACTIONS[action]
     available = action in workflow.available_actions(request.user, app)
     if action in ACTION_FORMS:
@@ -308,6 +309,7 @@ def notice_detail(request, pk):
 @require_POST
 def notice_deliver(request, pk):
     notice = get_in_scope_or_404(Notice.objects.select_related("application"), request.user, Action.CASE_VIEW, pk=pk)
+    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
     form = DeliverForm(request.POST)
     if form.is_valid():
         try:
