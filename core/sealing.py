@@ -65,3 +65,23 @@ class SealedRowMixin(models.Model):
 
 def sealed_models() -> list[type[SealedRowMixin]]:
     return [m for m in apps.get_models() if issubclass(m, SealedRowMixin) and m.sealed_fields]
+
+
+class SealedPhoneMixin:
+    """`set_phone` / `reveal_phone` for a SealedRowMixin model with `phone_cipher` and `phone_masked`
+    columns (and `"phone_cipher": "phone"` in its sealed_fields)."""
+
+    def set_phone(self, raw: str) -> None:
+        from core import pii
+
+        if not raw:
+            self.phone_cipher, self.phone_masked = None, ""
+            return
+        value = pii.normalize_phone(raw)
+        self.phone_cipher = pii.seal(value, aad=self.aad("phone"))
+        self.phone_masked = pii.mask_phone(value)
+
+    def reveal_phone(self) -> str:
+        from core import pii
+
+        return pii.unseal(self.phone_cipher, aad=self.aad("phone")) if self.phone_cipher else ""

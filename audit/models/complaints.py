@@ -5,11 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
-from core import pii
-from core.sealing import SealedRowMixin
+from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 
-class Complaint(SealedRowMixin):
+class Complaint(SealedPhoneMixin, SealedRowMixin):
     sealed_fields = {"phone_cipher": "phone", "id_cipher": "id_number"}
 
     class Source(models.TextChoices):
@@ -77,13 +76,6 @@ class Complaint(SealedRowMixin):
     def __str__(self):
         return f"{self.number} {self.summary}"
 
-    def set_phone(self, raw: str) -> None:
-        if not raw:
-            self.phone_cipher, self.phone_masked = None, ""
-            return
-        value = pii.normalize_phone(raw)
-        self.phone_cipher = pii.seal(value, aad=self.aad("phone"))
-        self.phone_masked = pii.mask_phone(value)
 
     @property
     def is_open(self) -> bool:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from cases.models.base import PlaceMixin, SealedRowMixin
-from core import idnumbers, pii
+from core.sealing import SealedPhoneMixin
+from core import idnumbers
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -17,7 +18,7 @@ class HouseholdQuerySet(RestrictedQuerySet):
     pass
 
 
-class Household(PlaceMixin, SealedRowMixin):
+class Household(PlaceMixin, SealedPhoneMixin, SealedRowMixin):
     class HukouType(models.TextChoices):
         URBAN = "urban", "城市"
         RURAL = "rural", "农村"
@@ -49,16 +50,7 @@ class Household(PlaceMixin, SealedRowMixin):
     def __str__(self):
         return f"{self.head_name}户"
 
-    def set_phone(self, raw: str) -> None:
-        if not raw:
-            self.phone_cipher, self.phone_masked = None, ""
-            return
-        value = pii.normalize_phone(raw)
-        self.phone_cipher = pii.seal(value, aad=self.aad("phone"))
-        self.phone_masked = pii.mask_phone(value)
 
-    def reveal_phone(self) -> str:
-        return pii.unseal(self.phone_cipher, aad=self.aad("phone")) if self.phone_cipher else ""
 
 
 class PersonQuerySet(RestrictedQuerySet):

@@ -9,8 +9,7 @@ from django.utils import timezone
 from accounts.scope import RestrictedQuerySet
 from cases.models.base import PlaceMixin
 from cases.models.household import MONEY, Household, Person
-from core import pii
-from core.sealing import SealedRowMixin
+from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 SIX_ACTIVITIES = [
     ("eating", "进食"),
@@ -173,7 +172,7 @@ class SelfCareAssessment(models.Model):
         return sum(not getattr(self, code) for code, _ in SIX_ACTIVITIES)
 
 
-class CareAgreement(SealedRowMixin):
+class CareAgreement(SealedPhoneMixin, SealedRowMixin):
     """委托照料服务协议 for a dispersed person (§3 全员覆盖、不漏一人)."""
 
     sealed_fields = {"phone_cipher": "phone"}
@@ -201,13 +200,6 @@ class CareAgreement(SealedRowMixin):
             models.CheckConstraint(condition=Q(monthly_fee__gte=0), name="agreement_fee_non_negative"),
         ]
 
-    def set_phone(self, raw: str) -> None:
-        if not raw:
-            self.phone_cipher, self.phone_masked = None, ""
-            return
-        value = pii.normalize_phone(raw)
-        self.phone_cipher = pii.seal(value, aad=self.aad("phone"))
-        self.phone_masked = pii.mask_phone(value)
 
     def valid_on(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
