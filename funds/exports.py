@@ -75,7 +75,6 @@ def write_payment_file(batch, target: Path | str, progress=None) -> int:
     ws = wb.add_worksheet("发放明细")
     head = wb.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#F0F3F7"})
     text = wb.add_format({"num_format": "@", "border": 1})
-    cell = wb.add_format({"border": 1})
     money = wb.add_format({"num_format": "0.00", "border": 1})
     bold_money = wb.add_format({"num_format": "0.00", "border": 1, "bold": True})
     bold = wb.add_format({"border": 1, "bold": True})
@@ -88,18 +87,16 @@ def write_payment_file(batch, target: Path | str, progress=None) -> int:
     amount_total = Decimal("0")
     for r, row in enumerate(iter_rows(batch.pk), start=1):
         no, county, township, village, head_name, id_number, card, bank, label, persons, amount, note = row
-        ws.write_number(r, 0, no, cell)
-        ws.write_string(r, 1, county, text)
-        ws.write_string(r, 2, township, text)
-        ws.write_string(r, 3, village, text)
-        ws.write_string(r, 4, head_name, text)
+        # Only what the bank's import needs per cell: ID and card numbers as text (never numbers), the
+        # amount with two decimals; the other cells plain — 150,000 rows × 12 cells of styles add up.
+        ws.write_number(r, 0, no)
+        ws.write_row(r, 1, (county, township, village, head_name))
         ws.write_string(r, 5, id_number, text)
         ws.write_string(r, 6, card, text)
-        ws.write_string(r, 7, bank, text)
-        ws.write_string(r, 8, label, text)
-        ws.write_number(r, 9, persons, cell)
+        ws.write_row(r, 7, (bank, label))
+        ws.write_number(r, 9, persons)
         ws.write_number(r, 10, float(amount), money)
-        ws.write_string(r, 11, note, text)
+        ws.write_string(r, 11, note)
         persons_total += persons
         amount_total += amount
         if progress and r % 2000 == 0:
