@@ -100,7 +100,7 @@ def test_full_procedure_cap_is_n_times_standard(users, fund):
     assert ta.full_procedure_cap(h) == Decimal("520.00") * 6  # rural demo standard × 6 months (param)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_disbursements_never_overdraw(users):
     """§4 on PostgreSQL: two leaders' disbursements at once; the row lock lets exactly one through."""
     if connection.vendor != "postgresql":
