@@ -151,6 +151,18 @@ def grant_q(user, model: type[models.Model], action: str) -> Q:
     return q
 
 
+def reaches(user, action: str, obj: models.Model) -> bool:
+    """The in-memory twin of `restrict` for one object: the role may take `action`, and the object lies in
+    the user's region or is explicitly granted. Services use it before writing."""
+    q = scope_q(user, action)
+    if q == NOTHING:
+        return False
+    if not q.children:
+        return True
+    (field, value), = q.children
+    return getattr(obj, field) == value or granted(user, obj, action)
+
+
 def granted(user, obj: models.Model, action: str) -> bool:
     """Whether one saved object is reachable through an explicit grant (the in-memory twin of grant_q)."""
     if obj.pk is None:

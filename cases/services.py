@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, granted, scope_q
+from accounts.scope import Action, can, granted, reaches, scope_q
 from cases.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import audit
 
@@ -33,14 +33,7 @@ def _require(actor, action: str, obj=None, *, village: Region | None = None) -> 
 
 
 def _in_scope(actor, action: str, obj) -> bool:
-    """The in-memory twin of scope_q for one object (plus explicit grants for saved objects)."""
-    q = scope_q(actor, action)
-    if not q.children:
-        return True
-    (field, value), = q.children
-    if getattr(obj, field) == value:
-        return True
-    return granted(actor, obj, action)
+    return reaches(actor, action, obj)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.scope import Action, can, scope_q
+from accounts.scope import Action, can, reaches, scope_q
 from cases import standards
 from cases.models import (
     SIX_ACTIVITIES,
@@ -114,11 +114,8 @@ def encourage_institution(profile: TekunProfile, on: dt.date) -> bool:
 def _check(actor, action: str, obj) -> None:
     if not can(actor, action):
         raise ValidationError("您的角色无权进行此操作")
-    q = scope_q(actor, action)
-    if q.children:
-        (field, value), = q.children
-        if getattr(obj, field) != value:
-            raise ValidationError("该记录不在您的管辖范围内")
+    if not reaches(actor, action, obj):  # region or an explicit, audited grant — the same rule as restrict()
+        raise ValidationError("该记录不在您的管辖范围内")
 
 
 def _region(obj):

@@ -166,3 +166,19 @@ def test_api_lists_in_scope_with_filters(client, users):
     assert "id_number" not in str(data) and data["results"][0]["id_masked"].count("*") == 8
     client.force_login(users["wuzhi_caizheng"])
     assert client.get("/api/v1/tekun/").status_code == 404
+
+
+def test_explicit_grant_reaches_tekun_services_like_the_pages(users):
+    """§0: a per-object grant lets a township outside the region work on that one profile; nothing else."""
+    from accounts.services import object_grant
+
+    profile = tekun.profile_open(actor=users["heying_cun"], person=_elder())
+    with pytest.raises(ValidationError, match="管辖范围"):
+        tekun.visit_log(actor=users["xitao_jingban"], profile=profile, visited_on=TODAY, findings="探访")
+    object_grant(actor=users["wuzhi_minzheng"], user=users["xitao_jingban"], obj=profile, level="change",
+                 reason="跨镇协助探访")
+    users["xitao_jingban"].__dict__.pop("_grant_cache", None)
+    tekun.visit_log(actor=users["xitao_jingban"], profile=profile, visited_on=TODAY, findings="探访")
+    other = tekun.profile_open(actor=users["heying_cun"], person=_elder())
+    with pytest.raises(ValidationError, match="管辖范围"):
+        tekun.visit_log(actor=users["xitao_jingban"], profile=other, visited_on=TODAY, findings="探访")
