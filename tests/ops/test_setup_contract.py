@@ -64,3 +64,15 @@ def test_local_state_is_git_ignored():
     ignored = (BASE_DIR / ".gitignore").read_text().split()
     for entry in (".venv/", "/db.sqlite3", "/.keys/", "/.run/", "/test-artifacts/", "/secrets/"):
         assert entry in ignored, entry
+
+
+def test_ensure_dev_keys_works_on_a_fresh_checkout(tmp_path):
+    """§1: `make run` on a fresh machine starts with `ensure_dev_keys`; the startup key check (which refuses
+    a missing key file) must not stop the very command that creates it."""
+    key_file = tmp_path / "keys" / "dev.json"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiuzhu.settings.local", "JIUZHU_KEY_FILE": str(key_file),
+           "JIUZHU_KEYS": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    out = subprocess.run([os.sys.executable, "manage.py", "ensure_dev_keys"], cwd=BASE_DIR, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert key_file.exists() and "已生成开发密钥" in out.stdout
