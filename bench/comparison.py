@@ -113,7 +113,7 @@ def floor(data: bytes) -> tuple[float, int]:
     t0 = time.perf_counter()
     rows = pc.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     col = 2
-    index = idnumbers.index
+    index = idnumbers.indexer()  # the same bulk indexer the upload path uses
     keys = []
     for row in rows[2:]:
         value = str(row[col]).strip().upper()

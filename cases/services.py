@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.scope import Action, can, granted, reaches, scope_q
 from cases.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
-from core import audit
+from core import audit, bulk
 
 PERSON_FIELDS = [
     "name", "relationship", "disability_grade", "disability_type", "serious_illness", "work_capacity",
@@ -348,8 +348,8 @@ def must_recuse(*, actor, household_id: int) -> bool:
     """§12: a staff member whose registered close relative is in the household may not act on its case."""
     return relative_links_for_household(household_id).filter(staff_user=actor).exists()
 def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str = "") -> list:
-    """Hold many lines at once (deaths found by a data comparison): one INSERT for the holds, one for the
-    audit events. `items`: dicts with household_id, person_id (or None), county_id, township_id, village_id,
+    """Hold many lines at once (deaths found by a data comparison): one INSERT for the holds (their keys are
+    needed), one COPY for the audit events. `items`: dicts with household_id, person_id (or None), county_id, township_id, village_id,
     reason."""
     from cases.models import PaymentHold
     from core.models import AuditEvent
@@ -366,7 +366,7 @@ def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str 
         PaymentHold.objects.bulk_create(holds, batch_size=2000)
         if holds and holds[0].pk is None:  # a backend that does not return ids
             raise RuntimeError("bulk_create did not return primary keys")
-        AuditEvent.objects.bulk_create([
+        bulk.insert(AuditEvent, [
             AuditEvent(actor=user, actor_username=getattr(user, "username", ""), actor_role=getattr(user, "role", ""),
                        action="payment_hold.place", object_type="cases.paymenthold", object_id=str(h.pk),
                        object_repr=f"{h.get_kind_display()} 家庭{h.household_id}"[:200], county_code=h.county_id,
@@ -374,7 +374,7 @@ def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str 
                        after={"household": h.household_id, "person": h.person_id, "kind": kind, "source": h.source},
                        reason=h.reason)
             for h in holds
-        ], batch_size=2000)
+        ])
     return holds
 
 

@@ -247,6 +247,18 @@ def _assert_refused(run, words):
     assert words in run.error, run.error
     assert not RunIssue.objects.filter(run=run).exists()
     assert not StagingRow.objects.exists() and not Clue.objects.exists() and not PaymentHold.objects.exists()
+    assert _staging_tables() == []
+
+
+def _staging_tables() -> list[str]:
+    """PostgreSQL stages each run in a table of its own: none may outlive its run (success, refusal, crash)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE 'monitoring\\_stage\\_%%'")
+        return [r[0] for r in cursor.fetchall()]
 
 
 def test_empty_file_is_refused_with_message(officer):
@@ -315,6 +327,7 @@ def test_rerun_and_reupload_never_duplicate_clues_or_holds(officer):
     assert again.status == "succeeded" and again.rows_matched == 1 and again.clues_created == 0
     assert Clue.objects.count() == 1 and PaymentHold.objects.count() == 1
     assert ComparisonRun.objects.get(pk=run.pk).attempts == 2
+    assert not StagingRow.objects.exists() and _staging_tables() == []
 
 
 def test_killed_worker_stale_run_is_detected_and_retried_cleanly(officer, monkeypatch):
