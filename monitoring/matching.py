@@ -41,7 +41,7 @@ class Staged:
 @dataclass
 class Validated:
     staged: list[tuple[int, str]]  # (row number, blind index) of every valid, first-seen row
-    issues: list[RunIssue]
+    issues: list[tuple]  # (row number, kind, masked ID, message): ISSUE_FIELDS of RunIssue
     rows: dict = None  # row number -> the raw row, for extracting facts of matched rows only
     extract: object = None
     read: int = 0
@@ -148,7 +148,11 @@ def _mask_raw(raw) -> str:
     return "*" * len(text)
 
 
-def validate(run_id: int, source: Source, rows: list[list], columns: dict[str, int], header_row: int,
+ISSUE_FIELDS = ["row_no", "kind", "id_masked", "message"]
+INVALID, UPGRADED, DUPLICATE = RunIssue.Kind.INVALID.value, RunIssue.Kind.UPGRADED.value, RunIssue.Kind.DUPLICATE.value
+
+
+def validate(source: Source, rows: list[list], columns: dict[str, int], header_row: int,
              progress=None) -> Validated:
     """Every row's ID validated (GB 11643, 15-digit upgrade) and blind-indexed; refused, upgraded and repeated
     rows become problem rows with their reason. The loop is the hot path of a 200,000-row file: a clean
@@ -179,20 +183,16 @@ def validate(run_id: int, source: Source, rows: list[list], columns: dict[str, i
                 value, note = id_value(raw, normalize=normalize)
         except ValidationError as exc:
             invalid += 1
-            issues.append(RunIssue(run_id=run_id, row_no=row_no, kind=RunIssue.Kind.INVALID,
-                                   id_masked=_mask_raw(raw), message=exc.messages[0][:300]))
+            issues.append((row_no, INVALID, _mask_raw(raw), exc.messages[0][:300]))
             continue
         if note:
             upgraded += 1
-            issues.append(RunIssue(run_id=run_id, row_no=row_no, kind=RunIssue.Kind.UPGRADED,
-                                   id_masked=idnumbers.mask(value), message=note))
+            issues.append((row_no, UPGRADED, idnumbers.mask(value), note))
         key = index(value)
         first = seen.setdefault(key, row_no)
         if first != row_no:
             duplicate += 1
-            issues.append(RunIssue(run_id=run_id, row_no=row_no, kind=RunIssue.Kind.DUPLICATE,
-                                   id_masked=idnumbers.mask(value),
-                                   message=f"与第{first}行身份证号码重复，已按第{first}行比对"))
+            issues.append((row_no, DUPLICATE, idnumbers.mask(value), f"与第{first}行身份证号码重复，已按第{first}行比对"))
             continue
         staged.append((row_no, key))
         kept[row_no] = row

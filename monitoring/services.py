@@ -209,7 +209,7 @@ def _execute(run: ComparisonRun) -> None:
     def tick(done):
         _progress(run.pk, 10 + int(50 * done / total), f"校验身份证号码 {done}/{total}")
 
-    checked = matching.validate(run.pk, source, table.rows, table.columns, table.header_row, progress=tick)
+    checked = matching.validate(source, table.rows, table.columns, table.header_row, progress=tick)
     if checked.read == 0:
         raise reader.FileRefused("文件只有表头，没有数据行")
     lap("validate")
@@ -220,7 +220,8 @@ def _execute(run: ComparisonRun) -> None:
     threshold = params.get("monitoring.medical_discovery_amount")
     with transaction.atomic():
         RunIssue.objects.filter(run=run).delete()
-        bulk.insert(RunIssue, checked.issues)
+        bulk.insert_rows(RunIssue, ["run_id", *matching.ISSUE_FIELDS],
+                         [(run.pk, *issue) for issue in checked.issues])
         staged = matching.stage(run.pk, checked.staged)
         lap("stage")
         matches = matching.match(staged, checked)
@@ -229,14 +230,11 @@ def _execute(run: ComparisonRun) -> None:
         clues = []
         for m in matches:
             draft = matching.rule(source, m, medical_threshold=threshold)
-            if draft is None:
-                continue
-            clues.append(Clue(run=run, source=source.code, kind=draft.kind, fact_key=draft.fact_key,
-                              person_id=m.person_id, household_id=m.household_id, county_id=m.county_id,
-                              township_id=m.township_id, village_id=m.village_id, summary=draft.summary[:300],
-                              event_date=m.event_date, amount=m.amount, due_date=due,
-                              categories=",".join(sorted(m.categories))))
-        bulk.insert(Clue, clues, ignore_conflicts=True)
+            if draft is not None:
+                clues.append((run.pk, source.code, draft.kind, draft.fact_key, m.person_id, m.household_id,
+                              m.county_id, m.township_id, m.village_id, draft.summary[:300], m.event_date, m.amount,
+                              due, ",".join(sorted(m.categories))))
+        bulk.insert_rows(Clue, CLUE_FIELDS, clues, ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
         holds = _hold_deaths(run, matches) if source.clue_kind == "death" else 0
         matching.unstage(run.pk, staged)
@@ -249,6 +247,10 @@ def _execute(run: ComparisonRun) -> None:
         audit.record(actor=None, action="comparison.finished", obj=run, region=(run.county_id, "", ""),
                      after={"read": checked.read, "valid": len(checked.staged), "invalid": checked.invalid,
                             "matched": len(matches), "clues_created": created, "holds": holds})
+
+
+CLUE_FIELDS = ["run_id", "source", "kind", "fact_key", "person_id", "household_id", "county_id", "township_id",
+               "village_id", "summary", "event_date", "amount", "due_date", "categories"]
 
 
 def _hold_deaths(run: ComparisonRun, matches: list) -> int:

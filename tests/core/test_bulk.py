@@ -75,3 +75,23 @@ def test_set_column_sets_each_row_to_its_own_value(run):
         made.append((clue, hold))
     bulk.set_column(Clue, "hold", [(clue.pk, hold.pk) for clue, hold in made[:2]])
     assert [Clue.objects.get(pk=c.pk).hold_id for c, _ in made] == [made[0][1].pk, made[1][1].pk, None]
+
+
+def test_insert_rows_fills_left_out_fields_like_a_new_instance_and_refuses_missing_required(run):
+    """Problem rows and clues are written from tuples: fields left out get the model default, "" or NULL;
+    a required field left out is refused before anything is written."""
+    household, head, _ = enrolled("dibao")
+    fields = ["run_id", "source", "kind", "fact_key", "person_id", "household_id", "county_id", "township_id",
+              "village_id", "summary", "due_date"]
+    row = (run.pk, "vehicle", "property", "vehicle:豫H1", head.pk, household.pk, household.county_id,
+           household.township_id, household.village_id, "名下机动车", dt.date(2026, 12, 20))
+    bulk.insert_rows(Clue, fields, [row, row], ignore_conflicts=True)
+    clue = Clue.objects.get()
+    assert (clue.status, clue.followup, clue.finding, clue.hold_id, clue.amount, clue.categories) == \
+        ("open", "", "", None, None, "")
+    assert abs((clue.created_at - timezone.now()).total_seconds()) < 60
+    with pytest.raises(ValueError, match="due_date"):
+        bulk.insert_rows(Clue, fields[:-1], [row[:-1]])
+    with pytest.raises(ValueError, match="nonsense"):
+        bulk.insert_rows(RunIssue, ["run_id", "nonsense"], [(run.pk, 1)])
+    assert Clue.objects.count() == 1 and not RunIssue.objects.exists()
