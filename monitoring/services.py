@@ -9,7 +9,7 @@ import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -227,16 +227,20 @@ def _execute(run: ComparisonRun) -> None:
         matches = matching.match(staged, checked)
         lap("match")
         before = Clue.objects.filter(run=run).count()
-        clues = []
+        drafts = []
         for m in matches:
             draft = matching.rule(source, m, medical_threshold=threshold)
             if draft is not None:
-                clues.append((run.pk, source.code, draft.kind, draft.fact_key, m.person_id, m.household_id,
-                              m.county_id, m.township_id, m.village_id, draft.summary[:300], m.event_date, m.amount,
-                              due, ",".join(sorted(m.categories))))
-        bulk.insert_rows(Clue, CLUE_FIELDS, clues, ignore_conflicts=True)
+                drafts.append((m, draft))
+        holds, hold_of = 0, {}
+        if source.clue_kind == "death":
+            holds, hold_of = _hold_deaths(run, matches, drafted={m.person_id for m, _ in drafts})
+        bulk.insert_rows(Clue, CLUE_FIELDS, [
+            (run.pk, source.code, draft.kind, draft.fact_key, m.person_id, m.household_id, m.county_id,
+             m.township_id, m.village_id, draft.summary[:300], m.event_date, m.amount, due,
+             ",".join(sorted(m.categories)), hold_of.get(m.person_id)) for m, draft in drafts],
+            ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
-        holds = _hold_deaths(run, matches) if source.clue_kind == "death" else 0
         matching.unstage(run.pk, staged)
         lap("clues")
         now = timezone.now()
@@ -250,31 +254,49 @@ def _execute(run: ComparisonRun) -> None:
 
 
 CLUE_FIELDS = ["run_id", "source", "kind", "fact_key", "person_id", "household_id", "county_id", "township_id",
-               "village_id", "summary", "event_date", "amount", "due_date", "categories"]
+               "village_id", "summary", "event_date", "amount", "due_date", "categories", "hold_id"]
+DEATH_HOLD_LOCK = 7_110_001  # pg_advisory_xact_lock key: one run at a time decides on death holds
 
 
-def _hold_deaths(run: ComparisonRun, matches: list) -> int:
-    """Deaths are the one automatic action: hold the person's payment line from the next batch at once,
-    for open death clues of persons in a household with an open 低保/特困 entitlement and no hold yet."""
+def _hold_deaths(run: ComparisonRun, matches: list, *, drafted: set[int]) -> tuple[int, dict[int, int]]:
+    """Deaths are the one automatic action: hold the person's payment line from the next batch at once, for
+    persons in a household with an open 低保/特困 entitlement whose death clue is open and not yet held —
+    the clue this run is about to write (`drafted`, no death clue yet) or an open one an earlier run wrote
+    when the household was not paid. Holds are placed before the new clues are written, so those are
+    inserted already linked (no second write of each clue). Returns (holds placed, {person: hold} for the
+    new clues).
+
+    On PostgreSQL the decision is serialised by an advisory lock held until commit: two runs reporting the
+    same death (公安 and 卫健) cannot both decide the clue is new and hold the line twice."""
     from cases import services as case_services
 
-    paid = [m.person_id for m in matches if m.categories & matching.PAID]
-    pending = []
-    for start in range(0, len(paid), 5000):
-        pending += list(Clue.objects.filter(kind=Clue.Kind.DEATH, status=Clue.Status.OPEN, hold__isnull=True,
-                                            person_id__in=paid[start:start + 5000])
-                        .values_list("id", "household_id", "person_id", "county_id", "township_id", "village_id",
-                                     "person__name", "source"))
-    if not pending:
-        return 0
+    paid = {m.person_id: m for m in matches if m.categories & matching.PAID}
+    if not paid:
+        return 0, {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEATH_HOLD_LOCK])
+    persons = list(paid)
+    existing = {}
+    for start in range(0, len(persons), 5000):
+        for clue_id, person, status, hold, src in (
+                Clue.objects.filter(kind=Clue.Kind.DEATH, person_id__in=persons[start:start + 5000])
+                .values_list("id", "person_id", "status", "hold_id", "source")):
+            existing[person] = (clue_id, status, hold, src)
+    new = [p for p in persons if p not in existing and p in drafted]
+    old = [(existing[p][0], p, existing[p][3]) for p in persons
+           if p in existing and existing[p][1] == Clue.Status.OPEN and existing[p][2] is None]
+    if not new and not old:
+        return 0, {}
     labels = dict(Clue._meta.get_field("source").choices)
+    items = [(p, run.source) for p in new] + [(p, src) for _, p, src in old]
     holds = case_services.payment_hold_place_many(
         actor=None, kind="death", source=f"数据比对#{run.pk} {run.get_source_display()}"[:100],
-        items=[{"household_id": household, "person_id": person, "county_id": county, "township_id": township,
-                "village_id": village, "reason": f"{name}疑似死亡（{labels.get(source, source)}），待乡镇核实"}
-               for _, household, person, county, township, village, name, source in pending])
-    bulk.set_column(Clue, "hold", [(row[0], hold.pk) for row, hold in zip(pending, holds)])
-    return len(holds)
+        items=[{"household_id": paid[p].household_id, "person_id": p, "county_id": paid[p].county_id,
+                "township_id": paid[p].township_id, "village_id": paid[p].village_id,
+                "reason": f"{paid[p].person_name}疑似死亡（{labels.get(src, src)}），待乡镇核实"} for p, src in items])
+    bulk.set_column(Clue, "hold", [(clue_id, hold.pk) for (clue_id, _, _), hold in zip(old, holds[len(new):])])
+    return len(holds), {p: hold.pk for p, hold in zip(new, holds)}
 
 
 # --- clue findings ------------------------------------------------------------------------------------------

@@ -330,6 +330,38 @@ def test_rerun_and_reupload_never_duplicate_clues_or_holds(officer):
     assert not StagingRow.objects.exists() and _staging_tables() == []
 
 
+def test_open_death_clue_gets_its_hold_once_the_household_is_paid(officer):
+    """§1: a death reported while the household had no 低保 makes a clue without a hold; when a later run
+    reports the same death after the household was approved, the open clue gets the hold (no second clue)."""
+    household = HouseholdFactory(village="410823101200")
+    person = PersonFactory(household=household, id_number=make_id("410823"))
+    data = xlsx([HEAD, [person.name, _id(person), "2026-10-01"]])
+    first = run_of(officer, "death_police", [HEAD, [person.name, _id(person), "2026-10-01"]])
+    clue = Clue.objects.get()
+    assert first.clues_created == 1 and first.holds_placed == 0 and clue.hold_id is None
+    Entitlement.objects.create(household=household, county_id=household.county_id,
+                               township_id=household.township_id, village_id=household.village_id,
+                               category="dibao", persons_covered=1, monthly_amount="520.00",
+                               start_month=dt.date(2026, 1, 1))
+    second = upload(officer, "death_health", data)
+    second.refresh_from_db()
+    clue.refresh_from_db()
+    hold = PaymentHold.objects.get()
+    assert (second.clues_created, second.holds_placed) == (0, 1)
+    assert clue.hold_id == hold.pk and hold.person_id == person.pk and person.name in hold.reason
+    assert Clue.objects.count() == 1
+
+
+def test_person_already_confirmed_dead_gets_no_new_clue_or_hold(officer):
+    """A death the township has already confirmed is not reported again and holds nothing."""
+    _, person, _ = enrolled("dibao")
+    person.deceased_on = dt.date(2026, 9, 1)
+    person.save(update_fields=["deceased_on"])
+    run = run_of(officer, "death_police", [HEAD, [person.name, _id(person), "2026-09-01"]])
+    assert (run.rows_matched, run.clues_created, run.holds_placed) == (1, 0, 0)
+    assert not Clue.objects.exists() and not PaymentHold.objects.exists()
+
+
 def test_killed_worker_stale_run_is_detected_and_retried_cleanly(officer, monkeypatch):
     """A worker killed mid-run leaves the run 'running' with an old heartbeat: it is detected as stale,
     requeued by the beat task (or retried by the officer), and the retry produces no duplicates."""
