@@ -27,7 +27,7 @@ class RunSerializer(serializers.ModelSerializer):
         model = ComparisonRun
         fields = ["id", "county", "source", "source_label", "period", "file_name", "file_size", "status",
                   "status_label", "progress", "stage", "rows_read", "rows_valid", "rows_invalid", "rows_duplicate",
-                  "rows_upgraded", "rows_matched", "clues_created", "holds_placed", "attempts", "error", "stale",
+                  "rows_upgraded", "rows_matched", "rows_unregistered", "clues_created", "holds_placed", "attempts", "error", "stale",
                   "created_at", "started_at", "finished_at"]
         read_only_fields = fields
 

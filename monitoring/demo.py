@@ -1,5 +1,5 @@
-"""Demo comparisons for 武陟县: a 公安 death file and a 车管 vehicle file with real-sheet quirks, run at once,
-one clue already closed, and twelve months of population counts. Idempotent."""
+"""Demo comparisons for 武陟县: a 公安 death file, a 车管 vehicle file and a 残联 certificate file with real-sheet
+quirks, run at once, one clue already closed, and twelve months of population counts. Idempotent."""
 import csv
 import io
 import random
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Entitlement, Person
+from core.idnumbers import check_digit
 from monitoring import services
 from monitoring.models import Clue, ComparisonRun
 
@@ -54,6 +55,24 @@ def seed(stdout) -> None:
                               data=buf.getvalue().encode("utf-8-sig"), enqueue=False, period=timezone.localdate())
     services.run_execute(run.pk)
 
+    # 残联: severe certificates of registered people outside 低保/特困 (主动发现 clues) and of two people the
+    # system has never seen (listed on the run as 未登记), plus a mild grade (nothing)
+    outside = list(Person.objects.filter(county_id="410823", township_id="410823101", deceased_on__isnull=True)
+                   .exclude(household__entitlements__status="active").order_by("id")[:2])
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["武陟县残联残疾人证核发名单（2026年10月）"])
+    w.writerow(["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级", "残疾人证号", "发证日期"])
+    for i, (name, idn) in enumerate(_ids_of(outside)):
+        w.writerow([name, idn, "肢体" if i else "精神", "二级" if i else "一级", f"41082319{i:02d}", "2026-10-12"])
+    for i, name in enumerate(["韩某英", "曹某林", "蒋某"]):
+        first17 = f"410823{1950 + 9 * i}{3 + i:02d}{11 + i:02d}{rng.randrange(100, 999)}"
+        w.writerow([name, first17 + check_digit(first17), ["视力", "智力", "听力"][i], ["一级", "二级", "四级"][i],
+                    f"4108232{i:02d}", "2026-10-20"])
+    run = services.run_create(actor=officer, source="disability", file_name="残联10月新办残疾人证.csv",
+                              data=buf.getvalue().encode("utf-8-sig"), enqueue=False, period=timezone.localdate())
+    services.run_execute(run.pk)
+
     first = Clue.objects.filter(kind="property", township_id="410823101").order_by("id").first()
     if first and caseworker:
         services.clue_record_finding(actor=caseworker, clue=first, confirmed=False,
@@ -64,4 +83,4 @@ def seed(stdout) -> None:
         month = services.add_months(today, -back)
         services.snapshot_build(month=month)
         months += 1
-    stdout.write(f"数据比对演示：2 次比对，{Clue.objects.count()} 条线索，{months} 个月的低收入人口统计。")
+    stdout.write(f"数据比对演示：3 次比对，{Clue.objects.count()} 条线索，{months} 个月的低收入人口统计。")

@@ -44,6 +44,7 @@ class Validated:
     issues: list[tuple]  # (row number, kind, masked ID, message): ISSUE_FIELDS of RunIssue
     rows: dict = None  # row number -> the raw row, for extracting facts of matched rows only
     extract: object = None
+    id_pos: int = 0
     read: int = 0
     invalid: int = 0
     upgraded: int = 0
@@ -150,6 +151,7 @@ def _mask_raw(raw) -> str:
 
 ISSUE_FIELDS = ["row_no", "kind", "id_masked", "message"]
 INVALID, UPGRADED, DUPLICATE = RunIssue.Kind.INVALID.value, RunIssue.Kind.UPGRADED.value, RunIssue.Kind.DUPLICATE.value
+UNREGISTERED = RunIssue.Kind.UNREGISTERED.value
 
 
 def validate(source: Source, rows: list[list], columns: dict[str, int], header_row: int,
@@ -157,7 +159,7 @@ def validate(source: Source, rows: list[list], columns: dict[str, int], header_r
     """Every row's ID validated (GB 11643, 15-digit upgrade) and blind-indexed; refused, upgraded and repeated
     rows become problem rows with their reason. The loop is the hot path of a 200,000-row file: a clean
     18-character ID goes straight to the bulk normaliser, and counters live in locals."""
-    out = Validated(staged=[], issues=[], rows={}, extract=fact_extractor(source, columns))
+    out = Validated(staged=[], issues=[], rows={}, extract=fact_extractor(source, columns), id_pos=columns["id"])
     seen: dict[str, int] = {}
     width = max(columns.values()) + 1
     id_pos = columns["id"]
@@ -441,3 +443,32 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
                      f"{dept}：{m.person_name}家庭为防返贫监测户（{m.detail or '类型不详'}），尚未纳入低保、特困或"
                      f"低保边缘，请上门了解并引导申请")
     return None
+
+
+# --- who is not registered at all (主动发现) -------------------------------------------------------------------
+
+def unregistered(source: Source, checked: Validated, matches: list[Match]) -> list[tuple]:
+    """Rows of a 残联 file (severe, grade 1–2) or a 乡村振兴 file (监测对象) whose person is not registered here at
+    all: nobody to send a clue to, so they become problem rows of kind "missing" with what the county needs
+    to pass them to the township — row number, masked ID, name and the fact (issue tuples, ISSUE_FIELDS)."""
+    if source.code not in ("disability", "rural"):
+        return []
+    matched = {m.row_no for m in matches}
+    out = []
+    for row_no, key in checked.staged:
+        if row_no in matched:
+            continue
+        row = checked.rows[row_no]
+        facts = checked.extract(row_no, key, row)
+        masked = _mask_raw(row[checked.id_pos])
+        if source.code == "disability":
+            if facts.grade not in (1, 2):
+                continue
+            text = (f"{source.department}：{facts.name or '（无姓名）'}持{facts.grade}级{facts.detail}残疾人证（重度），"
+                    f"本系统无此人登记。请转所在乡镇（街道）入户了解，符合条件的引导申请低保、特困")
+        else:
+            text = (f"{source.department}：{facts.name or '（无姓名）'}为防返贫监测对象（{facts.detail or '类型不详'}），"
+                    f"本系统无此人登记。请转所在乡镇（街道）入户了解，符合条件的引导申请救助")
+        out.append((row_no, UNREGISTERED, masked, text[:300]))
+    return out
+

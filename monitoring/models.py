@@ -37,6 +37,8 @@ class ComparisonRun(SealedRowMixin):
     rows_invalid = models.PositiveIntegerField("无效行数", default=0)
     rows_upgraded = models.PositiveIntegerField("15位号码换算行数", default=0)
     rows_duplicate = models.PositiveIntegerField("重复行数", default=0)
+    rows_unregistered = models.PositiveIntegerField("未登记的发现对象", default=0,
+                                                    help_text="残联重度残疾人、乡村振兴监测对象中本系统无登记的人数")
     rows_matched = models.PositiveIntegerField("匹配到登记人员", default=0)
     clues_created = models.PositiveIntegerField("新生成线索", default=0)
     holds_placed = models.PositiveIntegerField("暂停发放", default=0)
@@ -74,6 +76,7 @@ class RunIssue(models.Model):
         INVALID = "invalid", "无效"
         DUPLICATE = "duplicate", "重复"
         UPGRADED = "upgraded", "已换算"
+        UNREGISTERED = "missing", "未登记（主动发现）"
 
     run = models.ForeignKey(ComparisonRun, on_delete=models.CASCADE, related_name="issues")
     row_no = models.PositiveIntegerField("行号")

@@ -225,6 +225,8 @@ def _execute(run: ComparisonRun) -> None:
         staged = matching.stage(run.pk, checked.staged)
         lap("stage")
         matches = matching.match(staged, checked)
+        missing = matching.unregistered(source, checked, matches)
+        bulk.insert_rows(RunIssue, ["run_id", *matching.ISSUE_FIELDS], [(run.pk, *issue) for issue in missing])
         lap("match")
         before = Clue.objects.filter(run=run).count()
         drafts = []
@@ -246,11 +248,12 @@ def _execute(run: ComparisonRun) -> None:
         now = timezone.now()
         ComparisonRun.objects.filter(pk=run.pk).update(
             status=ComparisonRun.Status.SUCCEEDED, progress=100, stage="完成", finished_at=now, heartbeat_at=now,
-            rows_matched=len(matches), clues_created=created, holds_placed=F("holds_placed") + holds,
+            rows_matched=len(matches), rows_unregistered=len(missing), clues_created=created, holds_placed=F("holds_placed") + holds,
             timings=timings)
         audit.record(actor=None, action="comparison.finished", obj=run, region=(run.county_id, "", ""),
                      after={"read": checked.read, "valid": len(checked.staged), "invalid": checked.invalid,
-                            "matched": len(matches), "clues_created": created, "holds": holds})
+                            "matched": len(matches), "unregistered": len(missing), "clues_created": created,
+                            "holds": holds})
 
 
 CLUE_FIELDS = ["run_id", "source", "kind", "fact_key", "person_id", "household_id", "county_id", "township_id",

@@ -27,6 +27,7 @@ def run_status_payload(run: ComparisonRun) -> dict:
         "status_label": run.get_status_display(), "progress": run.progress, "stage": run.stage,
         "rows_read": run.rows_read, "rows_valid": run.rows_valid, "rows_invalid": run.rows_invalid,
         "rows_duplicate": run.rows_duplicate, "rows_upgraded": run.rows_upgraded, "rows_matched": run.rows_matched,
+        "rows_unregistered": run.rows_unregistered,
         "clues_created": run.clues_created, "holds_placed": run.holds_placed, "attempts": run.attempts,
         "stale": services.run_is_stale(run), "error": run.error,
         "started_at": run.started_at.isoformat() if run.started_at else None,

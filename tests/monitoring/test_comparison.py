@@ -105,6 +105,25 @@ def test_disability_rule_new_severe_certificate(officer):
     assert kinds == {outside.pk: "discovery", inside.pk: "disability"}
 
 
+def test_severe_disability_or_monitored_person_not_registered_at_all_is_listed_for_the_county(officer):
+    """主动发现 of people the system has never seen: a grade 1–2 certificate holder (残联) or a 防返贫监测对象
+    (乡村振兴) with no registration here cannot get a clue (no household, no township); the run lists them
+    as 未登记 rows with the row number, masked ID and the fact. Milder grades and other sources do not."""
+    severe, mild = make_id("410823"), make_id("410823")
+    run = run_of(officer, "disability", [["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级", "残疾人证号"],
+                                         ["甲某", severe, "肢体", "一级", "A1"], ["乙某", mild, "听力", "四级", "A2"]])
+    assert (run.rows_matched, run.rows_unregistered, run.clues_created) == (0, 1, 0)
+    issue = RunIssue.objects.get(run=run)
+    assert issue.kind == "missing" and issue.row_no == 3 and issue.id_masked == idnumbers.mask(severe)
+    assert "甲某持1级肢体残疾人证（重度），本系统无此人登记" in issue.message
+    monitored = run_of(officer, "rural", [["户主姓名", "户主身份证号码", "监测对象类型"], ["丙某", make_id("410823"),
+                                                                              "突发严重困难户"]])
+    assert monitored.rows_unregistered == 1
+    assert "丙某为防返贫监测对象（突发严重困难户）" in RunIssue.objects.get(run=monitored).message
+    deaths = run_of(officer, "death_police", [HEAD, ["丁某", make_id("410823"), "2026-10-01"]])
+    assert deaths.rows_unregistered == 0 and not RunIssue.objects.filter(run=deaths).exists()
+
+
 @pytest.mark.parametrize("source,header,extra,kind", [
     ("hrss_employment", ["姓名", "身份证号码", "单位名称", "月缴费基数"], ["焦作某公司", "3500"], "income"),
     ("hrss_pension", ["姓名", "公民身份号码", "月养老金", "待遇类型"], ["2100", "企业职工养老"], "income"),
