@@ -58,6 +58,12 @@ def test_ci_script_runs_readme_command_and_browser_tests_on_postgres_and_redis()
     assert text.index("make test") < text.index("make browser-test")
     assert 'exit "$status"' in text
     assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    # and `make run` itself, unconfigured, in a throw-away copy: keys, SQLite, demo data, login
+    smoke = BASE_DIR / ".ci" / "run-smoke"
+    assert "env -u DATABASE_URL -u REDIS_URL bash .ci/run-smoke" in text
+    assert smoke.stat().st_mode & stat.S_IXUSR and "set -euo pipefail" in smoke.read_text()
+    assert "make run" in smoke.read_text() and "jiuzhu-demo-2026" in smoke.read_text()
+    assert subprocess.run(["bash", "-n", str(smoke)]).returncode == 0
 
 
 def test_local_state_is_git_ignored():
