@@ -146,7 +146,8 @@ def board(*, user, today: dt.date | None = None) -> dict:
         _counted(s, clues, "due_date", pf("township_id", "county_id"), today)
         for c in clues.select_related("household").order_by("due_date", "id")[:LIST_LIMIT]:
             s.items.append(Item(place_of(c.county_id, c.township_id), f"{c.get_kind_display()}线索：{c.summary}",
-                                c.household.head_name, c.due_date, _state(c.due_date, today),
+                                c.household.head_name if c.household_id else f"{c.subject_name}（未登记）",
+                                c.due_date, _state(c.due_date, today),
                                 reverse("monitoring:clue_detail", args=[c.pk]), c.township_id))
         sections.append(s)
 

@@ -86,8 +86,10 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
 
 class ClueSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    id_masked = serializers.CharField(source="person.id_masked", read_only=True)
+    person_name = serializers.CharField(source="display_name", read_only=True,
+                                        help_text="在册人员的姓名；未登记人员为部门数据中的姓名")
+    id_masked = serializers.CharField(source="display_id_masked", read_only=True)
+    unregistered = serializers.BooleanField(read_only=True, help_text="此人尚未在本系统登记（person、household 为空）")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     township = serializers.CharField(source="township_id", read_only=True)
@@ -96,7 +98,7 @@ class ClueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clue
-        fields = ["id", "run", "source", "kind", "kind_label", "person", "person_name", "id_masked", "household",
+        fields = ["id", "run", "source", "kind", "kind_label", "person", "person_name", "id_masked", "unregistered", "household",
                   "township", "village", "summary", "event_date", "amount", "status", "status_label", "due_date",
                   "overdue", "hold", "followup", "finding", "deceased_on", "closed_at", "created_at"]
         read_only_fields = fields

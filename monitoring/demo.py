@@ -56,19 +56,22 @@ def seed(stdout) -> None:
     services.run_execute(run.pk)
 
     # 残联: severe certificates of registered people outside 低保/特困 (主动发现 clues) and of two people the
-    # system has never seen (listed on the run as 未登记), plus a mild grade (nothing)
+    # system has never seen — one in a village the file names (a 主动发现 clue for 詹店镇), one with an address
+    # the county must resolve (listed on the run as 未登记) — plus a mild grade (nothing)
     outside = list(Person.objects.filter(county_id="410823", township_id="410823101", deceased_on__isnull=True)
                    .exclude(household__entitlements__status="active").order_by("id")[:2])
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["武陟县残联残疾人证核发名单（2026年10月）"])
-    w.writerow(["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级", "残疾人证号", "发证日期"])
+    w.writerow(["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级", "残疾人证号", "发证日期", "乡镇", "村"])
     for i, (name, idn) in enumerate(_ids_of(outside)):
-        w.writerow([name, idn, "肢体" if i else "精神", "二级" if i else "一级", f"41082319{i:02d}", "2026-10-12"])
+        w.writerow([name, idn, "肢体" if i else "精神", "二级" if i else "一级", f"41082319{i:02d}", "2026-10-12",
+                    "詹店镇", ""])
+    places = [("詹店镇", "何营东村"), ("", "城关"), ("詹店镇", "何营东村")]
     for i, name in enumerate(["韩某英", "曹某林", "蒋某"]):
         first17 = f"410823{1950 + 9 * i}{3 + i:02d}{11 + i:02d}{rng.randrange(100, 999)}"
         w.writerow([name, first17 + check_digit(first17), ["视力", "智力", "听力"][i], ["一级", "二级", "四级"][i],
-                    f"4108232{i:02d}", "2026-10-20"])
+                    f"4108232{i:02d}", "2026-10-20", *places[i]])
     run = services.run_create(actor=officer, source="disability", file_name="残联10月新办残疾人证.csv",
                               data=buf.getvalue().encode("utf-8-sig"), enqueue=False, period=timezone.localdate())
     services.run_execute(run.pk)

@@ -36,6 +36,8 @@ class Staged:
     grade: int | None = None
     ref: str = ""
     detail: str = ""
+    township: str = ""
+    village: str = ""
 
 
 @dataclass
@@ -447,28 +449,54 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
 
 # --- who is not registered at all (主动发现) -------------------------------------------------------------------
 
-def unregistered(source: Source, checked: Validated, matches: list[Match]) -> list[tuple]:
-    """Rows of a 残联 file (severe, grade 1–2) or a 乡村振兴 file (监测对象) whose person is not registered here at
-    all: nobody to send a clue to, so they become problem rows of kind "missing" with what the county needs
-    to pass them to the township — row number, masked ID, name and the fact (issue tuples, ISSUE_FIELDS)."""
+@dataclass
+class Lead:
+    """A person of a 残联 / 乡村振兴 file the system has never seen, placed in a village by the file's names."""
+    row_no: int
+    id_index: str
+    name: str
+    id_masked: str
+    village: str  # village code
+    summary: str
+    event_date: dt.date | None
+
+
+def unregistered(source: Source, checked: Validated, matches: list[Match], *,
+                 county: str) -> tuple[list[Lead], list[tuple]]:
+    """Rows of a 残联 file (severe, grade 1–2) or a 乡村振兴 file (监测对象) whose person is not registered here
+    at all. Where the file's 乡镇/村 columns name a village of the county with certainty, the person becomes a
+    主动发现 clue for that village's township (a Lead); otherwise a problem row of kind "missing" tells the
+    county the row number, masked ID, name and fact so it can pass the person on (issue tuples)."""
     if source.code not in ("disability", "rural"):
-        return []
+        return [], []
+    from monitoring.places import PlaceResolver
+
+    places = None
     matched = {m.row_no for m in matches}
-    out = []
+    leads, issues = [], []
     for row_no, key in checked.staged:
         if row_no in matched:
             continue
         row = checked.rows[row_no]
         facts = checked.extract(row_no, key, row)
-        masked = _mask_raw(row[checked.id_pos])
+        if source.code == "disability" and facts.grade not in (1, 2):
+            continue
+        name = facts.name or "（无姓名）"
         if source.code == "disability":
-            if facts.grade not in (1, 2):
-                continue
-            text = (f"{source.department}：{facts.name or '（无姓名）'}持{facts.grade}级{facts.detail}残疾人证（重度），"
-                    f"本系统无此人登记。请转所在乡镇（街道）入户了解，符合条件的引导申请低保、特困")
+            fact = f"{source.department}：{name}持{facts.grade}级{facts.detail}残疾人证（重度），本系统无此人登记"
         else:
-            text = (f"{source.department}：{facts.name or '（无姓名）'}为防返贫监测对象（{facts.detail or '类型不详'}），"
-                    f"本系统无此人登记。请转所在乡镇（街道）入户了解，符合条件的引导申请救助")
-        out.append((row_no, UNREGISTERED, masked, text[:300]))
-    return out
-
+            fact = f"{source.department}：{name}为防返贫监测对象（{facts.detail or '类型不详'}），本系统无此人登记"
+        masked = _mask_raw(row[checked.id_pos])
+        village = None
+        if facts.village:
+            places = places or PlaceResolver(county)
+            village = places.village(facts.township, facts.village)
+        if village:
+            leads.append(Lead(row_no, key, name, masked, village, (
+                f"{fact}（{facts.township}{facts.village}，文件第{row_no}行）。请上门了解，符合条件的为其家庭建档并"
+                f"引导申请低保、特困或临时救助")[:300], facts.event_date))
+            continue
+        where = f"文件所写“{facts.township}{facts.village}”在本县无法确定" if facts.village else "文件未写明乡镇和村"
+        issues.append((row_no, UNREGISTERED, masked,
+                       f"{fact}；{where}，请县级转所在乡镇（街道）入户了解，符合条件的引导申请"[:300]))
+    return leads, issues

@@ -137,8 +137,14 @@ class Clue(PlaceMixin):
     kind = models.CharField("线索类别", max_length=12, choices=Kind, db_index=True)
     fact_key = models.CharField("事实标识", max_length=100, blank=True,
                                 help_text="同一人同一事实只生成一条线索（如车牌号、企业信用代码、结算年月）")
-    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="clues")
-    household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, related_name="clues")
+    # Empty for a person the system has never seen (主动发现 from a 残联 or 乡村振兴 file, placed by the
+    # township and village the file names): the subject is then known by name and masked ID only.
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="clues")
+    household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="clues")
+    subject_name = models.CharField("姓名（未登记人员）", max_length=100, blank=True)
+    subject_id_masked = models.CharField("身份证号（未登记人员，脱敏）", max_length=40, blank=True)
     categories = models.CharField("在享类别", max_length=200, blank=True)
     summary = models.CharField("线索内容", max_length=300)
     event_date = models.DateField("事实日期", null=True, blank=True)
@@ -162,6 +168,11 @@ class Clue(PlaceMixin):
         ordering = ["due_date", "id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "person", "fact_key"], name="clue_natural_key"),
+            # a person not registered: fact_key carries the blind index of the ID, so reruns add nothing
+            models.UniqueConstraint(fields=["kind", "fact_key"], condition=Q(person__isnull=True),
+                                    name="clue_unregistered_key"),
+            models.CheckConstraint(condition=Q(person__isnull=False) | ~Q(subject_name=""),
+                                   name="clue_subject_named"),
             models.CheckConstraint(
                 condition=Q(status="open") | (Q(closed_at__isnull=False) & ~Q(finding="")),
                 name="clue_closed_has_finding",
@@ -179,6 +190,18 @@ class Clue(PlaceMixin):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
+
+    @property
+    def unregistered(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def display_name(self) -> str:
+        return self.person.name if self.person_id else self.subject_name
+
+    @property
+    def display_id_masked(self) -> str:
+        return self.person.id_masked if self.person_id else self.subject_id_masked
 
 
 class MonthlySnapshot(models.Model):

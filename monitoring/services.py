@@ -225,7 +225,7 @@ def _execute(run: ComparisonRun) -> None:
         staged = matching.stage(run.pk, checked.staged)
         lap("stage")
         matches = matching.match(staged, checked)
-        missing = matching.unregistered(source, checked, matches)
+        leads, missing = matching.unregistered(source, checked, matches, county=run.county_id)
         bulk.insert_rows(RunIssue, ["run_id", *matching.ISSUE_FIELDS], [(run.pk, *issue) for issue in missing])
         lap("match")
         before = Clue.objects.filter(run=run).count()
@@ -242,22 +242,30 @@ def _execute(run: ComparisonRun) -> None:
              m.township_id, m.village_id, draft.summary[:300], m.event_date, m.amount, due,
              ",".join(sorted(m.categories)), hold_of.get(m.person_id)) for m, draft in drafts],
             ignore_conflicts=True)
+        bulk.insert_rows(Clue, LEAD_FIELDS, [
+            (run.pk, source.code, Clue.Kind.DISCOVERY.value, f"unregistered:{lead.id_index}", lead.village[:6],
+             lead.village[:9], lead.village, lead.summary, lead.event_date, due, lead.name[:100], lead.id_masked)
+            for lead in leads], ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
         matching.unstage(run.pk, staged)
         lap("clues")
         now = timezone.now()
         ComparisonRun.objects.filter(pk=run.pk).update(
             status=ComparisonRun.Status.SUCCEEDED, progress=100, stage="完成", finished_at=now, heartbeat_at=now,
-            rows_matched=len(matches), rows_unregistered=len(missing), clues_created=created, holds_placed=F("holds_placed") + holds,
+            rows_matched=len(matches), rows_unregistered=len(leads) + len(missing), clues_created=created, holds_placed=F("holds_placed") + holds,
             timings=timings)
         audit.record(actor=None, action="comparison.finished", obj=run, region=(run.county_id, "", ""),
                      after={"read": checked.read, "valid": len(checked.staged), "invalid": checked.invalid,
-                            "matched": len(matches), "unregistered": len(missing), "clues_created": created,
+                            "matched": len(matches), "unregistered": len(leads) + len(missing),
+                            "unregistered_unplaced": len(missing), "clues_created": created,
                             "holds": holds})
 
 
 CLUE_FIELDS = ["run_id", "source", "kind", "fact_key", "person_id", "household_id", "county_id", "township_id",
                "village_id", "summary", "event_date", "amount", "due_date", "categories", "hold_id"]
+# clues about people not registered here (matching.Lead): no person or household, a name and masked ID
+LEAD_FIELDS = ["run_id", "source", "kind", "fact_key", "county_id", "township_id", "village_id", "summary",
+               "event_date", "due_date", "subject_name", "subject_id_masked"]
 DEATH_HOLD_LOCK = 7_110_001  # pg_advisory_xact_lock key: one run at a time decides on death holds
 
 

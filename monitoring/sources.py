@@ -15,6 +15,9 @@ Rules (what a match becomes) — `rule(match)` in monitoring.matching reads thes
   残疾情况变化 when the household record shows a different grade.
 - 教育 students: persons in an open 低保/特困 household → 家庭情况变化 (school stage, 教育救助衔接).
 - 乡村振兴 monitored households: persons in a household with no open 低保/特困/低保边缘 → 主动发现.
+- 残联 grade 1–2 and 乡村振兴 监测对象 *not registered at all*: 主动发现 clue to the village the file's 乡镇/村
+  columns name (monitoring.places); when the file names no place or an unknown one, a 未登记 row on the run
+  for the county to pass on.
 """
 from __future__ import annotations
 
@@ -63,6 +66,9 @@ def _col(key, label, *synonyms, kind="text"):
     return Column(key, label, (label, *synonyms), kind)
 
 
+# Where a person lives, for people not registered here (残联 and 乡村振兴 lists name them; optional)
+PLACE_COLUMNS = (_col("township", "乡镇", "乡（镇）", "乡镇（街道）", "所在乡镇", "乡镇名称", "乡镇街道"),
+                 _col("village", "村", "行政村", "村（社区）", "村社区", "所在村", "村名称", "所在村（社区）"))
 DEATH_DATE = _col("event_date", "死亡日期", "死亡时间", "注销日期", "户口注销日期", "死亡日期（年月日）", kind="date")
 
 SOURCES: dict[str, Source] = {s.code: s for s in [
@@ -100,14 +106,16 @@ SOURCES: dict[str, Source] = {s.code: s for s in [
            (_col("grade", "残疾等级", "等级", kind="int"),
             _col("detail", "残疾类别", "残疾类型", "类别"),
             _col("ref", "残疾人证号", "证号", "残疾证号"),
-            _col("event_date", "发证日期", "办证日期", "核发日期", kind="date")), group="disability"),
+            _col("event_date", "发证日期", "办证日期", "核发日期", kind="date"),
+            *PLACE_COLUMNS), group="disability"),
     Source("education", "教育学籍", "教育", "change",
            (_col("detail", "学校名称", "就读学校", "学校"),
             _col("ref", "学段", "年级", "就读年级"),
             _col("event_date", "入学日期", "入学时间", kind="date")), group="education"),
     Source("rural", "乡村振兴防返贫监测户", "乡村振兴", "discovery",
            (_col("detail", "监测对象类型", "监测类型", "户类型"),
-            _col("event_date", "识别日期", "纳入日期", "识别时间", kind="date")), group="rural"),
+            _col("event_date", "识别日期", "纳入日期", "识别时间", kind="date"),
+            *PLACE_COLUMNS), group="rural"),
 ]}
 
 SOURCE_CHOICES = [(s.code, f"{s.department}：{s.label}") for s in SOURCES.values()]

@@ -136,6 +136,7 @@ def clue_detail(request, pk):
                 return redirect("monitoring:clue_detail", pk=clue.pk)
     return render(request, "monitoring/clue_detail.html", {
         "clue": clue, "form": form, "today": timezone.localdate(),
+        "can_register": clue.unregistered and can(request.user, Action.CASE_CHANGE),
         "exit_entitlements": selectors.clue_exit_entitlements(user=request.user, clue=clue)})
 
 

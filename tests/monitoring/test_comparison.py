@@ -105,23 +105,67 @@ def test_disability_rule_new_severe_certificate(officer):
     assert kinds == {outside.pk: "discovery", inside.pk: "disability"}
 
 
-def test_severe_disability_or_monitored_person_not_registered_at_all_is_listed_for_the_county(officer):
+def test_unregistered_severe_disability_or_monitored_person_goes_to_the_village_the_file_names(officer, caseworker):
     """主动发现 of people the system has never seen: a grade 1–2 certificate holder (残联) or a 防返贫监测对象
-    (乡村振兴) with no registration here cannot get a clue (no household, no township); the run lists them
-    as 未登记 rows with the row number, masked ID and the fact. Milder grades and other sources do not."""
-    severe, mild = make_id("410823"), make_id("410823")
-    run = run_of(officer, "disability", [["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级", "残疾人证号"],
-                                         ["甲某", severe, "肢体", "一级", "A1"], ["乙某", mild, "听力", "四级", "A2"]])
-    assert (run.rows_matched, run.rows_unregistered, run.clues_created) == (0, 1, 0)
+    (乡村振兴) whose ID matches nobody becomes a discovery clue for the township of the village the file's
+    乡镇/村 columns name — no person or household, name and masked ID only; a rerun adds nothing; milder
+    grades give nothing."""
+    severe, mild, monitored = make_id("410823"), make_id("410823"), make_id("410823")
+    head = ["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级", "残疾人证号", "乡镇", "村"]
+    data = xlsx([head, ["甲某", severe, "肢体", "一级", "A1", "詹店镇", "何营东村民委员会"],
+                 ["乙某", mild, "听力", "四级", "A2", "詹店镇", "何营东村"]])
+    run = upload(officer, "disability", data)
+    run.refresh_from_db()
+    assert (run.rows_matched, run.rows_unregistered, run.clues_created) == (0, 1, 1)
+    clue = Clue.objects.get()
+    assert (clue.person_id, clue.household_id, clue.kind, clue.status) == (None, None, "discovery", "open")
+    assert (clue.township_id, clue.village_id) == ("410823101", "410823101200")
+    assert clue.subject_name == "甲某" and clue.subject_id_masked == idnumbers.mask(severe)
+    assert "甲某持1级肢体残疾人证（重度），本系统无此人登记" in clue.summary and "第3行" in clue.summary
+    assert not RunIssue.objects.filter(run=run).exists()
+    with committing():
+        services.run_retry(actor=officer, run=ComparisonRun.objects.get(pk=run.pk))
+    assert Clue.objects.count() == 1 and ComparisonRun.objects.get(pk=run.pk).clues_created == 0
+
+    rural = run_of(officer, "rural", [["户主姓名", "户主身份证号码", "监测对象类型", "乡（镇）", "行政村"],
+                                      ["丙某", monitored, "突发严重困难户", "詹店", "何营东村"]])
+    assert rural.clues_created == 1
+    assert "丙某为防返贫监测对象（突发严重困难户）" in Clue.objects.get(run=rural).summary
+
+    # the township closes it like any clue: confirmed → guide an application; nothing else is touched
+    done = services.clue_record_finding(actor=caseworker, clue=clue, confirmed=True,
+                                        finding="入户了解：独居，无劳动能力，已指导其提交低保申请")
+    assert done.status == "confirmed" and done.followup == "application"
+
+
+def test_unregistered_person_without_a_certain_place_is_listed_for_the_county(officer):
+    """No 乡镇/村 columns, an unknown village or a village name two townships share: no guessing — the run lists
+    the person as a 未登记 row (row number, masked ID, the fact, why) for the county to pass on."""
+    a, b = make_id("410823"), make_id("410823")
+    run = run_of(officer, "disability", [["持证人姓名", "持证人身份证号码", "残疾类别", "残疾等级"],
+                                         ["甲某", a, "肢体", "一级"]])
+    assert (run.rows_unregistered, run.clues_created) == (1, 0)
     issue = RunIssue.objects.get(run=run)
-    assert issue.kind == "missing" and issue.row_no == 3 and issue.id_masked == idnumbers.mask(severe)
-    assert "甲某持1级肢体残疾人证（重度），本系统无此人登记" in issue.message
-    monitored = run_of(officer, "rural", [["户主姓名", "户主身份证号码", "监测对象类型"], ["丙某", make_id("410823"),
-                                                                              "突发严重困难户"]])
-    assert monitored.rows_unregistered == 1
-    assert "丙某为防返贫监测对象（突发严重困难户）" in RunIssue.objects.get(run=monitored).message
+    assert issue.kind == "missing" and issue.row_no == 3 and issue.id_masked == idnumbers.mask(a)
+    assert "甲某持1级肢体残疾人证（重度），本系统无此人登记；文件未写明乡镇和村" in issue.message
+    unknown = run_of(officer, "rural", [["户主姓名", "户主身份证号码", "监测对象类型", "乡镇", "村"],
+                                        ["丙某", b, "边缘易致贫户", "詹店镇", "不存在村"]])
+    assert (unknown.rows_unregistered, unknown.clues_created) == (1, 0)
+    assert "文件所写“詹店镇不存在村”在本县无法确定" in RunIssue.objects.get(run=unknown).message
     deaths = run_of(officer, "death_police", [HEAD, ["丁某", make_id("410823"), "2026-10-01"]])
     assert deaths.rows_unregistered == 0 and not RunIssue.objects.filter(run=deaths).exists()
+    assert not Clue.objects.exists()
+
+
+def test_place_names_resolve_only_when_certain():
+    """詹店镇 / 詹店 and 何营东村 / 何营东村民委员会 are the same places; a wrong township or no village is None."""
+    from monitoring.places import PlaceResolver
+
+    places = PlaceResolver("410823")
+    assert places.village("詹店镇", "何营东村") == places.village("詹店", "何营东村民委员会") == "410823101200"
+    assert places.village("", "何营东村") == "410823101200"  # unique in the county
+    assert places.village("西陶镇", "何营东村") is None
+    assert places.village("詹店镇", "") is None and places.village("某某镇", "何营东村") is None
 
 
 @pytest.mark.parametrize("source,header,extra,kind", [

@@ -151,3 +151,24 @@ def test_api_clue_finding_action(users):
     assert ok.status_code == 200 and ok.json()["status"] == "confirmed" and ok.json()["followup"] == "exit"
     assert _api(users["xitao_jingban"]).get(f"/api/v1/clues/{clue.pk}/").status_code == 404
     assert _api(users["wuzhi_minzheng"]).post(f"/api/v1/clues/{clue.pk}/finding/", {}).status_code == 403
+
+
+def test_unregistered_discovery_clue_reaches_its_township_on_pages_and_api(client, users):
+    """A 主动发现 clue about a person not registered here shows name, masked ID and 未登记 to the township
+    (list, detail with the 建档 link, API `unregistered: true`) and stays out of another township's reach."""
+    from tests.factories import make_id
+
+    upload(users["wuzhi_minzheng"], "rural", xlsx([["户主姓名", "户主身份证号码", "监测对象类型", "乡镇", "村"],
+                                                   ["戊某", make_id("410823"), "脱贫不稳定户", "詹店镇", "何营东村"]]))
+    clue = Clue.objects.get()
+    client.force_login(users["zhandian_jingban"])
+    page = client.get(reverse("monitoring:clue_list")).content.decode()
+    assert "戊某" in page and "未登记" in page and clue.subject_id_masked in page
+    detail = client.get(reverse("monitoring:clue_detail", args=[clue.pk])).content.decode()
+    assert "尚未在本系统登记" in detail and reverse("cases:household_create") in detail
+    api = APIClient()
+    api.force_authenticate(users["zhandian_jingban"])
+    row = api.get(f"/api/v1/clues/{clue.pk}/").json()
+    assert (row["person"], row["household"], row["unregistered"], row["person_name"]) == (None, None, True, "戊某")
+    client.force_login(users["xitao_jingban"])
+    assert client.get(reverse("monitoring:clue_detail", args=[clue.pk])).status_code == 404
