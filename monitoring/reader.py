@@ -110,7 +110,8 @@ def read_table(data: bytes, file_name: str, source: Source) -> Table:
         first = max(cells[:HEADER_SCAN_ROWS], key=lambda row: sum(1 for c in row if str(c).strip()), default=[])
         shown = "、".join(str(c).strip() for c in first if str(c).strip())[:120]
         raise FileRefused(
-            f"没有找到身份证号码列。{source.department}“{source.label}”文件应包含列：{'、'.join(source.column_labels)}；"
+            f"没有找到身份证号码列。{source.department}“{source.label}”文件须有身份证号码列，其余各列可有："
+            f"{'、'.join(source.column_labels[1:])}；"
             f"文件的表头为：{shown or '（空）'}",
             code="wrong_columns",
         )
