@@ -154,6 +154,7 @@ def _mask_raw(raw) -> str:
 ISSUE_FIELDS = ["row_no", "kind", "id_masked", "message"]
 INVALID, UPGRADED, DUPLICATE = RunIssue.Kind.INVALID.value, RunIssue.Kind.UPGRADED.value, RunIssue.Kind.DUPLICATE.value
 UNREGISTERED = RunIssue.Kind.UNREGISTERED.value
+UNREGISTERED_KEY = "unregistered:"  # fact_key prefix of a clue about a person not registered: + the ID's blind index
 
 
 def validate(source: Source, rows: list[list], columns: dict[str, int], header_row: int,

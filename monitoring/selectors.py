@@ -65,6 +65,18 @@ def clue_detail(*, user, pk: int) -> Clue:
     return get_in_scope_or_404(qs, user, action, pk=pk)
 
 
+def clue_registered_person(*, user, clue: Clue):
+    """For a clue about a person who was not registered when it was made: that person if registered since
+    (found by the ID's blind index the clue carries) and within the user's reach; else None."""
+    from cases.models import Person
+    from monitoring.matching import UNREGISTERED_KEY
+
+    if not clue.unregistered or not clue.fact_key.startswith(UNREGISTERED_KEY):
+        return None
+    return (Person.objects.restrict(user, Action.CASE_VIEW).select_related("household")
+            .filter(id_index=clue.fact_key[len(UNREGISTERED_KEY):]).first())
+
+
 def clue_exit_entitlements(*, user, clue: Clue) -> list:
     """For a confirmed death (follow-up 'exit'): the household's entitlements still open, which the township
     ends on the existing 终止 page (empty for other clues or users who cannot end entitlements)."""

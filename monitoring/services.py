@@ -243,7 +243,7 @@ def _execute(run: ComparisonRun) -> None:
              ",".join(sorted(m.categories)), hold_of.get(m.person_id)) for m, draft in drafts],
             ignore_conflicts=True)
         bulk.insert_rows(Clue, LEAD_FIELDS, [
-            (run.pk, source.code, Clue.Kind.DISCOVERY.value, f"unregistered:{lead.id_index}", lead.village[:6],
+            (run.pk, source.code, Clue.Kind.DISCOVERY.value, matching.UNREGISTERED_KEY + lead.id_index, lead.village[:6],
              lead.village[:9], lead.village, lead.summary, lead.event_date, due, lead.name[:100], lead.id_masked)
             for lead in leads], ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
@@ -374,6 +374,25 @@ def clue_record_finding(*, actor, clue: Clue, confirmed: bool, finding: str,
                      after={"status": clue.status, "followup": clue.followup,
                             "deceased_on": str(deceased_on) if deceased_on else None},
                      reason=finding)
+    return clue
+
+
+def clue_link_person(*, actor, clue: Clue, person) -> Clue:
+    """A clue made about a person the system did not know, once the township has registered the household:
+    the clue is attached to that person and household (same ID — the blind index the clue was made with),
+    so the person's file shows it. Its place, status and deadline do not change."""
+    _require(actor, Action.CASE_PROCESS, clue)
+    with transaction.atomic():
+        clue = Clue.objects.select_for_update().get(pk=clue.pk)
+        if not clue.unregistered:
+            raise ValidationError("该线索已关联家庭档案")
+        if clue.fact_key != matching.UNREGISTERED_KEY + person.id_index:
+            raise ValidationError("身份证号码与线索不一致，不能关联")
+        clue.person_id, clue.household_id = person.pk, person.household_id
+        clue.save(update_fields=["person", "household"])
+        audit.record(actor=actor, action="clue.link_person", obj=clue, before={"person": None, "household": None},
+                     after={"person": person.pk, "household": person.household_id},
+                     reason="未登记人员已建档，线索关联其家庭档案")
     return clue
 
 

@@ -117,6 +117,17 @@ def clue_list(request):
 def clue_detail(request, pk):
     clue = selectors.clue_detail(user=request.user, pk=pk)
     can_decide = can(request.user, Action.CASE_PROCESS) and clue.status == Clue.Status.OPEN
+    registered = selectors.clue_registered_person(user=request.user, clue=clue)
+    if request.method == "POST" and "link_person" in request.POST:
+        if not can(request.user, Action.CASE_PROCESS) or registered is None:
+            raise Http404("未找到")
+        try:
+            services.clue_link_person(actor=request.user, clue=clue, person=registered)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"线索已关联{registered.name}的家庭档案。")
+        return redirect("monitoring:clue_detail", pk=clue.pk)
     form = FindingForm(request.POST or None, clue=clue) if can_decide else None
     if request.method == "POST":
         if not can_decide:
@@ -136,7 +147,8 @@ def clue_detail(request, pk):
                 return redirect("monitoring:clue_detail", pk=clue.pk)
     return render(request, "monitoring/clue_detail.html", {
         "clue": clue, "form": form, "today": timezone.localdate(),
-        "can_register": clue.unregistered and can(request.user, Action.CASE_CHANGE),
+        "can_register": clue.unregistered and registered is None and can(request.user, Action.CASE_CHANGE),
+        "registered": registered, "can_link": registered is not None and can(request.user, Action.CASE_PROCESS),
         "exit_entitlements": selectors.clue_exit_entitlements(user=request.user, clue=clue)})
 
 

@@ -172,3 +172,31 @@ def test_unregistered_discovery_clue_reaches_its_township_on_pages_and_api(clien
     assert (row["person"], row["household"], row["unregistered"], row["person_name"]) == (None, None, True, "戊某")
     client.force_login(users["xitao_jingban"])
     assert client.get(reverse("monitoring:clue_detail", args=[clue.pk])).status_code == 404
+
+
+def test_unregistered_clue_is_linked_to_the_household_once_it_is_registered(client, users):
+    """After the township registers the family, the clue about the once-unknown person shows the new file
+    and one click attaches it (same ID, found by its blind index); audited; an ID that differs is refused."""
+    from core.models import AuditEvent
+    from tests.factories import HouseholdFactory, PersonFactory, make_id
+
+    idn = make_id("410823")
+    upload(users["wuzhi_minzheng"], "rural", xlsx([["户主姓名", "户主身份证号码", "监测对象类型", "乡镇", "村"],
+                                                   ["己某", idn, "脱贫不稳定户", "詹店镇", "何营东村"]]))
+    clue = Clue.objects.get()
+    client.force_login(users["zhandian_jingban"])
+    url = reverse("monitoring:clue_detail", args=[clue.pk])
+    assert "此人已在本系统登记" not in client.get(url).content.decode()
+    assert client.post(url, {"link_person": "1"}).status_code == 404  # nobody to link yet
+    household = HouseholdFactory(village="410823101200")
+    person = PersonFactory(household=household, id_number=idn, name="己某")
+    other = PersonFactory(household=household, id_number=make_id("410823"))
+    with pytest.raises(Exception, match="身份证号码与线索不一致"):
+        services.clue_link_person(actor=users["zhandian_jingban"], clue=clue, person=other)
+    assert "此人已在本系统登记" in client.get(url).content.decode()
+    assert client.post(url, {"link_person": "1"}).status_code == 302
+    clue.refresh_from_db()
+    assert (clue.person_id, clue.household_id, clue.status) == (person.pk, household.pk, "open")
+    assert AuditEvent.objects.filter(action="clue.link_person", object_id=str(clue.pk)).exists()
+    client.force_login(users["xitao_jingban"])
+    assert client.post(url, {"link_person": "1"}).status_code == 404
