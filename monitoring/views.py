@@ -70,10 +70,13 @@ def run_detail(request, pk):
     run = selectors.run_detail(user=request.user, pk=pk)
     kind = request.GET.get("kind", "")
     issues = paginate(selectors.run_issues(run=run, kind=kind), request, size=100)
+    unplaced = (selectors.run_issues(run=run, kind=RunIssue.Kind.UNREGISTERED).count()
+                if run.rows_unregistered else 0)
     response = render(request, "monitoring/run_detail.html", {
         "run": run, "issues": issues, "kind": kind, "issue_kinds": RunIssue.Kind.choices,
         "stale": services.run_is_stale(run), "can_retry": can(request.user, Action.SUPERVISION_CHANGE),
         "spec": SOURCES.get(run.source),
+        "unplaced": unplaced, "placed": run.rows_unregistered - unplaced,
     })
     if not run.is_finished and not services.run_is_stale(run):
         response["Refresh"] = "2"  # progress without JavaScript: the browser reloads until the run ends
