@@ -158,9 +158,12 @@ def test_unregistered_discovery_clue_reaches_its_township_on_pages_and_api(clien
     (list, detail with the 建档 link, API `unregistered: true`) and stays out of another township's reach."""
     from tests.factories import make_id
 
-    upload(users["wuzhi_minzheng"], "rural", xlsx([["户主姓名", "户主身份证号码", "监测对象类型", "乡镇", "村"],
-                                                   ["戊某", make_id("410823"), "脱贫不稳定户", "詹店镇", "何营东村"]]))
+    run = upload(users["wuzhi_minzheng"], "rural", xlsx([["户主姓名", "户主身份证号码", "监测对象类型", "乡镇", "村"],
+                                                         ["戊某", make_id("410823"), "脱贫不稳定户", "詹店镇", "何营东村"],
+                                                         ["庚某", make_id("410823"), "边缘易致贫户", "", ""]]))
     clue = Clue.objects.get()
+    client.force_login(users["wuzhi_minzheng"])
+    assert "已派乡镇 1 人，" in client.get(reverse("monitoring:run_detail", args=[run.pk])).content.decode()
     client.force_login(users["zhandian_jingban"])
     page = client.get(reverse("monitoring:clue_list")).content.decode()
     assert "戊某" in page and "未登记" in page and clue.subject_id_masked in page
