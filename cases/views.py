@@ -105,7 +105,10 @@ def _member_data(cleaned) -> services.MemberData:
 @login_required
 def household_create(request):
     _require_action(request.user, Action.CASE_CHANGE)
-    form = HouseholdForm(request.POST or None, user=request.user)
+    # ?village=<code> presets the village (a clue about someone not yet registered links here); the
+    # dropdown only offers villages in the user's scope, so anything else is simply not preselected
+    form = HouseholdForm(request.POST or None, user=request.user,
+                         initial={"village": request.GET.get("village", "")[:12]})
     head = PersonForm(request.POST or None, prefix="head", initial={"relationship": Person.Relationship.HEAD})
     if request.method == "POST" and form.is_valid() and head.is_valid():
         data = _member_data(head.cleaned_data)

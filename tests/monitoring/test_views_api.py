@@ -70,6 +70,8 @@ def test_township_closes_clue_on_the_page_and_other_township_gets_404(client, us
     clue = Clue.objects.get()
     client.force_login(users["xitao_jingban"])
     assert client.get(reverse("monitoring:clue_detail", args=[clue.pk])).status_code == 404
+    other = client.get(link).content.decode()  # another township's village is not even offered
+    assert other.count("<form") and "410823101200" not in other
     client.force_login(users["zhandian_jingban"])
     assert "待核查" in client.get(reverse("monitoring:clue_list")).content.decode()
     resp = client.post(reverse("monitoring:clue_detail", args=[clue.pk]),
@@ -168,7 +170,10 @@ def test_unregistered_discovery_clue_reaches_its_township_on_pages_and_api(clien
     page = client.get(reverse("monitoring:clue_list")).content.decode()
     assert "戊某" in page and "未登记" in page and clue.subject_id_masked in page
     detail = client.get(reverse("monitoring:clue_detail", args=[clue.pk])).content.decode()
-    assert "尚未在本系统登记" in detail and reverse("cases:household_create") in detail
+    link = f'{reverse("cases:household_create")}?village=410823101200'
+    assert "尚未在本系统登记" in detail and link in detail
+    form = client.get(link).content.decode()  # the new-household form opens with the clue's village chosen
+    assert 'value="410823101200" selected' in form
     api = APIClient()
     api.force_authenticate(users["zhandian_jingban"])
     row = api.get(f"/api/v1/clues/{clue.pk}/").json()
