@@ -189,6 +189,7 @@ def validate(source: Source, rows: list[list], columns: dict[str, int], header_r
         except ValidationError as exc:
             invalid += 1
             issues.append((row_no, INVALID, _mask_raw(raw), exc.messages[0][:300]))
+            exc.error_list = None  # a ValidationError lists itself (a cycle): let it be freed at once
             continue
         if note:
             upgraded += 1
