@@ -27,8 +27,8 @@ class RunSerializer(serializers.ModelSerializer):
         model = ComparisonRun
         fields = ["id", "county", "source", "source_label", "period", "file_name", "file_size", "status",
                   "status_label", "progress", "stage", "rows_read", "rows_valid", "rows_invalid", "rows_duplicate",
-                  "rows_upgraded", "rows_matched", "rows_unregistered", "clues_created", "holds_placed", "attempts", "error", "stale",
-                  "created_at", "started_at", "finished_at"]
+                  "rows_upgraded", "rows_matched", "rows_unregistered", "clues_created", "holds_placed", "attempts",
+                  "error", "stale", "created_at", "started_at", "finished_at"]
         read_only_fields = fields
 
     def get_stale(self, run) -> bool:
@@ -98,9 +98,9 @@ class ClueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clue
-        fields = ["id", "run", "source", "kind", "kind_label", "person", "person_name", "id_masked", "unregistered", "household",
-                  "township", "village", "summary", "event_date", "amount", "status", "status_label", "due_date",
-                  "overdue", "hold", "followup", "finding", "deceased_on", "closed_at", "created_at"]
+        fields = ["id", "run", "source", "kind", "kind_label", "person", "person_name", "id_masked", "unregistered",
+                  "household", "township", "village", "summary", "event_date", "amount", "status", "status_label",
+                  "due_date", "overdue", "hold", "followup", "finding", "deceased_on", "closed_at", "created_at"]
         read_only_fields = fields
 
 

@@ -243,17 +243,17 @@ def _execute(run: ComparisonRun) -> None:
              ",".join(sorted(m.categories)), hold_of.get(m.person_id)) for m, draft in drafts],
             ignore_conflicts=True)
         bulk.insert_rows(Clue, LEAD_FIELDS, [
-            (run.pk, source.code, Clue.Kind.DISCOVERY.value, matching.UNREGISTERED_KEY + lead.id_index, lead.village[:6],
-             lead.village[:9], lead.village, lead.summary, lead.event_date, due, lead.name[:100], lead.id_masked)
-            for lead in leads], ignore_conflicts=True)
+            (run.pk, source.code, Clue.Kind.DISCOVERY.value, matching.UNREGISTERED_KEY + lead.id_index,
+             lead.village[:6], lead.village[:9], lead.village, lead.summary, lead.event_date, due, lead.name[:100],
+             lead.id_masked) for lead in leads], ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
         matching.unstage(run.pk, staged)
         lap("clues")
         now = timezone.now()
         ComparisonRun.objects.filter(pk=run.pk).update(
             status=ComparisonRun.Status.SUCCEEDED, progress=100, stage="完成", finished_at=now, heartbeat_at=now,
-            rows_matched=len(matches), rows_unregistered=len(leads) + len(missing), clues_created=created, holds_placed=F("holds_placed") + holds,
-            timings=timings)
+            rows_matched=len(matches), rows_unregistered=len(leads) + len(missing), clues_created=created,
+            holds_placed=F("holds_placed") + holds, timings=timings)
         audit.record(actor=None, action="comparison.finished", obj=run, region=(run.county_id, "", ""),
                      after={"read": checked.read, "valid": len(checked.staged), "invalid": checked.invalid,
                             "matched": len(matches), "unregistered": len(leads) + len(missing),
