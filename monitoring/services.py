@@ -14,7 +14,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, scope_q
+from accounts.scope import Action, can, reaches, scope_q
 from core import audit, bulk, crypto, params, workdays
 from monitoring import matching, reader
 from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
@@ -382,6 +382,8 @@ def clue_link_person(*, actor, clue: Clue, person) -> Clue:
     the clue is attached to that person and household (same ID — the blind index the clue was made with),
     so the person's file shows it. Its place, status and deadline do not change."""
     _require(actor, Action.CASE_PROCESS, clue)
+    if not reaches(actor, Action.CASE_VIEW, person):
+        raise ValidationError("该家庭档案不在您的管辖范围内")
     with transaction.atomic():
         clue = Clue.objects.select_for_update().get(pk=clue.pk)
         if not clue.unregistered:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can
+from cases.forms import apply_errors
 from core.paging import paginate
 from monitoring import charts, selectors, services
 from monitoring.forms import FindingForm, UploadForm
@@ -50,10 +51,7 @@ def run_list(request):
                                           file_name=upload.name, data=upload.read(),
                                           period=form.cleaned_data["period"])
             except ValidationError as exc:
-                for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict")
-                                      else [(None, exc.messages)]):
-                    for e in errors:
-                        form.add_error(field if field in form.fields else None, e)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "文件已上传，正在后台比对。")
                 return redirect("monitoring:run_detail", pk=run.pk)
@@ -141,10 +139,7 @@ def clue_detail(request, pk):
                     actor=request.user, clue=clue, confirmed=form.cleaned_data["result"] == "confirmed",
                     finding=form.cleaned_data["finding"], deceased_on=form.cleaned_data.get("deceased_on"))
             except ValidationError as exc:
-                for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict")
-                                      else [(None, exc.messages)]):
-                    for e in errors:
-                        form.add_error(field if field in form.fields else None, e)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "核查结论已保存，线索已办结。")
                 return redirect("monitoring:clue_detail", pk=clue.pk)

@@ -166,6 +166,9 @@ def test_place_names_resolve_only_when_certain():
     assert places.village("", "何营东村") == "410823101200"  # unique in the county
     assert places.village("西陶镇", "何营东村") is None
     assert places.village("詹店镇", "") is None and places.village("某某镇", "何营东村") is None
+    # 郭庵村 exists in 詹店镇 and in 圪垱店镇: without the township it is not certain
+    assert places.village("", "郭庵村") is None
+    assert places.village("詹店镇", "郭庵村") == "410823101214" and places.village("圪垱店镇", "郭庵") == "410823108214"
 
 
 @pytest.mark.parametrize("source,header,extra,kind", [
@@ -504,3 +507,31 @@ def test_snapshot_beat_task_fills_this_month():
     build_snapshot()
     cells = dict(MonthlySnapshot.objects.values_list("category", "persons"))
     assert cells == {"dibao": 2, "monitor_sudden": 1}
+
+
+def test_small_file_probes_the_index_and_leaves_the_planner_settings_as_they_were(officer):
+    """PostgreSQL: a file much smaller than the registry is joined by index probes (planner settings changed
+    for that one query, SET LOCAL); the same rows match either way, and the settings are back afterwards so
+    the rest of the job's transaction plans normally."""
+    from django.db import connection, transaction
+
+    from monitoring import matching
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the join plan is chosen on PostgreSQL only")
+    _, person, _ = enrolled("dibao")
+    key = idnumbers.index(_id(person))
+    staged = [(3, key), (4, idnumbers.index(make_id("410823")))]
+    checked = matching.Validated(staged=staged, issues=[], rows={3: ["", _id(person)], 4: ["", ""]},
+                                 extract=lambda row_no, k, row: matching.Staged(row_no=row_no, id_index=k))
+    results = {}
+    for probe in (False, True):
+        with transaction.atomic():
+            ref = matching.stage(99, staged)
+            ref = matching.StageRef(ref.table, ref.where, ref.params, probe=probe)
+            results[probe] = [(m.row_no, m.person_id) for m in matching.match(ref, checked)]
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW enable_hashjoin")
+                assert cursor.fetchone()[0] == "on"
+            matching.unstage(99, ref)
+    assert results[True] == results[False] == [(3, person.pk)]

@@ -196,6 +196,11 @@ def test_unregistered_clue_is_linked_to_the_household_once_it_is_registered(clie
     url = reverse("monitoring:clue_detail", args=[clue.pk])
     assert "此人已在本系统登记" not in client.get(url).content.decode()
     assert client.post(url, {"link_person": "1"}).status_code == 404  # nobody to link yet
+    elsewhere = PersonFactory(household=HouseholdFactory(village="410823102200"), id_number=idn)  # 西陶镇
+    assert "此人已在本系统登记" not in client.get(url).content.decode()  # not in 詹店镇's reach
+    with pytest.raises(Exception, match="不在您的管辖范围内"):
+        services.clue_link_person(actor=users["zhandian_jingban"], clue=clue, person=elsewhere)
+    elsewhere.delete()
     household = HouseholdFactory(village="410823101200")
     person = PersonFactory(household=household, id_number=idn, name="己某")
     other = PersonFactory(household=household, id_number=make_id("410823"))
