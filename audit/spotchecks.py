@@ -225,4 +225,5 @@ def items_for(*, user, sc: SpotCheck):
 def township_items(*, user):
     """The township's spot-check items that need an answer."""
     return (SpotCheckItem.objects.restrict(user, Action.SPOTCHECK_ANSWER)
-            .filter(finding__in=["wrong", "reinvestigate"]).select_related("spot_check", "application__household"))
+            .filter(finding__in=["wrong", "reinvestigate"])
+            .select_related("spot_check__county", "application__household"))

@@ -160,3 +160,28 @@ def test_pages_scope(client, users):
     assert client.get(f"/supervision/spot-checks/{sc.pk}/").status_code == 200
     assert client.post(f"/supervision/spot-checks/items/{zd_item.pk}/",
                        {"finding": "correct"}).status_code == 404
+
+
+def test_answers_page_query_count_does_not_grow_with_items(client, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(7):
+        _decision(users)
+    sc = spotchecks.spotcheck_open(actor=users["wuzhi_choucha"], county=Region.objects.get(code="410823"),
+                                   month=MONTH, seed=3)
+    first, *rest = sc.items.all()
+    assert rest
+    client.force_login(users["zhandian_jingban"])
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/supervision/spot-checks/answers/").status_code == 200
+        return len(ctx.captured_queries)
+
+    spotchecks.finding_record(actor=users["wuzhi_choucha"], item=first, finding="wrong", reason="漏计收入")
+    page_queries()  # the first request of a session warms caches
+    one = page_queries()
+    for item in rest:
+        spotchecks.finding_record(actor=users["wuzhi_choucha"], item=item, finding="reinvestigate", reason="需入户")
+    assert page_queries() == one
