@@ -70,10 +70,16 @@ def blind_index(kind: str, normalized: str, *, version: int | None = None) -> st
     their own keyspace, "v<n>:" followed by the first hex characters (still 64 characters in all), so
     a value under the new key can never equal any value under the old one: rotating the index key
     rewrites rows one by one and the unique constraint on the column holds at every moment.
-
-    The keyed HMAC state is built once per index key and copied per value (bulk comparisons index
-    hundreds of thousands of IDs); a new key (rotation, tests) gets its own state.
     """
+    return blind_indexer(kind, version=version)(normalized)
+
+
+def blind_indexer(kind: str, *, version: int | None = None):
+    """`blind_index(kind, ·)` as a function of the value, for one bulk job (a comparison file of 200,000
+    IDs): the key ring, the key version and the keyed HMAC state are looked up once, not once per value.
+
+    The keyed HMAC state is built once per index key and copied per value; a new key (rotation, tests)
+    gets its own state."""
     ring = keys.get_keyring()
     version = ring.index_current if version is None else version
     key = ring.index_key(version)
@@ -82,21 +88,6 @@ def blind_index(kind: str, normalized: str, *, version: int | None = None) -> st
         if len(_INDEX_TEMPLATES) > 16:
             _INDEX_TEMPLATES.clear()
         template = _INDEX_TEMPLATES[(version, key)] = hmac.HMAC(key, hashes.SM3())
-    mac = template.copy()
-    mac.update(f"{kind}:{normalized}".encode())
-    digest = mac.finalize().hex()
-    if version == 1:
-        return digest
-    prefix = f"v{version}:"
-    return prefix + digest[: INDEX_LENGTH - len(prefix)]
-
-
-def blind_indexer(kind: str):
-    """`blind_index(kind, ·)` under the current index key, for one bulk job (a comparison file of 200,000
-    IDs): the key ring and the keyed HMAC state are looked up once, not once per value. Same output."""
-    ring = keys.get_keyring()
-    version = ring.index_current
-    template = hmac.HMAC(ring.index_key(version), hashes.SM3())
     prefix = f"{kind}:"
     keyspace = "" if version == 1 else f"v{version}:"
     width = INDEX_LENGTH - len(keyspace)
