@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, scope_q
+from accounts.scope import Action, can, get_in_scope_or_404, scope_q
 from cases import standards
 from cases.models import EmergencyLocationRule, Household, Person, ReserveFund, ReserveFundEntry, TemporaryAid
 from core import audit, params, workdays
@@ -156,6 +156,19 @@ def aid_list(*, user, flt: str = ""):
     elif flt == "overdue":
         qs = qs.filter(status=TemporaryAid.Status.PAID_PENDING_PAPERWORK, paperwork_due__lt=timezone.localdate())
     return qs
+
+
+def household_for_grant(*, user, pk) -> Household:
+    """The household a township leader may open 先行救助 for (§4): one in reach, or any household while the
+    county's emergency-location rule is on (the emergency happened here). Anything else is 404."""
+    if can(user, Action.CASE_DECIDE) and emergency_rule_active(user.region_id[:6], timezone.localdate()):
+        try:
+            household = Household.objects.filter(pk=pk).first()
+        except (ValueError, TypeError):
+            household = None
+        if household is not None:
+            return household
+    return get_in_scope_or_404(Household.objects.all(), user, Action.CASE_DECIDE, pk=pk)
 
 
 def funds(*, user):

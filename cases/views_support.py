@@ -184,13 +184,8 @@ def aid_list(request):
 @login_required
 def aid_grant(request):
     _need(request.user, Action.CASE_DECIDE)
-    household = Household.objects.filter(pk=request.GET.get("household") or request.POST.get("household") or 0).first()
-    if household is None:
-        raise Http404
-    # The emergency-location rule lets a township help a household registered elsewhere (§4).
-    if household.township_id != request.user.region_id and not temporary_aid.emergency_rule_active(
-            request.user.region_id[:6], timezone.localdate()):
-        household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_DECIDE, pk=household.pk)
+    household = temporary_aid.household_for_grant(
+        user=request.user, pk=request.GET.get("household") or request.POST.get("household") or 0)
     form = FastGrantForm(request.POST or None, persons=household.members.all(),
                          applications=household.applications.open())
     if request.method == "POST" and form.is_valid():

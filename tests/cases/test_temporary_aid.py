@@ -215,3 +215,20 @@ def test_fast_aid_linked_to_a_pending_application(users, fund):
     with pytest.raises(ValidationError, match="本家庭"):
         ta.fast_grant(actor=users["zhandian_shenpi"], household=h, aid_type="emergency", cause="断炊",
                       amount=Decimal("100"), related_application=other)
+
+
+def test_api_grant_for_a_household_out_of_reach_is_not_found(client, users, fund):
+    """§0: the API answers an out-of-reach household like an absent one (404), as the page does; with the
+    county's emergency-location rule on, the township where the emergency happened may grant."""
+    stranger = HouseholdFactory(village="410823102200")  # 西陶镇 household, emergency in 詹店镇
+    client.force_login(users["zhandian_shenpi"])
+    body = {"household": stranger.pk, "aid_type": "emergency", "amount": "500.00", "cause": "在外务工时受伤"}
+    for pk in (stranger.pk, 10**9):
+        resp = client.post("/api/v1/temporary-aid/", {**body, "household": pk}, content_type="application/json")
+        assert resp.status_code == 404, resp.content
+    assert client.get(f"/temporary-aid/new/?household={stranger.pk}").status_code == 404
+    ta.emergency_rule_switch(actor=users["wuzhi_minzheng"], county=Region.objects.get(code="410823"),
+                             start=dt.date(2020, 1, 1), reason="暴雨灾害")
+    resp = client.post("/api/v1/temporary-aid/", body, content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    assert client.get(f"/temporary-aid/new/?household={stranger.pk}").status_code == 200
