@@ -25,8 +25,13 @@ def staff_detail(*, user, pk: int) -> StaffMember:
 
 def relative_matches(*, user):
     """Registered close relatives who are members of a registered household, with that household's open
-    entitlements: the cases listed separately (§12), in the user's county."""
-    links = RelativeLink.objects.restrict(user, Action.SUPERVISION_VIEW)
+    entitlements: the cases listed separately (§12), in the user's county.
+
+    The households decide the reach; the registry is matched city-wide, so the relative of another
+    county's staff member is listed where the case is (where the nightly alert for it goes, too)."""
+    if not can(user, Action.SUPERVISION_VIEW):
+        return []
+    links = RelativeLink.objects.all()
     persons = (Person.objects.restrict(user, Action.CASE_VIEW)
                .filter(id_index__in=links.values("id_index"))
                .select_related("household", "township", "village"))

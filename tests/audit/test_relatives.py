@@ -51,6 +51,21 @@ def test_registry_matches_list_relatives_with_their_entitlements_separately(user
     assert selectors.relative_matches(user=users["wenxian_minzheng"]) == []  # another county sees nothing
 
 
+def test_registry_matches_show_a_relative_of_another_countys_staff_where_the_case_is(users):
+    """A 温县 cadre's sibling receiving 低保 in 武陟: 武陟 supervises the case (and the nightly alert for it
+    goes to 武陟 and links here), so 武陟's list shows it; 温县 does not see 武陟's households."""
+    relative = PersonFactory(household__village="410823101200")
+    staff = services.staff_register(actor=users["wenxian_minzheng"], name="刘洋", id_number=make_id("410825"),
+                                    kind=StaffMember.Kind.CIVIL_AFFAIRS, workplace="温县民政局",
+                                    region=Region.objects.get(code="410825"))
+    services.relative_add(actor=users["wenxian_minzheng"], staff=staff, name=relative.name,
+                          id_number=relative.reveal_id_number(), relation="sibling")
+    rows = selectors.relative_matches(user=users["wuzhi_choucha"])
+    assert [r["person"].pk for r in rows] == [relative.pk]
+    assert [link.staff_name for link in rows[0]["links"]] == ["刘洋"]
+    assert selectors.relative_matches(user=users["wenxian_minzheng"]) == []
+
+
 def test_deactivated_staff_no_longer_flags_cases(users):
     relative = PersonFactory(household__village="410823101200")
     staff = _staff(users)
