@@ -1,5 +1,6 @@
 """Pages and API of §1 monitoring: scope (404 out of reach), upload + progress, findings, population figures."""
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -90,11 +91,21 @@ def test_confirming_a_death_without_date_shows_chinese_error(client, users):
 
 
 def test_county_summary_counts_open_overdue_and_closed_per_township(client, users):
+    """§1-5: per township the county sees open, overdue and closed clues and how long closing took."""
     _death_run(users)
+    _death_run(users)
+    first, second = Clue.objects.order_by("id")
     Clue.objects.update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    services.clue_record_finding(actor=users["zhandian_jingban"], clue=second, confirmed=False,
+                                 finding="入户核实本人健在，系误报")
+    closed_at = Clue.objects.get(pk=second.pk).closed_at
+    Clue.objects.filter(pk=second.pk).update(created_at=closed_at - dt.timedelta(days=4, hours=12))
     client.force_login(users["wuzhi_minzheng"])
     rows = client.get(reverse("monitoring:clue_summary")).context["rows"]
-    assert [(r["township__name"], r["open"], r["overdue"], r["closed"]) for r in rows] == [("詹店镇", 1, 1, 0)]
+    assert [(r["township__name"], r["open"], r["overdue"], r["closed"], r["unfounded"], r["avg_days"])
+            for r in rows] == [("詹店镇", 1, 1, 1, 1, 4.5)]
+    client.force_login(users["wenxian_minzheng"])  # another county: nothing of 武陟县
+    assert list(client.get(reverse("monitoring:clue_summary")).context["rows"]) == []
 
 
 def test_population_snapshot_chart_and_audited_export(client, users):
@@ -110,6 +121,12 @@ def test_population_snapshot_chart_and_audited_export(client, users):
     assert "<svg" in html and "低保 1" in html and "<script" not in html.split("<main")[1].split("</main>")[0]
     resp = client.get(reverse("monitoring:population") + "?export=xlsx")
     assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(resp.content))
+    trend = [list(r) for r in book["月度趋势"].iter_rows(values_only=True)]
+    assert trend[1][:2] == ["低保", "户数"] and trend[1][-1] == 1 and trend[2][-1] == 3
+    assert ("詹店镇", "低保", 1, 3) in [tuple(r) for r in book["分地区"].iter_rows(values_only=True)]
     assert AuditEvent.objects.filter(action="monitoring.export", actor=users["wuzhi_minzheng"]).exists()
     client.force_login(users["zhandian_jingban"])
     assert client.get(reverse("monitoring:population")).status_code == 404
