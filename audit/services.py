@@ -281,29 +281,28 @@ def complaint_transfer(*, actor, complaint: Complaint, to: str, reason: str) -> 
 def relatives_check() -> int:
     """Nightly (§12): every open application and open entitlement whose household holds a registered close
     relative gets a county alert (once) — so cases registered before the relative was, or whose member was
-    added later, are flagged too. Returns the number of new flags."""
+    added later, are flagged too. Returns the number of new flags. Set-based: a fixed number of queries."""
     from cases.models import Application, Entitlement, Person, RelativeLink
     from core.models import Alert
 
-    linked = RelativeLink.objects.values("id_index")
-    households = set(Person.objects.filter(id_index__in=linked).values_list("household_id", flat=True))
-    if not households:
+    households = Person.objects.filter(id_index__in=RelativeLink.objects.values("id_index")).values("household_id")
+    alerts = [
+        Alert(dedupe_key=f"relative-application:{app.pk}", region_code=app.handling_county_id,
+              level=Alert.Level.WARNING, kind="relative_case",
+              message=f"{app.number}（{app.household}）为备案近亲属申请", link=f"/applications/{app.pk}/")
+        for app in Application.objects.open().filter(household_id__in=households).select_related("household")
+    ] + [
+        Alert(dedupe_key=f"relative-entitlement:{ent.pk}", region_code=ent.county_id, level=Alert.Level.WARNING,
+              kind="relative_case", message=f"{ent.household}（{ent.get_category_display()}）为备案近亲属在保对象",
+              link="/supervision/relatives/matches/")
+        for ent in Entitlement.objects.filter(household_id__in=households, status__in=[
+            Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT, Entitlement.Status.SUSPENDED,
+        ]).select_related("household")
+    ]
+    if not alerts:
         return 0
-    created = 0
-    for app in (Application.objects.open().filter(household_id__in=households)
-                .select_related("household")):
-        _, new = Alert.objects.get_or_create(
-            dedupe_key=f"relative-application:{app.pk}",
-            defaults={"region_code": app.handling_county_id, "level": Alert.Level.WARNING, "kind": "relative_case",
-                      "message": f"{app.number}（{app.household}）为备案近亲属申请", "link": f"/applications/{app.pk}/"})
-        created += new
-    for ent in (Entitlement.objects.filter(household_id__in=households,
-                                           status__in=["active", "phasing_out", "suspended"])
-                .select_related("household")):
-        _, new = Alert.objects.get_or_create(
-            dedupe_key=f"relative-entitlement:{ent.pk}",
-            defaults={"region_code": ent.county_id, "level": Alert.Level.WARNING, "kind": "relative_case",
-                      "message": f"{ent.household}（{ent.get_category_display()}）为备案近亲属在保对象",
-                      "link": "/supervision/relatives/matches/"})
-        created += new
-    return created
+    known = set(Alert.objects.filter(dedupe_key__in=[a.dedupe_key for a in alerts])
+                .values_list("dedupe_key", flat=True))
+    new = [a for a in alerts if a.dedupe_key not in known]
+    Alert.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent run may have flagged one meanwhile
+    return len(new)

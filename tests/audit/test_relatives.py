@@ -138,3 +138,34 @@ def test_nightly_check_flags_open_entitlements_and_applications_once(users):
     assert relatives_nightly_check() == 1
     assert relatives_nightly_check() == 0  # already flagged
     assert Alert.objects.get(kind="relative_case").region_code == "410823"
+
+
+def test_nightly_check_query_count_does_not_grow_with_flagged_cases(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.tasks import relatives_nightly_check
+
+    staff = _staff(users)
+
+    def relative_with_entitlement():
+        relative = PersonFactory(household__village="410823101200")
+        h = relative.household
+        Entitlement.objects.create(household=h, county_id=h.county_id, township_id=h.township_id,
+                                   village_id=h.village_id, category="dibao", persons_covered=1,
+                                   monthly_amount="300.00", start_month=dt.date(2026, 1, 1))
+        services.relative_add(actor=users["wuzhi_minzheng"], staff=staff, name=relative.name,
+                              id_number=relative.reveal_id_number(), relation="sibling")
+
+    def run():
+        with CaptureQueriesContext(connection) as ctx:
+            created = relatives_nightly_check()
+        return created, len(ctx.captured_queries)
+
+    relative_with_entitlement()
+    created, one = run()
+    assert created == 1
+    for _ in range(3):
+        relative_with_entitlement()
+    assert run() == (3, one)
+    assert run()[0] == 0
