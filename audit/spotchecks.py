@@ -73,9 +73,9 @@ def population_for(county_code: str, month: dt.date) -> list[Decision]:
     apps = list(Application.objects.filter(handling_county_id=county_code, status__in=DECIDED,
                                            decided_on__range=(first, last))
                 .values_list("id", "handling_township_id", "household_id"))
-    linked = set(RelativeLink.objects.values_list("id_index", flat=True).distinct())
-    relative_households = set(Person.objects.filter(household_id__in=[a[2] for a in apps], id_index__in=linked)
-                              .values_list("household_id", flat=True)) if linked else set()
+    relative_households = set(Person.objects.filter(household_id__in=[a[2] for a in apps],
+                                                    id_index__in=RelativeLink.objects.values("id_index"))
+                              .values_list("household_id", flat=True))
     return [Decision(a[0], a[1], a[2] in relative_households) for a in apps]
 
 
