@@ -347,6 +347,14 @@ def relative_links_for_household(household_id: int):
 def must_recuse(*, actor, household_id: int) -> bool:
     """§12: a staff member whose registered close relative is in the household may not act on its case."""
     return relative_links_for_household(household_id).filter(staff_user=actor).exists()
+
+
+def refuse_if_relative(*, actor, household_id: int) -> None:
+    """§12 回避: refuse any step on a case, entitlement or grant of a household with the actor's relative."""
+    if must_recuse(actor=actor, household_id=household_id):
+        raise ValidationError("该家庭有您备案的近亲属，按规定您须回避，不能经办或审批该家庭的救助事项")
+
+
 def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str = "") -> list:
     """Hold many lines at once (deaths found by a data comparison): one INSERT for the holds (their keys are
     needed), one COPY for the audit events. `items`: dicts with household_id, person_id (or None), county_id, township_id, village_id,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404, scope_q
-from cases import standards
+from cases import services, standards
 from cases.models import EmergencyLocationRule, Household, Person, ReserveFund, ReserveFundEntry, TemporaryAid
 from core import audit, params, workdays
 
@@ -75,6 +75,7 @@ def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount
     township = actor.region_id
     if not may_grant_here(township_code=township, household=household, on=on):
         raise ValidationError("该家庭不属于本乡镇；只有在县级启用“急难发生地救助”后才能由急难发生地乡镇实施救助")
+    services.refuse_if_relative(actor=actor, household_id=household.pk)  # §12: not for one's own relative
     cap = params.get("temp_aid.fast_track_cap", on)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "救助金额须大于0"})

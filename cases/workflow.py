@@ -191,10 +191,9 @@ def _may_handle(actor, application: Application, permission: str) -> None:
 
 def _refuse_if_relative(actor, household_id: int) -> None:
     """§12 回避: a staff member whose registered close relative is in the household may not act on its case."""
-    from cases.services import must_recuse
+    from cases.services import refuse_if_relative
 
-    if must_recuse(actor=actor, household_id=household_id):
-        raise ValidationError("该家庭有您备案的近亲属，按规定您须回避，不能经办或审批此申请")
+    refuse_if_relative(actor=actor, household_id=household_id)
 
 
 def _dated(value, field_label) -> dt.date:
@@ -677,6 +676,7 @@ def _may_change_entitlement(actor, entitlement: Entitlement) -> None:
         raise ValidationError("只有乡镇（街道）工作人员可以办理复核和退出")
     if actor.region_id != entitlement.township_id:
         raise ValidationError("该救助对象不在您的办理范围内")
+    _refuse_if_relative(actor, entitlement.household_id)  # §12: re-checks and exits are the relative's case too
 
 
 def recheck_list_month(*, month: dt.date) -> int:

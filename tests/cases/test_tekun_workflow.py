@@ -61,6 +61,35 @@ def _register_relative(users, household, staff_user):
                           id_number=member.reveal_id_number(), relation="parent")
 
 
+def test_relative_staff_must_recuse_from_re_check_exit_and_fast_grant(users):
+    """§12 回避 covers the whole case, not only the application: a staff member may not re-check or end a
+    registered relative's entitlement, nor pay the relative 先行救助 from the reserve fund."""
+    from cases import temporary_aid
+    from cases.models import Recheck
+
+    hh = poor_household()
+    ent = Entitlement.objects.create(household=hh, category="dibao", persons_covered=3,
+                                     monthly_amount=Decimal("900.00"), start_month=dt.date(2025, 11, 1),
+                                     next_recheck=dt.date(2026, 11, 10), county_id=hh.county_id,
+                                     township_id=hh.township_id, village_id=hh.village_id)
+    workflow.recheck_list_month(month=dt.date(2026, 11, 1))
+    recheck = Recheck.objects.get(entitlement=ent)
+    temporary_aid.reserve_fund_top_up(actor=users["wuzhi_minzheng"], township=Region.objects.get(code="410823101"),
+                                      amount=Decimal("5000.00"), note="拨付")
+    _register_relative(users, hh, users["zhandian_jingban"])
+    with pytest.raises(ValidationError, match="回避"):
+        workflow.recheck_complete(actor=users["zhandian_jingban"], recheck=recheck, outcome="adjust",
+                                  note="收入下降", new_amount=Decimal("1500.00"))
+    with pytest.raises(ValidationError, match="回避"):
+        workflow.entitlement_end(actor=users["zhandian_jingban"], entitlement=ent, reason="经入户核实已迁出本市")
+    _register_relative(users, hh, users["zhandian_shenpi"])
+    with pytest.raises(ValidationError, match="回避"):
+        temporary_aid.fast_grant(actor=users["zhandian_shenpi"], household=hh, aid_type="emergency",
+                                 cause="家中失火", amount=Decimal("2000.00"))
+    ent.refresh_from_db()
+    assert ent.monthly_amount == Decimal("900.00") and ent.status == "active"
+
+
 def test_relative_staff_must_recuse_and_application_is_flagged(users, monkeypatch):
     """§12: the related staff member cannot act on the case; the application is flagged for the county."""
     hh = poor_household()
