@@ -11,6 +11,7 @@ from accounts.models import Region
 from accounts.scope import Action, can, scope_q
 from audit.models import Complaint, ComplaintStep, StaffMember, StaffRelative
 from cases import services as case_services
+from cases import workflow
 from core import audit, params, workdays
 
 
@@ -133,13 +134,7 @@ def staff_deactivate(*, actor, staff: StaffMember, reason: str) -> StaffMember:
 
 
 def reverify_due_date(staff: StaffMember) -> dt.date:
-    months = params.get("relatives.reverify_months")
-    d = staff.last_verified_at
-    month = d.month - 1 + months
-    year = d.year + month // 12
-    month = month % 12 + 1
-    day = min(d.day, 28)
-    return dt.date(year, month, day)
+    return workflow.add_months(staff.last_verified_at, params.get("relatives.reverify_months"))
 
 
 # --- 信访/投诉举报 ------------------------------------------------------------------------------------------

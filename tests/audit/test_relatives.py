@@ -104,7 +104,7 @@ def test_reverification_is_due_after_the_cycle_and_verify_resets_it(users):
     staff = _staff(users)
     StaffMember.objects.filter(pk=staff.pk).update(last_verified_at=dt.date(2025, 1, 31))
     staff.refresh_from_db()
-    assert services.reverify_due_date(staff) == dt.date(2026, 1, 28)
+    assert services.reverify_due_date(staff) == dt.date(2026, 1, 31)  # twelve months on, same day
     services.staff_verify(actor=users["wuzhi_minzheng"], staff=staff, note="年度核实")
     staff.refresh_from_db()
     assert services.reverify_due_date(staff) > dt.date.today()
