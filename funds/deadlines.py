@@ -29,13 +29,25 @@ def nominal(month: dt.date, step: Step) -> dt.date:
     return dt.date(month.year, month.month, int(params.get(step.param, month)))
 
 
-def due_date(month: dt.date, step: Step) -> dt.date:
-    return workdays.last_workday_on_or_before(nominal(month, step))
-
-
 def schedule(month: dt.date) -> dict[str, dt.date]:
     """{step key: due date} for the payment month (first day of month)."""
-    return {s.key: due_date(month, s) for s in STEPS}
+    return schedules([month])[month]
+
+
+def schedules(months) -> dict[dt.date, dict[str, dt.date]]:
+    """schedule() of several months with one read of the calendar overrides (a page listing many batches)."""
+    nominals = {m: {s.key: nominal(m, s) for s in STEPS} for m in set(months)}
+    days = [d for n in nominals.values() for d in n.values()]
+    if not days:
+        return {}
+    cal = workdays.Calendar(min(days) - dt.timedelta(days=30), max(days))
+
+    def last_workday(day: dt.date) -> dt.date:
+        while not cal.is_workday(day):
+            day -= dt.timedelta(days=1)
+        return day
+
+    return {m: {key: last_workday(day) for key, day in n.items()} for m, n in nominals.items()}
 
 
 @dataclass

@@ -77,9 +77,9 @@ def batch_list(request):
             else:
                 messages.success(request, f"已生成{batch}：发放 {batch.line_count} 户，暂停/剔除 {batch.excluded_count} 户。")
                 return redirect("funds:batch_detail", pk=batch.pk)
-    rows = []
-    for b in page.rows:
-        rows.append({"batch": b, "states": deadlines.states(b, today) if b.kind == PaymentBatch.Kind.REGULAR else []})
+    due = deadlines.schedules(b.month for b in page.rows)  # one calendar read for the whole page
+    rows = [{"batch": b, "states": deadlines.states(b, today, due[b.month]) if b.kind == PaymentBatch.Kind.REGULAR
+             else []} for b in page.rows]
     return render(request, "funds/batch_list.html", {
         "page": page, "rows": rows, "form": form, "statuses": S.choices, "status": status,
         "month": request.GET.get("month", ""), "months": _month_choices(today),

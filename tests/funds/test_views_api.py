@@ -84,9 +84,23 @@ def test_batch_page_query_count_does_not_grow_with_lines(client, users, standard
     with CaptureQueriesContext(connection) as big:
         client.get(f"/funds/batches/{b.pk}/")
     assert len(big) == len(small), "\n".join(q["sql"][:150] for q in big.captured_queries)
-    with CaptureQueriesContext(connection) as lst:
+
+
+def test_batch_list_query_count_does_not_grow_with_batches(client, users, standards, wuzhi):
+    """The list shows each regular batch's deadlines: one calendar read for the page, not one per batch."""
+    make_paid("dibao", "300.00", 1)
+    officer = users["wuzhi_minzheng"]
+    services.batch_draft(actor=officer, county=wuzhi, month=dt.date(2026, 9, 1))
+    client.force_login(users["wuzhi_caizheng"])
+    client.get("/funds/batches/")  # warm the parameter cache
+    with CaptureQueriesContext(connection) as one:
         client.get("/funds/batches/")
-    assert len(lst) < 20
+    for month in (10, 11, 12):
+        services.batch_draft(actor=officer, county=wuzhi, month=dt.date(2026, month, 1))
+    with CaptureQueriesContext(connection) as four:
+        html = client.get("/funds/batches/").content.decode()
+    assert html.count('title="截止 ') == 4 * 3  # every batch shows its three deadlines
+    assert len(four) == len(one), "\n".join(q["sql"][:150] for q in four.captured_queries)
 
 
 def test_bank_result_upload_page_lists_problems_in_chinese(client, users, batch):
