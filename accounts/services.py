@@ -137,13 +137,18 @@ def user_unlock(*, actor, user: User) -> User:
     return user
 
 
-def user_reset_password(*, actor, user: User) -> str:
-    """Set a random temporary password that must be changed at the next login; return it (shown once)."""
+def temp_password() -> str:
+    """A random one-time password for a new or reset account (shown once; changed at the first login)."""
     import secrets
 
-    _manageable(actor, user)
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-    temp = "".join(secrets.choice(alphabet) for _ in range(10)) + secrets.choice("!@#%&*") + secrets.choice("23456789")
+    return "".join(secrets.choice(alphabet) for _ in range(10)) + secrets.choice("!@#%&*") + secrets.choice("23456789")
+
+
+def user_reset_password(*, actor, user: User) -> str:
+    """Set a random temporary password that must be changed at the next login; return it (shown once)."""
+    _manageable(actor, user)
+    temp = temp_password()
     with transaction.atomic():
         user.set_password(temp)
         user.must_change_password = True
@@ -178,5 +183,5 @@ def disable_inactive_accounts(*, today=None) -> list[str]:
     return disabled
 
 
-__all__ = ["user_create", "user_update", "user_set_active", "user_unlock", "user_reset_password",
+__all__ = ["temp_password", "user_create", "user_update", "user_set_active", "user_unlock", "user_reset_password",
            "user_set_password", "disable_inactive_accounts", "object_grant", "object_revoke", "Role"]

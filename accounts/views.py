@@ -1,6 +1,5 @@
 import time
 
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -110,23 +109,16 @@ def user_create_view(request):
         from accounts import services
 
         d = form.cleaned_data
+        temp = services.temp_password()
         try:
-            with transaction.atomic():
-                user = services.user_create(actor=request.user, username=d["username"].strip(),
-                                            password=_temp_password(), role=d["role"], region=d["region"],
-                                            full_name=d["full_name"].strip(), must_change_password=True)
-                temp = services.user_reset_password(actor=request.user, user=user)
+            user = services.user_create(actor=request.user, username=d["username"].strip(), password=temp,
+                                        role=d["role"], region=d["region"], full_name=d["full_name"].strip(),
+                                        must_change_password=True)
         except ValidationError as exc:
             _apply(form, exc)
         else:
             return _show_temp_password(request, user, temp, created=True)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
-
-
-def _temp_password() -> str:
-    import secrets
-
-    return "Tmp-" + secrets.token_urlsafe(12) + "9a"
 
 
 def _show_temp_password(request, user, temp, *, created=False):

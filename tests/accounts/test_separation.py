@@ -109,6 +109,7 @@ def test_system_administrator_manages_business_accounts(client, users):
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     created = User.objects.get(username="zhandian_li")
     assert created.must_change_password and created.region_id == "410823101"
+    assert created.check_password(response.context["temp"])  # the password shown is the account's
     assert "一次性密码" in response.content.decode()
     response = client.post("/accounts/users/new/", {"username": "bad", "full_name": "x",
                                                     "role": "village_staff", "region": "410823101"})
@@ -211,3 +212,4 @@ def test_create_admin_account_command_provisions_with_one_time_password(users):
     user = User.objects.get(username="shenji_2")
     assert user.role == "audit_admin" and user.region_id == "410800" and user.must_change_password
     assert "一次性密码" in out.getvalue()
+    assert user.check_password(out.getvalue().split("一次性密码：")[1].split("（")[0])

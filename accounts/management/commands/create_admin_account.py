@@ -20,15 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from accounts import services
-        from accounts.views import _temp_password
 
         city = Region.objects.filter(level=Region.Level.CITY).first()
+        temp = services.temp_password()
         try:
-            user = services.user_create(actor=None, username=opts["username"], password=_temp_password(),
+            user = services.user_create(actor=None, username=opts["username"], password=temp,
                                         role=opts["role"], region=city, full_name=opts["full_name"])
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
-        temp = _temp_password()
-        user.set_password(temp)
-        user.save(update_fields=["password"])
         self.stdout.write(f"已创建 {user.username}（{user.role_label}），一次性密码：{temp}（首次登录须修改）")
