@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, scope_q
+from accounts.scope import Action, can, reaches
 from cases.models import Household, Person
 from core import audit
 from funds import pricing
@@ -25,12 +25,8 @@ MISSING_CARD = "未登记社保卡/银行账号"
 def _require(actor, action: str, obj=None) -> None:
     if not can(actor, action):
         raise ValidationError("您的角色无权进行此操作")
-    if obj is not None:
-        q = scope_q(actor, action)
-        if q.children:
-            (field, value), = q.children
-            if getattr(obj, field) != value:
-                raise ValidationError("该记录不在您的管辖范围内")
+    if obj is not None and not reaches(actor, action, obj):  # region or an explicit grant, as restrict() reads
+        raise ValidationError("该记录不在您的管辖范围内")
 
 
 def first_of_month(day: dt.date) -> dt.date:

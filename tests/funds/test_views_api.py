@@ -132,6 +132,25 @@ def test_payee_page_registers_missing_card(client, users, batch):
     assert line.household.payee_accounts.get(active=True).card_masked == "****0018"
 
 
+def test_change_grant_on_a_household_reaches_its_payee_service_too(client, users, batch):
+    """§0 an explicit, audited grant ORed into the reach opens the payee page of another county's household,
+    and the service behind the page honours the same grant (no form that can never be saved)."""
+    from accounts.models import User
+    from accounts.services import object_grant
+
+    line = batch.lines.get(excluded=True)
+    url = f"/funds/payees/{line.household_id}/"
+    client.force_login(users["wenxian_minzheng"])
+    assert client.get(url).status_code == 404
+    object_grant(actor=users["wuzhi_minzheng"], user=users["wenxian_minzheng"], obj=line.household, level="change",
+                 reason="户籍在武陟县，居住地温县代为登记")
+    client.force_login(User.objects.get(pk=users["wenxian_minzheng"].pk))  # grants are cached per user object
+    person = line.household.members.first()
+    resp = client.post(url, {"person": person.pk, "card_number": "6228 4800 0000 0000 018", "bank_name": "农行"})
+    assert resp.status_code == 302
+    assert line.household.payee_accounts.get(active=True).card_masked == "****0018"
+
+
 # --- API -------------------------------------------------------------------------------------------
 
 def _api(user):
