@@ -244,6 +244,13 @@ def deny(user, *, what: str, action: str = ""):
     raise Http404("未找到")
 
 
+def require_page(request, *actions: str) -> None:
+    """The role check of a page: users whose role has none of `actions` get the 404 of an absent page, and the
+    attempt is audited (`deny`). Every app's views use this one check."""
+    if not any(can(request.user, a) for a in actions):
+        deny(request.user, what=request.path, action=actions[0])
+
+
 def _audit_denied(user, model, action: str, lookup: dict) -> None:
     """An object that exists but is out of the user's reach: audited ("access.denied"), the user sees 404."""
     from core import audit

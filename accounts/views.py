@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
 from accounts.models import Role, User
-from accounts.scope import Action, can, deny
+from accounts.scope import Action, can, require_page
 from accounts.middleware import SessionPolicyMiddleware
 from accounts.services import user_set_password
 from core import audit, params
@@ -66,11 +66,6 @@ def password_change(request):
 
 # --- 三权分立: the three administrators' pages ----------------------------------------------------------
 
-def _require(request, *actions):
-    if not any(can(request.user, a) for a in actions):
-        deny(request.user, what=request.path, action=actions[0])
-
-
 def _user_or_404(pk):
     return get_object_or_404(User.objects.select_related("region"), pk=pk)
 
@@ -78,7 +73,7 @@ def _user_or_404(pk):
 @login_required
 def user_list(request):
     """System administrator: every account, filter by name, role, state."""
-    _require(request, Action.USERS_MANAGE)
+    require_page(request, Action.USERS_MANAGE)
     qs = User.objects.select_related("region").order_by("username")
     f = request.GET
     if f.get("q"):
@@ -103,7 +98,7 @@ def user_list(request):
 
 @login_required
 def user_create_view(request):
-    _require(request, Action.USERS_MANAGE)
+    require_page(request, Action.USERS_MANAGE)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from accounts import services
@@ -138,7 +133,7 @@ def _apply(form, exc):
 
 @login_required
 def user_detail(request, pk):
-    _require(request, Action.USERS_MANAGE)
+    require_page(request, Action.USERS_MANAGE)
     account = _user_or_404(pk)
     from accounts.models import ADMIN_ROLES
 
@@ -170,9 +165,9 @@ def user_action(request, pk, what):
 
     account = _user_or_404(pk)
     if what == "unlock":
-        _require(request, Action.USERS_MANAGE, Action.SECURITY_MANAGE)
+        require_page(request, Action.USERS_MANAGE, Action.SECURITY_MANAGE)
     else:
-        _require(request, Action.USERS_MANAGE)
+        require_page(request, Action.USERS_MANAGE)
     reason = request.POST.get("reason", "")
     try:
         if what == "disable":
@@ -200,7 +195,7 @@ def user_action(request, pk, what):
 @login_required
 def security_overview(request):
     """Security administrator: login policy, locked accounts, key versions and rotation status."""
-    _require(request, Action.SECURITY_MANAGE)
+    require_page(request, Action.SECURITY_MANAGE)
     from django.conf import settings
 
     from core import keys, rotation
@@ -229,5 +224,5 @@ def security_overview(request):
 @login_required
 def parameters(request):
     """The parameters live on one page (core:param_list); this old address stays for bookmarks."""
-    _require(request, Action.PARAMS_CHANGE)
+    require_page(request, Action.PARAMS_CHANGE)
     return redirect("core:param_list")

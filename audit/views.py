@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from audit import selectors, services
 from audit.forms import AssignForm, CloseForm, ComplaintForm, RelativeForm, StaffForm, StepForm, TransferForm
 from audit.models import Complaint, StaffMember, StaffRelative
@@ -15,16 +15,11 @@ from cases.models import Household
 from core.paging import paginate
 
 
-def _need(user, *actions):
-    if not any(can(user, a) for a in actions):
-        raise Http404("未找到")
-
-
 # --- 近亲属备案 ---
 
 @login_required
 def relatives(request):
-    _need(request.user, Action.SUPERVISION_VIEW)
+    require_page(request, Action.SUPERVISION_VIEW)
     q = request.GET.get("q", "").strip()
     page = paginate(selectors.staff_list(user=request.user, q=q), request)
     today = timezone.localdate()
@@ -38,13 +33,13 @@ def relatives(request):
 
 @login_required
 def relative_matches(request):
-    _need(request.user, Action.SUPERVISION_VIEW)
+    require_page(request, Action.SUPERVISION_VIEW)
     return render(request, "audit/relative_matches.html", {"rows": selectors.relative_matches(user=request.user)})
 
 
 @login_required
 def staff_create(request):
-    _need(request.user, Action.SUPERVISION_CHANGE)
+    require_page(request, Action.SUPERVISION_CHANGE)
     form = StaffForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,7 +58,7 @@ def staff_detail(request, pk):
     can_change = can(request.user, Action.SUPERVISION_CHANGE)
     form = RelativeForm(request.POST or None) if can_change else None
     if request.method == "POST":
-        _need(request.user, Action.SUPERVISION_CHANGE)
+        require_page(request, Action.SUPERVISION_CHANGE)
         if form.is_valid():
             try:
                 services.relative_add(actor=request.user, staff=staff, **form.cleaned_data)
@@ -115,7 +110,7 @@ def relative_remove(request, pk):
 
 @login_required
 def complaints(request):
-    _need(request.user, Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW)
+    require_page(request, Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW)
     f = request.GET
     qs = selectors.complaint_list(user=request.user, status=f.get("status", ""), only_overdue=f.get("overdue") == "1",
                                   only_repeat=f.get("repeat") == "1")
@@ -127,7 +122,7 @@ def complaints(request):
 
 @login_required
 def complaint_create(request):
-    _need(request.user, Action.COMPLAINT_HANDLE)
+    require_page(request, Action.COMPLAINT_HANDLE)
     form = ComplaintForm(request.POST or None, user=request.user, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -162,7 +157,7 @@ def complaint_detail(request, pk):
         forms["assign"] = AssignForm(prefix="assign", county_code=c.county_id)
     if request.method == "POST":
         op = request.POST.get("op")
-        _need(request.user, Action.SUPERVISION_CHANGE if op == "assign" else Action.COMPLAINT_HANDLE)
+        require_page(request, Action.SUPERVISION_CHANGE if op == "assign" else Action.COMPLAINT_HANDLE)
         try:
             if op == "step":
                 form = forms["step"] = StepForm(request.POST, prefix="step")

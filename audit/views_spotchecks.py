@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from audit import spotchecks
 from audit.models import SpotCheck, SpotCheckItem
 from core.paging import paginate
@@ -34,14 +34,9 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(label="乡镇答复（整改或重新调查情况）", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _need(user, *actions):
-    if not any(can(user, a) for a in actions):
-        raise Http404("未找到")
-
-
 @login_required
 def spotcheck_list(request):
-    _need(request.user, Action.SPOTCHECK_REVIEW, Action.SUPERVISION_VIEW, Action.SPOTCHECK_ANSWER)
+    require_page(request, Action.SPOTCHECK_REVIEW, Action.SUPERVISION_VIEW, Action.SPOTCHECK_ANSWER)
     if not can(request.user, Action.SPOTCHECK_REVIEW) and not can(request.user, Action.SUPERVISION_VIEW):
         return redirect("audit:spotcheck_answers")
     form = None
@@ -70,7 +65,7 @@ def spotcheck_detail(request, pk):
     action = Action.SPOTCHECK_REVIEW if can(request.user, Action.SPOTCHECK_REVIEW) else Action.SUPERVISION_VIEW
     sc = get_in_scope_or_404(SpotCheck.objects.select_related("county", "created_by"), request.user, action, pk=pk)
     if request.method == "POST":
-        _need(request.user, Action.SPOTCHECK_REVIEW)
+        require_page(request, Action.SPOTCHECK_REVIEW)
         try:
             if request.POST.get("op") == "verify":
                 if spotchecks.redraw(sc):
@@ -138,6 +133,6 @@ def spotcheck_item(request, pk):
 
 @login_required
 def spotcheck_answers(request):
-    _need(request.user, Action.SPOTCHECK_ANSWER)
+    require_page(request, Action.SPOTCHECK_ANSWER)
     items = spotchecks.township_items(user=request.user).order_by("township_answer", "answer_due")
     return render(request, "audit/spotcheck_answers.html", {"items": items})

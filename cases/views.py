@@ -9,17 +9,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases import selectors, services
 from cases.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm, apply_errors
 from cases.models import Household, Person
 from core import idnumbers
 from core.paging import paginate
-
-
-def _require_action(user, action):
-    if not can(user, action):
-        raise Http404("未找到")
 
 
 def _looks_like_id_number(q: str) -> bool:
@@ -33,7 +28,7 @@ def household_list(request):
     """The search box posts (an ID number typed there must never land in a URL, browser history or the
     server's access log). An ID number is looked up through the blind index and answered in the POST
     response; a name is redirected to a bookmarkable GET ?q=."""
-    _require_action(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     hukou_type = (request.POST if request.method == "POST" else request.GET).get("hukou_type", "")
     if request.method == "POST":
         q = request.POST.get("q", "").strip()
@@ -104,7 +99,7 @@ def _member_data(cleaned) -> services.MemberData:
 
 @login_required
 def household_create(request):
-    _require_action(request.user, Action.CASE_CHANGE)
+    require_page(request, Action.CASE_CHANGE)
     # ?village=<code> presets the village (a clue about someone not yet registered links here); the
     # dropdown only offers villages in the user's scope, so anything else is simply not preselected
     form = HouseholdForm(request.POST or None, user=request.user,

@@ -4,11 +4,10 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.scope import Action, can
+from accounts.scope import Action, can, require_page
 from cases import standards
 from cases.forms import apply_errors
 from cases.forms_standards import CareStandardForm, StandardForm
@@ -16,14 +15,9 @@ from cases.models import CareStandard
 from core import params
 
 
-def _require(user, action):
-    if not can(user, action):
-        raise Http404("未找到")
-
-
 @login_required
 def standard_list(request):
-    _require(request.user, Action.PARAMS_VIEW)
+    require_page(request, Action.PARAMS_VIEW)
     today = timezone.localdate()
     try:
         on = dt.date.fromisoformat(request.GET["on"]) if request.GET.get("on") else today
@@ -51,7 +45,7 @@ def standard_list(request):
 
 @login_required
 def standard_add(request):
-    _require(request.user, Action.STANDARDS_CHANGE)
+    require_page(request, Action.STANDARDS_CHANGE)
     form = StandardForm(request.POST or None, initial={"effective_from": dt.date(timezone.localdate().year + 1, 1, 1)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,7 +66,7 @@ def standard_add(request):
 
 @login_required
 def care_standard_add(request):
-    _require(request.user, Action.STANDARDS_CHANGE)
+    require_page(request, Action.STANDARDS_CHANGE)
     form = CareStandardForm(request.POST or None,
                             initial={"effective_from": dt.date(timezone.localdate().year + 1, 1, 1)})
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Region
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases import tekun, temporary_aid
 from cases.forms import apply_errors
 from cases.forms_support import (
@@ -35,14 +35,9 @@ FILTERS = [("", "全部"), ("no_agreement", "无有效照料协议"), ("agreemen
            ("visit_overdue", "探访逾期"), ("reassess_due", "待年度评估"), ("institution", "宜集中供养")]
 
 
-def _need(user, *actions):
-    if not any(can(user, a) for a in actions):
-        raise Http404("未找到")
-
-
 @login_required
 def tekun_list(request):
-    _need(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     flt = request.GET.get("f", "")
     page = paginate(tekun.profiles(user=request.user, flt=flt), request)
     show_coverage = request.user.region.level in ("county", "city", "township")
@@ -55,7 +50,7 @@ def tekun_list(request):
 
 @login_required
 def tekun_open(request):
-    _need(request.user, Action.CASE_CHANGE)
+    require_page(request, Action.CASE_CHANGE)
     household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE,
                                     pk=request.GET.get("household") or request.POST.get("household") or 0)
     persons = household.members.filter(tekun__isnull=True)
@@ -150,7 +145,7 @@ def tekun_action(request, pk, op):
 
 @login_required
 def institution_list(request):
-    _need(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     form = None
     if can(request.user, Action.SUPERVISION_CHANGE):
         form = InstitutionForm(request.POST or None, county_code=request.user.region_id)
@@ -171,7 +166,7 @@ def institution_list(request):
 
 @login_required
 def aid_list(request):
-    _need(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     flt = request.GET.get("f", "")
     return render(request, "cases/aid_list.html", {
         "page": paginate(temporary_aid.aid_list(user=request.user, flt=flt), request), "flt": flt,
@@ -183,7 +178,7 @@ def aid_list(request):
 
 @login_required
 def aid_grant(request):
-    _need(request.user, Action.CASE_DECIDE)
+    require_page(request, Action.CASE_DECIDE)
     household = temporary_aid.household_for_grant(
         user=request.user, pk=request.GET.get("household") or request.POST.get("household") or 0)
     form = FastGrantForm(request.POST or None, persons=household.members.all(),
@@ -204,7 +199,7 @@ def aid_grant(request):
 @login_required
 def aid_apply(request):
     """一般程序: larger temporary aid accepted by the township caseworker into the shared state machine."""
-    _need(request.user, Action.CASE_PROCESS)
+    require_page(request, Action.CASE_PROCESS)
     household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW,
                                     pk=request.GET.get("household") or request.POST.get("household") or 0)
     form = FullApplyForm(request.POST or None, persons=household.members.all(),
@@ -245,7 +240,7 @@ def aid_detail(request, pk):
 
 @login_required
 def reserve_funds(request):
-    _need(request.user, Action.CASE_VIEW, Action.PAYMENT_VIEW)
+    require_page(request, Action.CASE_VIEW, Action.PAYMENT_VIEW)
     rows = list(temporary_aid.funds(user=request.user))
     entries = ReserveFundEntry.objects.filter(fund__in=rows).select_related("fund__township", "created_by", "aid")[:50]
     top_up = rule = None

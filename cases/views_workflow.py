@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases import selectors, workflow
 from cases.forms import apply_errors
 from cases.forms_workflow import (
@@ -32,18 +32,13 @@ from cases.models import Application, Entitlement, Household, Meeting, Notice, R
 from core.paging import paginate
 
 
-def _need(user, *actions):
-    if not any(can(user, a) for a in actions):
-        raise Http404("未找到")
-
-
 def _error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
 @login_required
 def todo(request):
-    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
+    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)
     data = selectors.todo_for(user=request.user)
     today = timezone.localdate()
     for _, rows in data["groups"].values():
@@ -54,7 +49,7 @@ def todo(request):
 
 @login_required
 def application_list(request):
-    _need(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     g = request.GET
     qs = selectors.application_list(user=request.user, status=g.get("status", ""), kind=g.get("kind", ""),
                                     q=g.get("q", ""), deadline=g.get("deadline", ""))
@@ -73,7 +68,7 @@ def application_list(request):
 @login_required
 def application_create(request, household_pk):
     household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=household_pk)
-    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
+    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)
     initial = {k: request.GET[k] for k in ("kind", "applicant") if request.GET.get(k)}
     form = AcceptForm(request.POST or None, household=household, initial=initial)
     form.fields.pop("via_residence")
@@ -101,7 +96,7 @@ def application_create(request, household_pk):
 @login_required
 def residence_apply(request):
     """居住地申请: the residence township finds the hukou household by ID number and accepts the application."""
-    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
+    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)
     lookup = ResidenceLookupForm(request.POST if "lookup" in request.POST else None)
     household = None
     form = None
@@ -161,7 +156,7 @@ def application_act(request, pk, action):
     if action not in workflow.ACTIONS or action == "meeting_decide":
         raise Http404("未找到")
     app = selectors.application_detail(user=request.user, pk=pk)
-    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)  # readers and village staff never act
+    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)  # readers and village staff never act
     spec = workflow.ACTIONS[action]
     available = action in workflow.available_actions(request.user, app)
     if action in ACTION_FORMS:
@@ -191,7 +186,7 @@ def application_act(request, pk, action):
 
 @login_required
 def meeting_list(request):
-    _need(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     page = paginate(selectors.meeting_list(user=request.user), request)
     return render(request, "cases/dibao/meeting_list.html", {
         "page": page, "can_create": can(request.user, Action.CASE_PROCESS)})
@@ -199,7 +194,7 @@ def meeting_list(request):
 
 @login_required
 def meeting_create(request):
-    _need(request.user, Action.CASE_PROCESS)
+    require_page(request, Action.CASE_PROCESS)
     candidates = selectors.meeting_candidates(user=request.user)
     form = MeetingForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
@@ -228,7 +223,7 @@ def meeting_detail(request, pk):
 
 @login_required
 def deadlines(request):
-    _need(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     board = selectors.deadline_board(user=request.user)
     for app in board["rows"]:
         app.dl = workflow.deadline_info(app, board["today"])
@@ -246,7 +241,7 @@ def _month_param(request):
 
 @login_required
 def recheck_list(request):
-    _need(request.user, Action.CASE_VIEW)
+    require_page(request, Action.CASE_VIEW)
     month = _month_param(request)
     page = paginate(selectors.recheck_list(user=request.user, month=month), request)
     phasing = selectors.entitlement_list(user=request.user, category="dibao", status="phasing_out")[:100]
@@ -282,7 +277,7 @@ def recheck_do(request, pk):
 @login_required
 def entitlement_end(request, pk):
     ent = get_in_scope_or_404(Entitlement.objects.select_related("household"), request.user, Action.CASE_VIEW, pk=pk)
-    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
+    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +304,7 @@ def notice_detail(request, pk):
 @require_POST
 def notice_deliver(request, pk):
     notice = get_in_scope_or_404(Notice.objects.select_related("application"), request.user, Action.CASE_VIEW, pk=pk)
-    _need(request.user, Action.CASE_PROCESS, Action.CASE_DECIDE)
+    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)
     form = DeliverForm(request.POST)
     if form.is_valid():
         try:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import ROLE_LEVEL, Region
-from accounts.scope import Action, can, deny
+from accounts.scope import Action, can, deny, require_page
 from core import params, workdays
 from core.forms import ParameterForm, WorkdayOverrideForm
 from core.models import AuditEvent
@@ -69,14 +69,9 @@ def audit_trail(request):
 
 # --- parameters (§ every *(param)*) -------------------------------------------------------------------
 
-def _require(user, action):
-    if not can(user, action):
-        raise Http404("未找到")
-
-
 @login_required
 def param_list(request):
-    _require(request.user, Action.PARAMS_VIEW)
+    require_page(request, Action.PARAMS_VIEW)
     rows = params.overview()
     groups: dict[str, list] = {}
     for row in rows:
@@ -89,7 +84,7 @@ def param_list(request):
 
 @login_required
 def param_edit(request, key):
-    _require(request.user, Action.PARAMS_CHANGE)
+    require_page(request, Action.PARAMS_CHANGE)
     if key not in params.REGISTRY:
         raise Http404("未找到")
     row = next(r for r in params.overview() if r.key == key)
@@ -113,7 +108,7 @@ def param_edit(request, key):
 @login_required
 @require_POST
 def param_cancel(request, key):
-    _require(request.user, Action.PARAMS_CHANGE)
+    require_page(request, Action.PARAMS_CHANGE)
     if key not in params.REGISTRY:
         raise Http404("未找到")
     try:
@@ -134,7 +129,7 @@ def param_cancel(request, key):
 
 @login_required
 def calendar(request):
-    _require(request.user, Action.PARAMS_VIEW)
+    require_page(request, Action.PARAMS_VIEW)
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or today.year + 1)
@@ -175,7 +170,7 @@ def calendar(request):
 @login_required
 @require_POST
 def calendar_delete(request, day):
-    _require(request.user, Action.PARAMS_CHANGE)
+    require_page(request, Action.PARAMS_CHANGE)
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:

@@ -8,18 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.scope import Action, can
+from accounts.scope import Action, can, require_page
 from cases.forms import apply_errors
 from core.paging import paginate
 from monitoring import charts, selectors, services
 from monitoring.forms import FindingForm, UploadForm
 from monitoring.models import Clue, ComparisonRun, RunIssue
 from monitoring.sources import SOURCE_CHOICES, SOURCES
-
-
-def _need(user, action):
-    if not can(user, action):
-        raise Http404("未找到")
 
 
 def run_status_payload(run: ComparisonRun) -> dict:
@@ -38,12 +33,12 @@ def run_status_payload(run: ComparisonRun) -> dict:
 
 @login_required
 def run_list(request):
-    _need(request.user, Action.SUPERVISION_VIEW)
+    require_page(request, Action.SUPERVISION_VIEW)
     can_upload = can(request.user, Action.SUPERVISION_CHANGE)
     form = UploadForm(request.POST or None, request.FILES or None,
                       initial={"period": timezone.localdate().replace(day=1)}) if can_upload else None
     if request.method == "POST":
-        _need(request.user, Action.SUPERVISION_CHANGE)
+        require_page(request, Action.SUPERVISION_CHANGE)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -152,7 +147,7 @@ def clue_detail(request, pk):
 
 @login_required
 def clue_summary(request):
-    _need(request.user, Action.SUPERVISION_VIEW)
+    require_page(request, Action.SUPERVISION_VIEW)
     rows = selectors.clue_summary(user=request.user)
     totals = {k: sum(r[k] for r in rows) for k in ("open", "overdue", "confirmed", "unfounded", "closed",
                                                    "closed_late")}
@@ -164,9 +159,9 @@ CATEGORY_LABELS = dict(services.SNAPSHOT_CATEGORIES)
 
 @login_required
 def population(request):
-    _need(request.user, Action.SUPERVISION_VIEW)
+    require_page(request, Action.SUPERVISION_VIEW)
     if request.method == "POST":
-        _need(request.user, Action.SUPERVISION_CHANGE)
+        require_page(request, Action.SUPERVISION_CHANGE)
         n = services.snapshot_build(month=timezone.localdate(), actor=request.user)
         messages.success(request, f"已重新统计本月数据（{n}行）。")
         return redirect(request.get_full_path())

@@ -160,3 +160,21 @@ def test_denied_access_is_404_and_audited_without_telling_the_user(client, users
     assert event.category == AuditEvent.Category.SECURITY
     assert client.get("/households/999999/").status_code == 404
     assert AuditEvent.objects.filter(action="access.denied").count() == 1  # absent: nothing to record
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("username", "url"), [
+    ("zhandian_jingban", "/monitoring/runs/"),          # comparisons are the county's
+    ("heying_cun", "/supervision/spot-checks/"),         # spot checks are the county's
+    ("wuzhi_caizheng", "/applications/"),                 # finance sees payment data only
+    ("zhandian_jingban", "/standards/new/"),              # standards are set by the city
+    ("zhandian_jingban", "/accounts/users/"),             # accounts are the system administrator's
+    ("heying_cun", "/supervision/relatives/new/"),       # the relatives registry is the county's
+])
+def test_a_page_the_role_may_not_open_is_404_and_audited_in_every_app(client, users, username, url):
+    """§5 every app's pages go through one role check (accounts.scope.require_page): the user sees the 404
+    of an absent page, and the attempt is in the audit trail with the page's path."""
+    client.force_login(users[username])
+    assert client.get(url).status_code == 404
+    event = AuditEvent.objects.get(action="access.denied", actor_username=username)
+    assert event.object_repr == url and event.category == AuditEvent.Category.SECURITY
