@@ -163,6 +163,18 @@ def reaches(user, action: str, obj: models.Model) -> bool:
     return getattr(obj, field) == value or granted(user, obj, action)
 
 
+def require(actor, action: str, obj: models.Model | None = None) -> None:
+    """The check a service makes before it writes: the actor's role may take `action` and, when given, `obj`
+    lies within the actor's reach (`reaches`: region or explicit grant). Refusals are ValidationErrors in
+    Chinese, shown on the form or as the API's 400."""
+    from django.core.exceptions import ValidationError
+
+    if not can(actor, action):
+        raise ValidationError("您的角色无权进行此操作")
+    if obj is not None and not reaches(actor, action, obj):
+        raise ValidationError("该记录不在您的管辖范围内")
+
+
 def granted(user, obj: models.Model, action: str) -> bool:
     """Whether one saved object is reachable through an explicit grant (the in-memory twin of grant_q)."""
     if obj.pk is None:

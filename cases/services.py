@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, granted, reaches, scope_q
+from accounts.scope import Action, require
 from cases.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import audit, bulk
 
@@ -22,18 +22,11 @@ DUPLICATE_ID = "该身份证号码已在本市登记，一人只能属于一个�
 
 def _require(actor, action: str, obj=None, *, village: Region | None = None) -> None:
     """Refuse actions outside the actor's role or region (callers already resolved obj within scope)."""
-    if not can(actor, action):
-        raise ValidationError("您的角色无权进行此操作")
     probe = obj
     if village is not None:
         probe = Household()
         probe.place_from_village(village)
-    if probe is not None and not _in_scope(actor, action, probe):
-        raise ValidationError("该记录不在您的管辖范围内")
-
-
-def _in_scope(actor, action: str, obj) -> bool:
-    return reaches(actor, action, obj)
+    require(actor, action, probe)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, reaches, scope_q
+from accounts.scope import Action, reaches, require
 from core import audit, bulk, crypto, params, workdays
 from monitoring import matching, reader
 from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
@@ -23,17 +23,6 @@ from monitoring.sources import SOURCES
 logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 60 * 1024 * 1024
 ALLOWED_EXT = (".xlsx", ".xls", ".csv", ".xlsm")
-
-
-def _require(actor, action: str, obj=None) -> None:
-    if not can(actor, action):
-        raise ValidationError("您的角色无权进行此操作")
-    if obj is not None:
-        q = scope_q(actor, action)
-        if q.children:
-            (field, value), = q.children
-            if getattr(obj, field, None) != value:
-                raise ValidationError("该记录不在您的管辖范围内")
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -51,7 +40,7 @@ def add_months(day: dt.date, n: int) -> dt.date:
 def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.date | None = None,
                county: Region | None = None, enqueue: bool = True) -> ComparisonRun:
     """Store an uploaded department file (SM4-sealed) and queue the comparison job."""
-    _require(actor, Action.SUPERVISION_CHANGE)
+    require(actor, Action.SUPERVISION_CHANGE)
     if source not in SOURCES:
         raise ValidationError({"source": "请选择数据来源"})
     if county is None:
@@ -99,7 +88,7 @@ def run_is_stale(run: ComparisonRun, now=None) -> bool:
 def run_retry(*, actor, run: ComparisonRun) -> ComparisonRun:
     """Queue a run again: a failed one, a finished one (rerun; clues are never duplicated) or one whose
     worker died (running with a stale heartbeat)."""
-    _require(actor, Action.SUPERVISION_CHANGE, run)
+    require(actor, Action.SUPERVISION_CHANGE, run)
     if run.status == ComparisonRun.Status.QUEUED:
         raise ValidationError("该比对已在排队，请稍候")
     if run.status == ComparisonRun.Status.RUNNING and not run_is_stale(run):
@@ -330,7 +319,7 @@ def clue_record_finding(*, actor, clue: Clue, confirmed: bool, finding: str,
     from cases import services as case_services
     from cases.models import Entitlement, PaymentHold
 
-    _require(actor, Action.CASE_PROCESS, clue)
+    require(actor, Action.CASE_PROCESS, clue)
     if clue.status != Clue.Status.OPEN:
         raise ValidationError("该线索已办结，不能重复处理")
     finding = (finding or "").strip()
@@ -381,7 +370,7 @@ def clue_link_person(*, actor, clue: Clue, person) -> Clue:
     """A clue made about a person the system did not know, once the township has registered the household:
     the clue is attached to that person and household (same ID — the blind index the clue was made with),
     so the person's file shows it. Its place, status and deadline do not change."""
-    _require(actor, Action.CASE_PROCESS, clue)
+    require(actor, Action.CASE_PROCESS, clue)
     if not reaches(actor, Action.CASE_VIEW, person):
         raise ValidationError("该家庭档案不在您的管辖范围内")
     with transaction.atomic():
@@ -494,7 +483,7 @@ def _temporary_aid_cells(month: dt.date, now) -> list[MonthlySnapshot]:
 
 def export_record(*, actor, what: str, filters: dict) -> None:
     """Exports of monitoring figures are audited (who took which figures out)."""
-    _require(actor, Action.SUPERVISION_VIEW)
+    require(actor, Action.SUPERVISION_VIEW)
     audit.record(actor=actor, action="monitoring.export", object_type="monitoring.monthlysnapshot",
                  object_repr=what[:200], after=filters, category=audit.Category.ACCESS,
                  region=(actor.region_id[:6] if len(actor.region_id) >= 6 else "", "", ""))

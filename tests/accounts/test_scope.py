@@ -176,3 +176,26 @@ def test_out_of_reach_looks_exactly_like_not_found(client, users, homes):
     for template in ("/households/{}/", "/api/v1/households/{}/", "/households/{}/edit/"):
         hidden = answer(template.format(homes[XITAO_VILLAGE].pk))
         assert hidden == answer(template.format(missing)) and hidden[0] == 404
+
+
+@pytest.mark.django_db
+def test_service_check_refuses_role_and_region_and_honours_an_explicit_grant(users):
+    """accounts.scope.require, the check every service makes before writing: a role without the action is
+    refused, an object outside the region is refused, an explicitly granted one is allowed."""
+    from django.core.exceptions import ValidationError
+
+    from accounts import services as account_services
+    from accounts.scope import Action, require
+    from tests.factories import HouseholdFactory
+
+    other = HouseholdFactory(village="410823101200")  # 詹店镇
+    xitao = users["xitao_jingban"]
+    with pytest.raises(ValidationError, match="无权"):
+        require(users["wuzhi_caizheng"], Action.CASE_CHANGE, other)
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        require(xitao, Action.CASE_CHANGE, other)
+    account_services.object_grant(actor=users["wuzhi_minzheng"], user=xitao, obj=other, level="change",
+                                  reason="跨镇协查")
+    xitao = type(xitao).objects.get(pk=xitao.pk)  # as in the next request: grants are read again
+    require(xitao, Action.CASE_CHANGE, other)
+    require(users["zhandian_jingban"], Action.CASE_CHANGE, other)
