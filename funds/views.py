@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404
+from cases.forms import apply_errors
 from cases.models import Household, Person
 from core import workdays
 from core.paging import paginate
@@ -42,8 +43,10 @@ def _parse_month(raw: str) -> dt.date | None:
         return None
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return exc.messages
+def _flash(request, exc: ValidationError) -> None:
+    """A service's refusal, shown as messages on the page the user is sent back to."""
+    for m in exc.messages:
+        messages.error(request, m)
 
 
 class DraftForm(forms.Form):
@@ -72,8 +75,7 @@ def batch_list(request):
             try:
                 batch = services.batch_draft(actor=request.user, county=county, month=form.cleaned_data["month"])
             except ValidationError as exc:
-                for m in _errors(exc):
-                    messages.error(request, m)
+                _flash(request, exc)
             else:
                 messages.success(request, f"已生成{batch}：发放 {batch.line_count} 户，暂停/剔除 {batch.excluded_count} 户。")
                 return redirect("funds:batch_detail", pk=batch.pk)
@@ -132,8 +134,7 @@ def batch_transition(request, pk):
                                           reference=request.POST.get("reference", ""),
                                           note=request.POST.get("note", ""))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        _flash(request, exc)
     else:
         messages.success(request, f"{batch}：{batch.get_status_display()}。")
     return redirect("funds:batch_detail", pk=pk)
@@ -146,8 +147,7 @@ def batch_regenerate(request, pk):
     try:
         batch = services.batch_regenerate(actor=request.user, batch=batch)
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        _flash(request, exc)
     else:
         messages.success(request, f"已重新生成：发放 {batch.line_count} 户，暂停/剔除 {batch.excluded_count} 户。")
     return redirect("funds:batch_detail", pk=pk)
@@ -160,8 +160,7 @@ def batch_supplement(request, pk):
     try:
         supplement = services.batch_supplement(actor=request.user, batch=batch)
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        _flash(request, exc)
         return redirect("funds:batch_detail", pk=pk)
     messages.success(request, f"已生成{supplement}，共 {supplement.line_count} 户。")
     return redirect("funds:batch_detail", pk=supplement.pk)
@@ -205,8 +204,7 @@ def export_start(request, pk):
     try:
         job = services.export_request(actor=request.user, batch=batch)
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        _flash(request, exc)
         return redirect("funds:batch_detail", pk=pk)
     return redirect("funds:export_status", pk=job.pk)
 
@@ -226,8 +224,7 @@ def export_retry(request, pk):
     try:
         services.export_retry(actor=request.user, job=job)
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        _flash(request, exc)
     return redirect("funds:export_status", pk=pk)
 
 
@@ -266,11 +263,7 @@ def payee_edit(request, household_id):
                                card_number=form.cleaned_data["card_number"], bank_name=form.cleaned_data["bank_name"],
                                reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{household}的发放账户已保存。")
             back = request.GET.get("next", "")
@@ -316,8 +309,7 @@ def price_index(request):
         try:
             services.price_index_set(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
+            _flash(request, exc)
         else:
             messages.success(request, "价格指数已保存。")
             return redirect("funds:price_index")
