@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.scope import Action, require
 from core import audit, idnumbers, pii
 
 COLUMNS = {
@@ -224,7 +225,7 @@ def bank_result_import(*, actor, batch, name: str, data: bytes) -> Outcome:
     from funds import services
     from funds.models import PaymentBatch, PaymentLine
 
-    services._require(actor, services.Action.PAYMENT_PREPARE, batch)
+    require(actor, Action.PAYMENT_PREPARE, batch)
     if batch.status != PaymentBatch.Status.SENT_TO_BANK:
         raise BankFileError([f"批次当前为“{batch.get_status_display()}”，送银行后才能导入发放结果"])
     parsed = parse(name, data)

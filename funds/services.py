@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scope import Action, can, reaches
+from accounts.scope import Action, can, require
 from cases.models import Household, Person
 from core import audit
 from funds import pricing
@@ -20,13 +20,6 @@ from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, Pay
 S = PaymentBatch.Status
 PAID_CATEGORIES = (PayCategory.DIBAO, PayCategory.TEKUN_CENTRAL, PayCategory.TEKUN_DISPERSED)
 MISSING_CARD = "未登记社保卡/银行账号"
-
-
-def _require(actor, action: str, obj=None) -> None:
-    if not can(actor, action):
-        raise ValidationError("您的角色无权进行此操作")
-    if obj is not None and not reaches(actor, action, obj):  # region or an explicit grant, as restrict() reads
-        raise ValidationError("该记录不在您的管辖范围内")
 
 
 def first_of_month(day: dt.date) -> dt.date:
@@ -42,7 +35,7 @@ def previous_month(month: dt.date) -> dt.date:
 def payee_set(*, actor, household: Household, card_number: str, bank_name: str, person: Person | None = None,
               reason: str = "") -> PayeeAccount:
     """Register or correct a household's card. The previous card stays on record (inactive)."""
-    _require(actor, Action.PAYMENT_PREPARE, household)
+    require(actor, Action.PAYMENT_PREPARE, household)
     if not (bank_name or "").strip():
         raise ValidationError({"bank_name": "请填写开户银行"})
     person = person or household.members.filter(relationship=Person.Relationship.HEAD).first()
@@ -190,7 +183,7 @@ def batch_draft(*, actor, county: Region, month: dt.date) -> PaymentBatch:
     month = first_of_month(month)
     probe = PaymentBatch(county=county, month=month)
     if actor is not None:
-        _require(actor, Action.PAYMENT_PREPARE, probe)
+        require(actor, Action.PAYMENT_PREPARE, probe)
     if county.level != Region.Level.COUNTY:
         raise ValidationError("发放批次按县（市、区）生成")
     try:
@@ -212,7 +205,7 @@ def batch_draft(*, actor, county: Region, month: dt.date) -> PaymentBatch:
 
 def batch_regenerate(*, actor, batch: PaymentBatch) -> PaymentBatch:
     """Throw away a draft's lines and draft them again from today's entitlements, holds and cards."""
-    _require(actor, Action.PAYMENT_PREPARE, batch)
+    require(actor, Action.PAYMENT_PREPARE, batch)
     try:
         with transaction.atomic():
             batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
@@ -279,7 +272,7 @@ def batch_transition(*, actor, batch: PaymentBatch, to: str, reference: str = ""
             target = S(to).label if to in S.values else to
             raise ValidationError(f"批次当前为“{batch.get_status_display()}”，不能变更为“{target}”")
         action, label = rule
-        _require(actor, action, batch)
+        require(actor, action, batch)
         if to == S.RESULT_IMPORTED and not _via_import:
             raise ValidationError("请上传银行发放结果文件，导入成功后批次自动进入此状态")
         if to == S.FINALISED and batch.line_count == 0:
@@ -320,7 +313,7 @@ def batch_transition(*, actor, batch: PaymentBatch, to: str, reference: str = ""
 
 def batch_supplement(*, actor, batch: PaymentBatch) -> PaymentBatch:
     """Re-issue the failed lines whose card has since been corrected, in a new supplementary batch."""
-    _require(actor, Action.PAYMENT_PREPARE, batch)
+    require(actor, Action.PAYMENT_PREPARE, batch)
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status not in (S.RESULT_IMPORTED, S.CLOSED):
@@ -363,7 +356,7 @@ def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
     """Queue the 一卡通 file for a finalised batch (drafts are not paid from)."""
     if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
         raise ValidationError("您的角色无权导出发放文件")
-    _require(actor, Action.PAYMENT_VIEW, batch)
+    require(actor, Action.PAYMENT_VIEW, batch)
     if batch.status in (S.DRAFT, S.CANCELLED):
         raise ValidationError("草稿或已作废的批次不能导出发放文件，请先定稿")
     with transaction.atomic():
@@ -384,7 +377,7 @@ def export_retry(*, actor, job: ExportJob) -> ExportJob:
     """Queue a failed export again: only the roles that may export (county officer, finance), like export_request."""
     if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
         raise ValidationError("您的角色无权导出发放文件")
-    _require(actor, Action.PAYMENT_VIEW, job)
+    require(actor, Action.PAYMENT_VIEW, job)
     if job.status not in (ExportJob.Status.FAILED,):
         raise ValidationError("只有失败的导出任务可以重试")
     with transaction.atomic():
