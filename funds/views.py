@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Region
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases.forms import apply_errors
 from cases.models import Household, Person
 from core import workdays
@@ -22,11 +22,6 @@ from funds.models import ExportJob, PaymentBatch, PaymentLine
 
 S = PaymentBatch.Status
 FLOW = [S.DRAFT, S.FINALISED, S.FUNDS_REQUESTED, S.TRANSFERRED, S.SENT_TO_BANK, S.RESULT_IMPORTED, S.CLOSED]
-
-
-def _require(user, *actions):
-    if not any(can(user, a) for a in actions):
-        raise Http404("未找到")
 
 
 def _month_choices(today: dt.date) -> list[dt.date]:
@@ -59,7 +54,7 @@ class DraftForm(forms.Form):
 
 @login_required
 def batch_list(request):
-    _require(request.user, Action.PAYMENT_VIEW)
+    require_page(request, Action.PAYMENT_VIEW)
     today = timezone.localdate()
     month = _parse_month(request.GET.get("month", ""))
     status = request.GET.get("status", "")
@@ -231,7 +226,7 @@ def export_retry(request, pk):
 @login_required
 def export_download(request, pk):
     job = selectors.export_job(user=request.user, pk=pk)
-    _require(request.user, Action.PAYMENT_PREPARE, Action.PAYMENT_APPROVE)
+    require_page(request, Action.PAYMENT_PREPARE, Action.PAYMENT_APPROVE)
     if job.status != ExportJob.Status.DONE or not job.file_path or not Path(job.file_path).exists():
         raise Http404("文件尚未生成")
     services.export_downloaded(actor=request.user, batch=job.batch, rows=job.rows, job=job)
@@ -251,7 +246,7 @@ class PayeeForm(forms.Form):
 @login_required
 def payee_edit(request, household_id):
     """Register or correct a household's card (county officer), e.g. for a missing card or a failed payment."""
-    _require(request.user, Action.PAYMENT_PREPARE)
+    require_page(request, Action.PAYMENT_PREPARE)
     household = get_in_scope_or_404(Household.objects.select_related("village"), request.user,
                                      Action.PAYMENT_PREPARE, pk=household_id)
     current = selectors.payee_current(user=request.user, household_id=household.pk)
@@ -273,7 +268,7 @@ def payee_edit(request, household_id):
 
 @login_required
 def deadline_report(request):
-    _require(request.user, Action.PAYMENT_VIEW)
+    require_page(request, Action.PAYMENT_VIEW)
     today = timezone.localdate()
     month = _parse_month(request.GET.get("month", "")) or today.replace(day=1)
     report = selectors.deadline_report(user=request.user, month=month)
@@ -297,7 +292,7 @@ class PriceIndexForm(forms.Form):
 
 @login_required
 def price_index(request):
-    _require(request.user, Action.PAYMENT_VIEW, Action.PRICE_INDEX_CHANGE)
+    require_page(request, Action.PAYMENT_VIEW, Action.PRICE_INDEX_CHANGE)
     from core import params
     from funds import pricing
 

@@ -41,6 +41,16 @@ def test_pages_in_scope_200_out_of_scope_404(client, users, batch):
     assert client.get("/funds/batches/").status_code == 302
 
 
+def test_pages_a_role_may_not_open_are_404_and_audited(client, users, db):
+    """§12 a payment page opened by a role without payment rights answers 404 and leaves an access.denied trail."""
+    client.force_login(users["heying_cun"])
+    for url in ("/funds/batches/", "/funds/deadlines/", "/funds/price-index/"):
+        assert client.get(url).status_code == 404
+    denied = AuditEvent.objects.filter(action="access.denied", actor=users["heying_cun"])
+    assert sorted(denied.values_list("object_repr", flat=True)) == [
+        "/funds/batches/", "/funds/deadlines/", "/funds/price-index/"]
+
+
 def test_finance_sees_payment_lines_but_no_household_files(client, users, batch):
     """§6 finance sees batches, totals, deadlines and the request, never household files (no CASE_VIEW)."""
     client.force_login(users["wuzhi_caizheng"])
