@@ -35,8 +35,9 @@ def home(request):
         from funds import selectors as funds_selectors
 
         today = timezone.localdate()
-        batches = [{"batch": b, "states": deadlines.states(b, today)}
-                   for b in funds_selectors.batch_list(user=user).select_related("county")[:5]]
+        recent = list(funds_selectors.batch_list(user=user).select_related("county")[:5])
+        due = deadlines.schedules([b.month for b in recent])  # one read of the calendar for all five
+        batches = [{"batch": b, "states": deadlines.states(b, today, due[b.month])} for b in recent]
     from django.db.models import Q
 
     from core.models import Alert

@@ -113,6 +113,23 @@ def test_batch_list_query_count_does_not_grow_with_batches(client, users, standa
     assert len(four) == len(one), "\n".join(q["sql"][:150] for q in four.captured_queries)
 
 
+def test_home_page_batch_deadlines_query_count_does_not_grow_with_batches(client, users, standards, wuzhi):
+    """The finance officer's home page shows the latest batches with their deadlines: one calendar read."""
+    make_paid("dibao", "300.00", 1)
+    officer = users["wuzhi_minzheng"]
+    services.batch_draft(actor=officer, county=wuzhi, month=dt.date(2026, 9, 1))
+    client.force_login(users["wuzhi_caizheng"])
+    client.get("/")  # warm the caches
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    for month in (10, 11, 12):
+        services.batch_draft(actor=officer, county=wuzhi, month=dt.date(2026, month, 1))
+    with CaptureQueriesContext(connection) as four:
+        response = client.get("/")
+    assert len(response.context["batches"]) == 4
+    assert len(four) == len(one), "\n".join(q["sql"][:150] for q in four.captured_queries)
+
+
 def test_bank_result_upload_page_lists_problems_in_chinese(client, users, batch):
     from tests.funds.conftest import to_sent
 
