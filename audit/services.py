@@ -12,7 +12,7 @@ from accounts.scope import Action, can, scope_q
 from audit.models import Complaint, ComplaintStep, StaffMember, StaffRelative
 from cases import services as case_services
 from cases import workflow
-from core import audit, params, workdays
+from core import audit, locks, params, workdays
 
 
 def _require(actor, action: str) -> None:
@@ -140,7 +140,10 @@ def reverify_due_date(staff: StaffMember) -> dt.date:
 # --- 信访/投诉举报 ------------------------------------------------------------------------------------------
 
 def _next_number(received_on: dt.date) -> str:
+    """The year's next 信访 number. Two registrations at the same moment would read the same last number, so
+    the year's numbering is locked until the registering transaction commits."""
     prefix = f"XF{received_on:%Y}"
+    locks.hold(f"audit.complaint_number:{prefix}")
     last = (Complaint.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
             .first())
     seq = int(last[len(prefix):]) + 1 if last else 1

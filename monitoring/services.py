@@ -9,13 +9,13 @@ import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import Region
 from accounts.scope import Action, reaches, require
-from core import audit, bulk, crypto, params, workdays
+from core import audit, bulk, crypto, locks, params, workdays
 from monitoring import matching, reader
 from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
 from monitoring.sources import SOURCES
@@ -255,7 +255,6 @@ CLUE_FIELDS = ["run_id", "source", "kind", "fact_key", "person_id", "household_i
 # clues about people not registered here (matching.Lead): no person or household, a name and masked ID
 LEAD_FIELDS = ["run_id", "source", "kind", "fact_key", "county_id", "township_id", "village_id", "summary",
                "event_date", "due_date", "subject_name", "subject_id_masked"]
-DEATH_HOLD_LOCK = 7_110_001  # pg_advisory_xact_lock key: one run at a time decides on death holds
 
 
 def _hold_deaths(run: ComparisonRun, matches: list, *, drafted: set[int]) -> tuple[int, dict[int, int]]:
@@ -273,9 +272,7 @@ def _hold_deaths(run: ComparisonRun, matches: list, *, drafted: set[int]) -> tup
     paid = {m.person_id: m for m in matches if m.categories & matching.PAID}
     if not paid:
         return 0, {}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEATH_HOLD_LOCK])
+    locks.hold("monitoring.death_holds")
     persons = list(paid)
     existing = {}
     for start in range(0, len(persons), 5000):
