@@ -7,7 +7,7 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 
 from accounts.middleware import SessionPolicyMiddleware
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import region_q
 from core import audit
 

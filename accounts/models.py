@@ -3,46 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-
-class Region(models.Model):
-    """An administrative division; the code is the primary key, so region FKs hold plain codes."""
-
-    class Level(models.TextChoices):
-        CITY = "city", "市"
-        COUNTY = "county", "县（市、区）"
-        TOWNSHIP = "township", "乡镇（街道）"
-        VILLAGE = "village", "村（社区）"
-
-    code = models.CharField("区划代码", max_length=12, primary_key=True)
-    name = models.CharField("名称", max_length=50)
-    level = models.CharField("层级", max_length=10, choices=Level, db_index=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
-
-    class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.short_name
-
-    @property
-    def short_name(self) -> str:
-        """何营东村民委员会 → 何营东村; 郭村村民委员会 → 郭村 (not 郭村村); 建设路社区居民委员会 → 建设路社区."""
-        for suffix, repl in (("村民委员会", "村"), ("社区居民委员会", "社区"), ("居民委员会", "社区"),
-                             ("村委会", "村"), ("居委会", "社区")):
-            if self.name.endswith(suffix):
-                base = self.name[: -len(suffix)]
-                return base if base.endswith(repl) else base + repl
-        return self.name
-
-    @property
-    def county_code(self) -> str:
-        return self.code[:6]
-
-    @property
-    def township_code(self) -> str | None:
-        return self.code[:9] if len(self.code) >= 9 else None
+from core.models import Region
 
 
 class Role(models.TextChoices):

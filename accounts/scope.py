@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from accounts.models import ROLE_LEVEL, Region, Role
+from accounts.models import ROLE_LEVEL, Role
+from core.models import Region
 
 R = Role
 

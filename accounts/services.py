@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.models import ADMIN_ROLES, Region, Role, User
+from accounts.models import ADMIN_ROLES, Role, User
+from core.models import Region
 from accounts.scope import Action, can, grants_changed
 from core import audit
 

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404
 from audit import selectors, services, spotchecks
 from audit.models import Complaint, SpotCheck, SpotCheckItem, StaffMember, StaffRelative

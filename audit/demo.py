@@ -5,7 +5,8 @@ import random
 
 from django.db import transaction
 
-from accounts.models import Region, User
+from core.models import Region
+from accounts.models import User
 from audit import services
 from audit.models import Complaint, StaffMember
 from cases import synthetic

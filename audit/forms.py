@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import region_q
 from audit.models import Complaint, StaffMember, StaffRelative
 from core import idnumbers, pii

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, scope_q
 from audit.models import Complaint, ComplaintStep, StaffMember, StaffRelative
 from cases import services as case_services
 from cases import workflow
 from core import audit, locks, params, workdays
+from core import months
 
 
 def _require(actor, action: str) -> None:
@@ -134,7 +135,7 @@ def staff_deactivate(*, actor, staff: StaffMember, reason: str) -> StaffMember:
 
 
 def reverify_due_date(staff: StaffMember) -> dt.date:
-    return workflow.add_months(staff.last_verified_at, params.get("relatives.reverify_months"))
+    return months.add_months(staff.last_verified_at, params.get("relatives.reverify_months"))
 
 
 # --- 信访/投诉举报 ------------------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, scope_q
 from audit.models import SpotCheck, SpotCheckItem
 from cases.models import Application, Person, RelativeLink
 from core import audit, params, workdays
+from core.months import month_range
 
 DECIDED = [Application.Status.CONFIRMED, Application.Status.REFUSED]
 
@@ -59,12 +60,6 @@ def draw(population: list[Decision], *, ratio: Decimal, relative_ratio: Decimal,
         for d in rng.sample(rest, max(0, min(need, len(rest)))):
             chosen[d.application_id] = SpotCheckItem.Stratum.GENERAL
     return chosen
-
-
-def month_range(month: dt.date) -> tuple[dt.date, dt.date]:
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, nxt - dt.timedelta(days=1)
 
 
 def population_for(county_code: str, month: dt.date) -> list[Decision]:

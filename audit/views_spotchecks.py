@@ -48,7 +48,7 @@ def spotcheck_list(request):
                 sc = spotchecks.spotcheck_open(actor=request.user, county=request.user.region,
                                                month=form.cleaned_data["month"])
             except ValidationError as exc:
-                from cases.forms import apply_errors
+                from core.forms import apply_errors
 
                 apply_errors(form, exc)
             else:
@@ -116,7 +116,7 @@ def spotcheck_item(request, pk):
                 else:
                     spotchecks.answer_record(actor=user, item=item, answer=form.cleaned_data["answer"])
             except ValidationError as exc:
-                from cases.forms import apply_errors
+                from core.forms import apply_errors
 
                 apply_errors(form, exc)
             else:

@@ -27,7 +27,7 @@ PLAIN_COLUMNS = tuple("id_number" if c == "id_index" else c for c in citysim.PER
 
 
 def _jobs(persons: int, plaintext: bool) -> citysim.CountyJob:
-    from accounts.models import Region
+    from core.models import Region
 
     villages = [(r.code, r.parent_id, r.short_name)
                 for r in Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="410821")]

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection, transaction
 
-    from accounts.models import Region
+    from core.models import Region
     from cases.models import Entitlement
     from funds import demo, exports, services
     from funds.models import PayeeAccount, PaymentBatch

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from cases import synthetic
 from cases.models import Entitlement, Household, IncomeItem, Person, PropertyItem
 from core import audit

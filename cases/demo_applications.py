@@ -11,7 +11,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Region, User
+from core.models import Region
+from accounts.models import User
 from cases import means_test, workflow
 from cases.models import Application, ApplicationEvent, Entitlement, Household, Meeting, Notice
 from core import audit, workdays

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from accounts.models import Region, User
+from core.models import Region
+from accounts.models import User
 from cases.models import (
     SIX_ACTIVITIES,
     CareAgreement,

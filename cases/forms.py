@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import region_q
 from cases.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import idnumbers, pii
@@ -102,12 +102,3 @@ ITEM_FORMS = {"income": IncomeForm, "property": PropertyForm, "expense": Expense
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label="查看用途", max_length=200, min_length=2)
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form, field by field when it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

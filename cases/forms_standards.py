@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from accounts.models import Region
+from core.models import Region
 from cases.models import CareStandard, Household
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

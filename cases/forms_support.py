@@ -1,6 +1,7 @@
 from django import forms
 
-from accounts.models import Region, Role, User
+from core.models import Region
+from accounts.models import Role, User
 from cases.models import SIX_ACTIVITIES, Institution, TekunProfile, TemporaryAid
 from core import pii
 

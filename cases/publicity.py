@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from accounts.models import Region
+from core.models import Region
 from cases.models import Entitlement, Household
 from core.masking import mask_name
 

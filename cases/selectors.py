@@ -53,7 +53,7 @@ def region_names() -> dict[str, str]:
     """Code -> short name of every division (2,147 rows, changed only by a migration), per process."""
     import time
 
-    from accounts.models import Region
+    from core.models import Region
 
     now = time.monotonic()
     if now - _region_names["at"] >= REGION_NAMES_SECONDS:

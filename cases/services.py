@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, require
 from cases.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import audit, bulk

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404, scope_q
 from cases import services, standards
 from cases.models import EmergencyLocationRule, Household, Person, ReserveFund, ReserveFundEntry, TemporaryAid

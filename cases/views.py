@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases import selectors, services
-from cases.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm, apply_errors
+from cases.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm
+from core.forms import apply_errors
 from cases.models import Household, Person
 from core import idnumbers
 from core.paging import paginate

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from cases import selectors
 from cases.publicity import public_village
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import Action, can, require_page
 from cases import standards
-from cases.forms import apply_errors
+from core.forms import apply_errors
 from cases.forms_standards import CareStandardForm, StandardForm
 from cases.models import CareStandard
 from core import params

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases import tekun, temporary_aid
-from cases.forms import apply_errors
+from core.forms import apply_errors
 from cases.forms_support import (
     AgreementForm,
     AssessmentForm,

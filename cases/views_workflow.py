@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases import selectors, workflow
-from cases.forms import apply_errors
+from core.forms import apply_errors
 from cases.forms_workflow import (
     REASON_LABELS,
     AcceptForm,
@@ -30,6 +30,7 @@ from cases.forms_workflow import (
 )
 from cases.models import Application, Entitlement, Household, Meeting, Notice, Recheck
 from core.paging import paginate
+from core import months
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -246,7 +247,7 @@ def recheck_list(request):
     page = paginate(selectors.recheck_list(user=request.user, month=month), request)
     phasing = selectors.entitlement_list(user=request.user, category="dibao", status="phasing_out")[:100]
     return render(request, "cases/dibao/recheck_list.html", {
-        "page": page, "month": month, "prev": workflow.add_months(month, -1), "next": workflow.add_months(month, 1),
+        "page": page, "month": month, "prev": months.add_months(month, -1), "next": months.add_months(month, 1),
         "phasing": phasing, "can_work": can(request.user, Action.CASE_PROCESS)})
 
 

@@ -58,7 +58,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, granted_pks
 from cases import means_test
 from cases.models import (
@@ -73,6 +73,7 @@ from cases.models import (
 )
 from cases.standards import dibao_standard
 from core import audit, params, workdays
+from core.months import add_months, first_of_month
 
 S = Application.Status
 
@@ -115,19 +116,6 @@ APP_FIELDS = ["status", "deadline", "extended", "investigated_on", "investigator
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    """Same day-of-month n months later (clamped to the month's last day)."""
-    import calendar
-
-    month0 = day.month - 1 + n
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 def compute_deadline(accepted_on: dt.date, *, extended: bool = False, kind: str = "dibao") -> dt.date:
     name = "process_workdays_extended" if extended else "process_workdays"

@@ -51,3 +51,12 @@ class WorkdayOverrideForm(forms.Form):
                            widget=forms.TextInput(attrs={"placeholder": "如：2027年春节"}))
     reason = forms.CharField(label="依据", max_length=200, required=False,
                              widget=forms.TextInput(attrs={"placeholder": "如：国务院办公厅通知（国办发明电〔2026〕×号）"}))
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError onto the form, field by field when it can."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

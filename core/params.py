@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.cache import cache
 from django.db import transaction
+
+from core import categories
 from django.utils import timezone
 
 
@@ -48,18 +50,12 @@ AREAS: dict[str, str] = {
 RATIO = "比例"  # unit of Decimal shares: 0.30 means 30 %
 
 
-# Display names of the category codes a parameter may list (codes as in cases.Entitlement.Category).
-CATEGORY_LABELS = {
-    "dibao": "低保", "tekun_central": "特困（集中）", "tekun_dispersed": "特困（分散）", "dibao_edge": "低保边缘",
-    "rigid_expense": "刚性支出困难", "monitor_unstable": "防返贫监测（脱贫不稳定）",
-    "monitor_edge": "防返贫监测（边缘易致贫）", "monitor_sudden": "防返贫监测（突发严重困难）",
-}
 
 
 def _category_codes(value: str) -> None:
     for code in filter(None, (c.strip() for c in value.split(","))):
-        if code not in CATEGORY_LABELS:
-            raise ValidationError(f"“{code}”不是有效的救助类别代码，可选：{'、'.join(CATEGORY_LABELS)}")
+        if code not in categories.LABELS:
+            raise ValidationError(f"“{code}”不是有效的救助类别代码，可选：{'、'.join(categories.LABELS)}")
 
 
 REGISTRY: dict[str, Param] = {
@@ -197,7 +193,7 @@ def display(key: str, value) -> str:
         return "是" if value else "否"
     if spec.kind is str:
         if spec.check is _category_codes and value:
-            return "、".join(CATEGORY_LABELS.get(c.strip(), c.strip()) for c in value.split(",") if c.strip())
+            return "、".join(categories.label(c.strip()) for c in value.split(",") if c.strip())
         return value or "（未设置）"
     if spec.unit == RATIO:
         return f"{(Decimal(value) * 100).normalize():f}%"

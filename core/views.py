@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import ROLE_LEVEL, Region
+from accounts.models import ROLE_LEVEL
+from core.models import Region
 from accounts.scope import Action, can, deny, require_page
 from core import params, workdays
 from core.forms import ParameterForm, WorkdayOverrideForm

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from accounts.models import Region
+from core.models import Region
 from cases.models import Entitlement
 from core import workdays
 from core.models import Alert

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Region, User
+from core.models import Region
+from accounts.models import User
 from cases.models import Entitlement, PaymentHold, Person
 from funds.models import PayeeAccount, PaymentBatch, PriceIndex
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
-from cases.models.base import PlaceMixin
+from core.models import PlaceMixin
 from core import pii
 from core.sealing import SealedRowMixin
 
@@ -92,7 +92,7 @@ class PaymentBatch(models.Model):
         CLOSED = "closed", "已关闭"
         CANCELLED = "cancelled", "已作废"
 
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
     month = models.DateField("发放月份")  # first day of the month
     kind = models.CharField("类型", max_length=16, choices=Kind, default=Kind.REGULAR)
     sequence = models.PositiveSmallIntegerField("序号", default=1)
@@ -173,11 +173,11 @@ class PaymentLine(PlaceMixin):
     # never deleted (households and payee accounts are kept for good; a card correction adds a row), so they
     # skip the per-row FK check that would double the drafting time. The paid-once invariant is the unique
     # constraint below.
-    county = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+    county = models.ForeignKey("core.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
                                db_index=False, verbose_name="县（市、区）")
-    township = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+",
+    township = models.ForeignKey("core.Region", on_delete=models.DO_NOTHING, related_name="+",
                                  db_constraint=False, db_index=False, verbose_name="乡镇（街道）")
-    village = models.ForeignKey("accounts.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+    village = models.ForeignKey("core.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
                                 db_index=False, verbose_name="村（社区）")
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines",
                               db_index=False)  # (batch, line_no) is unique and indexed
@@ -237,7 +237,7 @@ class ExportJob(models.Model):
         FAILED = "failed", "失败"
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="exports")
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     rows = models.PositiveIntegerField("行数", default=0)

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from cases.standards import dibao_standard
-from core import params
+from core import categories, params
 
 
 
@@ -15,7 +15,7 @@ def subsidy_categories(month: dt.date) -> tuple[str, ...]:
     price.subsidy_categories (validated against the known category codes when it is set)."""
     raw = params.get("price.subsidy_categories", month) or ""
     codes = tuple(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
-    unknown = [c for c in codes if c not in params.CATEGORY_LABELS]
+    unknown = [c for c in codes if c not in categories.LABELS]
     if unknown:  # never reached through parameter_set (it validates); guards the SQL built from these codes
         raise ValueError(f"price.subsidy_categories has unknown codes: {unknown}")
     return codes

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, get_in_scope_or_404, region_q
 from funds import deadlines
 from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex

@@ -10,24 +10,17 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, require
 from cases.models import Household, Person
 from core import audit
 from funds import pricing
 from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
+from core.months import first_of_month, previous_month
 
 S = PaymentBatch.Status
 PAID_CATEGORIES = (PayCategory.DIBAO, PayCategory.TEKUN_CENTRAL, PayCategory.TEKUN_DISPERSED)
 MISSING_CARD = "未登记社保卡/银行账号"
-
-
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def previous_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
 
 
 # --- payee accounts -------------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
-from cases.forms import apply_errors
+from core.forms import apply_errors
 from cases.models import Household, Person
 from core import workdays
 from core.paging import paginate

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can
 from core import params, workdays
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Entitlement, Person
 from core.idnumbers import check_digit
+from core.months import add_months
 from monitoring import services
 from monitoring.models import Clue, ComparisonRun
 
@@ -83,7 +84,7 @@ def seed(stdout) -> None:
     today = timezone.localdate().replace(day=1)
     months = 0
     for back in range(11, -1, -1):
-        month = services.add_months(today, -back)
+        month = add_months(today, -back)
         services.snapshot_build(month=month)
         months += 1
     stdout.write(f"数据比对演示：3 次比对，{Clue.objects.count()} 条线索，{months} 个月的低收入人口统计。")

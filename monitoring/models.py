@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
-from cases.models.base import PlaceMixin
+from core.models import PlaceMixin
 from core.sealing import SealedRowMixin
 from monitoring.sources import SOURCE_CHOICES
 
@@ -22,7 +22,7 @@ class ComparisonRun(SealedRowMixin):
         SUCCEEDED = "succeeded", "已完成"
         FAILED = "failed", "失败"
 
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
     source = models.CharField("数据来源", max_length=20, choices=SOURCE_CHOICES, db_index=True)
     period = models.DateField("比对月份", help_text="该月第一天")
     file_name = models.CharField("文件名", max_length=200)
@@ -208,8 +208,8 @@ class MonthlySnapshot(models.Model):
     """Households and persons per category per township at a month's end (filled by beat and on demand)."""
 
     month = models.DateField("月份", db_index=True)
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     category = models.CharField("类别", max_length=20)
     households = models.PositiveIntegerField("户数", default=0)
     persons = models.PositiveIntegerField("人数", default=0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from accounts.models import Region
+from core.models import Region
 
 _SUFFIXES = ("村民委员会", "社区居民委员会", "居民委员会", "村委会", "居委会", "街道办事处", "办事处", "街道",
              "社区", "镇", "乡", "村")

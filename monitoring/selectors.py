@@ -8,9 +8,10 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404
 from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
+from core.months import add_months, first_of_month
 
 
 def clue_action(user) -> str | None:
@@ -133,9 +134,8 @@ def population_series(*, user, region: str = "", months: int = 12) -> dict:
         field = "county_id" if len(region) == 6 else "township_id"
         qs = qs.filter(**{field: region})
     today = timezone.localdate().replace(day=1)
-    from monitoring.services import add_months
 
-    start = add_months(today, -(months - 1))
+    start = first_of_month(add_months(today, -(months - 1)))
     qs = qs.filter(month__gte=start)
     month_list = sorted(set(qs.values_list("month", flat=True)))
     series: dict[str, dict] = defaultdict(dict)

@@ -13,26 +13,17 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from accounts.scope import Action, reaches, require
 from core import audit, bulk, crypto, locks, params, workdays
 from monitoring import matching, reader
 from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
 from monitoring.sources import SOURCES
+from core.months import add_months, first_of_month
 
 logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 60 * 1024 * 1024
 ALLOWED_EXT = (".xlsx", ".xls", ".csv", ".xlsm")
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    """First day of the month n months after (negative: before) day's month."""
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 # --- comparison runs -----------------------------------------------------------------------------------
@@ -56,7 +47,7 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
     name = (file_name or "upload").strip()[:200]
     if not name.lower().endswith(ALLOWED_EXT):
         raise ValidationError({"file": "请上传 .xlsx、.xls 或 .csv 文件"})
-    run = ComparisonRun(county=county, source=source, period=month_start(period or timezone.localdate()),
+    run = ComparisonRun(county=county, source=source, period=first_of_month(period or timezone.localdate()),
                         file_name=name, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
                         uploaded_by=actor)
     run.file_cipher = crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=run.aad("file"))
@@ -397,7 +388,7 @@ def comparisons_check(*, today: dt.date | None = None) -> list[str]:
     from core.models import Alert
 
     today = today or timezone.localdate()
-    month = month_start(today)
+    month = first_of_month(today)
     minimum = params.get("monitoring.comparisons_per_month", on=today)
     groups = required_groups(today)
     done = {}
@@ -441,7 +432,7 @@ def snapshot_build(*, month: dt.date, actor=None) -> int:
     (replaces that month's rows; idempotent). One grouped query."""
     from cases.models import Entitlement
 
-    month = month_start(month)
+    month = first_of_month(month)
     rows = (Entitlement.objects.active_in(month).values("county_id", "township_id", "category")
             .annotate(households=Count("household_id", distinct=True), persons=Count("id")).order_by())
     persons = {}

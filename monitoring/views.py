@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, require_page
-from cases.forms import apply_errors
+from core.forms import apply_errors
 from core.paging import paginate
 from monitoring import charts, selectors, services
 from monitoring.forms import FindingForm, UploadForm

@@ -3,7 +3,7 @@ import random
 
 import factory
 
-from accounts.models import Region
+from core.models import Region
 from cases import synthetic
 from cases.models import Household, Person
 

@@ -50,7 +50,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Callable
 
-from accounts.models import ROLE_LEVEL, Region
+from accounts.models import ROLE_LEVEL
+from core.models import Region
 from accounts.scope import Action as A
 from accounts.scope import can
 

@@ -1,10 +1,11 @@
-"""Load Jiaozuo's 2,147 real administrative divisions (data/jiaozuo-divisions.csv)."""
+"""Load Jiaozuo's 2,147 real administrative divisions (core/data/jiaozuo-divisions.csv; the model has lived in
+core since core 0004, on the same table)."""
 import csv
 from pathlib import Path
 
 from django.db import migrations
 
-CSV = Path(__file__).resolve().parent.parent / "data" / "jiaozuo-divisions.csv"
+CSV = Path(__file__).resolve().parents[2] / "core" / "data" / "jiaozuo-divisions.csv"
 
 
 def load(apps, schema_editor):

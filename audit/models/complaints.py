@@ -46,10 +46,10 @@ class Complaint(SealedPhoneMixin, SealedRowMixin):
     category = models.CharField("类别", max_length=12, choices=Category)
     summary = models.CharField("事项摘要", max_length=200)
     content = models.TextField("反映内容")
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name="承办乡镇")
-    village = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    village = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     due_on = models.DateField("办理期限")
     status = models.CharField("状态", max_length=12, choices=Status, default=Status.REGISTERED, db_index=True)
     result = models.TextField("办理结果", blank=True)

@@ -37,9 +37,9 @@ class StaffMember(SealedIdMixin):
     position = models.CharField("职务", max_length=50, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+", verbose_name="系统账号")
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    village = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    village = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     workplace = models.CharField("工作单位", max_length=100)
     active = models.BooleanField("在职", default=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

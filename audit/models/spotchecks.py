@@ -12,7 +12,7 @@ class SpotCheck(models.Model):
         REVIEWING = "reviewing", "抽查中"
         CLOSED = "closed", "已结束"
 
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     month = models.DateField("抽查月份", help_text="该月作出的审核确认（含不予确认）决定")
     seed = models.BigIntegerField("随机种子")
     ratio = models.DecimalField("抽查比例", max_digits=4, decimal_places=2)
@@ -55,8 +55,8 @@ class SpotCheckItem(models.Model):
 
     spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")
     application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="+")
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     stratum = models.CharField("抽样层", max_length=10, choices=Stratum)
     decision = models.CharField("乡镇决定", max_length=12)
     finding = models.CharField("检查结论", max_length=14, choices=Finding, blank=True, default="")

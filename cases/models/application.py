@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ROLE_LEVEL, Region, Role
+from accounts.models import ROLE_LEVEL, Role
+from core.models import Region
 from accounts.scope import NOTHING, RestrictedQuerySet, granted_pks, scope_q
-from cases.models.base import PlaceMixin
+from core.models import PlaceMixin
 from cases.models.household import MONEY, Household, Person
 
 

@@ -2,32 +2,58 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import categories
+
 from accounts.scope import RestrictedQuerySet
-from cases.models.base import PlaceMixin
+from core.models import PlaceMixin
 from cases.models.household import MONEY, Household
 
 
+# The two rules every app asks about an entitlement, defined once (the SQL fragments below are derived from them):
+# open — not ended: active, phasing out or suspended (at most one open per household and category);
+# in force — open and not suspended: active or phasing out; payable for a month within its start and end months.
+OPEN_STATUSES = ("active", "phasing_out", "suspended")
+IN_FORCE_STATUSES = ("active", "phasing_out")
+
+
+def _sql_in(alias: str, column: str, values) -> str:
+    return f"{alias}.{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def open_sql(alias: str = "e") -> str:
+    """The open rule as a SQL condition for set-based statements (`alias` names the entitlement table)."""
+    return _sql_in(alias, "status", OPEN_STATUSES)
+
+
+def in_force_sql(alias: str = "e") -> str:
+    return _sql_in(alias, "status", IN_FORCE_STATUSES)
+
+
+def payable_sql(alias: str, month_param: str) -> str:
+    """Payable for the month given by the placeholder `month_param` (e.g. "%(month)s")."""
+    return (f"{in_force_sql(alias)} AND {alias}.start_month <= {month_param} "
+            f"AND ({alias}.end_month IS NULL OR {alias}.end_month >= {month_param})")
+
+
 class EntitlementQuerySet(RestrictedQuerySet):
+    def open(self):
+        """Not ended: active, phasing out or suspended."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_force(self):
+        """Active or phasing out (an open entitlement that is not suspended)."""
+        return self.filter(status__in=IN_FORCE_STATUSES)
+
     def active_in(self, month):
         """Entitlements payable for the month (first day of month)."""
-        return self.filter(
-            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT],
-            start_month__lte=month,
-        ).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
+        return self.in_force().filter(start_month__lte=month).filter(
+            Q(end_month__isnull=True) | Q(end_month__gte=month))
 
 
 class Entitlement(PlaceMixin):
     """A household's enrollment in a category, with its monthly amount (Decimal yuan)."""
 
-    class Category(models.TextChoices):
-        DIBAO = "dibao", "低保"
-        TEKUN_CENTRAL = "tekun_central", "特困（集中供养）"
-        TEKUN_DISPERSED = "tekun_dispersed", "特困（分散供养）"
-        DIBAO_EDGE = "dibao_edge", "低保边缘"
-        RIGID_EXPENSE = "rigid_expense", "刚性支出困难"
-        MONITOR_UNSTABLE = "monitor_unstable", "防返贫监测（脱贫不稳定）"
-        MONITOR_EDGE = "monitor_edge", "防返贫监测（边缘易致贫）"
-        MONITOR_SUDDEN = "monitor_sudden", "防返贫监测（突发严重困难）"
+    Category = categories.Category
 
     class Status(models.TextChoices):
         ACTIVE = "active", "正常享受"
@@ -49,6 +75,12 @@ class Entitlement(PlaceMixin):
 
     objects = EntitlementQuerySet.as_manager()
 
+    OPEN_STATUSES = OPEN_STATUSES
+    IN_FORCE_STATUSES = IN_FORCE_STATUSES
+    open_sql = staticmethod(open_sql)
+    in_force_sql = staticmethod(in_force_sql)
+    payable_sql = staticmethod(payable_sql)
+
     class Meta:
         verbose_name = "救助待遇"
         verbose_name_plural = "救助待遇"
@@ -57,7 +89,7 @@ class Entitlement(PlaceMixin):
             models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="entitlement_amount_non_negative"),
             models.UniqueConstraint(
                 fields=["household", "category"],
-                condition=Q(status__in=["active", "phasing_out", "suspended"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="entitlement_one_open_per_household_category",
             ),
         ]

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
-from cases.models.base import PlaceMixin, SealedRowMixin
+from core.models import PlaceMixin
+from core.sealing import SealedRowMixin
 from core.sealing import SealedPhoneMixin
 from core import idnumbers
 

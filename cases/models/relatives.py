@@ -17,7 +17,7 @@ class RelativeLink(models.Model):
     staff_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     relation = models.CharField("关系", max_length=20)
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = RestrictedQuerySet.as_manager()

@@ -9,7 +9,7 @@ from cases.models.household import MONEY, Household
 class Standard(models.Model):
     """低保标准: per person per month, per county, urban/rural, in force from a date (city-maintained)."""
 
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
     hukou_type = models.CharField("城乡", max_length=10, choices=Household.HukouType)
     effective_from = models.DateField("执行日期")
     dibao_monthly = models.DecimalField("低保标准（元/人·月）", **MONEY)
@@ -44,7 +44,7 @@ class CareStandard(models.Model):
         CENTRAL = "central", "集中供养"
         DISPERSED = "dispersed", "分散供养"
 
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
     level = models.CharField("自理能力", max_length=10, choices=Level)
     form = models.CharField("供养方式", max_length=10, choices=Form)
     effective_from = models.DateField("执行日期")

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
-from cases.models.base import PlaceMixin
+from core.models import PlaceMixin
 from cases.models.household import MONEY, Household, Person
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
@@ -37,7 +37,8 @@ def self_care_level(not_met: int) -> str:
 class InstitutionQuerySet(RestrictedQuerySet):
     def restrict(self, user, action):
         """Institutions serve a whole county: every user of the county may see them."""
-        from accounts.models import ROLE_LEVEL, Region
+        from accounts.models import ROLE_LEVEL
+        from core.models import Region
         from accounts.scope import can
 
         if not can(user, action):
@@ -51,8 +52,8 @@ class Institution(models.Model):
     """供养服务机构 (敬老院 / 福利院) with capacity; occupancy is counted from placed persons."""
 
     name = models.CharField("机构名称", max_length=100)
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     address = models.CharField("地址", max_length=200, blank=True)
     capacity = models.PositiveIntegerField("床位数")
     nursing_beds = models.PositiveIntegerField("护理型床位数", default=0)

@@ -5,15 +5,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import NOTHING, RestrictedQuerySet, scope_q
-from cases.models.base import PlaceMixin
+from core.models import PlaceMixin
 from cases.models.household import MONEY, Household, Person
 
 
 class ReserveFund(models.Model):
     """One per township. The balance is changed only under a row lock and can never go negative."""
 
-    township = models.OneToOneField("accounts.Region", on_delete=models.PROTECT, related_name="+", primary_key=True)
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.OneToOneField("core.Region", on_delete=models.PROTECT, related_name="+", primary_key=True)
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     balance = models.DecimalField("余额（元）", default=0, **MONEY)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -88,7 +88,7 @@ class TemporaryAid(PlaceMixin):
     aid_type = models.CharField("救助类型", max_length=12, choices=AidType)
     track = models.CharField("办理方式", max_length=6, choices=Track)
     cause = models.TextField("困难情形")
-    handling_township = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+",
+    handling_township = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+",
                                           verbose_name="实施救助的乡镇")
     emergency_place = models.CharField("急难发生地", max_length=100, blank=True)
     amount = models.DecimalField("救助金额（元）", **MONEY)
@@ -134,7 +134,7 @@ class EmergencyLocationRule(models.Model):
     """A county's switch (§4): during epidemics and disasters aid is granted where the emergency happened,
     not only at the hukou or residence township."""
 
-    county = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     start = models.DateField("启用日期")
     end = models.DateField("停用日期", null=True, blank=True)
     reason = models.CharField("疫情/灾情", max_length=200)

@@ -140,7 +140,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One clear name per choice set where several models call a field status/kind/level.
     "ENUM_NAME_OVERRIDES": {
-        "RegionLevelEnum": "accounts.models.Region.Level",
+        "RegionLevelEnum": "core.models.Region.Level",
         "SelfCareLevelEnum": "cases.models.tekun.SelfCareLevel",
         "IncomeKindEnum": "cases.models.household.IncomeItem.Kind",
         "PropertyKindEnum": "cases.models.household.PropertyItem.Kind",

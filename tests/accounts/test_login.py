@@ -40,7 +40,7 @@ def _login(client, username, password=PASSWORD):
 def test_account_created_by_administrator_must_change_password_at_first_login(client, users):
     """§6 accounts created by an administrator change their password at first login."""
     from accounts import services
-    from accounts.models import Region
+    from core.models import Region
 
     user = services.user_create(actor=users["shi_xitong"], username="new_jingban", password="Temp-Pass-2026x",
                                 role="township_caseworker", region=Region.objects.get(code="410823101"))

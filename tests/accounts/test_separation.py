@@ -8,7 +8,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import Region, User
+from core.models import Region
+from accounts.models import User
 from core import audit
 from core.models import AuditEvent
 from core.views import audit_trail_for

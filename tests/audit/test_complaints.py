@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from audit import services
 from audit.models import Complaint
 from core.models import AuditEvent

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.models import Region
+from core.models import Region
 from audit import services
 from audit.models import Complaint
 

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from audit import selectors, services
 from audit.models import StaffMember
 from cases import services as case_services

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from audit import services, spotchecks
 from audit.models import SpotCheck, SpotCheckItem, StaffMember
 from audit.spotchecks import Decision, ceil_ratio, draw

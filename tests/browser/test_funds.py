@@ -47,7 +47,7 @@ def _login(page, base, username):
 
 
 def test_finance_officer_approves_batch_and_downloads_file(page, live_server, users, standards, tmp_path):
-    from accounts.models import Region
+    from core.models import Region
     from funds import services
     from funds.models import PaymentBatch
     from tests.funds.conftest import MONTH, make_paid

@@ -7,7 +7,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def test_leader_grants_fast_aid_and_caseworker_completes_paperwork(login_as, shot):
-    from accounts.models import Region, User
+    from core.models import Region
+    from accounts.models import User
     from cases import temporary_aid
     from cases.demo import seed_standards
     from cases.models import TemporaryAid

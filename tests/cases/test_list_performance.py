@@ -64,7 +64,7 @@ def test_home_counts_are_cached_per_scope(client, users):
 
 def test_village_short_name_does_not_double_the_village_character():
     """Display: 郭村村民委员会 is 郭村 (village 郭村), 何营东村民委员会 is 何营东村."""
-    from accounts.models import Region
+    from core.models import Region
 
     assert Region(code="1", name="郭村村民委员会").short_name == "郭村"
     assert Region(code="2", name="何营东村民委员会").short_name == "何营东村"

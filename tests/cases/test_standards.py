@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from cases import demo, standards
 from cases.models import CareStandard, Standard
 from core import params

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from cases import tekun
 from cases.demo import seed_standards
 from cases.models import CareAgreement, IncomeItem, Institution, SelfCareLevel, TekunProfile, self_care_level

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from audit import services as registry
 from cases import tekun, workflow
 from cases.models import Entitlement, TekunProfile

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from accounts.models import Region
+from core.models import Region
 from cases import temporary_aid as ta
 from cases.demo import seed_standards
 from cases.models import ReserveFund, ReserveFundEntry, TemporaryAid

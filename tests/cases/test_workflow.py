@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Region
+from core.models import Region
 from cases import workflow
 from cases.models import Application, Entitlement, Notice
 from core.models import AuditEvent

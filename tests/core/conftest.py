@@ -24,7 +24,7 @@ def keyfile(tmp_path, settings):
 @pytest.fixture
 def seeded(users):
     """A few households registered through the services, with phones, adults and a child under 14."""
-    from accounts.models import Region
+    from core.models import Region
     from cases import services
     from tests.factories import make_id
 

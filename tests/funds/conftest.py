@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Region
+from core.models import Region
 from cases.models import Entitlement, PaymentHold
 from funds import services
 from funds.demo import synthetic_card

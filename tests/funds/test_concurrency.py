@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from accounts.models import Region
+from core.models import Region
 from funds import services
 from funds.models import PaymentBatch, PaymentLine
 from tests.funds.conftest import MONTH, make_paid

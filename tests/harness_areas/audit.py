@@ -29,7 +29,7 @@ def _id(year, sex="M"):
 @part("staff")
 def _staff(w):
     """A 詹店镇 caseworker on the 近亲属备案 register (county officer)."""
-    from accounts.models import Region
+    from core.models import Region
     from audit import services
 
     return services.staff_register(actor=w.users["wuzhi_minzheng"], name="备案干部", id_number=_id(1979),
@@ -47,7 +47,7 @@ def _relative(w):
 @part("complaint")
 def _complaint(w):
     """A hotline complaint registered by the 詹店镇 caseworker."""
-    from accounts.models import Region
+    from core.models import Region
     from audit import services
 
     return services.complaint_register(actor=w.users["zhandian_jingban"], source="hotline", complainant_name="投诉人",
@@ -74,7 +74,7 @@ def _decision(w):
 @part("spotcheck")
 def _spotcheck(w):
     """The county reviewer's spot-check of October 2026 over that decision."""
-    from accounts.models import Region
+    from core.models import Region
     from audit import spotchecks
 
     w.get("decision")

@@ -101,7 +101,7 @@ def _tekun(w):
 @part("reserve_fund")
 def _reserve_fund(w):
     """詹店镇's reserve fund, topped up with 5,000 yuan by 武陟县民政局."""
-    from accounts.models import Region
+    from core.models import Region
     from cases import temporary_aid
     from cases.models import ReserveFund
 

@@ -42,7 +42,7 @@ def _paid(w):
 @part("batch")
 def _batch(w):
     """A draft regular batch of 武陟县 for this month, drafted by the county officer."""
-    from accounts.models import Region
+    from core.models import Region
     from funds import services
 
     w.get("paid")
@@ -53,7 +53,7 @@ def _batch(w):
 @part("final_batch")
 def _final_batch(w):
     """A finalised batch of 武陟县 for last month (exportable)."""
-    from accounts.models import Region
+    from core.models import Region
     from funds import services
 
     w.get("paid")

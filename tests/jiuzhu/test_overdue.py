@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from audit.models import Complaint, SpotCheck, SpotCheckItem
 from cases.models import Application, Entitlement, Notice, Recheck, TemporaryAid
 from jiuzhu import overdue

@@ -7,7 +7,8 @@ Prints a one-time password that must be changed at first login. Audited (actor: 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import ADMIN_ROLES, Region
+from accounts.models import ADMIN_ROLES
+from core.models import Region
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Region
+from core.models import Region
 from cases import citysim
 from cases.models import Entitlement, Household, Person
 from core import keys

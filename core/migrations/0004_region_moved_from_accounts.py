@@ -1,0 +1,60 @@
+"""The administrative divisions move down from accounts to core, on the same table (accounts_region).
+
+State only: no table is created, renamed or copied. The content type is renamed so that anything that points
+at it (permissions, grants) follows the model. accounts 0003 then drops Region from its own state once every
+app's foreign keys point here.
+"""
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def rename_content_type(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    db = schema_editor.connection.alias
+    if not ContentType.objects.using(db).filter(app_label="core", model="region").exists():
+        ContentType.objects.using(db).filter(app_label="accounts", model="region").update(app_label="core")
+
+
+def restore_content_type(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    db = schema_editor.connection.alias
+    if not ContentType.objects.using(db).filter(app_label="accounts", model="region").exists():
+        ContentType.objects.using(db).filter(app_label="core", model="region").update(app_label="accounts")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("accounts", "0002_load_regions"),
+        ("core", "0003_key_checks_and_village_trail_index"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.CreateModel(
+                    name="Region",
+                    fields=[
+                        ("code", models.CharField(max_length=12, primary_key=True, serialize=False,
+                                                  verbose_name="区划代码")),
+                        ("name", models.CharField(max_length=50, verbose_name="名称")),
+                        ("level", models.CharField(
+                            choices=[("city", "市"), ("county", "县（市、区）"), ("township", "乡镇（街道）"),
+                                     ("village", "村（社区）")],
+                            db_index=True, max_length=10, verbose_name="层级")),
+                        ("parent", models.ForeignKey(blank=True, null=True,
+                                                     on_delete=django.db.models.deletion.PROTECT,
+                                                     related_name="children", to="core.region")),
+                    ],
+                    options={
+                        "verbose_name": "行政区划",
+                        "verbose_name_plural": "行政区划",
+                        "ordering": ["code"],
+                        "db_table": "accounts_region",
+                    },
+                ),
+            ],
+            database_operations=[],
+        ),
+        migrations.RunPython(rename_content_type, restore_content_type),
+    ]
