@@ -30,7 +30,7 @@ run: migrate
 	@echo ""
 	@echo "  焦作市社会救助业务系统: http://$(HOST):$(PORT)/   (密码 jiuzhu-demo-2026)"
 	@echo "  演示账号:"
-	@$(PY) manage.py shell -v 0 -c "from accounts.demo import DEMO_USERS; \
+	@$(PY) manage.py shell -v 0 -c "from demo.users import DEMO_USERS; \
 		[print(f'    {u:<18} {c:<13} {n}') for u, r, c, n in DEMO_USERS]"
 	@echo "  后台任务 (Celery worker + beat) 日志: .run/worker.log"
 	@echo ""

@@ -45,7 +45,7 @@ def main(argv=None) -> int:
 
     settings.ROOT_URLCONF = "bench.urls"
     from accounts.models import User
-    from cases import citysim
+    from demo import citysim
     from cases.models import Household, Person
 
     from bench import crypto_cost, pages
@@ -135,7 +135,7 @@ def main(argv=None) -> int:
 
 
 def _sample_ids(Person, n: int) -> list[str]:
-    from cases import citysim
+    from demo import citysim
 
     people = (Person.objects.filter(household__note=citysim.MARKER).order_by("?").only("uid", "id_cipher")[:n])
     return [p.reveal_id_number() for p in people]

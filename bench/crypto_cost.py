@@ -19,7 +19,7 @@ import uuid
 from django.db import connection
 from django.utils import timezone
 
-from cases import citysim
+from demo import citysim
 from cases.models import Person
 from core import idnumbers, keys
 

@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from core.models import Region
     from cases.models import Entitlement
-    from funds import demo, exports, services
+    from demo import payments as demo
+    from funds import exports, services
     from funds.models import PayeeAccount, PaymentBatch
 
     if connection.vendor != "postgresql":

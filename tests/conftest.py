@@ -19,7 +19,7 @@ def users(db):
     """The demo users (password jiuzhu-demo-2026), keyed by username."""
     import io
 
-    from accounts import demo
+    from demo import users as demo
     from accounts.models import User
 
     demo.seed(io.StringIO())

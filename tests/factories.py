@@ -4,7 +4,7 @@ import random
 import factory
 
 from core.models import Region
-from cases import synthetic
+from demo import synthetic
 from cases.models import Household, Person
 
 _rng = random.Random(7)

@@ -300,7 +300,7 @@ def request(client, ep: Endpoint, world: World):
 
 
 def demo_users(stream=None) -> dict:
-    from accounts import demo
+    from demo import users as demo
     from accounts.models import User
 
     demo.seed(stream or io.StringIO())

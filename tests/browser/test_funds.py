@@ -24,7 +24,7 @@ def page(live_server):
 def users(transactional_db):
     import io
 
-    from accounts import demo
+    from demo import users as demo
     from accounts.models import User
 
     demo.seed(io.StringIO())
@@ -33,7 +33,7 @@ def users(transactional_db):
 
 @pytest.fixture
 def standards(transactional_db):
-    from cases.demo import seed_standards
+    from demo.households import seed_standards
 
     seed_standards()
 

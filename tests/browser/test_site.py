@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.demo import DEMO_USERS
+from demo.users import DEMO_USERS
 from tests.factories import PersonFactory, make_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

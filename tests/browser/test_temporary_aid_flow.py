@@ -10,7 +10,7 @@ def test_leader_grants_fast_aid_and_caseworker_completes_paperwork(login_as, sho
     from core.models import Region
     from accounts.models import User
     from cases import temporary_aid
-    from cases.demo import seed_standards
+    from demo.households import seed_standards
     from cases.models import TemporaryAid
     from tests.factories import PersonFactory
 

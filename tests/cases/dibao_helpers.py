@@ -12,7 +12,7 @@ HEYING = "410823101200"
 
 
 def seed_standards():
-    from cases import demo
+    from demo import households as demo
 
     demo.seed_standards()
 

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from cases import demo, demo_applications
+from demo import households as demo, applications as demo_applications
 from cases.models import Application
 from tests.cases.dibao_helpers import poor_household
 

@@ -90,7 +90,7 @@ def application_in(household, status="publicity", start_offset=-2, end_offset=4,
     if actor is None:
         import io
 
-        from accounts import demo
+        from demo import users as demo
 
         demo.seed(io.StringIO())
         actor = User.objects.get(username="zhandian_jingban")

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from cases import citysim
+from demo import citysim
 from cases.models import Entitlement, Household, Person
 from core import idnumbers
 

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import Region
-from cases import demo, standards
+from demo import households as demo
+from cases import standards
 from cases.models import CareStandard, Standard
 from core import params
 from core.models import AuditEvent

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import Region
 from cases import tekun
-from cases.demo import seed_standards
+from demo.households import seed_standards
 from cases.models import CareAgreement, IncomeItem, Institution, SelfCareLevel, TekunProfile, self_care_level
 from tests.factories import PersonFactory, make_id
 

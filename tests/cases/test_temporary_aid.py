@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from core.models import Region
 from cases import temporary_aid as ta
-from cases.demo import seed_standards
+from demo.households import seed_standards
 from cases.models import ReserveFund, ReserveFundEntry, TemporaryAid
 from core.models import AuditEvent
 from tests.factories import HouseholdFactory

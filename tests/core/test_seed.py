@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from demo.users import DEMO_PASSWORD, DEMO_USERS
 from core import idnumbers
 
 pytestmark = pytest.mark.django_db

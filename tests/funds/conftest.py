@@ -8,7 +8,7 @@ import pytest
 from core.models import Region
 from cases.models import Entitlement, PaymentHold
 from funds import services
-from funds.demo import synthetic_card
+from demo.payments import synthetic_card
 from funds.models import PriceIndex
 from tests.factories import PersonFactory
 
@@ -18,7 +18,7 @@ _rng = random.Random(99)
 
 @pytest.fixture
 def standards(db):
-    from cases.demo import seed_standards
+    from demo.households import seed_standards
 
     seed_standards()  # demo 低保标准: urban 650, rural 520 per person per month in every county
 

@@ -23,7 +23,7 @@ def race_db(transactional_db):
 def users(race_db):
     import io
 
-    from accounts import demo
+    from demo import users as demo
     from accounts.models import User
 
     demo.seed(io.StringIO())
@@ -32,7 +32,7 @@ def users(race_db):
 
 @pytest.fixture
 def standards(race_db):
-    from cases.demo import seed_standards
+    from demo.households import seed_standards
 
     seed_standards()
 

@@ -23,7 +23,7 @@ def _today():
 
 
 def _standards():
-    from cases.demo import seed_standards
+    from demo.households import seed_standards
 
     seed_standards()
 

@@ -28,7 +28,7 @@ def _paid(w):
 
     from cases.models import Entitlement
     from funds import services
-    from funds.demo import synthetic_card
+    from demo.payments import synthetic_card
 
     h = w.household
     Entitlement.objects.create(household=h, category="dibao", status="active", persons_covered=2,
@@ -92,7 +92,7 @@ def _export_failed(w):
 
 
 def _card() -> str:
-    from funds.demo import synthetic_card
+    from demo.payments import synthetic_card
 
     return synthetic_card(random.Random(11))
 

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.demo import DEMO_USERS
+from demo.users import DEMO_USERS
 from tests import harness
 
 USERNAMES = [None] + [u[0] for u in DEMO_USERS]

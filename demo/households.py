@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Region
-from cases import synthetic
+from demo import synthetic
 from cases.models import Entitlement, Household, IncomeItem, Person, PropertyItem
 from core import audit
 
@@ -39,7 +39,7 @@ def seed_standards() -> None:
 def seed(stdout) -> None:
     seed_standards()
     _seed_households(stdout)
-    from cases import demo_support
+    from demo import support as demo_support
 
     demo_support.seed(stdout)
 
@@ -74,7 +74,7 @@ def _seed_households(stdout) -> None:
 
 
 def seed_applications(stdout) -> None:
-    from cases import demo_applications
+    from demo import applications as demo_applications
 
     demo_applications.seed(stdout)
 

@@ -62,7 +62,7 @@ def seed(stdout) -> None:
                                               level=self_care_level(sum(not v for v in answers.values())), **answers)
             profile.self_care_level = self_care_level(sum(not v for v in answers.values()))
             profile.last_assessed_on = assessed
-            from cases.synthetic import name as synth_name
+            from demo.synthetic import name as synth_name
 
             Obligor.objects.create(profile=profile, name=synth_name(rng), relation=rng.choice(["儿子", "女儿", "侄子"]),
                                    able_to_support=False,

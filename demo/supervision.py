@@ -9,7 +9,7 @@ from core.models import Region
 from accounts.models import User
 from audit import services
 from audit.models import Complaint, StaffMember
-from cases import synthetic
+from demo import synthetic
 from cases.models import Entitlement, Household
 
 

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.models import Region
-from cases import citysim
+from demo import citysim
 from cases.models import Entitlement, Household, Person
 from core import keys
 

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from cases import synthetic
+from demo import synthetic
 from core import crypto, idnumbers
 
 MARKER = "城市规模合成数据（基准测试用）"
