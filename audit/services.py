@@ -10,8 +10,7 @@ from django.utils import timezone
 from core.models import Region
 from accounts.scope import Action, can, scope_q
 from audit.models import Complaint, ComplaintStep, StaffMember, StaffRelative
-from cases import services as case_services
-from cases import workflow
+from cases.supervision import services as case_services
 from core import audit, locks, params, workdays
 from core import months
 

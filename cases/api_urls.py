@@ -1,14 +1,17 @@
-from cases import api, api_support, api_workflow
+from cases.dibao import api as dibao
+from cases.households import api as households
+from cases.tekun import api as tekun
+from cases.temporary_aid import api as temporary_aid
 
 
 def register(router):
-    router.register("households", api.HouseholdViewSet, basename="household")
-    router.register("persons", api.PersonViewSet, basename="person")
-    router.register("tekun", api_support.TekunViewSet, basename="tekun")
-    router.register("temporary-aid", api_support.TemporaryAidViewSet, basename="temporary-aid")
-    router.register("reserve-funds", api_support.ReserveFundViewSet, basename="reserve-fund")
-    router.register("applications", api_workflow.ApplicationViewSet, basename="application")
-    router.register("entitlements", api_workflow.EntitlementViewSet, basename="entitlement")
+    router.register("households", households.HouseholdViewSet, basename="household")
+    router.register("persons", households.PersonViewSet, basename="person")
+    router.register("tekun", tekun.TekunViewSet, basename="tekun")
+    router.register("temporary-aid", temporary_aid.TemporaryAidViewSet, basename="temporary-aid")
+    router.register("reserve-funds", temporary_aid.ReserveFundViewSet, basename="reserve-fund")
+    router.register("applications", dibao.ApplicationViewSet, basename="application")
+    router.register("entitlements", dibao.EntitlementViewSet, basename="entitlement")
 
 
 urlpatterns = []

@@ -11,11 +11,15 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Region
 from accounts.models import User
-from cases import means_test, workflow
+from cases.dibao import assessment as dibao_assessment
+from cases.dibao import deadlines as dibao_deadlines
+from cases.dibao import means_test
+from cases.dibao import notices as workflow
+from cases.dibao import rechecks as dibao_rechecks
 from cases.models import Application, ApplicationEvent, Entitlement, Household, Meeting, Notice
-from core import audit, workdays
+from core import audit, months, workdays
+from core.models import Region
 
 TOWNSHIPS = {
     "410823101": ("zhandian_jingban", "zhandian_shenpi"),
@@ -63,7 +67,7 @@ def _candidates(township, today):
         entitlements__category="dibao").order_by("id")[:260]
     for hh in qs:
         try:
-            result = means_test.assess(workflow.assessment_input(hh, today))
+            result = means_test.assess(dibao_assessment.assessment_input(hh, today))
         except Exception:  # noqa: BLE001 - a county without standards: skip
             continue
         (eligible if result.eligible else ineligible).append((hh, result))
@@ -91,7 +95,7 @@ def _township(township, cw, leader, today) -> int:
         app = Application.objects.create(
             kind="dibao", household=hh, applicant=head, handling_township=township, handling_county_id=township.pk[:6],
             status=S.ACCEPTED, reason="家庭收入低，生活困难，申请最低生活保障（演示数据）", accepted_on=accepted,
-            deadline=workflow.compute_deadline(accepted), registered_by=cw, county_id=hh.county_id,
+            deadline=dibao_deadlines.compute_deadline(accepted), registered_by=cw, county_id=hh.county_id,
             township_id=hh.township_id, village_id=hh.village_id)
         _event(app, cw, "accept", "受理申请", "", S.ACCEPTED, app.reason, accepted)
         status = S.ACCEPTED
@@ -148,11 +152,11 @@ def _township(township, cw, leader, today) -> int:
                     _event(app, cw, "meeting_decide", "集体研究", before, status, f"{meeting}：不同意纳入。", held)
                 if state == S.CONFIRMED:
                     decided = min(workdays.add_workdays(app.publicity_end, 1), today)
-                    start = workflow.add_months(decided.replace(day=1), 1)
+                    start = months.add_months(decided.replace(day=1), 1)
                     ent = Entitlement.objects.create(
                         household=hh, category="dibao", persons_covered=app.persons_covered,
                         monthly_amount=app.monthly_amount, start_month=start,
-                        next_recheck=workflow.add_months(start, 12), reason=f"{app.number} 审核确认",
+                        next_recheck=months.add_months(start, 12), reason=f"{app.number} 审核确认",
                         county_id=hh.county_id, township_id=hh.township_id, village_id=hh.village_id)
                     app.entitlement, app.decided_on, app.decided_by = ent, decided, leader
                     app.decision_reason = "经审核，符合最低生活保障条件，予以确认"
@@ -188,10 +192,10 @@ def _rechecks_and_phase_out(today) -> None:
         ents = list(Entitlement.objects.filter(township_id=township_code, category="dibao", status="active",
                                                next_recheck__isnull=True).order_by("id"))
         for i, ent in enumerate(ents):
-            ent.next_recheck = workflow.add_months(month, i % 12) + dt.timedelta(days=(i * 7) % 27)
+            ent.next_recheck = months.add_months(month, i % 12) + dt.timedelta(days=(i * 7) % 27)
         Entitlement.objects.bulk_update(ents, ["next_recheck"])
         for ent in ents[1:40:12][:3]:
-            end = workflow.add_months(month, 2 + ent.pk % 4)
+            end = months.add_months(month, 2 + ent.pk % 4)
             ent.status, ent.end_month, ent.next_recheck = "phasing_out", end, None
             ent.reason = "家庭成员就业后收入超过低保标准，渐退6个月（演示数据）"
             ent.save()
@@ -199,6 +203,6 @@ def _rechecks_and_phase_out(today) -> None:
                 actor=None, household=ent.household, kind=Notice.Kind.TERMINATION, entitlement=ent,
                 reasons=f"复核发现家庭成员已稳定就业，家庭月人均收入超过低保标准。根据渐退期政策，继续保障至"
                         f"{end:%Y年%m月}，期满后终止最低生活保障。", effective_month=end,
-                decided_on=workflow.add_months(end, -6) if workflow.add_months(end, -6) < today else today)
+                decided_on=months.add_months(end, -6) if months.add_months(end, -6) < today else today)
             Notice.objects.filter(pk=notice.pk).update(delivered_on=notice.decided_on)
-    workflow.recheck_list_month(month=month)
+    dibao_rechecks.recheck_list_month(month=month)

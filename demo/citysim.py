@@ -13,8 +13,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from demo import synthetic
 from core import crypto, idnumbers
+from demo import synthetic
 
 MARKER = "城市规模合成数据（基准测试用）"
 PERSON_AAD_PREFIX = "cases.person.id_number:"  # == Person(uid=u).aad("id_number") minus the uid; checked

@@ -7,7 +7,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Entitlement, Person
+from cases.models import Person
 from core.idnumbers import check_digit
 from core.months import add_months
 from monitoring import services

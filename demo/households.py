@@ -6,10 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Region
-from demo import synthetic
 from cases.models import Entitlement, Household, IncomeItem, Person, PropertyItem
 from core import audit
+from core.models import Region
+from demo import synthetic
 
 PLAN = {"410823101": 900, "410823102": 700, "410825101": 500}  # township -> households
 HEYING = "410823101200"

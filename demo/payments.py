@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Region
 from accounts.models import User
 from cases.models import Entitlement, PaymentHold, Person
+from core.models import Region
 from funds.models import PayeeAccount, PaymentBatch, PriceIndex
 
 BANKS = ["中国农业银行焦作分行", "焦作中旅银行", "河南农商银行", "中国邮政储蓄银行焦作分行", "中国建设银行焦作分行"]

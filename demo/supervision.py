@@ -5,12 +5,12 @@ import random
 
 from django.db import transaction
 
-from core.models import Region
 from accounts.models import User
 from audit import services
 from audit.models import Complaint, StaffMember
+from cases.models import Household
+from core.models import Region
 from demo import synthetic
-from cases.models import Entitlement, Household
 
 
 def seed(stdout) -> None:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from core.models import Region
 from accounts.models import User
 from cases.models import (
     SIX_ACTIVITIES,
@@ -131,7 +130,7 @@ def _enroll_more_tekun(rng, today) -> None:
     from django.db.models import Count
 
     from cases.models import Household
-    from cases.standards import care_standard, tekun_basic_living
+    from cases.standards.selectors import care_standard, tekun_basic_living
 
     candidates = (Household.objects.annotate(n=Count("members")).filter(n=1, entitlements__isnull=True)
                   .order_by("id"))

@@ -1,8 +1,8 @@
 """Demo users, one per role, in real Jiaozuo divisions. Password: jiuzhu-demo-2026."""
 from django.utils import timezone
 
-from core.models import Region
 from accounts.models import Role, User
+from core.models import Region
 
 DEMO_PASSWORD = "jiuzhu-demo-2026"
 

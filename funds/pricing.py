@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from cases.standards import dibao_standard
+from cases.standards.selectors import dibao_standard
 from core import categories, params
 
 

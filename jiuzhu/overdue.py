@@ -79,7 +79,7 @@ def _state(due: dt.date, today: dt.date) -> str:
 
 
 def board(*, user, today: dt.date | None = None) -> dict:
-    from cases import selectors as case_selectors
+    from cases.dibao import selectors as case_selectors
     from cases.models import Notice, Recheck, TemporaryAid
 
     today = today or timezone.localdate()
@@ -212,7 +212,7 @@ def board(*, user, today: dt.date | None = None) -> dict:
 
 def _places(user, sections: list[Section]) -> list[dict]:
     """One row per township (county/township users) or county (city users): counts per section."""
-    from cases.selectors import region_names
+    from cases.households.selectors import region_names
 
     names = region_names()
     codes = set()

@@ -12,7 +12,7 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("audit-trail/", core_views.audit_trail, name="audit_trail"),
     path("", include("core.urls")),
-    path("public/", include("cases.public_urls")),
+    path("public/", include("cases.publicity.urls")),
     path("", include("cases.urls")),
     path("funds/", include("funds.urls")),
     path("monitoring/", include("monitoring.urls")),

@@ -4,7 +4,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 from accounts.scope import Action, can
-from cases import selectors
+from cases import overview as selectors
+from cases.dibao import selectors as dibao_selectors
 
 
 @login_required
@@ -23,7 +24,7 @@ def home(request):
         calendar_warnings = workdays.unknown_years()
     work = []
     if can(user, Action.CASE_PROCESS) or can(user, Action.CASE_DECIDE):
-        todo = selectors.todo_for(user=user)
+        todo = dibao_selectors.todo_for(user=user)
         work = [{"label": label, "count": len(rows)} for label, rows in todo["groups"].values()]
         work.append({"label": "待送达通知书", "count": len(todo["notices"])})
         work.append({"label": "待复核", "count": len(todo["rechecks"])})

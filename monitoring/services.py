@@ -258,7 +258,8 @@ def _hold_deaths(run: ComparisonRun, matches: list, *, drafted: set[int]) -> tup
 
     On PostgreSQL the decision is serialised by an advisory lock held until commit: two runs reporting the
     same death (公安 and 卫健) cannot both decide the clue is new and hold the line twice."""
-    from cases import services as case_services
+    from cases.dibao import rechecks as dibao_rechecks
+    from cases.supervision import services as case_services
 
     paid = {m.person_id: m for m in matches if m.categories & matching.PAID}
     if not paid:
@@ -304,7 +305,8 @@ def clue_record_finding(*, actor, clue: Clue, confirmed: bool, finding: str,
     """The caseworker's finding closes a clue. Confirmed → the follow-up procedure is required (re-check
     brought forward, or for a death: the death recorded and the entitlement to be ended by the township);
     unfounded → the reason, and a death hold is released. Nothing exits here (§12-5)."""
-    from cases import services as case_services
+    from cases.dibao import rechecks as dibao_rechecks
+    from cases.supervision import services as case_services
     from cases.models import Entitlement, PaymentHold
 
     require(actor, Action.CASE_PROCESS, clue)
@@ -335,7 +337,7 @@ def clue_record_finding(*, actor, clue: Clue, confirmed: bool, finding: str,
                 fields.append("deceased_on")
             if clue.followup in (Clue.FollowUp.RECHECK, Clue.FollowUp.EXIT):
                 for ent in open_ents:
-                    case_services.entitlement_flag_for_recheck(
+                    dibao_rechecks.entitlement_flag_for_recheck(
                         actor=actor, entitlement=ent,
                         reason=f"数据比对线索属实（{clue.get_kind_display()}）：{clue.summary[:120]}")
         elif clue.hold_id:

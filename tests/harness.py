@@ -81,7 +81,7 @@ class World:
     """Objects in 何营东村 that endpoint URLs point at; built by the township caseworker through services."""
 
     def __init__(self, users: dict):
-        from cases import services
+        from cases.households import services
         from tests.factories import make_id
         import datetime as dt
 

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 # Region moved from accounts to core on the same table: only the state of these keys changes.
 
 class Migration(migrations.Migration):

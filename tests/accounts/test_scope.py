@@ -132,7 +132,7 @@ def test_object_grant_shares_one_household_and_revoke_removes_it(client, users, 
 
 def test_change_grant_lets_out_of_scope_caseworker_edit(client, users, homes):
     """§0: a change grant lets another township's caseworker edit that one household through the service."""
-    from cases import services
+    from cases.households import services
 
     object_grant(actor=users["wuzhi_minzheng"], user=users["xitao_jingban"], obj=homes[HEYING], level="change",
                  reason="协助核对")

@@ -149,7 +149,7 @@ def test_security_administrator_sees_policy_lockouts_keys_and_unlocks(client, us
 @pytest.mark.django_db
 def test_business_users_keep_seeing_the_history_of_cases_in_their_scope(client, users):
     """§6 business users read the trail of the cases in their scope (village, township, county)."""
-    from cases import services as case_services
+    from cases.households import services as case_services
     from tests.factories import make_id
 
     village = Region.objects.get(code="410823101200")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from core.models import Region
 from audit import selectors, services
 from audit.models import StaffMember
-from cases import services as case_services
+from cases.supervision import services as case_services
 from cases.models import Entitlement, RelativeLink
 from core.models import AuditEvent
 from tests.factories import PersonFactory, make_id

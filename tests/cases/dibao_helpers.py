@@ -3,7 +3,9 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from cases import workflow
+from cases.dibao import meetings as dibao_meetings
+from cases.dibao import workflow
+from django.utils import timezone
 from cases.models import IncomeItem, Meeting
 from tests.factories import HouseholdFactory, PersonFactory, make_id
 
@@ -41,7 +43,7 @@ def investigate(actor, app, **overrides):
 
 
 def meeting(actor, apps_decisions, held_on=None):
-    return workflow.meeting_record(
+    return dibao_meetings.meeting_record(
         actor=actor, township=actor.region, held_on=held_on or dt.date.today(), chair="王镇长",
         attendees="王镇长、李书记、刘洋、纪检委员赵", decisions=apps_decisions)
 
@@ -51,7 +53,7 @@ def to_awaiting_decision(caseworker, app, monkeypatch):
     meeting(caseworker, [(app, "approve", "")])
     app.refresh_from_db()
     later = app.publicity_end + dt.timedelta(days=1)
-    monkeypatch.setattr(workflow.timezone, "localdate", lambda: later)
+    monkeypatch.setattr(timezone, "localdate", lambda: later)
     workflow.transition(actor=caseworker, application=app, action="close_publicity")
     app.refresh_from_db()
     return app

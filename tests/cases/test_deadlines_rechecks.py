@@ -5,7 +5,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import tasks, workflow
+from cases import tasks
+from cases.dibao import deadlines as dibao_deadlines
+from cases.dibao import rechecks as workflow
+from cases.dibao import workflow as dibao_workflow
+from core import months
+from core import workdays
+from django.utils import timezone
 from cases.models import Application, Entitlement, Notice, Recheck
 from tests.cases.dibao_helpers import poor_household, seed_standards
 
@@ -14,29 +20,29 @@ pytestmark = pytest.mark.django_db
 
 def test_deadline_25_workdays_across_national_day_2026():
     """§2 25 working days from 2026-09-25 skip the Mid-Autumn/National Day holidays (not weekends only)."""
-    assert workflow.compute_deadline(dt.date(2026, 9, 25)) == dt.date(2026, 11, 5)  # weekends only: 10-30
-    assert workflow.compute_deadline(dt.date(2026, 9, 25), extended=True) == dt.date(2026, 11, 26)
+    assert dibao_deadlines.compute_deadline(dt.date(2026, 9, 25)) == dt.date(2026, 11, 5)  # weekends only: 10-30
+    assert dibao_deadlines.compute_deadline(dt.date(2026, 9, 25), extended=True) == dt.date(2026, 11, 26)
 
 
 def test_deadline_into_2027_weekends_only_with_warning(users):
     """§2 a deadline in 2027 (unknown to chinesecalendar) still computes, weekends only, and warns."""
     seed_standards()
     hh = poor_household()
-    app = workflow.application_accept(actor=users["zhandian_jingban"], household=hh, reason="困难",
+    app = dibao_workflow.application_accept(actor=users["zhandian_jingban"], household=hh, reason="困难",
                                       accepted_on=dt.date(2026, 12, 15))
     assert app.deadline == dt.date(2027, 1, 19)  # 1 Jan 2027 counted as a working day (holidays unknown)
-    info = workflow.deadline_info(app, today=dt.date(2026, 12, 20))
+    info = dibao_deadlines.deadline_info(app, today=dt.date(2026, 12, 20))
     assert info.warnings and "2027年的法定节假日尚未录入" in info.warnings[0]
 
 
 def test_deadline_states_overdue_near_ok(users):
     """§2 every case shows its deadline; overdue and nearly-due cases are flagged."""
     seed_standards()
-    app = workflow.application_accept(actor=users["zhandian_jingban"], household=poor_household(), reason="困难",
+    app = dibao_workflow.application_accept(actor=users["zhandian_jingban"], household=poor_household(), reason="困难",
                                       accepted_on=dt.date(2026, 10, 12))
-    assert workflow.deadline_info(app, today=app.deadline + dt.timedelta(days=1)).state == "overdue"
-    assert workflow.deadline_info(app, today=app.deadline - dt.timedelta(days=1)).state == "near"
-    assert workflow.deadline_info(app, today=app.accepted_on).state == "ok"
+    assert dibao_deadlines.deadline_info(app, today=app.deadline + dt.timedelta(days=1)).state == "overdue"
+    assert dibao_deadlines.deadline_info(app, today=app.deadline - dt.timedelta(days=1)).state == "near"
+    assert dibao_deadlines.deadline_info(app, today=app.accepted_on).state == "ok"
 
 
 @pytest.fixture
@@ -78,7 +84,7 @@ def test_recheck_continue_moves_next_recheck(users, ent):
     ent.refresh_from_db()
     assert r.outcome == "continue" and ent.status == "active"
     # poor_household's head is of working age with employment "none": unstable income, 6-month cycle
-    assert ent.next_recheck == workflow.add_months(workflow.timezone.localdate(), 6)
+    assert ent.next_recheck == months.add_months(timezone.localdate(), 6)
 
 
 def test_recheck_continue_stable_household_twelve_months(users, ent):
@@ -87,7 +93,7 @@ def test_recheck_continue_stable_household_twelve_months(users, ent):
     workflow.recheck_complete(actor=users["zhandian_jingban"], recheck=_recheck(ent), outcome="continue",
                               note="家庭情况无变化")
     ent.refresh_from_db()
-    assert ent.next_recheck == workflow.add_months(workflow.timezone.localdate(), 12)
+    assert ent.next_recheck == months.add_months(timezone.localdate(), 12)
 
 
 def test_recheck_adjust_amount(users, ent):
@@ -101,7 +107,7 @@ def test_recheck_adjust_amount(users, ent):
 def test_recheck_phase_out_keeps_benefit_then_exits_with_notice(users, ent, monkeypatch):
     """§2 渐退期: income above the standard because a member found work keeps the benefit N months (default 6)."""
     today = dt.date(2026, 11, 20)
-    monkeypatch.setattr(workflow.timezone, "localdate", lambda: today)
+    monkeypatch.setattr(timezone, "localdate", lambda: today)
     workflow.recheck_complete(actor=users["zhandian_jingban"], recheck=_recheck(ent), outcome="phase_out",
                               note="户主在县城稳定就业，家庭月人均收入超过低保标准")
     ent.refresh_from_db()
@@ -127,7 +133,7 @@ def test_recheck_exit_issues_termination_notice(users, ent):
     ent.refresh_from_db()
     assert ent.status == Entitlement.Status.ENDED
     notice = Notice.objects.get(entitlement=ent)
-    assert notice.due_by == workflow.workdays.add_workdays(notice.decided_on, 3)
+    assert notice.due_by == workdays.add_workdays(notice.decided_on, 3)
 
 
 def test_entitlement_end_service(users, ent):
@@ -154,9 +160,9 @@ def test_confirm_recheck_cycle_six_months_for_unstable_income(users, monkeypatch
     seed_standards()
     hh = poor_household()
     hh.members.filter(relationship="head").update(employment="flexible")
-    app = workflow.application_accept(actor=users["zhandian_jingban"], household=hh, reason="困难")
+    app = dibao_workflow.application_accept(actor=users["zhandian_jingban"], household=hh, reason="困难")
     to_awaiting_decision(users["zhandian_jingban"], app, monkeypatch)
-    workflow.transition(actor=users["zhandian_shenpi"], application=app, action="confirm")
+    dibao_workflow.transition(actor=users["zhandian_shenpi"], application=app, action="confirm")
     app.refresh_from_db()
     assert app.status == Application.Status.CONFIRMED
-    assert app.entitlement.next_recheck == workflow.add_months(app.entitlement.start_month, 6)
+    assert app.entitlement.next_recheck == months.add_months(app.entitlement.start_month, 6)

@@ -3,7 +3,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from cases.means_test import AssessmentInput, Expense, Income, Member, Property, Rules, assess, single_person_qualifies
+from cases.dibao.means_test import (
+    AssessmentInput,
+    Expense,
+    Income,
+    Member,
+    Property,
+    Rules,
+    assess,
+    single_person_qualifies,
+)
 
 STD = D("520.00")
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from cases import selectors
 from cases.models import Entitlement
-from cases.publicity import PublicDibaoRow, PublicityCaseRow
+from cases.publicity import selectors
+from cases.publicity.selectors import PublicDibaoRow, PublicityCaseRow
 from tests.factories import PersonFactory, make_id
 
 VILLAGE = "410823101200"
@@ -107,7 +107,7 @@ def application_in(household, status="publicity", start_offset=-2, end_offset=4,
 def test_case_in_publicity_appears_on_the_village_page_and_nothing_else_leaks(client):
     """§2 公示 7 days / §11: a case in 公示 is on /public/<village>/ with masked name, size, kind, amount, dates;
     its reasons and findings, cases not in 公示, outside the window or of another village are not."""
-    from cases.publicity import PublicityCaseRow
+    from cases.publicity.selectors import PublicityCaseRow
 
     shown = household_with("孙大圣", members=2)
     app = application_in(shown, amount="650.00")

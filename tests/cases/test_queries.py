@@ -43,7 +43,7 @@ def test_list_query_count_is_constant(client, users, url, username):
 
 def test_household_detail_query_count_is_constant(client, users):
     """The household page does not query per member or per income item."""
-    from cases import services
+    from cases.households import services
 
     head = PersonFactory(household__village=HEYING)
     services.item_add(actor=users["heying_cun"], household=head.household, item_type="income", kind="wages",

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from core.models import Region
 from demo import households as demo
-from cases import standards
+from cases.standards import selectors as standards
+from cases.standards import services as standards_services
 from cases.models import CareStandard, Standard
 from core import params
 from core.models import AuditEvent
@@ -35,7 +36,7 @@ def test_demo_standards_are_labelled_demo(seeded):
 def test_new_standard_applies_from_its_date_and_tekun_is_1_3_times(seeded):
     """§2/§3: a 低保标准 applies from its effective date; 特困 basic living = 1.3 × 低保标准 (param)."""
     admin = seeded["shi_admin"]
-    rows = standards.standard_add(actor=admin, counties=[county()], hukou_type="rural",
+    rows = standards_services.standard_add(actor=admin, counties=[county()], hukou_type="rural",
                                   effective_from=D(2027, 1, 1), dibao_monthly=Decimal("560.00"), note="焦民〔2026〕20号")
     assert len(rows) == 1 and rows[0].is_demo is False and rows[0].created_by == admin
     assert standards.dibao_standard("410823", "rural", D(2026, 12, 31)) == Decimal("520")
@@ -53,10 +54,10 @@ def test_new_standard_applies_from_its_date_and_tekun_is_1_3_times(seeded):
 def test_standard_for_several_counties_is_all_or_nothing(seeded):
     """A city-wide change covers every selected county in one transaction; a clash saves nothing."""
     admin = seeded["shi_admin"]
-    standards.standard_add(actor=admin, counties=[county("410825")], hukou_type="urban", effective_from=D(2027, 1, 1),
+    standards_services.standard_add(actor=admin, counties=[county("410825")], hukou_type="urban", effective_from=D(2027, 1, 1),
                            dibao_monthly=Decimal("700"), note="a")
     with pytest.raises(ValidationError, match="已有记录"):
-        standards.standard_add(actor=admin, counties=[county("410823"), county("410825")], hukou_type="urban",
+        standards_services.standard_add(actor=admin, counties=[county("410823"), county("410825")], hukou_type="urban",
                                effective_from=D(2027, 1, 1), dibao_monthly=Decimal("710"), note="b")
     assert not Standard.objects.filter(county_id="410823", effective_from=D(2027, 1, 1)).exists()
 
@@ -75,7 +76,7 @@ def test_standard_add_refuses_bad_input_in_chinese(seeded, changes, message):
     if kwargs["counties"] == "township":
         kwargs["counties"] = [Region.objects.get(code="410823101")]
     with pytest.raises(ValidationError) as exc:
-        standards.standard_add(**kwargs)
+        standards_services.standard_add(**kwargs)
     assert message in str(exc.value)
 
 
@@ -84,17 +85,17 @@ def test_standard_add_refuses_bad_input_in_chinese(seeded, changes, message):
 def test_only_city_administrator_sets_standards(seeded, username):
     """§0: standards are the city administrator's (not even the system administrator's)."""
     with pytest.raises(ValidationError, match="只有市级管理员"):
-        standards.standard_add(actor=seeded[username], counties=[county()], hukou_type="urban",
+        standards_services.standard_add(actor=seeded[username], counties=[county()], hukou_type="urban",
                                effective_from=D(2027, 1, 1), dibao_monthly=Decimal("700"), note="a")
     with pytest.raises(ValidationError, match="只有市级管理员"):
-        standards.care_standard_add(actor=seeded[username], counties=[county()], level="semi", form="dispersed",
+        standards_services.care_standard_add(actor=seeded[username], counties=[county()], level="semi", form="dispersed",
                                     effective_from=D(2027, 1, 1), monthly_amount=Decimal("450"), reason="a")
 
 
 @pytest.mark.django_db
 def test_care_standard_by_level_and_form(seeded):
     """§3: care standards by self-care level and centralised/dispersed, from a date, audited."""
-    standards.care_standard_add(actor=seeded["shi_admin"], counties=[county()], level="semi", form="dispersed",
+    standards_services.care_standard_add(actor=seeded["shi_admin"], counties=[county()], level="semi", form="dispersed",
                                 effective_from=D(2027, 1, 1), monthly_amount=Decimal("450"), reason="提标")
     assert standards.care_standard("410823", "semi", "dispersed", D(2026, 12, 31)) == Decimal("400")
     assert standards.care_standard("410823", "semi", "dispersed", D(2027, 1, 1)) == Decimal("450")

@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import Region
-from cases import tekun
+from cases.tekun import eligibility as tekun_eligibility
+from cases.tekun import selectors as tekun_selectors
+from cases.tekun import services as tekun
 from demo.households import seed_standards
 from cases.models import CareAgreement, IncomeItem, Institution, SelfCareLevel, TekunProfile, self_care_level
 from tests.factories import PersonFactory, make_id
@@ -40,20 +42,20 @@ def test_no_work_capacity_rule(age, grade, kind, expected):
     """§3: age ≥ 60 or < 18; disability grade 1–3 intellectual/mental, 1–2 physical, 1 visual."""
     birth = dt.date(TODAY.year - age - 1, 12, 31) if age else None
     p = PersonFactory(id_number=make_id("410823", birth), disability_grade=grade, disability_type=kind)
-    assert tekun.incapacity_of(p, TODAY) == expected
+    assert tekun_eligibility.incapacity_of(p, TODAY) == expected
 
 
 def test_income_above_standard_or_able_obligor_makes_ineligible(users):
     p = _elder()
-    assert tekun.eligibility(p).eligible
+    assert tekun_eligibility.eligibility(p).eligible
     IncomeItem.objects.create(household=p.household, person=p, kind="transfer", amount_12m=Decimal("7200"))
-    result = tekun.eligibility(p)
+    result = tekun_eligibility.eligibility(p)
     assert not result.eligible and "不低于低保标准" in result.reasons[0]
     IncomeItem.objects.all().delete()
     profile = tekun.profile_open(actor=users["heying_cun"], person=p)
     tekun.obligor_add(actor=users["heying_cun"], profile=profile, name="儿子", relation="子", able_to_support=True)
     p.refresh_from_db()
-    assert "义务人" in tekun.eligibility(p).reasons[0]
+    assert "义务人" in tekun_eligibility.eligibility(p).reasons[0]
     with pytest.raises(ValidationError):
         tekun.obligor_add(actor=users["heying_cun"], profile=profile, name="女儿", relation="女", able_to_support=False)
 
@@ -68,7 +70,7 @@ def test_assessment_history_and_amount(users):
     tekun.self_care_assess(actor=users["heying_cun"], profile=profile, assessed_on=TODAY, answers=answers)
     profile.refresh_from_db()
     assert profile.self_care_level == SelfCareLevel.TOTAL and profile.assessments.count() == 2
-    basic, care = tekun.support_amount(profile, TODAY)
+    basic, care = tekun_eligibility.support_amount(profile, TODAY)
     assert basic == Decimal("676.00")  # rural demo standard 520 × 1.3
     assert care == Decimal("800.00")  # demo: 全失能, dispersed
     with pytest.raises(ValidationError, match="六项"):
@@ -86,12 +88,12 @@ def test_agreement_coverage_lists_missing_and_ending_soon(users):
                               end=TODAY + dt.timedelta(days=300), signed_on=TODAY - dt.timedelta(days=10), **sign)
     tekun.care_agreement_sign(actor=users["heying_cun"], profile=b, start=TODAY - dt.timedelta(days=300),
                               end=TODAY + dt.timedelta(days=20), signed_on=TODAY - dt.timedelta(days=300), **sign)
-    missing = set(tekun.profiles(user=users["wuzhi_minzheng"], flt="no_agreement").values_list("pk", flat=True))
-    ending = set(tekun.profiles(user=users["wuzhi_minzheng"], flt="agreement_ending").values_list("pk", flat=True))
+    missing = set(tekun_selectors.profiles(user=users["wuzhi_minzheng"], flt="no_agreement").values_list("pk", flat=True))
+    ending = set(tekun_selectors.profiles(user=users["wuzhi_minzheng"], flt="agreement_ending").values_list("pk", flat=True))
     assert missing == {c.pk} and ending == {b.pk}
-    row = tekun.coverage(user=users["wuzhi_minzheng"])[0]
+    row = tekun_selectors.coverage(user=users["wuzhi_minzheng"])[0]
     assert (row["total"], row["covered"], row["missing"]) == (3, 2, 1)
-    assert tekun.coverage(user=users["wenxian_minzheng"]) == []
+    assert tekun_selectors.coverage(user=users["wenxian_minzheng"]) == []
     with pytest.raises(ValidationError):
         tekun.care_agreement_sign(actor=users["heying_cun"], profile=c, start=TODAY, end=TODAY - dt.timedelta(days=1),
                                   signed_on=TODAY, **sign)
@@ -106,7 +108,7 @@ def test_visits_overdue_after_a_month(users):
     tekun.visit_log(actor=users["heying_cun"], profile=fresh, visited_on=TODAY - dt.timedelta(days=3), findings="好")
     tekun.visit_log(actor=users["heying_cun"], profile=stale, visited_on=TODAY - dt.timedelta(days=31), findings="好")
     for who in ("heying_cun", "zhandian_jingban", "wuzhi_minzheng"):
-        overdue = set(tekun.profiles(user=users[who], flt="visit_overdue").values_list("pk", flat=True))
+        overdue = set(tekun_selectors.profiles(user=users[who], flt="visit_overdue").values_list("pk", flat=True))
         assert overdue == {stale.pk, never.pk}
     with pytest.raises(ValidationError):
         tekun.visit_log(actor=users["heying_cun"], profile=fresh, visited_on=TODAY + dt.timedelta(days=1), findings="x")
@@ -124,8 +126,8 @@ def test_institution_capacity_and_encouragement(users):
     inst = Institution.objects.create(name="敬老院", county_id="410823", capacity=1)
     p1 = tekun.profile_open(actor=users["heying_cun"], person=_elder())
     p2 = tekun.profile_open(actor=users["heying_cun"], person=_elder(), can_express_wishes=False)
-    assert not tekun.encourage_institution(p1, TODAY)  # not assessed as dependent
-    assert tekun.encourage_institution(p2, TODAY)  # cannot express wishes
+    assert not tekun_eligibility.encourage_institution(p1, TODAY)  # not assessed as dependent
+    assert tekun_eligibility.encourage_institution(p2, TODAY)  # cannot express wishes
     tekun.place_in_institution(actor=users["zhandian_jingban"], profile=p1, institution=inst, reason="本人自愿")
     with pytest.raises(ValidationError, match="床位已满"):
         tekun.place_in_institution(actor=users["zhandian_jingban"], profile=p2, institution=inst, reason="评估后安置")

@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 
 from core.models import Region
 from audit import services as registry
-from cases import tekun, workflow
+from cases.tekun import kinds as tekun_kinds
+from cases.tekun import services as tekun
+from cases.dibao import rechecks as dibao_rechecks
+from cases.dibao import workflow
 from cases.models import Entitlement, TekunProfile
 from core.models import Alert, AuditEvent
 from tests.cases.dibao_helpers import poor_household, seed_standards, to_awaiting_decision
@@ -48,7 +51,7 @@ def test_tekun_without_self_care_assessment_is_not_eligible(users):
     person = _elder()
     app = workflow.application_accept(actor=users["zhandian_jingban"], household=person.household, kind="tekun",
                                       applicant=person, reason="独居老人")
-    result = tekun.assess_application(app)
+    result = tekun_kinds.assess_application(app)
     assert not result.eligible and any("自理能力评估" in r for r in result.reasons)
 
 
@@ -64,7 +67,7 @@ def _register_relative(users, household, staff_user):
 def test_relative_staff_must_recuse_from_re_check_exit_and_fast_grant(users):
     """§12 回避 covers the whole case, not only the application: a staff member may not re-check or end a
     registered relative's entitlement, nor pay the relative 先行救助 from the reserve fund."""
-    from cases import temporary_aid
+    from cases.temporary_aid import services as temporary_aid
     from cases.models import Recheck
 
     hh = poor_household()
@@ -72,16 +75,16 @@ def test_relative_staff_must_recuse_from_re_check_exit_and_fast_grant(users):
                                      monthly_amount=Decimal("900.00"), start_month=dt.date(2025, 11, 1),
                                      next_recheck=dt.date(2026, 11, 10), county_id=hh.county_id,
                                      township_id=hh.township_id, village_id=hh.village_id)
-    workflow.recheck_list_month(month=dt.date(2026, 11, 1))
+    dibao_rechecks.recheck_list_month(month=dt.date(2026, 11, 1))
     recheck = Recheck.objects.get(entitlement=ent)
     temporary_aid.reserve_fund_top_up(actor=users["wuzhi_minzheng"], township=Region.objects.get(code="410823101"),
                                       amount=Decimal("5000.00"), note="拨付")
     _register_relative(users, hh, users["zhandian_jingban"])
     with pytest.raises(ValidationError, match="回避"):
-        workflow.recheck_complete(actor=users["zhandian_jingban"], recheck=recheck, outcome="adjust",
+        dibao_rechecks.recheck_complete(actor=users["zhandian_jingban"], recheck=recheck, outcome="adjust",
                                   note="收入下降", new_amount=Decimal("1500.00"))
     with pytest.raises(ValidationError, match="回避"):
-        workflow.entitlement_end(actor=users["zhandian_jingban"], entitlement=ent, reason="经入户核实已迁出本市")
+        dibao_rechecks.entitlement_end(actor=users["zhandian_jingban"], entitlement=ent, reason="经入户核实已迁出本市")
     _register_relative(users, hh, users["zhandian_shenpi"])
     with pytest.raises(ValidationError, match="回避"):
         temporary_aid.fast_grant(actor=users["zhandian_shenpi"], household=hh, aid_type="emergency",

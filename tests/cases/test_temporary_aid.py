@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from core.models import Region
-from cases import temporary_aid as ta
+from cases.temporary_aid import selectors as temporary_aid_selectors
+from cases.temporary_aid import services as ta
 from demo.households import seed_standards
 from cases.models import ReserveFund, ReserveFundEntry, TemporaryAid
 from core.models import AuditEvent
@@ -84,7 +85,7 @@ def test_paperwork_overdue_listed_and_completion(users, fund):
     h = HouseholdFactory()
     old = _grant(users, h, "300", on=dt.date.today() - dt.timedelta(days=30))
     new = _grant(users, h, "300")
-    overdue = set(ta.aid_list(user=users["zhandian_jingban"], flt="overdue").values_list("pk", flat=True))
+    overdue = set(temporary_aid_selectors.aid_list(user=users["zhandian_jingban"], flt="overdue").values_list("pk", flat=True))
     assert overdue == {old.pk}
     with pytest.raises(ValidationError, match="至少10个字"):
         ta.paperwork_submit(actor=users["zhandian_jingban"], aid=new, paperwork="已核实")
@@ -173,7 +174,7 @@ def test_api_grant_paperwork_and_funds(client, users, fund):
 
 def test_full_procedure_runs_through_the_shared_state_machine(users, monkeypatch, fund):
     """§4: larger amounts follow the full procedure (same machine as 低保), capped at N × 低保标准."""
-    from cases import workflow
+    from cases.dibao import workflow
     from tests.cases.dibao_helpers import to_awaiting_decision
 
     h = HouseholdFactory()
@@ -197,7 +198,7 @@ def test_full_procedure_runs_through_the_shared_state_machine(users, monkeypatch
 
 def test_fast_aid_linked_to_a_pending_application(users, fund):
     """§4: aid while a 低保 application is pending is linked to it and shown in the household file."""
-    from cases import workflow
+    from cases.dibao import workflow
     from cases.models import Application
 
     h = HouseholdFactory()

@@ -6,7 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import Region
-from cases import workflow
+from cases.dibao import deadlines as dibao_deadlines
+from cases.dibao import meetings as dibao_meetings
+from cases.dibao import workflow
+from core import months
+from core import workdays
+from django.utils import timezone
 from cases.models import Application, Entitlement, Notice
 from core.models import AuditEvent
 from tests.cases.dibao_helpers import investigate, meeting, poor_household, seed_standards, to_awaiting_decision
@@ -29,7 +34,7 @@ def test_accept_sets_deadline_25_workdays_and_timeline(app):
     """§2 time limit: acceptance to decision within 25 working days; the case records who accepted it."""
     assert app.status == Application.Status.ACCEPTED
     assert app.handling_township_id == "410823101"
-    assert app.deadline == workflow.compute_deadline(app.accepted_on)
+    assert app.deadline == dibao_deadlines.compute_deadline(app.accepted_on)
     assert app.events.get().action == "accept"
     assert AuditEvent.objects.filter(action="application.accept", object_id=str(app.pk)).exists()
 
@@ -45,7 +50,7 @@ def test_full_path_confirm_creates_entitlement_from_next_month(users, app, monke
     ent = app.entitlement
     assert app.status == Application.Status.CONFIRMED and app.decided_by == leader
     assert ent.category == Entitlement.Category.DIBAO
-    assert ent.start_month == workflow.add_months(decided.replace(day=1), 1)
+    assert ent.start_month == months.add_months(decided.replace(day=1), 1)
     # wages 6000 − 30 % employment cost 1800 = 4200; 4200/12/3 = 116.67; (520 − 116.67) × 3 = 1209.99
     assert ent.monthly_amount == Decimal("1209.99") and ent.persons_covered == 3
     assert ent.next_recheck is not None
@@ -172,7 +177,7 @@ def test_meeting_decides_several_cases_and_refusal_gets_notice(users, hh):
     workflow.transition(actor=leader, application=a2, action="refuse", reason="子女有赡养能力，家庭收入超标")
     notice = Notice.objects.get(application=a2)
     assert notice.kind == Notice.Kind.REFUSAL and "赡养" in notice.reasons
-    assert notice.due_by == workflow.workdays.add_workdays(notice.decided_on, 3)
+    assert notice.due_by == workdays.add_workdays(notice.decided_on, 3)
     assert notice.issuer_name == "詹店镇人民政府"
 
 
@@ -180,7 +185,7 @@ def test_meeting_needs_three_attendees(users, app):
     cw = users["zhandian_jingban"]
     investigate(cw, app)
     with pytest.raises(ValidationError, match="不少于3人"):
-        workflow.meeting_record(actor=cw, township=cw.region, held_on=dt.date.today(), chair="王",
+        dibao_meetings.meeting_record(actor=cw, township=cw.region, held_on=dt.date.today(), chair="王",
                                 attendees="王、李", decisions=[(app, "approve", "")])
 
 
@@ -191,7 +196,7 @@ def test_extend_once_to_40_workdays_with_reason(users, app):
         workflow.transition(actor=cw, application=app, action="extend")
     workflow.transition(actor=cw, application=app, action="extend", reason="需跨省核对存款")
     app.refresh_from_db()
-    assert app.extended and app.deadline == workflow.compute_deadline(app.accepted_on, extended=True)
+    assert app.extended and app.deadline == dibao_deadlines.compute_deadline(app.accepted_on, extended=True)
     with pytest.raises(ValidationError, match="只能延长一次"):
         workflow.transition(actor=cw, application=app, action="extend", reason="再延")
 
@@ -265,5 +270,5 @@ def to_awaiting_decision_from_investigated(cw, app, monkeypatch):
     meeting(cw, [(app, "approve", "")])
     app.refresh_from_db()
     later = app.publicity_end + dt.timedelta(days=1)
-    monkeypatch.setattr(workflow.timezone, "localdate", lambda: later)
+    monkeypatch.setattr(timezone, "localdate", lambda: later)
     workflow.transition(actor=cw, application=app, action="close_publicity")

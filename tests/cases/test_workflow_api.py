@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from cases import workflow
+from cases.dibao import workflow
 from cases.models import Application, Entitlement
 from tests.cases.dibao_helpers import poor_household, seed_standards
 

@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from cases import workflow
+from cases.dibao import rechecks as dibao_rechecks
+from cases.dibao import workflow
 from cases.models import Application, Notice
 from tests.cases.dibao_helpers import investigate, meeting, poor_household, seed_standards
 
@@ -131,7 +132,7 @@ def test_deadlines_page_lists_overdue(client, users):
 
 def test_decisions_of_the_month_for_spot_checks(users, app, monkeypatch):
     """§5 the month's township decisions, refusals included, for the county sample."""
-    from cases import selectors
+    from cases.dibao import selectors
     from tests.cases.dibao_helpers import to_awaiting_decision
 
     to_awaiting_decision(users["zhandian_jingban"], app, monkeypatch)
@@ -152,7 +153,7 @@ def test_recheck_and_end_pages(client, users):
     ent = Entitlement.objects.create(household=hh, category="dibao", persons_covered=3, monthly_amount=Decimal("800"),
                                      start_month=dt.date(2025, 1, 1), next_recheck=dt.date.today(),
                                      county_id=hh.county_id, township_id=hh.township_id, village_id=hh.village_id)
-    workflow.recheck_list_month(month=dt.date.today())
+    dibao_rechecks.recheck_list_month(month=dt.date.today())
     r = Recheck.objects.get()
     client.force_login(users["zhandian_jingban"])
     assert hh.head_name in client.get("/rechecks/").content.decode()

@@ -25,7 +25,7 @@ def keyfile(tmp_path, settings):
 def seeded(users):
     """A few households registered through the services, with phones, adults and a child under 14."""
     from core.models import Region
-    from cases import services
+    from cases.households import services
     from tests.factories import make_id
 
     village = Region.objects.get(code="410823101200")

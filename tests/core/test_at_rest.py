@@ -38,7 +38,7 @@ def _all_plaintexts() -> set[str]:
 def test_raw_tables_contain_no_plaintext_id_card_or_phone(seeded, client, users):
     """§7 raw tables (raw SQL) contain no ID, card or phone number in plaintext, for any sealed model."""
     # exercise the paths that write audit rows too: a view, a reveal, an update with a new phone
-    from cases import services
+    from cases.households import services
 
     item = seeded[0]
     services.person_reveal_id(actor=users["heying_cun"], person=item["household"].members.first(), reason="入户核对")

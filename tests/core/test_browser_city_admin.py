@@ -55,7 +55,7 @@ def run_in_browser(drive):
 def test_city_admin_sets_parameter_standard_and_holiday_then_public_board_prints(live_url, users):
     """§ params, standards, §6 calendar, §11 publicity: the city administrator's path end to end."""
     from demo import households as demo
-    from cases.standards import dibao_standard
+    from cases.standards.selectors import dibao_standard
     from core import params, workdays
 
     demo.seed_standards()

@@ -88,7 +88,7 @@ def test_index_rotation_never_collides_with_old_values(keyfile, seeded):
     """§3 blind-index rotation: new values live in their own keyspace, so a half-done run never violates
     the unique constraint and a new registration of an existing ID is still refused mid-run."""
     from accounts.models import User
-    from cases import services
+    from cases.households import services
 
     old = set(Person.objects.values_list("id_index", flat=True))
     keys.add_index_version()

@@ -31,7 +31,7 @@ def _standards():
 @part("application")
 def _application(w):
     """A 低保 application for the world household, accepted by the 詹店镇 caseworker (status accepted)."""
-    from cases import workflow
+    from cases.dibao import workflow
 
     _standards()
     return workflow.application_accept(actor=w.users["zhandian_jingban"], household=w.household,
@@ -41,7 +41,8 @@ def _application(w):
 @part("meeting")
 def _meeting(w):
     """A 联席会议 of 詹店镇 that studied the (investigated) world application."""
-    from cases import workflow
+    from cases.dibao import meetings as dibao_meetings
+    from cases.dibao import workflow
 
     app = w.get("application")
     caseworker = w.users["zhandian_jingban"]
@@ -49,7 +50,7 @@ def _meeting(w):
                         investigated_on=app.accepted_on, investigator_1="刘洋", investigator_2="马强",
                         findings="入户查看，住房简陋", verification_result="省核对平台：无车辆、无工商登记")
     app.refresh_from_db()
-    return workflow.meeting_record(actor=caseworker, township=caseworker.region, held_on=app.accepted_on,
+    return dibao_meetings.meeting_record(actor=caseworker, township=caseworker.region, held_on=app.accepted_on,
                                    chair="王镇长", attendees="王镇长、李书记、刘洋", place="镇政府会议室",
                                    decisions=[(app, "refuse", "家庭人均收入高于低保标准")])
 
@@ -72,27 +73,27 @@ def _entitlement(w):
 
 @part("recheck")
 def _recheck(w):
-    from cases import workflow
+    from cases.dibao import rechecks as dibao_rechecks
     from cases.models import Recheck
 
     ent = w.get("entitlement")
-    workflow.recheck_list_month(month=ent.next_recheck.replace(day=1))
+    dibao_rechecks.recheck_list_month(month=ent.next_recheck.replace(day=1))
     return Recheck.objects.get(entitlement=ent)
 
 
 @part("notice")
 def _notice(w):
     """A 不予确认通知书 for the world household, issued by the 詹店镇 caseworker."""
-    from cases import workflow
+    from cases.dibao import notices as dibao_notices
 
-    return workflow.notice_issue(actor=w.users["zhandian_jingban"], household=w.household, kind="refusal",
+    return dibao_notices.notice_issue(actor=w.users["zhandian_jingban"], household=w.household, kind="refusal",
                                  reasons="家庭人均收入高于当地低保标准", application=w.get("application"))
 
 
 @part("tekun")
 def _tekun(w):
     """A 特困 profile for the world household's head, opened by the village staff member."""
-    from cases import tekun
+    from cases.tekun import services as tekun
 
     _standards()
     return tekun.profile_open(actor=w.users["heying_cun"], person=w.head)
@@ -102,7 +103,7 @@ def _tekun(w):
 def _reserve_fund(w):
     """詹店镇's reserve fund, topped up with 5,000 yuan by 武陟县民政局."""
     from core.models import Region
-    from cases import temporary_aid
+    from cases.temporary_aid import services as temporary_aid
     from cases.models import ReserveFund
 
     _standards()
@@ -114,7 +115,7 @@ def _reserve_fund(w):
 @part("aid")
 def _aid(w):
     """A 小金额先行救助 of 800 yuan to the world household, signed by the 詹店镇 leader."""
-    from cases import temporary_aid
+    from cases.temporary_aid import services as temporary_aid
 
     w.get("reserve_fund")
     return temporary_aid.fast_grant(actor=w.users["zhandian_shenpi"], household=w.household, aid_type="emergency",

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import selectors as case_selectors
-from cases import workflow
+from cases.dibao import selectors as case_selectors
+from cases.dibao import rechecks as workflow
 from cases.models import Entitlement, PaymentHold, Recheck
 from monitoring import services
 from monitoring.models import Clue
@@ -80,7 +80,7 @@ def test_failed_end_releases_nothing(users):
 def test_ending_without_a_death_hold_touches_no_other_hold(users):
     """Only death holds are released by an exit; a suspension hold stays."""
     household, person, ent = enrolled("dibao")
-    from cases import services as case_services
+    from cases.supervision import services as case_services
 
     hold = case_services.payment_hold_place(actor=users["zhandian_jingban"], household=household, kind="suspension",
                                             reason="外出务工待核实")
@@ -111,13 +111,13 @@ def test_confirmed_recheck_clue_puts_the_entitlement_on_this_months_worklist(use
 
 def test_flag_brings_an_already_listed_recheck_forward(users):
     """An entitlement already on the list with a later due date is brought forward, not duplicated."""
-    from cases import services as case_services
+    from cases.dibao import rechecks as dibao_rechecks
 
     _, person, ent = enrolled("dibao")
     today = timezone.localdate()
     ent.next_recheck = today + dt.timedelta(days=20)
     ent.save()
     workflow.recheck_list_month(month=today + dt.timedelta(days=20))
-    case_services.entitlement_flag_for_recheck(actor=users["zhandian_jingban"], entitlement=ent, reason="线索属实")
+    dibao_rechecks.entitlement_flag_for_recheck(actor=users["zhandian_jingban"], entitlement=ent, reason="线索属实")
     rows = Recheck.objects.filter(entitlement=ent, outcome="")
     assert rows.count() == 1 and rows.get().due_on == today

@@ -1,9 +1,7 @@
 """§1 monthly data comparison: the clue rule of each source, death holds, no automatic exit, malformed files,
 idempotent reruns and runs interrupted by a killed worker."""
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone

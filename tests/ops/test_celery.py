@@ -6,7 +6,6 @@ transport that `make run` uses.
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 

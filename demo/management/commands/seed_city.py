@@ -17,10 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.models import Region
-from demo import citysim
 from cases.models import Entitlement, Household, Person
 from core import keys
+from core.models import Region
+from demo import citysim
 
 SQLITE_LIMIT = 20000
 BULK_THRESHOLD = 50000  # below this, keep indexes in place (rebuilding them costs more than it saves)

@@ -1,0 +1,213 @@
+"""API for applications and entitlements (/api/v1/applications/, /api/v1/entitlements/).
+
+POST /api/v1/applications/                       {"household": id, "reason": ..., "applicant": id?, "single_person": id?}
+                                                  居住地申请: {"via_residence": true, "applicant_id_number": ...,
+                                                  "residence_permit": ..., "reason": ...}
+POST /api/v1/applications/{id}/transitions/      {"action": one of cases.workflow.ACTIONS, "reason": ..., plus the
+                                                  action's data, e.g. investigated_on, investigator_1/2, findings,
+                                                  verification_result, review_on, review_result}
+Out of scope is 404; a refused move is 400 with the Chinese message.
+"""
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from accounts.scope import Action, can, get_in_scope_or_404
+from cases.dibao import deadlines as dibao_deadlines
+from cases.dibao import selectors, workflow
+from cases.dibao.models import Application
+from cases.entitlements.models import Entitlement
+from cases.households.models import Household, Person
+
+
+def _raise_api(exc: ValidationError):
+    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    handling_township = serializers.CharField(source="handling_township_id", read_only=True)
+    township = serializers.CharField(source="township_id", read_only=True)
+    village = serializers.CharField(source="village_id", read_only=True)
+    head_name = serializers.CharField(source="household.head_name", read_only=True)
+    deadline_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "number", "kind", "household", "head_name", "status", "status_label", "township", "village",
+                  "handling_township", "via_residence", "accepted_on", "deadline", "extended", "deadline_state",
+                  "persons_covered", "monthly_amount", "decided_on", "entitlement"]
+        read_only_fields = fields
+
+    def get_deadline_state(self, obj) -> dict:
+        info = dibao_deadlines.deadline_info(obj)
+        return {"state": info.state, "workdays_left": info.workdays_left, "warnings": info.warnings}
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    events = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = ApplicationSerializer.Meta.fields + [
+            "reason", "residence_permit", "applicant", "single_person", "investigated_on", "investigator_1",
+            "investigator_2", "findings", "verification_result", "assessment", "assessed_eligible", "review_on",
+            "review_result", "meeting", "meeting_decision", "meeting_note", "publicity_start", "publicity_end",
+            "objection", "decision_reason", "available_actions", "events"]
+        read_only_fields = fields
+
+    def get_events(self, obj) -> list[dict]:
+        return [{"action": e.action, "label": e.label, "from": e.from_status, "to": e.to_status, "note": e.note,
+                 "actor": e.actor_name, "at": e.at.isoformat()} for e in obj.events.all()]
+
+    def get_available_actions(self, obj) -> list[str]:
+        return workflow.available_actions(self.context["request"].user, obj)
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    household = serializers.IntegerField(required=False, help_text="户籍地受理：家庭ID")
+    applicant_id_number = serializers.CharField(required=False, write_only=True,
+                                                help_text="居住地申请：申请人完整身份证号码（与 via_residence 同用）")
+    reason = serializers.CharField()
+    applicant = serializers.IntegerField(required=False, allow_null=True)
+    single_person = serializers.IntegerField(required=False, allow_null=True)
+    via_residence = serializers.BooleanField(required=False, default=False)
+    residence_permit = serializers.CharField(required=False, allow_blank=True, default="")
+    accepted_on = serializers.DateField(required=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[a for a in workflow.ACTIONS if a != "meeting_decide"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    investigated_on = serializers.DateField(required=False)
+    investigator_1 = serializers.CharField(required=False)
+    investigator_2 = serializers.CharField(required=False)
+    findings = serializers.CharField(required=False)
+    verification_result = serializers.CharField(required=False)
+    single_person = serializers.IntegerField(required=False, allow_null=True)
+    review_on = serializers.DateField(required=False)
+    review_result = serializers.CharField(required=False)
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                         viewsets.GenericViewSet):
+    """Applications in the caller's scope (hukou or handling township). Out of scope is 404."""
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ApplicationCreateSerializer
+        if self.action == "transitions":
+            return TransitionSerializer
+        return ApplicationDetailSerializer if self.action == "retrieve" else ApplicationSerializer
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.application_list(user=self.request.user, status=p.get("status", ""),
+                                          kind=p.get("kind", ""), q=p.get("q", ""), deadline=p.get("deadline", ""))
+
+    def get_object(self):
+        return selectors.application_detail(user=self.request.user, pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404
+        return super().list(request, *args, **kwargs)
+
+    def _require_worker(self, request):
+        """Readers (county, city, village staff) who can see the application may not move it: 403."""
+        if not (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE)):
+            self.permission_denied(request, message="只有乡镇（街道）经办人、审批人可以办理申请")
+
+    def _member(self, household, pk):
+        if pk is None:
+            return None
+        person = Person.objects.filter(household=household, pk=pk).first()
+        if person is None:
+            raise ApiValidationError({"detail": ["该成员不属于本家庭"]})
+        return person
+
+    def create(self, request, *args, **kwargs):
+        data = ApplicationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            if d["via_residence"] and d.get("applicant_id_number"):
+                household = workflow.residence_household_lookup(actor=request.user,
+                                                                id_number=d["applicant_id_number"])
+            elif "household" in d:
+                household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW,
+                                                pk=d["household"])
+                self._require_worker(request)
+            else:
+                raise ValidationError({"household": "请提供家庭ID；居住地申请请提供申请人身份证号码"})
+            applicant = self._member(household, d.get("applicant"))
+            if applicant is None and d.get("applicant_id_number"):
+                applicant = household.members.with_id_number(d["applicant_id_number"]).first()
+            app = workflow.application_accept(
+                actor=request.user, household=household, reason=d["reason"], applicant=applicant,
+                single_person=self._member(household, d.get("single_person")),
+                via_residence=d["via_residence"], residence_permit=d["residence_permit"],
+                accepted_on=d.get("accepted_on"))
+        except ValidationError as exc:
+            _raise_api(exc)
+        out = ApplicationDetailSerializer(selectors.application_detail(user=request.user, pk=app.pk),
+                                          context={"request": request})
+        return Response(out.data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        app = self.get_object()
+        self._require_worker(request)
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        name, reason = d.pop("action"), d.pop("reason", "")
+        if "single_person" in d:
+            d["single_person"] = self._member(app.household, d["single_person"])
+        try:
+            workflow.transition(actor=request.user, application=app, action=name, reason=reason, **d)
+        except ValidationError as exc:
+            _raise_api(exc)
+        out = ApplicationDetailSerializer(selectors.application_detail(user=request.user, pk=app.pk),
+                                          context={"request": request})
+        return Response(out.data)
+
+
+class EntitlementSerializer(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    head_name = serializers.CharField(source="household.head_name", read_only=True)
+    village = serializers.CharField(source="village_id", read_only=True)
+    township = serializers.CharField(source="township_id", read_only=True)
+    county = serializers.CharField(source="county_id", read_only=True)
+
+    class Meta:
+        model = Entitlement
+        fields = ["id", "household", "head_name", "county", "township", "village", "category", "category_label",
+                  "status", "status_label", "persons_covered", "monthly_amount", "start_month", "end_month",
+                  "next_recheck", "reason"]
+        read_only_fields = fields
+
+
+class EntitlementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Entitlements in the caller's scope (read-only). `?category=dibao&status=phasing_out`."""
+
+    serializer_class = EntitlementSerializer
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.entitlement_list(user=self.request.user, category=p.get("category", ""),
+                                          status=p.get("status", ""))
+
+    def get_object(self):
+        return get_in_scope_or_404(Entitlement.objects.select_related("household"), self.request.user,
+                                   Action.CASE_VIEW, pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        if not can(request.user, Action.CASE_VIEW):
+            raise Http404
+        return super().list(request, *args, **kwargs)

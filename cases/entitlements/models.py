@@ -1,0 +1,99 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.scope import RestrictedQuerySet
+from cases.households.models import MONEY, Household
+from core import categories
+from core.models import PlaceMixin
+
+# The two rules every app asks about an entitlement, defined once (the SQL fragments below are derived from them):
+# open — not ended: active, phasing out or suspended (at most one open per household and category);
+# in force — open and not suspended: active or phasing out; payable for a month within its start and end months.
+OPEN_STATUSES = ("active", "phasing_out", "suspended")
+
+
+IN_FORCE_STATUSES = ("active", "phasing_out")
+
+
+def _sql_in(alias: str, column: str, values) -> str:
+    return f"{alias}.{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def open_sql(alias: str = "e") -> str:
+    """The open rule as a SQL condition for set-based statements (`alias` names the entitlement table)."""
+    return _sql_in(alias, "status", OPEN_STATUSES)
+
+
+def in_force_sql(alias: str = "e") -> str:
+    return _sql_in(alias, "status", IN_FORCE_STATUSES)
+
+
+def payable_sql(alias: str, month_param: str) -> str:
+    """Payable for the month given by the placeholder `month_param` (e.g. "%(month)s")."""
+    return (f"{in_force_sql(alias)} AND {alias}.start_month <= {month_param} "
+            f"AND ({alias}.end_month IS NULL OR {alias}.end_month >= {month_param})")
+
+
+class EntitlementQuerySet(RestrictedQuerySet):
+    def open(self):
+        """Not ended: active, phasing out or suspended."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_force(self):
+        """Active or phasing out (an open entitlement that is not suspended)."""
+        return self.filter(status__in=IN_FORCE_STATUSES)
+
+    def active_in(self, month):
+        """Entitlements payable for the month (first day of month)."""
+        return self.in_force().filter(start_month__lte=month).filter(
+            Q(end_month__isnull=True) | Q(end_month__gte=month))
+
+
+class Entitlement(PlaceMixin):
+    """A household's enrollment in a category, with its monthly amount (Decimal yuan)."""
+
+    Category = categories.Category
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "正常享受"
+        PHASING_OUT = "phasing_out", "渐退期"
+        SUSPENDED = "suspended", "暂停"
+        ENDED = "ended", "已终止"
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="entitlements")
+    category = models.CharField("类别", max_length=20, choices=Category, db_index=True)
+    status = models.CharField("状态", max_length=12, choices=Status, default=Status.ACTIVE, db_index=True)
+    persons_covered = models.PositiveSmallIntegerField("保障人数")
+    monthly_amount = models.DecimalField("月救助金额（元）", **MONEY)
+    start_month = models.DateField("起始月份")
+    end_month = models.DateField("终止月份", null=True, blank=True)
+    next_recheck = models.DateField("下次复核", null=True, blank=True, db_index=True)
+    reason = models.CharField("变动原因", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = EntitlementQuerySet.as_manager()
+
+    OPEN_STATUSES = OPEN_STATUSES
+    IN_FORCE_STATUSES = IN_FORCE_STATUSES
+    open_sql = staticmethod(open_sql)
+    in_force_sql = staticmethod(in_force_sql)
+    payable_sql = staticmethod(payable_sql)
+
+    class Meta:
+        verbose_name = "救助待遇"
+        verbose_name_plural = "救助待遇"
+        ordering = ["-start_month", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="entitlement_amount_non_negative"),
+            models.UniqueConstraint(
+                fields=["household", "category"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="entitlement_one_open_per_household_category",
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "category", "status"], name="entitlement_county_cat")]
+
+    def __str__(self):
+        return f"{self.household} {self.get_category_display()}"

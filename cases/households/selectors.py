@@ -1,0 +1,103 @@
+"""Reads of the household registry, scoped to the requesting user."""
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+
+from accounts.scope import Action
+from cases.entitlements.models import Entitlement
+from cases.households.models import Household, Person
+
+# Public notices (no login): rows built from a whitelist of fields; see cases/publicity.py.
+from cases.publicity.selectors import public_dibao_list, publicity_cases  # noqa: E402,F401
+from core import idnumbers
+
+_LAST4 = re.compile(r"^(?P<name>[^\d\s]+)\s*(?P<last4>\d{3}[\dXx])$")
+
+
+def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""):
+    """Households in scope, newest first. `q`: a full ID number, a name, or a name plus the ID's last four."""
+    qs = Household.objects.restrict(user, Action.CASE_VIEW)
+    q = (q or "").strip()
+    if q:
+        # Matching persons are found through their own indexes and joined back by household id (a semi-join):
+        # no DISTINCT over household x person, and no OR across a join that would defeat the indexes.
+        value = idnumbers.normalize_for_lookup(q)
+        if value:
+            qs = qs.filter(pk__in=Person.objects.filter(id_index__in=idnumbers.index_candidates(value))
+                           .values("household_id"))
+        elif m := _LAST4.match(q):
+            qs = qs.filter(pk__in=Person.objects.filter(name=m["name"], id_last4=m["last4"].upper())
+                           .values("household_id"))
+        else:
+            by_head = Household.objects.filter(head_name__startswith=q).order_by().values("pk")
+            by_member = Person.objects.filter(name=q).order_by().values("household_id")
+            qs = qs.filter(pk__in=by_head.union(by_member))
+    if village:
+        qs = qs.filter(village_id=village)
+    if hukou_type:
+        qs = qs.filter(hukou_type=hukou_type)
+    members = (
+        Person.objects.filter(household=OuterRef("pk")).order_by().values("household")
+        .annotate(c=Count("*")).values("c")
+    )
+    return qs.select_related("village", "township").annotate(
+        member_count=Subquery(members, output_field=IntegerField())
+    )
+
+
+LIST_COLUMNS = ("id", "head_name", "hukou_type", "address", "township_id", "village_id", "member_count")
+
+
+REGION_NAMES_SECONDS = 600
+
+
+_region_names: dict = {"at": -REGION_NAMES_SECONDS, "names": {}}
+
+
+def region_names() -> dict[str, str]:
+    """Code -> short name of every division (2,147 rows, changed only by a migration), per process."""
+    import time
+
+    from core.models import Region
+
+    now = time.monotonic()
+    if now - _region_names["at"] >= REGION_NAMES_SECONDS:
+        _region_names["names"] = {code: Region(code=code, name=name).short_name
+                                  for code, name in Region.objects.values_list("code", "name")}
+        _region_names["at"] = now
+    return _region_names["names"]
+
+
+def list_rows(rows: list[dict], *, detail_prefix: str) -> list[dict]:
+    """Household list rows (values of LIST_COLUMNS) with display labels and links for the template."""
+    names, hukou = region_names(), dict(Household.HukouType.choices)
+    for r in rows:
+        r["url"] = f"{detail_prefix}{r['id']}/"
+        r["members"] = str(r["member_count"] or 0)
+        r["hukou"] = hukou.get(r["hukou_type"], r["hukou_type"])
+        r["township"] = names.get(r["township_id"], r["township_id"])
+        r["village"] = names.get(r["village_id"], r["village_id"])
+    return rows
+
+
+def household_detail(*, user, pk: int) -> Household:
+    from accounts.scope import get_in_scope_or_404
+
+    qs = Household.objects.select_related("village", "township", "county").prefetch_related(
+        Prefetch("members", queryset=Person.objects.order_by("id")),
+        "incomes__person", "properties", "expenses__person",
+        Prefetch("entitlements", queryset=Entitlement.objects.order_by("-start_month")),
+    )
+    return get_in_scope_or_404(qs, user, Action.CASE_VIEW, pk=pk)
+
+
+def person_list(*, user, id_number: str = "", q: str = ""):
+    qs = Person.objects.restrict(user, Action.CASE_VIEW).select_related("household", "village")
+    if id_number:
+        qs = qs.with_id_number(id_number)
+    elif q:
+        m = _LAST4.match(q.strip())
+        qs = qs.filter(name=m["name"], id_last4=m["last4"].upper()) if m else qs.filter(name=q.strip())
+    return qs.order_by("-id")

@@ -1,0 +1,44 @@
+"""Counts for the home page across the rooms of cases."""
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Count, Q
+
+from accounts.scope import Action
+from cases.models import Entitlement, Household
+
+# Public notices (no login): rows built from a whitelist of fields; see cases/publicity.py.
+from cases.publicity.selectors import public_dibao_list, publicity_cases  # noqa: E402,F401
+
+HOME_COUNTS_SECONDS = 300
+
+
+def home_counts(*, user) -> dict[str, int]:
+    """Households and paid entitlements in the user's scope, for the home page.
+
+    Counting a city's 400,000 households on every page view is what a summary must not do: the counts
+    are cached per scope (the user's region plus any explicit grants) for five minutes.
+    """
+    from django.core.cache import cache
+
+    from accounts.scope import granted_pks
+
+    grants = granted_pks(user, Household, Action.CASE_VIEW)
+    scope = hashlib.sha1(",".join(map(str, sorted(grants))).encode()).hexdigest()[:16] if grants else "-"
+    key = f"home-counts:v1:{user.role}:{user.region_id}:{scope}"
+    counts = cache.get(key)
+    if counts is None:
+        households = Household.objects.restrict(user, Action.CASE_VIEW)
+        paid = Entitlement.objects.restrict(user, Action.CASE_VIEW).filter(
+            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT])
+        counts = {
+            "households": households.count(),
+            **paid.aggregate(
+                dibao=Count("pk", filter=Q(category=Entitlement.Category.DIBAO)),
+                tekun=Count("pk", filter=Q(category__in=[Entitlement.Category.TEKUN_CENTRAL,
+                                                         Entitlement.Category.TEKUN_DISPERSED])),
+            ),
+        }
+        cache.set(key, counts, HOME_COUNTS_SECONDS)
+    return counts
