@@ -1,5 +1,6 @@
 import io
 
+import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -193,8 +194,6 @@ def population(request):
 
 
 def _population_xlsx(data) -> HttpResponse:
-    import xlsxwriter
-
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True})
