@@ -345,10 +345,15 @@ def batch_supplement(*, actor, batch: PaymentBatch) -> PaymentBatch:
 
 # --- exports --------------------------------------------------------------------------------------------
 
-def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
-    """Queue the 一卡通 file for a finalised batch (drafts are not paid from)."""
+def _require_export_role(actor) -> None:
+    """The 一卡通 file holds full ID and card numbers: only the roles that prepare or approve payments export it."""
     if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
         raise ValidationError("您的角色无权导出发放文件")
+
+
+def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
+    """Queue the 一卡通 file for a finalised batch (drafts are not paid from)."""
+    _require_export_role(actor)
     require(actor, Action.PAYMENT_VIEW, batch)
     if batch.status in (S.DRAFT, S.CANCELLED):
         raise ValidationError("草稿或已作废的批次不能导出发放文件，请先定稿")
@@ -362,8 +367,7 @@ def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
 
 def export_retry(*, actor, job: ExportJob) -> ExportJob:
     """Queue a failed export again: only the roles that may export (county officer, finance), like export_request."""
-    if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
-        raise ValidationError("您的角色无权导出发放文件")
+    _require_export_role(actor)
     require(actor, Action.PAYMENT_VIEW, job)
     if job.status not in (ExportJob.Status.FAILED,):
         raise ValidationError("只有失败的导出任务可以重试")

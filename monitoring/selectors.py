@@ -129,7 +129,7 @@ def population_series(*, user, region: str = "", months: int = 12) -> dict:
     if region:
         field = "county_id" if len(region) == 6 else "township_id"
         qs = qs.filter(**{field: region})
-    today = timezone.localdate().replace(day=1)
+    today = first_of_month(timezone.localdate())
 
     start = first_of_month(add_months(today, -(months - 1)))
     qs = qs.filter(month__gte=start)

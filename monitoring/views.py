@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, require_page
 from core.forms import apply_errors
+from core.months import first_of_month
 from core.paging import paginate
 from monitoring import charts, selectors, services
 from monitoring.forms import FindingForm, UploadForm
@@ -37,7 +38,7 @@ def run_list(request):
     require_page(request, Action.SUPERVISION_VIEW)
     can_upload = can(request.user, Action.SUPERVISION_CHANGE)
     form = UploadForm(request.POST or None, request.FILES or None,
-                      initial={"period": timezone.localdate().replace(day=1)}) if can_upload else None
+                      initial={"period": first_of_month(timezone.localdate())}) if can_upload else None
     if request.method == "POST":
         require_page(request, Action.SUPERVISION_CHANGE)
         if form.is_valid():
