@@ -4,9 +4,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.scope import Action, can
+from accounts.scope import Action, can, get_in_scope_or_404
 from audit.models import Complaint, StaffMember
-from cases.models import Entitlement, Person, RelativeLink
+from cases.models import Application, Entitlement, Person, RelativeLink
 
 
 def staff_list(*, user, q: str = ""):
@@ -17,8 +17,6 @@ def staff_list(*, user, q: str = ""):
 
 
 def staff_detail(*, user, pk: int) -> StaffMember:
-    from accounts.scope import get_in_scope_or_404
-
     return get_in_scope_or_404(StaffMember.objects.prefetch_related("relatives"), user, Action.SUPERVISION_VIEW,
                                pk=pk)
 
@@ -39,12 +37,9 @@ def relative_matches(*, user):
     link_map: dict[str, list] = {}
     for link in links.filter(id_index__in=[p.id_index for p in persons]):
         link_map.setdefault(link.id_index, []).append(link)
-    open_statuses = [Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT, Entitlement.Status.SUSPENDED]
     ents: dict[int, list] = {}
-    for e in Entitlement.objects.filter(household_id__in=[p.household_id for p in persons], status__in=open_statuses):
+    for e in Entitlement.objects.open().filter(household_id__in=[p.household_id for p in persons]):
         ents.setdefault(e.household_id, []).append(e)
-    from cases.models import Application
-
     apps: dict[int, list] = {}
     for a in Application.objects.restrict(user, Action.CASE_VIEW).filter(
             household_id__in=[p.household_id for p in persons]).order_by("-accepted_on"):
@@ -74,7 +69,5 @@ def complaint_list(*, user, status: str = "", only_overdue: bool = False, only_r
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:
-    from accounts.scope import get_in_scope_or_404
-
     return get_in_scope_or_404(Complaint.objects.select_related("township", "village", "household", "county")
                                .prefetch_related("steps__actor"), user, complaint_action(user), pk=pk)

@@ -5,19 +5,15 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from core.models import Region
-from accounts.scope import Action, can, scope_q
+from accounts.scope import Action, require, scope_q
 from audit.models import Complaint, ComplaintStep, StaffMember, StaffRelative
 from cases.supervision import services as case_services
-from core import audit, locks, params, workdays
-from core import months
-
-
-def _require(actor, action: str) -> None:
-    if not can(actor, action):
-        raise ValidationError("您的角色无权进行此操作")
+from cases.models import Application, Entitlement, Person, RelativeLink
+from core import audit, idnumbers, locks, months, params, workdays
+from core.models import Alert, Region
 
 
 def _within(actor, action: str, region: Region) -> None:
@@ -42,7 +38,7 @@ def _sync_links(staff: StaffMember, actor) -> None:
 
 def staff_register(*, actor, name: str, id_number: str, kind: str, workplace: str, region: Region,
                    position: str = "", user=None) -> StaffMember:
-    _require(actor, Action.SUPERVISION_CHANGE)
+    require(actor, Action.SUPERVISION_CHANGE)
     _within(actor, Action.SUPERVISION_CHANGE, region)
     staff = StaffMember(name=name, kind=kind, workplace=workplace, position=position, user=user,
                         registered_by=actor, county_id=region.code[:6])
@@ -69,7 +65,7 @@ def staff_register(*, actor, name: str, id_number: str, kind: str, workplace: st
 
 
 def relative_add(*, actor, staff: StaffMember, name: str, id_number: str, relation: str) -> StaffRelative:
-    _require(actor, Action.SUPERVISION_CHANGE)
+    require(actor, Action.SUPERVISION_CHANGE)
     rel = StaffRelative(staff=staff, name=name, relation=relation)
     try:
         rel.set_id_number(id_number)
@@ -94,7 +90,7 @@ def relative_add(*, actor, staff: StaffMember, name: str, id_number: str, relati
 
 
 def relative_remove(*, actor, relative: StaffRelative, reason: str) -> None:
-    _require(actor, Action.SUPERVISION_CHANGE)
+    require(actor, Action.SUPERVISION_CHANGE)
     if not reason.strip():
         raise ValidationError("删除近亲属备案必须说明原因")
     staff = relative.staff
@@ -108,7 +104,7 @@ def relative_remove(*, actor, relative: StaffRelative, reason: str) -> None:
 
 def staff_verify(*, actor, staff: StaffMember, note: str = "") -> StaffMember:
     """Periodic re-verification of a staff member's registry (param relatives.reverify_months)."""
-    _require(actor, Action.SUPERVISION_CHANGE)
+    require(actor, Action.SUPERVISION_CHANGE)
     with transaction.atomic():
         before = staff.last_verified_at
         staff.last_verified_at = timezone.localdate()
@@ -121,7 +117,7 @@ def staff_verify(*, actor, staff: StaffMember, note: str = "") -> StaffMember:
 
 
 def staff_deactivate(*, actor, staff: StaffMember, reason: str) -> StaffMember:
-    _require(actor, Action.SUPERVISION_CHANGE)
+    require(actor, Action.SUPERVISION_CHANGE)
     if not reason.strip():
         raise ValidationError("请说明原因（如调离、退休）")
     with transaction.atomic():
@@ -154,7 +150,7 @@ def complaint_register(*, actor, source: str, complainant_name: str, category: s
                        region: Region, phone: str = "", id_number: str = "", household=None,
                        received_on: dt.date | None = None, counselling_referral: bool = False) -> Complaint:
     """Register a complaint; assigned to the township when `region` is a township/village, else the county."""
-    _require(actor, Action.COMPLAINT_HANDLE)
+    require(actor, Action.COMPLAINT_HANDLE)
     _within(actor, Action.COMPLAINT_HANDLE, region)
     received_on = received_on or timezone.localdate()
     c = Complaint(source=source, complainant_name=complainant_name, category=category, summary=summary,
@@ -167,8 +163,6 @@ def complaint_register(*, actor, source: str, complainant_name: str, category: s
         c.village_id = region.code if len(region.code) == 12 else None
     c.set_phone(phone)
     if id_number:
-        from core import idnumbers
-
         try:
             sealed = idnumbers.seal(idnumbers.parse(id_number), aad=c.aad("id_number"))
         except ValidationError as exc:
@@ -194,8 +188,6 @@ def complaint_is_repeat(*, id_index: str, household_id: int | None, received_on:
     """The same person (ID) or the same household complained within the past 12 months."""
     since = received_on - dt.timedelta(days=365)
     qs = Complaint.objects.filter(received_on__gte=since, received_on__lte=received_on)
-    from django.db.models import Q
-
     q = Q(pk__in=[])
     if id_index:
         q |= Q(id_index=id_index)
@@ -205,7 +197,7 @@ def complaint_is_repeat(*, id_index: str, household_id: int | None, received_on:
 
 
 def complaint_step(*, actor, complaint: Complaint, action: str, note: str) -> ComplaintStep:
-    _require(actor, Action.COMPLAINT_HANDLE)
+    require(actor, Action.COMPLAINT_HANDLE)
     if not complaint.is_open:
         raise ValidationError("该信访事项已办结或转办，不能继续登记办理环节")
     if not note.strip():
@@ -223,7 +215,7 @@ def complaint_step(*, actor, complaint: Complaint, action: str, note: str) -> Co
 
 def complaint_assign(*, actor, complaint: Complaint, township: Region, reason: str = "") -> Complaint:
     """County hands the complaint to a township in the county."""
-    _require(actor, Action.SUPERVISION_CHANGE)
+    require(actor, Action.SUPERVISION_CHANGE)
     if township.level != Region.Level.TOWNSHIP or township.code[:6] != complaint.county_id:
         raise ValidationError("只能交办给本县（市、区）的乡镇（街道）")
     with transaction.atomic():
@@ -238,7 +230,7 @@ def complaint_assign(*, actor, complaint: Complaint, township: Region, reason: s
 
 def complaint_close(*, actor, complaint: Complaint, result: str, satisfied: bool | None,
                     counselling_referral: bool | None = None) -> Complaint:
-    _require(actor, Action.COMPLAINT_HANDLE)
+    require(actor, Action.COMPLAINT_HANDLE)
     if not complaint.is_open:
         raise ValidationError("该信访事项已办结")
     if not result.strip():
@@ -261,7 +253,7 @@ def complaint_close(*, actor, complaint: Complaint, result: str, satisfied: bool
 
 
 def complaint_transfer(*, actor, complaint: Complaint, to: str, reason: str) -> Complaint:
-    _require(actor, Action.COMPLAINT_HANDLE)
+    require(actor, Action.COMPLAINT_HANDLE)
     if not complaint.is_open:
         raise ValidationError("该信访事项已办结")
     if not to.strip():
@@ -280,9 +272,6 @@ def relatives_check() -> int:
     """Nightly (§12): every open application and open entitlement whose household holds a registered close
     relative gets a county alert (once) — so cases registered before the relative was, or whose member was
     added later, are flagged too. Returns the number of new flags. Set-based: a fixed number of queries."""
-    from cases.models import Application, Entitlement, Person, RelativeLink
-    from core.models import Alert
-
     households = Person.objects.filter(id_index__in=RelativeLink.objects.values("id_index")).values("household_id")
     alerts = [
         Alert(dedupe_key=f"relative-application:{app.pk}", region_code=app.handling_county_id,
@@ -293,9 +282,7 @@ def relatives_check() -> int:
         Alert(dedupe_key=f"relative-entitlement:{ent.pk}", region_code=ent.county_id, level=Alert.Level.WARNING,
               kind="relative_case", message=f"{ent.household}（{ent.get_category_display()}）为备案近亲属在保对象",
               link="/supervision/relatives/matches/")
-        for ent in Entitlement.objects.filter(household_id__in=households, status__in=[
-            Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT, Entitlement.Status.SUSPENDED,
-        ]).select_related("household")
+        for ent in Entitlement.objects.open().filter(household_id__in=households).select_related("household")
     ]
     if not alerts:
         return 0

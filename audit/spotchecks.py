@@ -26,7 +26,7 @@ from accounts.scope import Action, can, scope_q
 from audit.models import SpotCheck, SpotCheckItem
 from cases.models import Application, Person, RelativeLink
 from core import audit, params, workdays
-from core.months import month_range
+from core.months import first_of_month, month_range
 
 DECIDED = [Application.Status.CONFIRMED, Application.Status.REFUSED]
 
@@ -80,7 +80,7 @@ def spotcheck_open(*, actor, county: Region, month: dt.date, seed: int | None = 
     q = scope_q(actor, Action.SPOTCHECK_REVIEW)
     if q.children and county.code != actor.region_id:
         raise ValidationError("只能抽查本县（市、区）")
-    month = month.replace(day=1)
+    month = first_of_month(month)
     if month > timezone.localdate():
         raise ValidationError({"month": "不能抽查未来的月份"})
     population = population_for(county.code, month)

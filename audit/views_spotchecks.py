@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from audit import spotchecks
 from audit.models import SpotCheck, SpotCheckItem
+from core.forms import apply_errors
+from core.months import previous_month
 from core.paging import paginate
 
 
@@ -41,15 +43,13 @@ def spotcheck_list(request):
         return redirect("audit:spotcheck_answers")
     form = None
     if can(request.user, Action.SPOTCHECK_REVIEW):
-        last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+        last_month = previous_month(timezone.localdate())
         form = OpenForm(request.POST or None, initial={"month": f"{last_month:%Y-%m}"})
         if request.method == "POST" and form.is_valid():
             try:
                 sc = spotchecks.spotcheck_open(actor=request.user, county=request.user.region,
                                                month=form.cleaned_data["month"])
             except ValidationError as exc:
-                from core.forms import apply_errors
-
                 apply_errors(form, exc)
             else:
                 messages.success(request, f"已抽取{sc.items.count()}件（共{sc.population}件决定），随机种子{sc.seed}。")
@@ -116,8 +116,6 @@ def spotcheck_item(request, pk):
                 else:
                     spotchecks.answer_record(actor=user, item=item, answer=form.cleaned_data["answer"])
             except ValidationError as exc:
-                from core.forms import apply_errors
-
                 apply_errors(form, exc)
             else:
                 messages.success(request, "已保存。")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -12,7 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import Action, can
-from funds import bankresults, exports, selectors, services
+from funds import bankresults, deadlines, exports, pricing, selectors, services
 from funds.models import PaymentBatch, PaymentLine, PriceIndex
 
 
@@ -45,10 +46,6 @@ class BatchDetailSerializer(BatchSerializer):
                  "persons": t["persons"], "amount": str(t["amount"])} for t in selectors.category_totals(obj)]
 
     def get_deadlines(self, obj) -> list[dict]:
-        from django.utils import timezone
-
-        from funds import deadlines
-
         return [{"step": s.step.key, "label": s.step.label, "due": s.due, "done_on": s.done_on, "state": s.state}
                 for s in deadlines.states(obj, timezone.localdate())]
 
@@ -160,8 +157,6 @@ class PriceIndexSerializer(serializers.ModelSerializer):
         extra_kwargs = {"month": {"validators": []}}
 
     def get_linkage_rate(self, obj) -> str | None:
-        from funds import pricing
-
         rate = pricing.triggering_rate(obj.cpi_yoy, obj.food_cpi_yoy, obj.month)
         return str(rate) if rate is not None else None
 

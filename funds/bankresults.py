@@ -15,6 +15,8 @@ from django.db import transaction
 
 from accounts.scope import Action, require
 from core import audit, idnumbers, pii
+from funds import services
+from funds.models import PaymentBatch, PaymentLine
 
 COLUMNS = {
     "batch": ("批次号", "批次编号"),
@@ -124,8 +126,6 @@ def parse(name: str, data: bytes) -> list[ParsedRow]:
 
 def check(batch, parsed: list[ParsedRow]) -> tuple[list[str], list[tuple]]:
     """(problems, updates) where updates are (line pk, bank_status, reason)."""
-    from funds.models import PaymentLine
-
     lines = list(PaymentLine.objects.filter(batch=batch, excluded=False).select_related("payee", "payee__person")
                  .only("pk", "line_no", "amount", "payee__card_index", "payee__person__id_index"))
     by_no = {ln.line_no: ln for ln in lines}
@@ -222,9 +222,6 @@ def _amount(raw) -> Decimal | None:
 
 def bank_result_import(*, actor, batch, name: str, data: bytes) -> Outcome:
     """Check the whole file; raise BankFileError listing every problem, or apply all results at once."""
-    from funds import services
-    from funds.models import PaymentBatch, PaymentLine
-
     require(actor, Action.PAYMENT_PREPARE, batch)
     if batch.status != PaymentBatch.Status.SENT_TO_BANK:
         raise BankFileError([f"批次当前为“{batch.get_status_display()}”，送银行后才能导入发放结果"])

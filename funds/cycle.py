@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from core.models import Region
 from cases.models import Entitlement
 from core import workdays
-from core.models import Alert
+from core.models import Alert, Region
+from core.months import first_of_month
 from funds import deadlines, services
 from funds.models import PaymentBatch
 
@@ -48,7 +48,7 @@ def _alert(region: str, role: str, level: str, key: str, message: str, link: str
 def remind_and_escalate(today: dt.date) -> int:
     """For the current month's cycle: a reminder two working days before each step's deadline to whoever
     must act; once a deadline has passed with the step undone, an overdue alert to the county and the city."""
-    month = today.replace(day=1)
+    month = first_of_month(today)
     due = deadlines.schedule(month)
     batches = {b.county_id: b for b in PaymentBatch.objects.live().filter(month=month, kind=PaymentBatch.Kind.REGULAR)
                .select_related("county")}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from core import params, workdays
 
 
@@ -67,8 +69,6 @@ class StepState:
 
 
 def states(batch, today: dt.date, due: dict[str, dt.date] | None = None) -> list[StepState]:
-    from django.utils import timezone
-
     due = due or schedule(batch.month)
     out = []
     for step in STEPS:

@@ -9,14 +9,13 @@ from pathlib import Path
 import xlsxwriter
 from django.db import connection
 
-from core import crypto
+from core import categories, crypto
 from funds.models import PayCategory
 
 HEADERS = ["序号", "县(市、区)", "乡镇(街道)", "村(社区)", "户主姓名", "身份证号码", "社保卡号/银行账号", "开户银行",
            "救助类别", "保障人数", "发放金额(元)", "备注"]
 WIDTHS = [7, 14, 16, 18, 10, 21, 23, 18, 16, 9, 13, 16]
-CATEGORY_LABELS = dict(PayCategory.choices)
-BASIS_LABELS = {"dibao": "低保", "tekun_central": "特困", "tekun_dispersed": "特困", "dibao_edge": "低保边缘"}
+CATEGORY_LABELS = dict(PayCategory.choices)  # the paid categories' labels are core.categories'
 CHANGE_LABELS = {"new": "新增", "adjusted": "金额调整", "phasing_out": "渐退期", "reissue": "补发"}
 
 # One query for every row of the file. Names come from the region table; ciphertexts with their row uids.
@@ -63,7 +62,7 @@ def iter_rows(batch_id: int, chunk: int = 2000):
                 label = CATEGORY_LABELS.get(category, category)
                 note = CHANGE_LABELS.get(change, "")
                 if category == PayCategory.PRICE_SUBSIDY:
-                    note = f"{BASIS_LABELS.get(basis, basis)}对象" + (f"；{note}" if note else "")
+                    note = f"{categories.label(basis)}对象" + (f"；{note}" if note else "")
                 yield (no, county, township, village_short(village), head, id_number, card, bank, label,
                        persons, Decimal(amount), note)
 

@@ -14,17 +14,21 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
-from core.models import PlaceMixin
 from core import pii
+from core.categories import Category
+from core.models import PlaceMixin
 from core.sealing import SealedRowMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class PayCategory(models.TextChoices):
-    DIBAO = "dibao", "低保"
-    TEKUN_CENTRAL = "tekun_central", "特困（集中供养）"
-    TEKUN_DISPERSED = "tekun_dispersed", "特困（分散供养）"
+    """What a payment line pays: the categories paid every month (codes and labels from core.categories),
+    and the price subsidy, which is a payment only."""
+
+    DIBAO = Category.DIBAO.value, Category.DIBAO.label
+    TEKUN_CENTRAL = Category.TEKUN_CENTRAL.value, Category.TEKUN_CENTRAL.label
+    TEKUN_DISPERSED = Category.TEKUN_DISPERSED.value, Category.TEKUN_DISPERSED.label
     PRICE_SUBSIDY = "price_subsidy", "价格临时补贴"
 
 

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cases.standards.selectors import dibao_standard
 from core import categories, params
-
+from funds.models import PriceIndex
 
 
 def subsidy_categories(month: dt.date) -> tuple[str, ...]:
@@ -33,8 +33,6 @@ def triggering_rate(cpi: Decimal, food_cpi: Decimal, on: dt.date) -> Decimal | N
 
 def rate_for(month: dt.date) -> Decimal | None:
     """The linkage state for a payment month: the newest index entered for that month or before."""
-    from funds.models import PriceIndex
-
     index = PriceIndex.objects.filter(month__lte=month).order_by("-month").first()
     if index is None:
         return None

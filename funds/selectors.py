@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.models import Region
 from accounts.scope import Action, get_in_scope_or_404, region_q
+from core.categories import Category
 from funds import deadlines
 from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
 
@@ -62,7 +63,7 @@ def funds_request(batch: PaymentBatch) -> dict:
     rows = (lines.values("township_id", "township__name", "category")
             .annotate(amount=Sum("amount"), lines=Count("id"),
                       persons=Sum("persons_covered", filter=~Q(category=PayCategory.PRICE_SUBSIDY)
-                                  | Q(basis="dibao_edge")))
+                                  | Q(basis=Category.DIBAO_EDGE)))
             .order_by("township_id"))
     households = dict(lines.values("township_id").annotate(n=Count("household", distinct=True))
                       .values_list("township_id", "n"))

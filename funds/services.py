@@ -5,22 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from core.models import Region
 from accounts.scope import Action, can, require
-from cases.models import Household, Person
-from core import audit
-from funds import pricing
-from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
+from cases.models import Entitlement, Household, PaymentHold, Person
+from core import audit, categories
+from core.models import Region
 from core.months import first_of_month, previous_month
+from core.queue import enqueue_on_commit
+from funds import exports, pricing
+from funds.models import ExportJob, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
 
 S = PaymentBatch.Status
-PAID_CATEGORIES = (PayCategory.DIBAO, PayCategory.TEKUN_CENTRAL, PayCategory.TEKUN_DISPERSED)
+PAID_CATEGORIES = categories.PAID
 MISSING_CARD = "未登记社保卡/银行账号"
+EXPORT_TASK = "funds.tasks.run_export"  # queued by name: tasks import services, never the other way
 
 
 # --- payee accounts -------------------------------------------------------------------------------------
@@ -103,8 +106,7 @@ def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
     paid = ", ".join(f"'{c}'" for c in PAID_CATEGORIES)
     with_subsidy = bool(subsidised_categories)
     subsidised = ", ".join(f"%(subsidy_{i})s" for i in range(len(subsidised_categories)))
-    active = ("e.county_id = %(county)s AND e.status IN ('active', 'phasing_out') AND e.start_month <= %(month)s"
-              " AND (e.end_month IS NULL OR e.end_month >= %(month)s)")
+    active = f"e.county_id = %(county)s AND {Entitlement.payable_sql('e', '%(month)s')}"
     src = (f"SELECT e.household_id, e.id AS entitlement_id, e.category, '' AS basis, e.persons_covered AS persons,"
            f" e.monthly_amount AS amount, e.status FROM cases_entitlement e"
            f" WHERE {active} AND e.category IN ({paid}) AND e.monthly_amount > 0")
@@ -219,8 +221,6 @@ def batch_regenerate(*, actor, batch: PaymentBatch) -> PaymentBatch:
 
 def _changed_since_draft(batch: PaymentBatch) -> str:
     """What changed in the county after the draft was made (a late death hold must not be paid)."""
-    from cases.models import Entitlement, PaymentHold
-
     since = batch.drafted_at
     holds = PaymentHold.objects.filter(county_id=batch.county_id)
     if holds.filter(Q(created_at__gt=since) | Q(released_at__gt=since)).exists():
@@ -345,10 +345,15 @@ def batch_supplement(*, actor, batch: PaymentBatch) -> PaymentBatch:
 
 # --- exports --------------------------------------------------------------------------------------------
 
-def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
-    """Queue the 一卡通 file for a finalised batch (drafts are not paid from)."""
+def _require_export_role(actor) -> None:
+    """The 一卡通 file holds full ID and card numbers: only the roles that prepare or approve payments export it."""
     if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
         raise ValidationError("您的角色无权导出发放文件")
+
+
+def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
+    """Queue the 一卡通 file for a finalised batch (drafts are not paid from)."""
+    _require_export_role(actor)
     require(actor, Action.PAYMENT_VIEW, batch)
     if batch.status in (S.DRAFT, S.CANCELLED):
         raise ValidationError("草稿或已作废的批次不能导出发放文件，请先定稿")
@@ -356,37 +361,26 @@ def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
         job = ExportJob.objects.create(batch=batch, county_id=batch.county_id, requested_by=actor)
         audit.record(actor=actor, action="payment_export.request", obj=job, object_repr=str(batch),
                      region=(batch.county_id, "", ""))
-        transaction.on_commit(lambda: _enqueue_export(job.pk))
+        enqueue_on_commit(EXPORT_TASK, job.pk)
     return job
-
-
-def _enqueue_export(job_id: int) -> None:
-    from funds.tasks import run_export
-
-    run_export.delay(job_id)
 
 
 def export_retry(*, actor, job: ExportJob) -> ExportJob:
     """Queue a failed export again: only the roles that may export (county officer, finance), like export_request."""
-    if not (can(actor, Action.PAYMENT_PREPARE) or can(actor, Action.PAYMENT_APPROVE)):
-        raise ValidationError("您的角色无权导出发放文件")
+    _require_export_role(actor)
     require(actor, Action.PAYMENT_VIEW, job)
     if job.status not in (ExportJob.Status.FAILED,):
         raise ValidationError("只有失败的导出任务可以重试")
     with transaction.atomic():
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.QUEUED, error="", progress=0)
         audit.record(actor=actor, action="payment_export.retry", obj=job, region=(job.county_id, "", ""))
-        transaction.on_commit(lambda: _enqueue_export(job.pk))
+        enqueue_on_commit(EXPORT_TASK, job.pk)
     job.refresh_from_db()
     return job
 
 
 def export_run(*, job_id: int) -> ExportJob:
     """Write the file (called by the task). Failure is recorded on the job; the batch is never touched."""
-    from django.conf import settings
-
-    from funds import exports
-
     job = ExportJob.objects.select_related("batch", "batch__county").get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now(),
                                                attempts=job.attempts + 1, progress=0, error="")

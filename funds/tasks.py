@@ -4,12 +4,13 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from core.months import first_of_month
+from funds import cycle, services
+
 
 @shared_task(acks_late=True)
 def run_export(job_id: int) -> int:
     """Write a batch's 一卡通 file; failure is stored on the job (visible, re-runnable)."""
-    from funds import services
-
     try:
         job = services.export_run(job_id=job_id)
     except Exception:
@@ -20,15 +21,11 @@ def run_export(job_id: int) -> int:
 @shared_task(acks_late=True)
 def draft_monthly_batches(month: str | None = None) -> int:
     """On the 1st: draft every county's regular batch for the month (skips counties already drafted)."""
-    from funds import cycle
-
     day = dt.date.fromisoformat(month) if month else timezone.localdate()
-    return cycle.draft_all(day.replace(day=1))
+    return cycle.draft_all(first_of_month(day))
 
 
 @shared_task(acks_late=True)
 def remind_and_escalate(today: str | None = None) -> int:
     """Daily: remind two working days before each deadline; escalate overdue steps to county and city."""
-    from funds import cycle
-
     return cycle.remind_and_escalate(dt.date.fromisoformat(today) if today else timezone.localdate())

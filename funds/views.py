@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
-from core.forms import apply_errors
 from cases.models import Household, Person
-from core import workdays
+from core import params, workdays
+from core.forms import apply_errors
+from core.models import Region
+from core.months import add_months, first_of_month
 from core.paging import paginate
-from funds import bankresults, deadlines, selectors, services
+from funds import bankresults, deadlines, pricing, selectors, services
 from funds.models import ExportJob, PaymentBatch, PaymentLine
 
 S = PaymentBatch.Status
@@ -25,10 +26,8 @@ FLOW = [S.DRAFT, S.FINALISED, S.FUNDS_REQUESTED, S.TRANSFERRED, S.SENT_TO_BANK, 
 
 
 def _month_choices(today: dt.date) -> list[dt.date]:
-    first = today.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    prev = (first - dt.timedelta(days=1)).replace(day=1)
-    return [nxt, first, prev]
+    first = first_of_month(today)
+    return [add_months(first, 1), first, add_months(first, -1)]
 
 
 def _parse_month(raw: str) -> dt.date | None:
@@ -62,7 +61,7 @@ def batch_list(request):
     can_prepare = can(request.user, Action.PAYMENT_PREPARE)
     if request.method == "POST" and not can_prepare:
         raise Http404("未找到")  # readers may list batches but not draft one
-    form = DraftForm(today=today, initial={"month": (today.replace(day=1)).strftime("%Y-%m")}) if can_prepare else None
+    form = DraftForm(today=today, initial={"month": first_of_month(today).strftime("%Y-%m")}) if can_prepare else None
     if can_prepare and request.method == "POST":
         form = DraftForm(request.POST, today=today)
         if form.is_valid():
@@ -270,13 +269,9 @@ def payee_edit(request, household_id):
 def deadline_report(request):
     require_page(request, Action.PAYMENT_VIEW)
     today = timezone.localdate()
-    month = _parse_month(request.GET.get("month", "")) or today.replace(day=1)
+    month = _parse_month(request.GET.get("month", "")) or first_of_month(today)
     report = selectors.deadline_report(user=request.user, month=month)
-    months = []
-    m = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    for _ in range(13):
-        months.append(m)
-        m = (m - dt.timedelta(days=1)).replace(day=1)
+    months = [add_months(first_of_month(today), 1 - i) for i in range(13)]  # next month, this month, 11 before
     return render(request, "funds/deadline_report.html", {
         "report": report, "month": month, "months": months,
         "calendar_warnings": workdays.warnings_for(*report["due"].values()),
@@ -293,9 +288,6 @@ class PriceIndexForm(forms.Form):
 @login_required
 def price_index(request):
     require_page(request, Action.PAYMENT_VIEW, Action.PRICE_INDEX_CHANGE)
-    from core import params
-    from funds import pricing
-
     can_change = can(request.user, Action.PRICE_INDEX_CHANGE)
     if request.method == "POST" and not can_change:
         raise Http404("未找到")  # payment roles read the indices; only the city enters them
@@ -314,7 +306,7 @@ def price_index(request):
         rate = pricing.triggering_rate(idx.cpi_yoy, idx.food_cpi_yoy, idx.month)
         rows.append({"index": idx, "rate": rate})
     return render(request, "funds/price_index.html", {
-        "form": form, "rows": rows, "current_rate": pricing.rate_for(today.replace(day=1)),
+        "form": form, "rows": rows, "current_rate": pricing.rate_for(first_of_month(today)),
         "cpi_trigger": params.get("price.cpi_trigger"), "food_trigger": params.get("price.food_cpi_trigger"),
         "floor": params.get("price.subsidy_floor"),
     })

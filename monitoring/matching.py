@@ -13,17 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from core import idnumbers
+from cases.models import Entitlement, Person
+from core import categories, idnumbers
 from monitoring.models import RunIssue, StagingRow
+from monitoring.places import PlaceResolver
 from monitoring.sources import Source
 
-PAID = {"dibao", "tekun_central", "tekun_dispersed"}
-OPEN_STATUSES = ("active", "phasing_out", "suspended")
-CATEGORY_LABELS = {
-    "dibao": "低保", "tekun_central": "特困（集中）", "tekun_dispersed": "特困（分散）", "dibao_edge": "低保边缘",
-    "rigid_expense": "刚性支出困难", "monitor_unstable": "防返贫监测", "monitor_edge": "防返贫监测",
-    "monitor_sudden": "防返贫监测",
-}
+PAID = frozenset(c.value for c in categories.PAID)  # plain codes: matched against the codes read from SQL
+DIBAO_EDGE = categories.Category.DIBAO_EDGE.value
 
 
 @dataclass(slots=True)
@@ -257,8 +254,6 @@ def stage(run_id: int, staged: list[tuple[int, str]]) -> StageRef:
 
     Other databases: bulk_create into StagingRow, deleted by `unstage`."""
     if connection.vendor == "postgresql":
-        from cases.models import Person
-
         table = f"monitoring_stage_{int(run_id)}"
         buf = io.StringIO("".join(f"{row_no}\t{key}\n" for row_no, key in staged))
         with connection.cursor() as cursor:
@@ -312,17 +307,15 @@ FROM {staging} s JOIN {person} p ON p.id_index = s.id_index
 {where}
 """
 
-ENTITLEMENT_SQL = """
-SELECT e.household_id, e.category, e.id FROM {entitlement} e
-WHERE e.status IN ('active', 'phasing_out', 'suspended') AND e.household_id IN ({ids})
+ENTITLEMENT_SQL = f"""
+SELECT e.household_id, e.category, e.id FROM {{entitlement}} e
+WHERE {Entitlement.open_sql("e")} AND e.household_id IN ({{ids}})
 """
 
 
 def match(ref: StageRef, checked: Validated) -> list[Match]:
     """The one join of staged rows against all registered persons, then the open entitlements of the matched
     households (by primary key, in chunks)."""
-    from cases.models import Entitlement, Person
-
     names = {"staging": ref.table, "where": ref.where, "person": Person._meta.db_table,
              "entitlement": Entitlement._meta.db_table}
     ents: dict[int, list[tuple[str, int]]] = {}
@@ -369,7 +362,7 @@ class Draft:
 
 
 def _cats(m: Match) -> str:
-    return "、".join(sorted({CATEGORY_LABELS.get(c, c) for c in m.categories})) or "未在享"
+    return "、".join(sorted({categories.label(c) for c in m.categories})) or "未在享"
 
 
 def _date(d) -> str:
@@ -416,7 +409,7 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
                      f"{dept}：{m.person_name}名下机动车{m.ref}（{m.detail or '类型不详'}），"
                      f"登记于{_date(m.event_date)}；在享：{_cats(m)}")
     if code == "medical":
-        if "dibao_edge" not in m.categories or paid or m.amount is None or m.amount < medical_threshold:
+        if DIBAO_EDGE not in m.categories or paid or m.amount is None or m.amount < medical_threshold:
             return None
         year = (m.event_date.year if m.event_date else "")
         return Draft("discovery", f"medical:{year}",
@@ -441,7 +434,7 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
                      f"{dept}：{m.person_name}在{m.detail or '学校'}就读{m.ref}，请核对家庭档案在校情况并衔接教育救助；"
                      f"在享：{_cats(m)}")
     if code == "rural":
-        if m.categories & (PAID | {"dibao_edge"}):
+        if m.categories & (PAID | {DIBAO_EDGE}):
             return None
         return Draft("discovery", "rural",
                      f"{dept}：{m.person_name}家庭为防返贫监测户（{m.detail or '类型不详'}），尚未纳入低保、特困或"
@@ -471,8 +464,6 @@ def unregistered(source: Source, checked: Validated, matches: list[Match], *,
     county the row number, masked ID, name and fact so it can pass the person on (issue tuples)."""
     if source.code not in ("disability", "rural"):
         return [], []
-    from monitoring.places import PlaceResolver
-
     places = None
     matched = {m.row_no for m in matches}
     leads, issues = [], []

@@ -8,10 +8,12 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.http import Http404
 from django.utils import timezone
 
-from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404
-from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
+from cases.models import Entitlement, Person
+from core.models import Region
 from core.months import add_months, first_of_month
+from monitoring.matching import UNREGISTERED_KEY
+from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
 
 
 def clue_action(user) -> str | None:
@@ -69,9 +71,6 @@ def clue_detail(*, user, pk: int) -> Clue:
 def clue_registered_person(*, user, clue: Clue):
     """For a clue about a person who was not registered when it was made: that person if registered since
     (found by the ID's blind index the clue carries) and within the user's reach; else None."""
-    from cases.models import Person
-    from monitoring.matching import UNREGISTERED_KEY
-
     if not clue.unregistered or not clue.fact_key.startswith(UNREGISTERED_KEY):
         return None
     return (Person.objects.restrict(user, Action.CASE_VIEW).select_related("household")
@@ -81,13 +80,10 @@ def clue_registered_person(*, user, clue: Clue):
 def clue_exit_entitlements(*, user, clue: Clue) -> list:
     """For a confirmed death (follow-up 'exit'): the household's entitlements still open, which the township
     ends on the existing 终止 page (empty for other clues or users who cannot end entitlements)."""
-    from cases.models import Entitlement
-    from monitoring.matching import OPEN_STATUSES
-
     if clue.followup != Clue.FollowUp.EXIT or not (can(user, Action.CASE_PROCESS) or can(user, Action.CASE_DECIDE)):
         return []
-    return list(Entitlement.objects.restrict(user, Action.CASE_VIEW)
-                .filter(household_id=clue.household_id, status__in=OPEN_STATUSES).order_by("id"))
+    return list(Entitlement.objects.restrict(user, Action.CASE_VIEW).open()
+                .filter(household_id=clue.household_id).order_by("id"))
 
 
 def clue_summary(*, user) -> list[dict]:
@@ -133,7 +129,7 @@ def population_series(*, user, region: str = "", months: int = 12) -> dict:
     if region:
         field = "county_id" if len(region) == 6 else "township_id"
         qs = qs.filter(**{field: region})
-    today = timezone.localdate().replace(day=1)
+    today = first_of_month(timezone.localdate())
 
     start = first_of_month(add_months(today, -(months - 1)))
     qs = qs.filter(month__gte=start)

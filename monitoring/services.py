@@ -7,23 +7,29 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from core.models import Region
 from accounts.scope import Action, reaches, require
-from core import audit, bulk, crypto, locks, params, workdays
+from cases.dibao import rechecks as dibao_rechecks
+from cases.supervision import services as case_services
+from cases.models import Entitlement, PaymentHold, TemporaryAid
+from core import audit, bulk, categories, crypto, locks, params, workdays
+from core.models import Alert, Region
+from core.months import add_months, first_of_month
+from core.queue import enqueue_on_commit
 from monitoring import matching, reader
 from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
-from monitoring.sources import SOURCES
-from core.months import add_months, first_of_month
+from monitoring.sources import GROUP_LABELS, SOURCES
 
 logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 60 * 1024 * 1024
 ALLOWED_EXT = (".xlsx", ".xls", ".csv", ".xlsm")
+EXECUTE_TASK = "monitoring.tasks.execute_run"  # queued by name: tasks import services, never the other way
 
 
 # --- comparison runs -----------------------------------------------------------------------------------
@@ -58,14 +64,8 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
                      after={"source": source, "file_name": name, "sha256": run.file_sha256, "size": len(data),
                             "period": str(run.period)})
         if enqueue:
-            transaction.on_commit(lambda: _enqueue(run.pk))
+            enqueue_on_commit(EXECUTE_TASK, run.pk)
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    from monitoring.tasks import execute_run
-
-    execute_run.delay(run_id)
 
 
 def run_is_stale(run: ComparisonRun, now=None) -> bool:
@@ -92,7 +92,7 @@ def run_retry(*, actor, run: ComparisonRun) -> ComparisonRun:
             raise ValidationError("该比对状态已变化，请刷新页面")
         audit.record(actor=actor, action="comparison.retry", obj=run, region=(run.county_id, "", ""),
                      before={"status": before}, after={"status": "queued"})
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        enqueue_on_commit(EXECUTE_TASK, run.pk)
     run.refresh_from_db()
     return run
 
@@ -111,7 +111,7 @@ def requeue_stale_runs() -> int:
         if ComparisonRun.objects.filter(pk=run.pk, status=run.Status.RUNNING).update(
                 status=run.Status.QUEUED, stage="任务中断，自动重新排队"):
             audit.record(actor=None, action="comparison.requeue_stale", obj=run, region=(run.county_id, "", ""))
-            transaction.on_commit(lambda pk=run.pk: _enqueue(pk))
+            enqueue_on_commit(EXECUTE_TASK, run.pk)
             count += 1
     return count
 
@@ -169,8 +169,6 @@ def _fail(run: ComparisonRun, message: str) -> None:
 
 
 def _execute(run: ComparisonRun) -> None:
-    import time
-
     clock = [time.perf_counter()]
     timings = {}
 
@@ -258,9 +256,6 @@ def _hold_deaths(run: ComparisonRun, matches: list, *, drafted: set[int]) -> tup
 
     On PostgreSQL the decision is serialised by an advisory lock held until commit: two runs reporting the
     same death (公安 and 卫健) cannot both decide the clue is new and hold the line twice."""
-    from cases.dibao import rechecks as dibao_rechecks
-    from cases.supervision import services as case_services
-
     paid = {m.person_id: m for m in matches if m.categories & matching.PAID}
     if not paid:
         return 0, {}
@@ -305,10 +300,6 @@ def clue_record_finding(*, actor, clue: Clue, confirmed: bool, finding: str,
     """The caseworker's finding closes a clue. Confirmed → the follow-up procedure is required (re-check
     brought forward, or for a death: the death recorded and the entitlement to be ended by the township);
     unfounded → the reason, and a death hold is released. Nothing exits here (§12-5)."""
-    from cases.dibao import rechecks as dibao_rechecks
-    from cases.supervision import services as case_services
-    from cases.models import Entitlement, PaymentHold
-
     require(actor, Action.CASE_PROCESS, clue)
     if clue.status != Clue.Status.OPEN:
         raise ValidationError("该线索已办结，不能重复处理")
@@ -328,8 +319,7 @@ def clue_record_finding(*, actor, clue: Clue, confirmed: bool, finding: str,
         clue.followup = FOLLOWUP_BY_KIND[clue.kind] if confirmed else ""
         fields = ["status", "finding", "closed_by", "closed_at", "followup"]
         if confirmed:
-            open_ents = list(Entitlement.objects.filter(household_id=clue.household_id,
-                                                        status__in=matching.OPEN_STATUSES))
+            open_ents = list(Entitlement.objects.open().filter(household_id=clue.household_id))
             if clue.kind == Clue.Kind.DEATH:
                 case_services.person_confirm_death(actor=actor, person=clue.person, deceased_on=deceased_on,
                                                    evidence=finding)
@@ -387,8 +377,6 @@ def required_groups(on: dt.date) -> list[str]:
 def comparisons_check(*, today: dt.date | None = None) -> list[str]:
     """Beat (monthly, and daily in the last week): alert each county, and the city, for every required source
     group the county has not compared successfully this month, or fewer runs than the *(param)* minimum."""
-    from core.models import Alert
-
     today = today or timezone.localdate()
     month = first_of_month(today)
     minimum = params.get("monitoring.comparisons_per_month", on=today)
@@ -398,8 +386,6 @@ def comparisons_check(*, today: dt.date | None = None) -> list[str]:
                               .values_list("county_id", "source").annotate(n=Count("id"))):
         group = SOURCES[src].group if src in SOURCES else src
         done[(county_id, group)] = done.get((county_id, group), 0) + n
-    from monitoring.sources import GROUP_LABELS
-
     raised = []
     for county in Region.objects.filter(level=Region.Level.COUNTY).order_by("code"):
         missing = [g for g in groups if done.get((county.code, g), 0) < minimum]
@@ -417,29 +403,21 @@ def comparisons_check(*, today: dt.date | None = None) -> list[str]:
     return raised
 
 
-SNAPSHOT_CATEGORIES = [
-    ("dibao", "低保"), ("tekun_central", "特困（集中供养）"), ("tekun_dispersed", "特困（分散供养）"),
-    ("dibao_edge", "低保边缘"), ("rigid_expense", "刚性支出困难"), ("monitor_unstable", "防返贫监测（脱贫不稳定）"),
-    ("monitor_edge", "防返贫监测（边缘易致贫）"), ("monitor_sudden", "防返贫监测（突发严重困难）"),
-    ("temporary_aid", "临时救助（当月发放）"),
-]
 # 临时救助 is not an entitlement: its row counts the grants made in the month (cases.TemporaryAid.granted_on),
 # households aided and grants (人次) instead of persons covered.
 TEMPORARY_AID = "temporary_aid"
+# every entitlement category (codes and labels from core.categories), then 临时救助
+SNAPSHOT_CATEGORIES = [*categories.Category.choices, (TEMPORARY_AID, "临时救助（当月发放）")]
 PERSON_UNITS = {TEMPORARY_AID: "人次"}
 
 
 def snapshot_build(*, month: dt.date, actor=None) -> int:
     """Counts of households and covered persons per township and category for entitlements open in `month`
     (replaces that month's rows; idempotent). One grouped query."""
-    from cases.models import Entitlement
-
     month = first_of_month(month)
     rows = (Entitlement.objects.active_in(month).values("county_id", "township_id", "category")
             .annotate(households=Count("household_id", distinct=True), persons=Count("id")).order_by())
     persons = {}
-    from django.db.models import Sum
-
     for r in (Entitlement.objects.active_in(month).values("township_id", "category")
               .annotate(p=Sum("persons_covered")).order_by()):
         persons[(r["township_id"], r["category"])] = r["p"] or 0
@@ -460,8 +438,6 @@ def snapshot_build(*, month: dt.date, actor=None) -> int:
 
 def _temporary_aid_cells(month: dt.date, now) -> list[MonthlySnapshot]:
     """临时救助 granted in the month, per county and township of the household: households aided and grants."""
-    from cases.models import TemporaryAid
-
     end = add_months(month, 1)
     rows = (TemporaryAid.objects.filter(granted_on__gte=month, granted_on__lt=end)
             .values("county_id", "township_id")

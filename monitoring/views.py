@@ -1,5 +1,6 @@
 import io
 
+import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, require_page
 from core.forms import apply_errors
+from core.months import first_of_month
 from core.paging import paginate
 from monitoring import charts, selectors, services
 from monitoring.forms import FindingForm, UploadForm
@@ -36,7 +38,7 @@ def run_list(request):
     require_page(request, Action.SUPERVISION_VIEW)
     can_upload = can(request.user, Action.SUPERVISION_CHANGE)
     form = UploadForm(request.POST or None, request.FILES or None,
-                      initial={"period": timezone.localdate().replace(day=1)}) if can_upload else None
+                      initial={"period": first_of_month(timezone.localdate())}) if can_upload else None
     if request.method == "POST":
         require_page(request, Action.SUPERVISION_CHANGE)
         if form.is_valid():
@@ -193,8 +195,6 @@ def population(request):
 
 
 def _population_xlsx(data) -> HttpResponse:
-    import xlsxwriter
-
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True})
