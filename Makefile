@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate serve worker bench browser-test clean-run
+.PHONY: run test lint install migrate serve worker bench browser-test clean-run
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ run: migrate
 # The whole suite. DATABASE_URL / REDIS_URL switch to PostgreSQL / Redis (CI sets both).
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Static checks (ruff, configured in pyproject.toml).
+lint: install
+	$(VENV)/bin/ruff check .
 
 browser-test: install
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
