@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from accounts.scope import Action, can
-from cases.models import Notice, Recheck, TemporaryAid
 from cases.dibao.selectors import application_list
+from cases.models import Notice, Recheck, TemporaryAid
 from core.overdue import LIST_LIMIT, Item, Provider, Request, Section
 
 

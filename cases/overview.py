@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
-from accounts.scope import Action
+from accounts.scope import Action, granted_pks
 from cases.models import Entitlement, Household
 
-# Public notices (no login): rows built from a whitelist of fields; see cases/publicity.py.
-from cases.publicity.selectors import public_dibao_list, publicity_cases  # noqa: E402,F401
 
 HOME_COUNTS_SECONDS = 300
 
@@ -20,9 +19,7 @@ def home_counts(*, user) -> dict[str, int]:
     Counting a city's 400,000 households on every page view is what a summary must not do: the counts
     are cached per scope (the user's region plus any explicit grants) for five minutes.
     """
-    from django.core.cache import cache
 
-    from accounts.scope import granted_pks
 
     grants = granted_pks(user, Household, Action.CASE_VIEW)
     scope = hashlib.sha1(",".join(map(str, sorted(grants))).encode()).hexdigest()[:16] if grants else "-"

@@ -6,9 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Entitlement, Household, IncomeItem, Person, PropertyItem
+from cases.models import CareStandard, Entitlement, Household, IncomeItem, Person, PropertyItem, Standard
 from core import audit
 from core.models import Region
+from demo import applications as demo_applications
+from demo import support as demo_support
 from demo import synthetic
 
 PLAN = {"410823101": 900, "410823102": 700, "410825101": 500}  # township -> households
@@ -18,7 +20,6 @@ DEMO_DIBAO_STANDARD = {"urban": Decimal("650"), "rural": Decimal("520")}  # demo
 
 def seed_standards() -> None:
     """Demo standards for every county (labelled as demo values, not the published ones)."""
-    from cases.models import CareStandard, Standard
 
     if Standard.objects.exists():
         return
@@ -39,7 +40,6 @@ def seed_standards() -> None:
 def seed(stdout) -> None:
     seed_standards()
     _seed_households(stdout)
-    from demo import support as demo_support
 
     demo_support.seed(stdout)
 
@@ -74,7 +74,6 @@ def _seed_households(stdout) -> None:
 
 
 def seed_applications(stdout) -> None:
-    from demo import applications as demo_applications
 
     demo_applications.seed(stdout)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Entitlement, PaymentHold, Person
 from core.models import Region
+from funds import services
 from funds.models import PayeeAccount, PaymentBatch, PriceIndex
 
 BANKS = ["中国农业银行焦作分行", "焦作中旅银行", "河南农商银行", "中国邮政储蓄银行焦作分行", "中国建设银行焦作分行"]
@@ -50,7 +51,6 @@ def _at(day: dt.date, hour: int = 10):
 
 
 def seed(stdout) -> None:
-    from funds import services
 
     if PaymentBatch.objects.exists():
         stdout.write("演示发放批次已存在，跳过。")

@@ -3,10 +3,11 @@ assistance, so the 60 % stratum and recusal have something to show) and a compla
 import datetime as dt
 import random
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from audit import services
+from audit import services, spotchecks
 from audit.models import Complaint, StaffMember
 from cases.models import Household
 from core.models import Region
@@ -53,9 +54,7 @@ def seed(stdout) -> None:
 
 def _spotcheck() -> None:
     """武陟县 October 2026: drawn, partly reviewed, one problem answered by 詹店镇."""
-    from django.core.exceptions import ValidationError
 
-    from audit import spotchecks
 
     reviewer = User.objects.get(username="wuzhi_choucha")
     try:

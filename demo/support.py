@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count
 
 from accounts.models import User
 from cases.models import (
@@ -12,6 +13,7 @@ from cases.models import (
     CareAgreement,
     CareVisit,
     Entitlement,
+    Household,
     Institution,
     Obligor,
     ReserveFund,
@@ -21,7 +23,9 @@ from cases.models import (
     TemporaryAid,
     self_care_level,
 )
+from cases.standards.selectors import care_standard, tekun_basic_living
 from core import workdays
+from demo.synthetic import name as synth_name
 
 TOWNSHIP_STAFF = {"410823101": "zhandian_jingban", "410823102": "xitao_jingban", "410825101": "xiangyun_jingban"}
 
@@ -61,7 +65,6 @@ def seed(stdout) -> None:
                                               level=self_care_level(sum(not v for v in answers.values())), **answers)
             profile.self_care_level = self_care_level(sum(not v for v in answers.values()))
             profile.last_assessed_on = assessed
-            from demo.synthetic import name as synth_name
 
             Obligor.objects.create(profile=profile, name=synth_name(rng), relation=rng.choice(["儿子", "女儿", "侄子"]),
                                    able_to_support=False,
@@ -106,7 +109,6 @@ def seed(stdout) -> None:
         households = list(funds["410823101"].township and
                           Entitlement.objects.filter(township_id="410823101", category="dibao")
                           .values_list("household_id", flat=True)[:3])
-        from cases.models import Household
 
         for (kind, cause, amount, days_ago, done), hid in zip(cases, households):
             h = Household.objects.get(pk=hid)
@@ -127,10 +129,7 @@ def seed(stdout) -> None:
 
 def _enroll_more_tekun(rng, today) -> None:
     """Single elderly members living alone without an entitlement become 特困 in the demo (about 40)."""
-    from django.db.models import Count
 
-    from cases.models import Household
-    from cases.standards.selectors import care_standard, tekun_basic_living
 
     candidates = (Household.objects.annotate(n=Count("members")).filter(n=1, entitlements__isnull=True)
                   .order_by("id"))

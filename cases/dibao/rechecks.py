@@ -14,7 +14,8 @@ from cases.dibao.assessment import assessment_input
 from cases.dibao.models import Notice, Recheck
 from cases.dibao.notices import notice_issue
 from cases.entitlements.models import Entitlement
-from cases.supervision.services import refuse_if_relative
+from cases.supervision.models import PaymentHold
+from cases.supervision.services import payment_hold_release, refuse_if_relative
 from core import audit, params
 from core.months import add_months, first_of_month
 
@@ -172,8 +173,6 @@ def _release_death_holds(actor, entitlement: Entitlement) -> None:
     """A death hold (placed by a death clue) has done its job once the household's last open entitlement is
     ended: release it in the same transaction. While another entitlement of the household is still open the
     hold stays, so nothing is paid for a deceased person in between."""
-    from cases.supervision.models import PaymentHold
-    from cases.supervision.services import payment_hold_release
 
     still_open = Entitlement.objects.filter(household_id=entitlement.household_id).exclude(
         status=Entitlement.Status.ENDED).exists()
@@ -212,7 +211,6 @@ def entitlement_flag_for_recheck(*, actor, entitlement, reason: str):
                      after={"next_recheck": str(today)}, reason=reason)
         # The monthly worklist is generated on the 1st; a re-check brought forward mid-month must not wait
         # for next month's list: put it on this month's list now, due today.
-        from cases.dibao import rechecks as workflow
 
-        workflow.recheck_list_entitlement(entitlement=entitlement, on=today)
+        recheck_list_entitlement(entitlement=entitlement, on=today)
     return entitlement

@@ -1,21 +1,21 @@
 """Reads of applications, meetings, re-checks and entitlements, scoped to the requesting user."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from accounts.scope import Action
+from accounts.scope import Action, can, get_in_scope_or_404
+from cases.dibao.models import Application, Meeting, Notice, Recheck
 from cases.entitlements.models import Entitlement
-
-# Public notices (no login): rows built from a whitelist of fields; see cases/publicity.py.
-from cases.publicity.selectors import public_dibao_list, publicity_cases  # noqa: E402,F401
+from core import params, workdays
 
 
 def application_list(*, user, status: str = "", kind: str = "", q: str = "", township: str = "",
                      deadline: str = ""):
     """Applications the user may see (hukou or handling township), newest first."""
-    from django.utils import timezone
 
-    from cases.dibao.models import Application
 
     qs = Application.objects.restrict(user, Action.CASE_VIEW).select_related(
         "household", "village", "township", "handling_township", "registered_by")
@@ -35,7 +35,6 @@ def application_list(*, user, status: str = "", kind: str = "", q: str = "", tow
         if deadline == "overdue":
             qs = qs.filter(deadline__lt=today)
         elif deadline == "near":
-            from core import params, workdays
 
             horizon = workdays.add_workdays(today, params.get("dibao.nearly_due_workdays", today))
             qs = qs.filter(deadline__gte=today, deadline__lte=horizon)
@@ -44,8 +43,6 @@ def application_list(*, user, status: str = "", kind: str = "", q: str = "", tow
 
 
 def application_detail(*, user, pk: int):
-    from accounts.scope import get_in_scope_or_404
-    from cases.dibao.models import Application
 
     qs = Application.objects.select_related(
         "household", "household__village", "household__township", "handling_township", "registered_by",
@@ -55,10 +52,7 @@ def application_detail(*, user, pk: int):
 
 def todo_for(*, user) -> dict:
     """我的待办: what the user's own township has to do next, grouped by step."""
-    from django.utils import timezone
 
-    from accounts.scope import can
-    from cases.dibao.models import Application, Notice, Recheck
 
     today = timezone.localdate()
     S = Application.Status
@@ -81,10 +75,7 @@ def todo_for(*, user) -> dict:
 
 def deadline_board(*, user):
     """Open applications overdue or nearly due, with counts per township (for township and county pages)."""
-    from django.db.models import Count
-    from django.utils import timezone
 
-    from core import params, workdays
 
     today = timezone.localdate()
     horizon = workdays.add_workdays(today, params.get("dibao.nearly_due_workdays", today))
@@ -106,9 +97,7 @@ def deadline_board(*, user):
 
 def application_decisions(*, user, month):
     """Township decisions (confirmed and refused) in a month — what the county samples for spot-checks (§5)."""
-    import datetime as dt
 
-    from cases.dibao.models import Application
 
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
@@ -118,7 +107,6 @@ def application_decisions(*, user, month):
 
 
 def meeting_candidates(*, user):
-    from cases.dibao.models import Application
 
     S = Application.Status
     return Application.objects.restrict(user, Action.CASE_PROCESS).filter(
@@ -127,14 +115,12 @@ def meeting_candidates(*, user):
 
 
 def meeting_list(*, user):
-    from cases.dibao.models import Meeting
 
     return Meeting.objects.restrict(user, Action.CASE_VIEW).select_related("township").annotate(
         cases=Count("applications"))
 
 
 def recheck_list(*, user, month=None, open_only: bool = False):
-    from cases.dibao.models import Recheck
 
     qs = Recheck.objects.restrict(user, Action.CASE_VIEW).select_related("household", "entitlement", "village",
                                                                          "done_by")

@@ -72,9 +72,9 @@ from cases.dibao.models import Application, ApplicationEvent, Meeting, Notice
 from cases.dibao.notices import notice_issue
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household, Person
-from cases.supervision.services import refuse_if_relative
-from core import audit, params
-from core.models import Region
+from cases.supervision.services import must_recuse, refuse_if_relative, relative_links_for_household
+from core import audit, idnumbers, params
+from core.models import Alert, Region
 from core.months import add_months, first_of_month
 
 S = Application.Status
@@ -208,7 +208,6 @@ def residence_household_lookup(*, actor, id_number: str) -> Household:
 
     Only township staff who may accept applications may look up; every lookup is audited. Returns the
     household or raises ValidationError (never lists or searches by name)."""
-    from core import idnumbers
 
     if not (can(actor, Action.CASE_PROCESS) or can(actor, Action.CASE_DECIDE)) or \
             actor.region.level != Region.Level.TOWNSHIP:
@@ -416,8 +415,6 @@ _HANDLERS = {
 def flag_if_relative(app: Application) -> bool:
     """§12: an application of a registered close relative is flagged when it is created (and nightly by the
     supervision app): audited and announced to the county, which samples it in the 60 % stratum."""
-    from cases.supervision.services import relative_links_for_household
-    from core.models import Alert
 
     links = list(relative_links_for_household(app.household_id))
     if not links:
@@ -435,7 +432,6 @@ def flag_if_relative(app: Application) -> bool:
 
 def available_actions(user, application: Application) -> list[str]:
     """Actions the user could try now (for buttons); the transition function still decides."""
-    from cases.supervision.services import must_recuse
 
     if application.is_final or must_recuse(actor=user, household_id=application.household_id):
         return []

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -10,6 +12,7 @@ from rest_framework.response import Response
 from accounts.scope import Action, can, get_in_scope_or_404, region_q
 from cases.households import selectors, services
 from cases.households.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
+from core import idnumbers
 from core.models import Region
 
 
@@ -88,7 +91,6 @@ NO_ID_IN_URL = "身份证号码不能放在网址（查询参数）中：请用 
 
 
 def _looks_like_id_number(value: str) -> bool:
-    import re
 
     return bool(re.search(r"\d{14}[\dXx]", re.sub(r"[\s-]+", "", value or "")))
 
@@ -182,7 +184,6 @@ class HouseholdViewSet(viewsets.ModelViewSet):
     def _sync_members(self, household, members):
         """PUT/PATCH members: rows with a known id_number are updated, new ones added."""
         members_now = list(household.members.all())
-        from core import idnumbers
 
         for m in members:
             raw = m.get("id_number")

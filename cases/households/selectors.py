@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
-from accounts.scope import Action
-from cases.entitlements.models import Entitlement
+from accounts.scope import Action, get_in_scope_or_404
 from cases.households.models import Household, Person
-
-# Public notices (no login): rows built from a whitelist of fields; see cases/publicity.py.
-from cases.publicity.selectors import public_dibao_list, publicity_cases  # noqa: E402,F401
 from core import idnumbers
+from core.models import Region
 
 _LAST4 = re.compile(r"^(?P<name>[^\d\s]+)\s*(?P<last4>\d{3}[\dXx])$")
 
@@ -58,9 +56,7 @@ _region_names: dict = {"at": -REGION_NAMES_SECONDS, "names": {}}
 
 def region_names() -> dict[str, str]:
     """Code -> short name of every division (2,147 rows, changed only by a migration), per process."""
-    import time
 
-    from core.models import Region
 
     now = time.monotonic()
     if now - _region_names["at"] >= REGION_NAMES_SECONDS:
@@ -83,12 +79,10 @@ def list_rows(rows: list[dict], *, detail_prefix: str) -> list[dict]:
 
 
 def household_detail(*, user, pk: int) -> Household:
-    from accounts.scope import get_in_scope_or_404
-
     qs = Household.objects.select_related("village", "township", "county").prefetch_related(
         Prefetch("members", queryset=Person.objects.order_by("id")),
         "incomes__person", "properties", "expenses__person",
-        Prefetch("entitlements", queryset=Entitlement.objects.order_by("-start_month")),
+        "entitlements",  # newest first: the model's ordering
     )
     return get_in_scope_or_404(qs, user, Action.CASE_VIEW, pk=pk)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import Action, require
 from cases.households.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
-from core import audit
+from core import audit, idnumbers
 from core.models import Region
 
 PERSON_FIELDS = [
@@ -175,7 +175,6 @@ def person_update(*, actor, person: Person, reason: str = "", **changes) -> Pers
 
 
 def _index_or_error(raw: str) -> list[str]:
-    from core import idnumbers
 
     try:
         return idnumbers.index_candidates(idnumbers.parse(raw).value)

@@ -267,7 +267,6 @@ def item_add(request, pk, kind):
 
 
 def household_url(household):
-    from django.urls import reverse
 
     return reverse("cases:household_detail", args=[household.pk])
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from cases.dibao.models import Application
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household
 from core.masking import mask_name
@@ -89,9 +91,7 @@ def publicity_cases(village_code, today: dt.date | None = None) -> list[Publicit
     """Cases of the village currently in 公示 (status publicity, today within publicity_start..publicity_end),
     built through the whitelisted row type: masked head name, household size (living members), the kind of
     assistance applied for, the proposed monthly amount, the publicity dates. Two queries (one when given the village Region)."""
-    from django.utils import timezone
 
-    from cases.dibao.models import Application
 
     village = _as_village(village_code)
     if village is None:

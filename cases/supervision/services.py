@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from accounts.scope import Action, require
 from cases.households.models import Household, Person
+from cases.supervision.models import PaymentHold, RelativeLink
 from core import audit, bulk
+from core.models import AuditEvent
 
 
 def payment_hold_place(*, actor, household: Household, kind: str, reason: str, person: Person | None = None,
                        source: str = ""):
     """Hold a household's payment from the next batch (deaths from data comparison, suspensions)."""
-    from cases.supervision.models import PaymentHold
 
     hold = PaymentHold(household=household, person=person, kind=kind, reason=reason, source=source,
                        created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -46,7 +47,6 @@ def relative_links_replace(*, actor, registry_ref: str, staff_name: str, staff_u
 
     Called by the supervision app's registry services (§12 近亲属备案). Returns the number of links.
     """
-    from cases.supervision.models import RelativeLink
 
     with transaction.atomic():
         RelativeLink.objects.filter(registry_ref=registry_ref).delete()
@@ -60,7 +60,6 @@ def relative_links_replace(*, actor, registry_ref: str, staff_name: str, staff_u
 
 def relative_links_for_household(household_id: int):
     """Registry entries matching any member of the household (for flags and recusal)."""
-    from cases.supervision.models import RelativeLink
 
     members = Person.objects.filter(household_id=household_id).values("id_index")
     return RelativeLink.objects.filter(id_index__in=members).select_related("staff_user")
@@ -81,8 +80,6 @@ def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str 
     """Hold many lines at once (deaths found by a data comparison): one INSERT for the holds (their keys are
     needed), one COPY for the audit events. `items`: dicts with household_id, person_id (or None), county_id, township_id, village_id,
     reason."""
-    from cases.supervision.models import PaymentHold
-    from core.models import AuditEvent
 
     if not items:
         return []

@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.scope import RestrictedQuerySet
+from accounts.models import ROLE_LEVEL
+from accounts.scope import RestrictedQuerySet, can
 from cases.households.models import MONEY, Household, Person
-from core.models import PlaceMixin
+from core.models import PlaceMixin, Region
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 SIX_ACTIVITIES = [
@@ -37,9 +38,6 @@ def self_care_level(not_met: int) -> str:
 class InstitutionQuerySet(RestrictedQuerySet):
     def restrict(self, user, action):
         """Institutions serve a whole county: every user of the county may see them."""
-        from accounts.models import ROLE_LEVEL
-        from accounts.scope import can
-        from core.models import Region
 
         if not can(user, action):
             return self.none()

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases.households.models import Household
 from cases.standards.selectors import StandardMissing
+from cases.tekun import eligibility as tekun_eligibility
 from cases.tekun import selectors as tekun_selectors
 from cases.tekun import services as tekun
-from cases.tekun import eligibility as tekun_eligibility
 from cases.tekun.forms import (
     AgreementForm,
     AssessmentForm,

@@ -1,5 +1,6 @@
 from django import forms
 
+from cases.dibao.models import Application
 from cases.temporary_aid.models import TemporaryAid
 from core.models import Region
 
@@ -21,7 +22,6 @@ class FastGrantForm(forms.Form):
     def __init__(self, *args, persons, applications=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
-        from cases.dibao.models import Application
 
         self.fields["related_application"].queryset = applications if applications is not None else \
             Application.objects.none()

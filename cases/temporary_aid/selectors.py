@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from accounts.models import ROLE_LEVEL
 from accounts.scope import Action, can, get_in_scope_or_404
 from cases.households.models import Household
 from cases.temporary_aid.models import ReserveFund, TemporaryAid
@@ -34,7 +35,6 @@ def household_for_grant(*, user, pk) -> Household:
 
 
 def funds(*, user):
-    from accounts.models import ROLE_LEVEL
 
     qs = ReserveFund.objects.select_related("township")
     if not can(user, Action.CASE_VIEW) and not can(user, Action.PAYMENT_VIEW):

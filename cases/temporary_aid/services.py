@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.scope import Action, can, scope_q
+from cases.dibao import workflow
 from cases.households.models import Household, Person
 from cases.standards import selectors as standards
 from cases.supervision import services
@@ -154,7 +155,6 @@ def full_apply(*, actor, household: Household, aid_type: str, cause: str, amount
     """Amounts above the fast-track cap: accepted as an Application of kind 临时救助 and run through the same
     investigation → joint meeting → publicity → confirmation machine; the grant is capped at
     N × the monthly 低保标准 (param temp_aid.cap_standard_months). Returns the Application."""
-    from cases.dibao import workflow
 
     on = on or timezone.localdate()
     cap = full_procedure_cap(household, on)
