@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 
 from accounts.scope import Action, granted_pks
 from cases.models import Entitlement, Household
-
+from core import categories
 
 HOME_COUNTS_SECONDS = 300
 
@@ -27,14 +27,12 @@ def home_counts(*, user) -> dict[str, int]:
     counts = cache.get(key)
     if counts is None:
         households = Household.objects.restrict(user, Action.CASE_VIEW)
-        paid = Entitlement.objects.restrict(user, Action.CASE_VIEW).filter(
-            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT])
+        paid = Entitlement.objects.restrict(user, Action.CASE_VIEW).in_force()
         counts = {
             "households": households.count(),
             **paid.aggregate(
                 dibao=Count("pk", filter=Q(category=Entitlement.Category.DIBAO)),
-                tekun=Count("pk", filter=Q(category__in=[Entitlement.Category.TEKUN_CENTRAL,
-                                                         Entitlement.Category.TEKUN_DISPERSED])),
+                tekun=Count("pk", filter=Q(category__in=categories.TEKUN)),
             ),
         }
         cache.set(key, counts, HOME_COUNTS_SECONDS)

@@ -40,9 +40,7 @@ def assessment_input(household: Household, on: dt.date, *, single_person_id=None
         vehicle_value_limit=params.get("dibao.vehicle_value_limit", on),
         house_limit=params.get("dibao.house_limit", on),
     )
-    is_edge = household.entitlements.filter(
-        category=Entitlement.Category.DIBAO_EDGE,
-        status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT]).exists()
+    is_edge = household.entitlements.in_force().filter(category=Entitlement.Category.DIBAO_EDGE).exists()
     return means_test.AssessmentInput(rules=rules, members=members, incomes=incomes, properties=properties,
                                       expenses=expenses, is_edge=is_edge, single_person_id=single_person_id)
 

@@ -18,7 +18,7 @@ from cases.households.models import Household
 from core.masking import mask_name
 from core.models import Region
 
-PUBLIC_DIBAO_STATUSES = (Entitlement.Status.ACTIVE, Entitlement.Status.PHASING_OUT)
+PUBLIC_DIBAO_STATUSES = Entitlement.IN_FORCE_STATUSES
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.scope import Action, can, reaches, scope_q
+from accounts.scope import Action, can, require, scope_q
 from cases.households.models import Person
 from cases.tekun.eligibility import eligibility
 from cases.tekun.models import (
@@ -27,20 +27,13 @@ from cases.tekun.models import (
 from core import audit
 
 
-def _check(actor, action: str, obj) -> None:
-    if not can(actor, action):
-        raise ValidationError("您的角色无权进行此操作")
-    if not reaches(actor, action, obj):  # region or an explicit, audited grant — the same rule as restrict()
-        raise ValidationError("该记录不在您的管辖范围内")
-
-
 def _region(obj):
     return (obj.county_id, obj.township_id, obj.village_id)
 
 
 def profile_open(*, actor, person: Person, form: str = TekunProfile.Form.DISPERSED,
                  can_express_wishes: bool = True, income_note: str = "") -> TekunProfile:
-    _check(actor, Action.CASE_CHANGE, person)
+    require(actor, Action.CASE_CHANGE, person)
     if TekunProfile.objects.filter(person=person).exists():
         raise ValidationError("该人员已建立特困供养档案")
     profile = TekunProfile(person=person, household=person.household, form=form,
@@ -58,7 +51,7 @@ def profile_open(*, actor, person: Person, form: str = TekunProfile.Form.DISPERS
 
 def obligor_add(*, actor, profile: TekunProfile, name: str, relation: str, able_to_support: bool,
                 reason: str = "") -> Obligor:
-    _check(actor, Action.CASE_CHANGE, profile)
+    require(actor, Action.CASE_CHANGE, profile)
     if not able_to_support and not reason.strip():
         raise ValidationError({"reason": "请写明义务人无履行能力的原因"})
     ob = Obligor(profile=profile, name=name, relation=relation, able_to_support=able_to_support, reason=reason)
@@ -74,7 +67,7 @@ def obligor_add(*, actor, profile: TekunProfile, name: str, relation: str, able_
 def self_care_assess(*, actor, profile: TekunProfile, assessed_on: dt.date, answers: dict[str, bool],
                      note: str = "") -> SelfCareAssessment:
     """Six activities (Henan): all met 全自理, 1-3 not met 半失能, 4+ 全失能. Re-assessed yearly; history kept."""
-    _check(actor, Action.CASE_CHANGE, profile)
+    require(actor, Action.CASE_CHANGE, profile)
     missing = [label for code, label in SIX_ACTIVITIES if code not in answers]
     if missing:
         raise ValidationError(f"请评估全部六项活动（缺：{'、'.join(missing)}）")
@@ -96,7 +89,7 @@ def self_care_assess(*, actor, profile: TekunProfile, assessed_on: dt.date, answ
 
 
 def place_in_institution(*, actor, profile: TekunProfile, institution: Institution, reason: str) -> TekunProfile:
-    _check(actor, Action.CASE_PROCESS, profile)
+    require(actor, Action.CASE_PROCESS, profile)
     if institution.county_id != profile.county_id:
         raise ValidationError("只能安置到本县（市、区）的供养机构")
     if not reason.strip():
@@ -115,7 +108,7 @@ def place_in_institution(*, actor, profile: TekunProfile, institution: Instituti
 
 
 def return_home(*, actor, profile: TekunProfile, reason: str) -> TekunProfile:
-    _check(actor, Action.CASE_PROCESS, profile)
+    require(actor, Action.CASE_PROCESS, profile)
     with transaction.atomic():
         before = profile.institution.name if profile.institution else ""
         profile.form, profile.institution = TekunProfile.Form.DISPERSED, None
@@ -129,7 +122,7 @@ def care_agreement_sign(*, actor, profile: TekunProfile, carer_name: str, carer_
                         monthly_fee: Decimal, start: dt.date, end: dt.date, signed_on: dt.date, phone: str = "",
                         scan=None) -> CareAgreement:
     """§3 分散供养: a signed entrusted-care agreement (carer, duties, fee, term)."""
-    _check(actor, Action.CASE_CHANGE, profile)
+    require(actor, Action.CASE_CHANGE, profile)
     if profile.form != TekunProfile.Form.DISPERSED:
         raise ValidationError("集中供养人员不需要委托照料服务协议")
     if end < start:
@@ -151,7 +144,7 @@ def care_agreement_sign(*, actor, profile: TekunProfile, carer_name: str, carer_
 
 def visitor_assign(*, actor, profile: TekunProfile, visitor) -> TekunProfile:
     """The village assigns each dispersed person a visitor (village staff of the same village)."""
-    _check(actor, Action.CASE_CHANGE, profile)
+    require(actor, Action.CASE_CHANGE, profile)
     if visitor.role != Role.VILLAGE_STAFF or visitor.region_id != profile.village_id:
         raise ValidationError("探访人须为本村（社区）专干")
     with transaction.atomic():
@@ -164,7 +157,7 @@ def visitor_assign(*, actor, profile: TekunProfile, visitor) -> TekunProfile:
 
 def visit_log(*, actor, profile: TekunProfile, visited_on: dt.date, findings: str, needs: str = "",
               photo=None) -> CareVisit:
-    _check(actor, Action.CASE_CHANGE, profile)
+    require(actor, Action.CASE_CHANGE, profile)
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": "探访日期不能晚于今天"})
     if not findings.strip():
