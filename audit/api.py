@@ -3,18 +3,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from core.models import Region
 from accounts.scope import Action, can, get_in_scope_or_404
 from audit import selectors, services, spotchecks
 from audit.models import Complaint, SpotCheck, SpotCheckItem, StaffMember, StaffRelative
 from cases.models import Household
-
-
-def _api_error(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+from core.api import raise_api_error
+from core.models import Region
 
 
 class SpotCheckItemSerializer(serializers.ModelSerializer):
@@ -73,7 +69,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             sc = spotchecks.spotcheck_open(actor=request.user, county=request.user.region,
                                            month=ser.validated_data["month"])
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         return Response(SpotCheckSerializer(sc).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], serializer_class=SpotCheckFindingSerializer)
@@ -90,7 +86,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             spotchecks.finding_record(actor=request.user, item=item, finding=ser.validated_data["finding"],
                                       reason=ser.validated_data["reason"], home_visit=ser.validated_data["home_visit"])
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         return Response(SpotCheckItemSerializer(item).data)
 
 
@@ -140,7 +136,7 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         try:
             serializer.instance = services.staff_register(actor=self.request.user, **data)
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
 
     @action(detail=True, methods=["post"], serializer_class=RelativeSerializer)
     def relatives(self, request, pk=None):
@@ -152,7 +148,7 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         try:
             rel = services.relative_add(actor=request.user, staff=staff, **ser.validated_data)
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         return Response(RelativeSerializer(rel).data, status=status.HTTP_201_CREATED)
 
 
@@ -211,7 +207,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         try:
             serializer.instance = services.complaint_register(actor=self.request.user, household=household, **data)
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
 
     @action(detail=True, methods=["post"], serializer_class=CloseSerializer)
     def close(self, request, pk=None):
@@ -223,5 +219,5 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         try:
             services.complaint_close(actor=request.user, complaint=c, **ser.validated_data)
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         return Response(ComplaintSerializer(c).data)

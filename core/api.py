@@ -11,3 +11,8 @@ def exception_handler(exc, context):
         else:
             exc = exceptions.ValidationError({"detail": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+def raise_api_error(exc: DjangoValidationError):
+    """Re-raise a service's refusal as the API's 400, field by field when it names fields."""
+    raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})

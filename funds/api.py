@@ -13,12 +13,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import Action, can
+from core.api import raise_api_error
 from funds import bankresults, deadlines, exports, pricing, selectors, services
 from funds.models import PaymentBatch, PaymentLine, PriceIndex
-
-
-def _api_error(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class BatchSerializer(serializers.ModelSerializer):
@@ -107,7 +104,7 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         try:
             batch = services.batch_transition(actor=request.user, batch=batch, **data.validated_data)
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         return Response(BatchSerializer(batch).data)
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
@@ -179,7 +176,7 @@ class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             serializer.instance = services.price_index_set(actor=self.request.user, month=d["month"],
                                                            cpi_yoy=d["cpi_yoy"], food_cpi_yoy=d["food_cpi_yoy"])
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
 
     def create(self, request, *args, **kwargs):
         if not (can(request.user, Action.PAYMENT_VIEW) or can(request.user, Action.PRICE_INDEX_CHANGE)):

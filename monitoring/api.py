@@ -3,18 +3,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import Action, can
+from core.api import raise_api_error
 from monitoring import selectors, services
 from monitoring.models import Clue, ComparisonRun
 from monitoring.sources import SOURCE_CHOICES
-
-
-def _raise_api(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -70,7 +66,7 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             run = services.run_create(actor=request.user, source=upload.validated_data["source"], file_name=f.name,
                                       data=f.read(), period=upload.validated_data.get("period"))
         except ValidationError as exc:
-            _raise_api(exc)
+            raise_api_error(exc)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["post"])
@@ -81,7 +77,7 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         try:
             run = services.run_retry(actor=request.user, run=run)
         except ValidationError as exc:
-            _raise_api(exc)
+            raise_api_error(exc)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -135,5 +131,5 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         try:
             clue = services.clue_record_finding(actor=request.user, clue=clue, **data.validated_data)
         except ValidationError as exc:
-            _raise_api(exc)
+            raise_api_error(exc)
         return Response(ClueSerializer(clue).data)

@@ -21,10 +21,7 @@ from cases.dibao import selectors, workflow
 from cases.dibao.models import Application
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household, Person
-
-
-def _raise_api(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+from core.api import raise_api_error
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -153,7 +150,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                 via_residence=d["via_residence"], residence_permit=d["residence_permit"],
                 accepted_on=d.get("accepted_on"))
         except ValidationError as exc:
-            _raise_api(exc)
+            raise_api_error(exc)
         out = ApplicationDetailSerializer(selectors.application_detail(user=request.user, pk=app.pk),
                                           context={"request": request})
         return Response(out.data, status=status.HTTP_201_CREATED)
@@ -171,7 +168,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         try:
             workflow.transition(actor=request.user, application=app, action=name, reason=reason, **d)
         except ValidationError as exc:
-            _raise_api(exc)
+            raise_api_error(exc)
         out = ApplicationDetailSerializer(selectors.application_detail(user=request.user, pk=app.pk),
                                           context={"request": request})
         return Response(out.data)

@@ -13,6 +13,7 @@ from accounts.scope import Action, can, get_in_scope_or_404, region_q
 from cases.households import selectors, services
 from cases.households.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import idnumbers
+from core.api import raise_api_error
 from core.models import Region
 
 
@@ -99,9 +100,6 @@ class IdLookupSerializer(serializers.Serializer):
     id_number = serializers.CharField(write_only=True, help_text="18位身份证号码（请求体中提交，不进网址）")
 
 
-def _raise_api(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
 
 class HouseholdViewSet(viewsets.ModelViewSet):
     """Households in the caller's scope, with nested members. Out of scope is 404."""
@@ -163,7 +161,7 @@ class HouseholdViewSet(viewsets.ModelViewSet):
                 actor=self.request.user, village=data["village"], address=data["address"],
                 hukou_type=data["hukou_type"], phone=data.get("phone", ""), note=data.get("note", ""), members=members)
         except ValidationError as exc:
-            _raise_api(exc)
+            raise_api_error(exc)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -178,7 +176,7 @@ class HouseholdViewSet(viewsets.ModelViewSet):
                 if members is not None:
                     self._sync_members(household, members)
         except ValidationError as exc:
-            _raise_api(exc)
+            raise_api_error(exc)
         serializer.instance = Household.objects.prefetch_related("members").get(pk=household.pk)
 
     def _sync_members(self, household, members):

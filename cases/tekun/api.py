@@ -1,16 +1,10 @@
 """API for 特困 support, 临时救助 and the township reserve funds. Same scope and services as the pages."""
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from accounts.scope import Action, can
 from cases.tekun import selectors as tekun
 from cases.tekun.models import CareAgreement, CareVisit, SelfCareAssessment, TekunProfile
-
-
-def _api_error(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from accounts.scope import Action, can, get_in_scope_or_404
@@ -11,11 +10,8 @@ from cases.households.models import Household
 from cases.temporary_aid import selectors as temporary_aid
 from cases.temporary_aid import services as temporary_aid_services
 from cases.temporary_aid.models import ReserveFund, ReserveFundEntry, TemporaryAid
+from core.api import raise_api_error
 from core.models import Region
-
-
-def _api_error(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class AidSerializer(serializers.ModelSerializer):
@@ -74,7 +70,7 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         try:
             aid = temporary_aid_services.fast_grant(actor=request.user, household=household, **data)
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         return Response(AidSerializer(aid, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], serializer_class=PaperworkSerializer)
@@ -87,7 +83,7 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         try:
             temporary_aid_services.paperwork_submit(actor=request.user, aid=aid, paperwork=ser.validated_data["paperwork"])
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         return Response(AidSerializer(aid, context=self.get_serializer_context()).data)
 
 
@@ -144,6 +140,6 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             temporary_aid_services.reserve_fund_top_up(actor=request.user, township=Region.objects.get(code=fund.township_id),
                                               **ser.validated_data)
         except ValidationError as exc:
-            _api_error(exc)
+            raise_api_error(exc)
         fund.refresh_from_db()
         return Response(ReserveFundSerializer(fund).data)
