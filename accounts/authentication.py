@@ -1,6 +1,7 @@
 """API tokens obey the session rules: they expire after the absolute lifetime (8 hours) and after 30
 minutes unused, and are refused while the account must change its password or is disabled/locked."""
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -12,8 +13,6 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key):
-        from django.core.cache import cache
-
         user, token = super().authenticate_credentials(key)
         now = timezone.now()
         age = (now - token.created).total_seconds()

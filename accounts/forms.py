@@ -4,6 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import ADMIN_ROLES, Role
+from core.models import Region
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -59,9 +62,6 @@ class UserCreateForm(forms.Form):
                                     help_text="村专干选村（社区），乡镇角色选乡镇，县级角色选县，市级角色选焦作市")
 
     def __init__(self, *args, **kwargs):
-        from accounts.models import ADMIN_ROLES, Role
-        from core.models import Region
-
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "—")] + [(r.value, r.label) for r in Role if r not in ADMIN_ROLES]
         self.fields["region"].queryset = Region.objects.order_by("code")

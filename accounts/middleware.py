@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from core import params
+from core import audit, params
 
 _EXEMPT_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/password/", "/public/", "/api/")
 
@@ -40,8 +40,6 @@ class SessionPolicyMiddleware:
 
     @staticmethod
     def _end(request, message: str, action: str):
-        from core import audit
-
         audit.record(actor=request.user, action=action, obj=request.user, category=audit.Category.SECURITY,
                      region=("", "", ""))
         logout(request)

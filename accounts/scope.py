@@ -7,13 +7,18 @@ role may take at all. Out of reach looks like not found: views use `get_in_scope
 """
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as shared_cache
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
+from guardian.models import UserObjectPermission
 
 from accounts.models import ROLE_LEVEL, Role
+from core import audit
 from core.models import Region
 
 R = Role
@@ -116,9 +121,6 @@ def _grant_level(action: str) -> str:
 
 def granted_pks(user, model: type[models.Model], action: str) -> list:
     """Primary keys of `model` objects explicitly granted to the user (guardian), cached per user object."""
-    from django.contrib.contenttypes.models import ContentType
-    from guardian.models import UserObjectPermission
-
     if not can(user, action):
         return []
     cache = user.__dict__.setdefault("_grant_cache", {})
@@ -168,12 +170,17 @@ def require(actor, action: str, obj: models.Model | None = None) -> None:
     """The check a service makes before it writes: the actor's role may take `action` and, when given, `obj`
     lies within the actor's reach (`reaches`: region or explicit grant). Refusals are ValidationErrors in
     Chinese, shown on the form or as the API's 400."""
-    from django.core.exceptions import ValidationError
-
     if not can(actor, action):
         raise ValidationError("您的角色无权进行此操作")
     if obj is not None and not reaches(actor, action, obj):
         raise ValidationError("该记录不在您的管辖范围内")
+
+
+def handles(user, action: str, obj: models.Model, township_id: str) -> bool:
+    """May the user act on (not only read) a case handled by `township_id`: the role may take `action`, and
+    the user belongs to that township or holds an explicit grant on the object for `action`. Other users
+    within reach (the hukou township, the county) only read. One rule for the buttons and the services."""
+    return can(user, action) and (user.region_id == township_id or granted(user, obj, action))
 
 
 def granted(user, obj: models.Model, action: str) -> bool:
@@ -201,8 +208,6 @@ def _grants_cache_key(user, key) -> str:
 
 def grants_changed(user) -> None:
     """Forget the cached grants of `user` (called by the grant services, again after commit)."""
-    from django.db import transaction
-
     def forget():
         shared_cache.delete_many(shared_cache_keys(user))
 
@@ -211,8 +216,6 @@ def grants_changed(user) -> None:
 
 
 def shared_cache_keys(user) -> list[str]:
-    from django.apps import apps
-
     keys = []
     for model in apps.get_models():
         for level in ("view", "change"):
@@ -248,8 +251,6 @@ def get_in_scope_or_404(queryset, user, action: str, **lookup):
 
 def deny(user, *, what: str, action: str = ""):
     """A page the user's role may not open: audited ("access.denied"), answered as 404 like anything absent."""
-    from core import audit
-
     if user is not None and getattr(user, "is_authenticated", False):
         audit.record(actor=user, action="access.denied", category=audit.Category.SECURITY,
                      object_type="page", object_repr=what[:200], after={"action": action} if action else None,
@@ -266,8 +267,6 @@ def require_page(request, *actions: str) -> None:
 
 def _audit_denied(user, model, action: str, lookup: dict) -> None:
     """An object that exists but is out of the user's reach: audited ("access.denied"), the user sees 404."""
-    from core import audit
-
     try:
         obj = model._base_manager.filter(**lookup).first()
     except (ValueError, TypeError):

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import ADMIN_ROLES, Role, User
+from accounts.scope import Action, can, grants_changed, require
+from core import audit, params
 from core.models import Region
-from accounts.scope import Action, can, grants_changed
-from core import audit
 
 
 ADMIN_ACCOUNT_REFUSED = "三员（系统/安全/审计管理员）账号不能在页面上创建或管理，须在服务器上用 create_admin_account 命令办理"
@@ -80,8 +84,7 @@ def object_revoke(*, actor, user: User, obj, level: str, reason: str) -> None:
 
 
 def _manageable(actor, user: User, *, action: str = Action.USERS_MANAGE) -> None:
-    if not can(actor, action):
-        raise ValidationError("您的角色无权进行此操作")
+    require(actor, action)
     if user.pk == actor.pk:
         raise ValidationError("不能对自己的账号进行此操作")
     if action == Action.USERS_MANAGE and user.role in ADMIN_ROLES:
@@ -140,8 +143,6 @@ def user_unlock(*, actor, user: User) -> User:
 
 def temp_password() -> str:
     """A random one-time password for a new or reset account (shown once; changed at the first login)."""
-    import secrets
-
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
     return "".join(secrets.choice(alphabet) for _ in range(10)) + secrets.choice("!@#%&*") + secrets.choice("23456789")
 
@@ -163,12 +164,6 @@ def user_reset_password(*, actor, user: User) -> str:
 
 def disable_inactive_accounts(*, today=None) -> list[str]:
     """Disable accounts unused for accounts.inactive_disable_days (last login, or creation if never)."""
-    import datetime as dt
-
-    from django.db.models import Q
-
-    from core import params
-
     days = params.get("accounts.inactive_disable_days")
     cutoff = timezone.now() - dt.timedelta(days=days)
     stale = User.objects.filter(is_active=True).filter(

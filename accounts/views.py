@@ -1,24 +1,27 @@
+import datetime as dt
 import time
 
-from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import services
 from accounts.forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
-from accounts.models import Role, User
-from accounts.scope import Action, can, require_page
 from accounts.middleware import SessionPolicyMiddleware
-from accounts.services import user_set_password
-from core import audit, params
+from accounts.models import ADMIN_ROLES, Role, User
+from accounts.scope import Action, can, require_page
+from accounts.selectors import audit_trail_for
+from core import audit, keys, params, rotation
+from core.forms import apply_errors
+from core.models import AuditEvent, KeyCheck
 from core.paging import paginate
 
 
@@ -49,7 +52,7 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user_set_password(user=request.user, password=form.cleaned_data["new_password1"])
+            services.user_set_password(user=request.user, password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
             form.add_error("new_password1", exc)
         else:
@@ -101,8 +104,6 @@ def user_create_view(request):
     require_page(request, Action.USERS_MANAGE)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from accounts import services
-
         d = form.cleaned_data
         temp = services.temp_password()
         try:
@@ -110,7 +111,7 @@ def user_create_view(request):
                                         role=d["role"], region=d["region"], full_name=d["full_name"].strip(),
                                         must_change_password=True)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             return _show_temp_password(request, user, temp, created=True)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
@@ -123,31 +124,19 @@ def _show_temp_password(request, user, temp, *, created=False):
     return response
 
 
-def _apply(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def user_detail(request, pk):
     require_page(request, Action.USERS_MANAGE)
     account = _user_or_404(pk)
-    from accounts.models import ADMIN_ROLES
-
     form = UserEditForm(request.POST or None, initial={
         "full_name": account.full_name, "role": account.role, "region": account.region_id})
     if request.method == "POST" and form.is_valid():
-        from accounts import services
-
         d = form.cleaned_data
         try:
             services.user_update(actor=request.user, user=account, role=d["role"], region=d["region"],
                                  full_name=d["full_name"], reason=d["reason"])
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已保存账号 {account.username}。")
             return redirect("accounts:user_detail", pk=account.pk)
@@ -161,8 +150,6 @@ def user_detail(request, pk):
 @require_POST
 def user_action(request, pk, what):
     """disable / enable / unlock / reset — each a service call, each audited."""
-    from accounts import services
-
     account = _user_or_404(pk)
     if what == "unlock":
         require_page(request, Action.USERS_MANAGE, Action.SECURITY_MANAGE)
@@ -196,11 +183,6 @@ def user_action(request, pk, what):
 def security_overview(request):
     """Security administrator: login policy, locked accounts, key versions and rotation status."""
     require_page(request, Action.SECURITY_MANAGE)
-    from django.conf import settings
-
-    from core import keys, rotation
-    from core.models import KeyCheck
-
     ring = keys.get_keyring()
     policy = [
         ("密码长度与复杂度", "至少8位，大写字母、小写字母、数字、符号中至少三类，不含用户名，不得为常见密码"),
@@ -220,9 +202,37 @@ def security_overview(request):
     })
 
 
-
 @login_required
 def parameters(request):
     """The parameters live on one page (core:param_list); this old address stays for bookmarks."""
     require_page(request, Action.PARAMS_CHANGE)
     return redirect("core:param_list")
+
+
+@login_required
+def audit_trail(request):
+    """The audit trail (审计日志) as far as the user may read it (`accounts.selectors.audit_trail_for`)."""
+    require_page(request, Action.AUDIT_VIEW, Action.AUDIT_VIEW_ALL)
+    qs = audit_trail_for(request.user).select_related(None)
+    f = request.GET
+    if f.get("actor"):
+        qs = qs.filter(actor_username=f["actor"].strip())
+    if f.get("object_type"):
+        qs = qs.filter(object_type=f["object_type"])
+    if f.get("object_id"):
+        qs = qs.filter(object_id=f["object_id"].strip())
+    if f.get("action"):
+        qs = qs.filter(Q(action=f["action"]) | Q(action__startswith=f["action"] + "."))
+    for key, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
+        if f.get(key):
+            try:
+                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
+            except ValueError:
+                pass
+    if f.get("category"):
+        qs = qs.filter(category=f["category"])
+    page = paginate(qs.order_by("-at", "-id"), request)
+    return render(request, "core/audit_trail.html", {
+        "page": page, "f": f, "categories": AuditEvent.Category.choices,
+        "object_types": [("cases.household", "家庭"), ("cases.person", "家庭成员"), ("accounts.user", "用户")],
+    })

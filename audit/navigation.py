@@ -1,4 +1,4 @@
-from accounts.navigation import Entry
+from core.navigation import Entry
 from accounts.scope import Action
 
 G = "监督检查"

@@ -5,6 +5,7 @@ blind index for exact matches and uniqueness, the masked form and the last four 
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from operator import mul
@@ -137,8 +138,6 @@ def _weighted(digits: str, start: int) -> int:
 
 def _month_part(digits: str) -> tuple[int, int] | None:
     """(check-sum contribution, days in the month) of a birth YYYYMM, None if not a real month after 1880."""
-    import calendar
-
     year, month = int(digits[:4]), int(digits[4:])
     if year < 1880 or not 1 <= month <= 12:
         return None

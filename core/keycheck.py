@@ -10,12 +10,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, IntegrityError, transaction
 
 from core import crypto, keys
+from core.models import KeyCheck
+from core.sealing import sealed_models
 
 
 def problems(*, enroll: bool = True) -> list[str]:
     """Chinese descriptions of every mismatch; empty when the keys fit the database."""
-    from core.models import KeyCheck
-
     try:
         ring = keys.get_keyring()
     except ImproperlyConfigured as exc:
@@ -46,8 +46,6 @@ def problems(*, enroll: bool = True) -> list[str]:
 
 
 def _enc_version_in_use(version: int) -> bool:
-    from core.sealing import sealed_models
-
     return any(m._base_manager.filter(key_version=version).exists() for m in sealed_models())
 
 

@@ -1,10 +1,19 @@
-from accounts.navigation import Entry
-from accounts.scope import Action
+"""The vocabulary of the menu, shared by every floor: an `Entry` and the GROUPS it falls into.
 
-ENTRIES = [
-    Entry("审计日志", "audit_trail", actions=(Action.AUDIT_VIEW, Action.AUDIT_VIEW_ALL), group="监督检查", order=90),
-    Entry("参数设置", "core:param_list", actions=(Action.PARAMS_VIEW, Action.PARAMS_CHANGE), group="公开与设置",
-          order=30),
-    Entry("节假日安排", "core:calendar", actions=(Action.PARAMS_VIEW, Action.PARAMS_CHANGE), group="公开与设置",
-          order=40),
-]
+Each app lists its entries in `<app>/navigation.py: ENTRIES`; the menu itself is assembled on the top floor
+(jiuzhu/navigation.py), where every app's entries are known. An entry shows when the role may take its action;
+entries are grouped (GROUPS, in this order) and sorted by `order` within a group."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    action: str | None = None
+    actions: tuple = ()  # any of these (when several roles reach the page for different reasons)
+    group: str = "业务办理"
+    order: int = 100
+
+
+GROUPS = ["业务办理", "资金发放", "监测预警", "监督检查", "公开与设置", "系统管理"]

@@ -1,4 +1,6 @@
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 class KeysetFriendlyPagination(PageNumberPagination):
@@ -21,11 +23,7 @@ class KeysetFriendlyPagination(PageNumberPagination):
         return rows[:size]
 
     def get_paginated_response(self, data):
-        from rest_framework.response import Response
-
         url = self.request.build_absolute_uri()
-        from rest_framework.utils.urls import remove_query_param, replace_query_param
-
         next_url = replace_query_param(url, self.page_query_param, self.page_number + 1) if self.has_next else None
         if self.page_number > 2:
             prev_url = replace_query_param(url, self.page_query_param, self.page_number - 1)

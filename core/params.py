@@ -2,7 +2,8 @@
 
 `get(key, on=date)` returns the value in force on that day: the newest Parameter row whose
 effective_from is not after it, else the default. City administrators change values through
-`parameter_set` (audited); nothing else writes them.
+`accounts.parameters.services.parameter_set`, which checks the role and calls `parameter_write` here
+(validated, audited; the ground floor knows no roles); nothing else writes them.
 """
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
-
-from core import categories
 from django.utils import timezone
+
+from core import audit, categories
+from core.models import Parameter
 
 
 @dataclass(frozen=True)
@@ -217,8 +219,6 @@ class ParamRow:
 
 def overview(on: dt.date | None = None) -> list[ParamRow]:
     """Every registered parameter with its value in force `on`, upcoming changes and history (one query)."""
-    from core.models import Parameter
-
     on = on or timezone.localdate()
     rows: dict[str, list] = {}
     for p in Parameter.objects.select_related("created_by").order_by("key", "-effective_from", "-id"):
@@ -254,8 +254,6 @@ def _history(key: str) -> list[tuple[dt.date, str]]:
     Two levels: this process keeps a value for LOCAL_SECONDS, the shared cache for CACHE_SECONDS, so a
     change made in another process is seen within seconds and a page view costs no cache round trip.
     """
-    from core.models import Parameter
-
     now = time.monotonic()
     hit = _local.get(key)
     if hit is not None and now - hit[0] < LOCAL_SECONDS:
@@ -286,18 +284,13 @@ def get(key: str, on: dt.date | None = None):
     return REGISTRY[key].default
 
 
-def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: str):
+def parameter_write(*, actor, key: str, value, effective_from: dt.date, reason: str):
     """Set `key` to `value` from `effective_from` (a later row for the same day replaces it); audited.
 
-    Only roles with Action.PARAMS_CHANGE may. The page refuses dates before today; the service accepts
-    them so that a published rule can be recorded from its own date.
+    No role check here: callers go through accounts.parameters.services.parameter_set, which lets only
+    roles with Action.PARAMS_CHANGE. The page refuses dates before today; the service accepts them so
+    that a published rule can be recorded from its own date.
     """
-    from accounts.scope import Action, can  # role table lives one floor up; imported lazily (as core.views)
-    from core import audit
-    from core.models import Parameter
-
-    if not can(actor, Action.PARAMS_CHANGE):
-        raise ValidationError("只有市级管理员可以调整参数")
     if key not in REGISTRY:
         raise ValidationError(f"未知参数 {key}")
     if not reason or not reason.strip():
@@ -327,17 +320,12 @@ def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: st
     return row
 
 
-def parameter_cancel(*, actor, key: str, effective_from: dt.date, reason: str):
+def parameter_withdraw(*, actor, key: str, effective_from: dt.date, reason: str):
     """Withdraw a change that has not taken effect yet (effective_from after today); audited.
 
-    Values that have been in force are history and are never removed.
+    Values that have been in force are history and are never removed. No role check here (see
+    `parameter_set`): callers go through accounts.parameters.services.parameter_cancel.
     """
-    from accounts.scope import Action, can
-    from core import audit
-    from core.models import Parameter
-
-    if not can(actor, Action.PARAMS_CHANGE):
-        raise ValidationError("只有市级管理员可以调整参数")
     if not reason or not reason.strip():
         raise ValidationError("撤销待生效的调整必须说明原因")
     if effective_from <= timezone.localdate():

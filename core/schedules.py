@@ -2,6 +2,7 @@
 (`manage.py setup_periodic_tasks`). Apps declare theirs in `<app>/schedules.py: SCHEDULES`
 (name -> {"task": dotted path, "crontab": {...}} in Asia/Shanghai).
 """
+from core.registry import collect
 
 SCHEDULES: dict[str, dict] = {
     "健康检查": {"task": "core.tasks.ping", "crontab": {"minute": "*/30"}},
@@ -9,8 +10,6 @@ SCHEDULES: dict[str, dict] = {
 
 
 def all_schedules() -> dict[str, dict]:
-    from core.registry import collect
-
     merged: dict[str, dict] = {}
     for schedules in collect("schedules", "SCHEDULES"):
         merged.update(schedules)

@@ -21,7 +21,7 @@ import uuid
 from django.apps import apps
 from django.db import models
 
-from core import crypto
+from core import crypto, pii
 
 
 class SealedRowMixin(models.Model):
@@ -72,8 +72,6 @@ class SealedPhoneMixin:
     columns (and `"phone_cipher": "phone"` in its sealed_fields)."""
 
     def set_phone(self, raw: str) -> None:
-        from core import pii
-
         if not raw:
             self.phone_cipher, self.phone_masked = None, ""
             return
@@ -82,6 +80,4 @@ class SealedPhoneMixin:
         self.phone_masked = pii.mask_phone(value)
 
     def reveal_phone(self) -> str:
-        from core import pii
-
         return pii.unseal(self.phone_cipher, aad=self.aad("phone")) if self.phone_cipher else ""

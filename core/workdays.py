@@ -10,21 +10,23 @@ import datetime as dt
 import logging
 
 import chinese_calendar
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+from core.models import WorkdayOverride
 
 logger = logging.getLogger(__name__)
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    from core.models import WorkdayOverride
-
     return dict(
         WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
     )
 
 
 def year_known(year: int) -> bool:
-    from core.models import WorkdayOverride
-
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 1))
         return True
@@ -97,8 +99,6 @@ def library_years() -> range:
 
 def years_in_use(today: dt.date | None = None) -> list[int]:
     """Deadlines are computed in the current and the next year."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     return [today.year, today.year + 1]
 
@@ -112,8 +112,6 @@ def year_days(year: int) -> list[dict]:
 
     Each row: date, is_workday, name, source ("library" | "override"), override (the row or None).
     """
-    from core.models import WorkdayOverride
-
     overrides = {o.date: o for o in WorkdayOverride.objects.filter(date__year=year).select_related("created_by")}
     days: dict[dt.date, dict] = {}
     if year in library_years():
@@ -138,17 +136,11 @@ def _holiday_name(name) -> str:
     return _HOLIDAY_NAMES.get(getattr(name, "value", name), str(getattr(name, "value", name) or ""))
 
 
-def workday_override_set(*, actor, date: dt.date, is_workday: bool, name: str, reason: str = ""):
-    """Declare one day a holiday (is_workday=False) or an adjusted working day; audited, PARAMS_CHANGE only."""
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
+def workday_override_write(*, actor, date: dt.date, is_workday: bool, name: str, reason: str = ""):
+    """Declare one day a holiday (is_workday=False) or an adjusted working day; audited.
 
-    from accounts.scope import Action, can  # role table one floor up, imported lazily (as core.views)
-    from core import audit
-    from core.models import WorkdayOverride
-
-    if not can(actor, Action.PARAMS_CHANGE):
-        raise ValidationError("只有市级管理员可以维护节假日安排")
+    No role check here (the ground floor knows no roles): callers go through
+    accounts.parameters.services.workday_override_set, which lets only roles with Action.PARAMS_CHANGE."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写说明，如“2027年春节”或“春节调休上班”"})
@@ -172,16 +164,9 @@ def workday_override_set(*, actor, date: dt.date, is_workday: bool, name: str, r
     return row
 
 
-def workday_override_delete(*, actor, date: dt.date, reason: str = ""):
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
-
-    from accounts.scope import Action, can
-    from core import audit
-    from core.models import WorkdayOverride
-
-    if not can(actor, Action.PARAMS_CHANGE):
-        raise ValidationError("只有市级管理员可以维护节假日安排")
+def workday_override_remove(*, actor, date: dt.date, reason: str = ""):
+    """Remove a city override (the library's arrangement applies again); audited. No role check here:
+    callers go through accounts.parameters.services.workday_override_delete."""
     with transaction.atomic():
         row = WorkdayOverride.objects.select_for_update().filter(date=date).first()
         if row is None:

@@ -2,7 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
-from core import views as core_views
+from accounts import views as accounts_views
+from accounts.parameters import urls as parameters_urls
 from jiuzhu import api, views
 
 urlpatterns = [
@@ -10,8 +11,9 @@ urlpatterns = [
     path("accounts/", include(accounts_urls.auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("overdue/", views.overdue, name="overdue"),
-    path("audit-trail/", core_views.audit_trail, name="audit_trail"),
-    path("", include("core.urls")),
+    path("audit-trail/", accounts_views.audit_trail, name="audit_trail"),
+    # parameters and the working-day calendar: their pages moved to accounts, their names stay core:*
+    path("", include((parameters_urls.urlpatterns, "core"))),
     path("public/", include("cases.publicity.urls")),
     path("", include("cases.urls")),
     path("funds/", include("funds.urls")),

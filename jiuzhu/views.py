@@ -1,11 +1,18 @@
 """Top floor: the home page reads every app; error pages never show a stack trace."""
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.scope import Action, can
 from cases import overview as selectors
 from cases.dibao import selectors as dibao_selectors
+from core import workdays
+from core.models import Alert
+from funds import deadlines
+from funds import selectors as funds_selectors
+from jiuzhu import overdue as overdue_board
 
 
 @login_required
@@ -19,8 +26,6 @@ def home(request):
         cards.append({"label": "在保特困人员家庭", "value": counts["tekun"], "url": None})
     calendar_warnings = []
     if can(user, Action.PARAMS_CHANGE):
-        from core import workdays
-
         calendar_warnings = workdays.unknown_years()
     work = []
     if can(user, Action.CASE_PROCESS) or can(user, Action.CASE_DECIDE):
@@ -30,19 +35,10 @@ def home(request):
         work.append({"label": "待复核", "count": len(todo["rechecks"])})
     batches = []
     if can(user, Action.PAYMENT_VIEW):
-        from django.utils import timezone
-
-        from funds import deadlines
-        from funds import selectors as funds_selectors
-
         today = timezone.localdate()
         recent = list(funds_selectors.batch_list(user=user).select_related("county")[:5])
         due = deadlines.schedules([b.month for b in recent])  # one read of the calendar for all five
         batches = [{"batch": b, "states": deadlines.states(b, today, due[b.month])} for b in recent]
-    from django.db.models import Q
-
-    from core.models import Alert
-
     alerts = list(Alert.objects.filter(resolved_at__isnull=True, region_code=user.region_id)
                   .filter(Q(role="") | Q(role=user.role)).order_by("-created_at")[:8])
     return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE),
@@ -56,10 +52,6 @@ OVERDUE_ACTIONS = (Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.PAYMENT_VIE
 @login_required
 def overdue(request):
     """逾期事项: everything time-limited in the user's region that is overdue or nearly due (issue #8-4)."""
-    from django.http import Http404
-
-    from jiuzhu import overdue as overdue_board
-
     if not any(can(request.user, a) for a in OVERDUE_ACTIONS):
         raise Http404("未找到")
     return render(request, "overdue.html", overdue_board.board(user=request.user))

@@ -8,7 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scope import Action, can
+from accounts.scope import Action, can, handles
 from cases.dibao import means_test
 from cases.dibao.assessment import assessment_input
 from cases.dibao.models import Notice, Recheck
@@ -25,9 +25,11 @@ def _may_change_entitlement(actor, entitlement: Entitlement) -> None:
         return  # system tasks
     if not (can(actor, Action.CASE_PROCESS) or can(actor, Action.CASE_DECIDE)):
         raise ValidationError("只有乡镇（街道）工作人员可以办理复核和退出")
-    if actor.region_id != entitlement.township_id:
+    if not any(handles(actor, action, entitlement, entitlement.township_id)
+               for action in (Action.CASE_PROCESS, Action.CASE_DECIDE)):
         raise ValidationError("该救助对象不在您的办理范围内")
-    refuse_if_relative(actor=actor, household_id=entitlement.household_id)  # §12: re-checks and exits are the relative's case too
+    # §12: re-checks and exits are the relative's case too
+    refuse_if_relative(actor=actor, household_id=entitlement.household_id)
 
 
 def recheck_list_month(*, month: dt.date) -> int:

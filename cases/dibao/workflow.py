@@ -57,7 +57,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scope import Action, can, granted_pks
+from accounts.scope import Action, can, handles
 from cases.dibao.assessment import application_assess
 from cases.dibao.deadlines import compute_deadline, kind_param
 from cases.dibao.kinds import (
@@ -132,8 +132,7 @@ def _may_handle(actor, application: Application, permission: str) -> None:
             Action.CASE_PROCESS: "只有乡镇（街道）经办人可以办理此环节",
             Action.CASE_DECIDE: "只有乡镇（街道）审批人可以审核确认",
         }.get(permission, "您的角色无权进行此操作"))
-    if actor.region_id != application.handling_township_id and \
-            application.pk not in granted_pks(actor, Application, permission):
+    if not handles(actor, permission, application, application.handling_township_id):
         raise ValidationError(f"该申请由{application.handling_township.name}受理办理，您只能查看，不能办理")
     refuse_if_relative(actor=actor, household_id=application.household_id)
 
@@ -432,14 +431,13 @@ def flag_if_relative(app: Application) -> bool:
 
 def available_actions(user, application: Application) -> list[str]:
     """Actions the user could try now (for buttons); the transition function still decides."""
-
     if application.is_final or must_recuse(actor=user, household_id=application.household_id):
         return []
     out = []
     for name, spec in ACTIONS.items():
-        if application.status not in spec.sources or not can(user, spec.permission):
+        if application.status not in spec.sources:
             continue
-        if user.region_id != application.handling_township_id:
+        if not handles(user, spec.permission, application, application.handling_township_id):
             continue
         if name in ("confirm", "refuse") and application.registered_by_id == user.pk:
             continue

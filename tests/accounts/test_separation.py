@@ -12,7 +12,7 @@ from core.models import Region
 from accounts.models import User
 from core import audit
 from core.models import AuditEvent
-from core.views import audit_trail_for
+from accounts.selectors import audit_trail_for
 
 PAGES = {"users": "/accounts/users/", "security": "/accounts/security/", "trail": "/audit-trail/"}
 ALLOWED = {"shi_xitong": {"users"}, "shi_anquan": {"security"}, "shi_shenji": {"trail"}}

@@ -4,13 +4,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import Region
-from demo import households as demo
+from accounts.parameters import services as parameter_services
+from cases.models import CareStandard, Standard
 from cases.standards import selectors as standards
 from cases.standards import services as standards_services
-from cases.models import CareStandard, Standard
-from core import params
-from core.models import AuditEvent
+from core.models import AuditEvent, Region
+from demo import households as demo
 
 D = dt.date
 
@@ -42,7 +41,7 @@ def test_new_standard_applies_from_its_date_and_tekun_is_1_3_times(seeded):
     assert standards.dibao_standard("410823", "rural", D(2026, 12, 31)) == Decimal("520")
     assert standards.dibao_standard("410823", "rural", D(2027, 1, 1)) == Decimal("560.00")
     assert standards.tekun_basic_living("410823", "rural", D(2027, 1, 1)) == Decimal("728.00")
-    params.parameter_set(actor=admin, key="tekun.basic_living_ratio", value="1.5", effective_from=D(2027, 7, 1),
+    parameter_services.parameter_set(actor=admin, key="tekun.basic_living_ratio", value="1.5", effective_from=D(2027, 7, 1),
                          reason="提标")
     assert standards.tekun_basic_living("410823", "rural", D(2027, 7, 1)) == Decimal("840.00")
     event = AuditEvent.objects.get(action="standard.add")

@@ -82,7 +82,7 @@ def test_record_export_audits_who_what_filter_rows(users):
     assert event.after["rows"] == 1234 and event.after["filters"] == {"month": "2026-11", "county": "410823"}
     assert event.after["full_numbers"] is True and event.county_code == "410823"
     # county officers read their county's exports in the trail; the city-level admin's have no county
-    from core.views import audit_trail_for
+    from accounts.selectors import audit_trail_for
 
     assert event in audit_trail_for(users["wuzhi_minzheng"])
     assert event not in audit_trail_for(users["wenxian_minzheng"])

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.parameters import services
 from core import params
 from core.models import AuditEvent, Parameter
 
@@ -48,8 +49,8 @@ def test_registry_has_every_domain_param_with_its_default():
 def test_parameter_applies_from_its_effective_date_and_is_audited(users):
     """§ params: a change applies from the stated date (not before) and is recorded in the audit trail."""
     admin = users["shi_admin"]
-    params.parameter_set(actor=admin, key="dibao.publicity_days", value="10", effective_from=dt.date(2027, 1, 1),
-                         reason="焦民〔2026〕9号")
+    services.parameter_set(actor=admin, key="dibao.publicity_days", value="10", effective_from=dt.date(2027, 1, 1),
+                           reason="焦民〔2026〕9号")
     assert params.get("dibao.publicity_days", dt.date(2026, 12, 31)) == 7
     assert params.get("dibao.publicity_days", dt.date(2027, 1, 1)) == 10
     event = AuditEvent.objects.get(action="parameter.set")
@@ -62,8 +63,8 @@ def test_parameter_applies_from_its_effective_date_and_is_audited(users):
 def test_only_params_change_roles_may_set_a_parameter(users, username):
     """§0 roles: parameters are the city administrator's; others are refused in Chinese and nothing is saved."""
     with pytest.raises(ValidationError, match="只有市级管理员"):
-        params.parameter_set(actor=users[username], key="dibao.publicity_days", value="10",
-                             effective_from=dt.date(2027, 1, 1), reason="x")
+        services.parameter_set(actor=users[username], key="dibao.publicity_days", value="10",
+                               effective_from=dt.date(2027, 1, 1), reason="x")
     assert not Parameter.objects.exists()
 
 
@@ -98,8 +99,8 @@ def test_parameter_validation_accepts_good_values():
 def test_param_list_query_count_is_constant(client, users, django_assert_max_num_queries):
     """The parameter page reads all values in one query, however many parameters have a history."""
     for key in ("dibao.publicity_days", "dibao.amount_floor", "spotcheck.ratio"):
-        params.parameter_set(actor=users["shi_admin"], key=key, value=params.REGISTRY[key].default,
-                             effective_from=dt.date(2026, 1, 1), reason="核定")
+        services.parameter_set(actor=users["shi_admin"], key=key, value=params.REGISTRY[key].default,
+                               effective_from=dt.date(2026, 1, 1), reason="核定")
     client.force_login(users["shi_admin"])
     with django_assert_max_num_queries(8):
         assert client.get("/params/").status_code == 200
@@ -108,10 +109,10 @@ def test_param_list_query_count_is_constant(client, users, django_assert_max_num
 @pytest.mark.django_db
 def test_overview_shows_value_in_force_upcoming_and_history(users):
     admin = users["shi_admin"]
-    params.parameter_set(actor=admin, key="dibao.amount_floor", value="40", effective_from=dt.date(2026, 1, 1),
-                         reason="a")
-    params.parameter_set(actor=admin, key="dibao.amount_floor", value="50", effective_from=dt.date(2027, 1, 1),
-                         reason="b")
+    services.parameter_set(actor=admin, key="dibao.amount_floor", value="40", effective_from=dt.date(2026, 1, 1),
+                           reason="a")
+    services.parameter_set(actor=admin, key="dibao.amount_floor", value="50", effective_from=dt.date(2027, 1, 1),
+                           reason="b")
     row = next(r for r in params.overview(dt.date(2026, 6, 1)) if r.key == "dibao.amount_floor")
     assert row.value == Decimal("40") and row.since == dt.date(2026, 1, 1)
     assert [(p.effective_from, p.value_display) for p in row.upcoming] == [(dt.date(2027, 1, 1), "50.00 元")]
@@ -160,7 +161,7 @@ def test_param_form_sets_value_from_date_with_reason(client, users):
 
 @pytest.mark.django_db
 def test_param_form_refuses_past_date_missing_reason_and_bad_value(client, users):
-    """§ params: Chinese validation — no backdating from the page, a reason is required, values are checked."""
+    """§ params: Chinese validation — no backdating from the page, a reason is required, values are services."""
     from django.utils import timezone
 
     client.force_login(users["shi_admin"])
@@ -178,10 +179,10 @@ def test_upcoming_change_can_be_withdrawn_but_history_cannot(client, users, monk
     """§ params: a change not yet in force may be withdrawn (audited); a value that has been in force stays."""
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 11, 29))
     admin = users["shi_admin"]
-    params.parameter_set(actor=admin, key="dibao.publicity_days", value="9", effective_from=dt.date(2026, 1, 1),
-                         reason="a")
-    params.parameter_set(actor=admin, key="dibao.publicity_days", value="10", effective_from=dt.date(2027, 1, 1),
-                         reason="b")
+    services.parameter_set(actor=admin, key="dibao.publicity_days", value="9", effective_from=dt.date(2026, 1, 1),
+                           reason="a")
+    services.parameter_set(actor=admin, key="dibao.publicity_days", value="10", effective_from=dt.date(2027, 1, 1),
+                           reason="b")
     client.force_login(admin)
     url = "/params/dibao.publicity_days/cancel/"
     assert client.post(url, {"effective_from": "2027-01-01", "reason": ""}).status_code == 302
@@ -190,8 +191,8 @@ def test_upcoming_change_can_be_withdrawn_but_history_cannot(client, users, monk
     assert params.get("dibao.publicity_days", dt.date(2027, 6, 1)) == 9
     assert AuditEvent.objects.get(action="parameter.cancel").reason == "文件暂缓执行"
     with pytest.raises(ValidationError, match="已经生效"):
-        params.parameter_cancel(actor=admin, key="dibao.publicity_days", effective_from=dt.date(2026, 1, 1),
-                                reason="x")
+        services.parameter_cancel(actor=admin, key="dibao.publicity_days", effective_from=dt.date(2026, 1, 1),
+                                  reason="x")
     client.force_login(users["wuzhi_minzheng"])
     assert client.post(url, {"effective_from": "2026-01-01", "reason": "x"}).status_code == 404
     assert Parameter.objects.filter(effective_from=dt.date(2026, 1, 1)).exists()

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.parameters import services
 from core import workdays
 from core.models import AuditEvent, WorkdayOverride
 
@@ -48,8 +49,8 @@ def test_2027_with_city_overrides(users):
     """§6: the city's overrides for 2027 win — holidays are skipped and an adjusted Saturday counts."""
     admin = users["shi_admin"]
     for n in range(1, 8):
-        workdays.workday_override_set(actor=admin, date=D(2027, 10, n), is_workday=False, name="2027年国庆节")
-    workdays.workday_override_set(actor=admin, date=D(2027, 10, 9), is_workday=True, name="国庆节调休上班")
+        services.workday_override_set(actor=admin, date=D(2027, 10, n), is_workday=False, name="2027年国庆节")
+    services.workday_override_set(actor=admin, date=D(2027, 10, 9), is_workday=True, name="国庆节调休上班")
     assert workdays.year_known(2027) and workdays.warnings_for(D(2027, 10, 1)) == []
     assert workdays.is_workday(D(2027, 10, 1)) is False
     assert workdays.add_workdays(D(2027, 9, 30), 1) == D(2027, 10, 8)
@@ -62,25 +63,25 @@ def test_2027_with_city_overrides(users):
 def test_override_services_refuse_other_roles_and_weekday_as_adjusted_workday(users):
     """§0: only the city administrator maintains the calendar; a weekday cannot be an 'adjusted working day'."""
     with pytest.raises(ValidationError, match="只有市级管理员"):
-        workdays.workday_override_set(actor=users["wuzhi_minzheng"], date=D(2027, 1, 1), is_workday=False, name="元旦")
+        services.workday_override_set(actor=users["wuzhi_minzheng"], date=D(2027, 1, 1), is_workday=False, name="元旦")
     with pytest.raises(ValidationError) as exc:
-        workdays.workday_override_set(actor=users["shi_admin"], date=D(2027, 1, 4), is_workday=True, name="调休")
+        services.workday_override_set(actor=users["shi_admin"], date=D(2027, 1, 4), is_workday=True, name="调休")
     assert "本来就是工作日" in str(exc.value)
     with pytest.raises(ValidationError):
-        workdays.workday_override_set(actor=users["shi_admin"], date=D(2027, 1, 1), is_workday=False, name=" ")
+        services.workday_override_set(actor=users["shi_admin"], date=D(2027, 1, 1), is_workday=False, name=" ")
     assert not WorkdayOverride.objects.exists()
 
 
 @pytest.mark.django_db
 def test_override_delete_is_audited(users):
     admin = users["shi_admin"]
-    workdays.workday_override_set(actor=admin, date=D(2027, 1, 1), is_workday=False, name="元旦")
-    workdays.workday_override_delete(actor=admin, date=D(2027, 1, 1), reason="录错")
+    services.workday_override_set(actor=admin, date=D(2027, 1, 1), is_workday=False, name="元旦")
+    services.workday_override_delete(actor=admin, date=D(2027, 1, 1), reason="录错")
     assert not WorkdayOverride.objects.exists()
     event = AuditEvent.objects.get(action="workday.delete")
     assert event.before["name"] == "元旦" and event.reason == "录错"
     with pytest.raises(ValidationError, match="没有登记的调整"):
-        workdays.workday_override_delete(actor=admin, date=D(2027, 1, 1))
+        services.workday_override_delete(actor=admin, date=D(2027, 1, 1))
 
 
 # --- pages -----------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def test_home_warns_city_administrator_about_unknown_year(client, users, on_2026
     assert "2027年的法定节假日尚未录入" in client.get("/").content.decode()
     client.force_login(users["zhandian_jingban"])
     assert "法定节假日尚未录入" not in client.get("/").content.decode()
-    workdays.workday_override_set(actor=users["shi_admin"], date=D(2027, 1, 1), is_workday=False, name="元旦")
+    services.workday_override_set(actor=users["shi_admin"], date=D(2027, 1, 1), is_workday=False, name="元旦")
     client.force_login(users["shi_admin"])
     assert "法定节假日尚未录入" not in client.get("/").content.decode()
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.parameters import services
 from core import params, workdays
 from core.models import AuditEvent, Parameter, WorkdayOverride
 
@@ -54,32 +55,32 @@ def test_param_default_and_effective_dates_are_audited(users):
     with before/after and reason."""
     key = "dibao.publicity_days"
     assert params.get(key, on=D(2026, 12, 1)) == 7
-    params.parameter_set(actor=users["shi_admin"], key=key, value="10", effective_from=D(2027, 1, 1),
-                         reason="市民政局2026年第8号通知")
+    services.parameter_set(actor=users["shi_admin"], key=key, value="10", effective_from=D(2027, 1, 1),
+                           reason="市民政局2026年第8号通知")
     assert params.get(key, on=D(2026, 12, 31)) == 7
     assert params.get(key, on=D(2027, 1, 1)) == 10
     event = AuditEvent.objects.get(action="parameter.set")
     assert (event.actor, event.before, event.reason) == (users["shi_admin"], {"value": "7"}, "市民政局2026年第8号通知")
     assert event.after == {"value": "10", "effective_from": "2027-01-01"}
     # same day again replaces the value, still audited
-    params.parameter_set(actor=users["shi_admin"], key=key, value=9, effective_from=D(2027, 1, 1), reason="更正")
+    services.parameter_set(actor=users["shi_admin"], key=key, value=9, effective_from=D(2027, 1, 1), reason="更正")
     assert params.get(key, on=D(2027, 3, 1)) == 9 and Parameter.objects.count() == 1
     assert AuditEvent.objects.filter(action="parameter.set").count() == 2
 
 
 @pytest.mark.django_db
 def test_param_types_and_refusals(users):
-    params.parameter_set(actor=users["shi_admin"], key="dibao.employment_cost_rate", value="0.25",
-                         effective_from=D(2026, 1, 1), reason="调整")
+    services.parameter_set(actor=users["shi_admin"], key="dibao.employment_cost_rate", value="0.25",
+                           effective_from=D(2026, 1, 1), reason="调整")
     assert params.get("dibao.employment_cost_rate", on=D(2026, 6, 1)) == Decimal("0.25")
     with pytest.raises(ValidationError, match="必须说明原因"):
-        params.parameter_set(actor=users["shi_admin"], key="dibao.publicity_days", value=5,
-                             effective_from=D(2026, 1, 1), reason=" ")
+        services.parameter_set(actor=users["shi_admin"], key="dibao.publicity_days", value=5,
+                               effective_from=D(2026, 1, 1), reason=" ")
     with pytest.raises(ValidationError, match="须为整数"):
-        params.parameter_set(actor=users["shi_admin"], key="dibao.publicity_days", value="七天",
-                             effective_from=D(2026, 1, 1), reason="x")
+        services.parameter_set(actor=users["shi_admin"], key="dibao.publicity_days", value="七天",
+                               effective_from=D(2026, 1, 1), reason="x")
     with pytest.raises(ValidationError, match="未知参数"):
-        params.parameter_set(actor=users["shi_admin"], key="no.such", value=1, effective_from=D(2026, 1, 1),
-                             reason="x")
+        services.parameter_set(actor=users["shi_admin"], key="no.such", value=1, effective_from=D(2026, 1, 1),
+                               reason="x")
     with pytest.raises(KeyError):
         params.get("no.such")

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from accounts.parameters import services as parameter_services
 from core.models import Alert, WorkdayOverride
 from funds import deadlines, tasks
 from funds.models import PaymentBatch
@@ -41,9 +42,8 @@ def test_deadlines_2027_weekends_until_city_enters_holidays(db, users):
 
 
 def test_deadline_days_are_params(db, users):
-    from core import params
 
-    params.parameter_set(actor=users["shi_admin"], key="payment.data_day", value="6",
+    parameter_services.parameter_set(actor=users["shi_admin"], key="payment.data_day", value="6",
                          effective_from=D(2026, 1, 1), reason="市局通知调整")
     assert deadlines.schedule(D(2026, 6, 1))["data"] == D(2026, 6, 5)  # 6 Jun 2026 is a Saturday
 

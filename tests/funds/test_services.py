@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
+from accounts.parameters import services as parameter_services
 from cases.models import Entitlement
 from core.models import AuditEvent
 from funds import pricing, services
@@ -58,10 +59,9 @@ def test_price_subsidy_standard_times_higher_rate_per_person_shown_separately(us
 def test_price_subsidy_categories_follow_the_city_parameter(users, standards, wuzhi):
     """§9 param price.subsidy_categories: who gets the price subsidy is the city's parameter, from its date —
     with 低保边缘 removed from the list, 低保 persons still get it and 低保边缘 persons no longer do."""
-    from core import params
 
     assert pricing.subsidy_categories(MONTH) == ("dibao", "tekun_central", "tekun_dispersed", "dibao_edge")
-    params.parameter_set(actor=users["shi_admin"], key="price.subsidy_categories", value="dibao,tekun_central",
+    parameter_services.parameter_set(actor=users["shi_admin"], key="price.subsidy_categories", value="dibao,tekun_central",
                          effective_from=MONTH, reason="焦民〔2026〕20号")
     assert pricing.subsidy_categories(MONTH) == ("dibao", "tekun_central")
     assert "dibao_edge" in pricing.subsidy_categories(dt.date(2026, 11, 1))  # not before its date
@@ -78,9 +78,8 @@ def test_price_subsidy_categories_follow_the_city_parameter(users, standards, wu
 
 def test_price_subsidy_categories_empty_parameter_pays_no_subsidy(users, standards, wuzhi):
     """§9 param price.subsidy_categories left empty: the linkage triggers but no subsidy line is drafted."""
-    from core import params
 
-    params.parameter_set(actor=users["shi_admin"], key="price.subsidy_categories", value="",
+    parameter_services.parameter_set(actor=users["shi_admin"], key="price.subsidy_categories", value="",
                          effective_from=MONTH, reason="暂停发放价格补贴")
     price(users, cpi="3.70", food="6.40")
     dibao, _ = make_paid("dibao", "500.00", 3)

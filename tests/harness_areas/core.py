@@ -12,11 +12,12 @@ def _param_change(w):
     """A parameter change scheduled 30 days ahead, which param_cancel can withdraw."""
     from django.utils import timezone
 
+    from accounts.parameters import services
     from core import params
 
     day = timezone.localdate() + dt.timedelta(days=30)
-    params.parameter_set(actor=w.users["shi_admin"], key=PARAM_KEY, value=params.get(PARAM_KEY),
-                         effective_from=day, reason="测试调整")
+    services.parameter_set(actor=w.users["shi_admin"], key=PARAM_KEY, value=params.get(PARAM_KEY),
+                           effective_from=day, reason="测试调整")
     return day
 
 
@@ -24,10 +25,10 @@ def _param_change(w):
 def _workday_override(w):
     from django.utils import timezone
 
-    from core import workdays
+    from accounts.parameters import services
 
     day = dt.date(timezone.localdate().year + 1, 3, 7)
-    workdays.workday_override_set(actor=w.users["shi_admin"], date=day, is_workday=False, name="测试调休",
+    services.workday_override_set(actor=w.users["shi_admin"], date=day, is_workday=False, name="测试调休",
                                   reason="市政府通知")
     return day
 

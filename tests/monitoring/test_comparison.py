@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.parameters import services as parameter_services
 from cases.models import Entitlement, PaymentHold
 from core import idnumbers
 from monitoring import services
@@ -482,10 +483,9 @@ def test_upload_refused_for_roles_without_supervision_change(caseworker):
 
 def test_monthly_check_covers_each_configured_source(officer, users):
     """The *(param)* monitoring.required_sources adds sources to the monthly check (here: vehicles)."""
-    from core import params
     from core.models import Alert
 
-    params.parameter_set(actor=users["shi_admin"], key="monitoring.required_sources", value="death,vehicle",
+    parameter_services.parameter_set(actor=users["shi_admin"], key="monitoring.required_sources", value="death,vehicle",
                          effective_from=timezone.localdate().replace(day=1), reason="本市要求每月比对车辆")
     _, person, _ = enrolled("dibao")
     upload(officer, "death_health", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))

@@ -7,6 +7,7 @@ Prints a one-time password that must be changed at first login. Audited (actor: 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import services
 from accounts.models import ADMIN_ROLES
 from core.models import Region
 
@@ -20,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--full-name", default="")
 
     def handle(self, *args, **opts):
-        from accounts import services
-
         city = Region.objects.filter(level=Region.Level.CITY).first()
         temp = services.temp_password()
         try:

@@ -1,71 +1,20 @@
+"""The parameter page (core.params) and the working-day calendar (core.workdays): city administrators change
+them through the checked services next door; other roles with PARAMS_VIEW read them."""
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import ROLE_LEVEL
-from core.models import Region
-from accounts.scope import Action, can, deny, require_page
+from accounts.parameters import services
+from accounts.parameters.forms import ParameterForm, WorkdayOverrideForm
+from accounts.scope import Action, can, require_page
 from core import params, workdays
-from core.forms import ParameterForm, WorkdayOverrideForm
-from core.models import AuditEvent
-from core.paging import paginate
-
-
-def audit_trail_for(user):
-    """The trail a user may read: business users the business and data-access events of their own
-    region (the history of the cases in their scope); the audit administrator everything; the system
-    and security administrators nothing (三权分立: they cannot read the trail of their own actions)."""
-    qs = AuditEvent.objects.all()
-    if can(user, Action.AUDIT_VIEW_ALL):
-        return qs
-    if not can(user, Action.AUDIT_VIEW):
-        return qs.none()
-    qs = qs.filter(category__in=[AuditEvent.Category.BUSINESS, AuditEvent.Category.ACCESS])
-    level = ROLE_LEVEL[user.role]
-    if level == Region.Level.CITY:
-        return qs
-    if level == Region.Level.TOWNSHIP:
-        return qs.filter(township_code=user.region_id)
-    if level == Region.Level.VILLAGE:
-        return qs.filter(village_code=user.region_id)
-    return qs.filter(county_code=user.region_id[:6])
-
-
-@login_required
-def audit_trail(request):
-    if not (can(request.user, Action.AUDIT_VIEW) or can(request.user, Action.AUDIT_VIEW_ALL)):
-        deny(request.user, what=request.path, action=Action.AUDIT_VIEW)
-    qs = audit_trail_for(request.user).select_related(None)
-    f = request.GET
-    if f.get("actor"):
-        qs = qs.filter(actor_username=f["actor"].strip())
-    if f.get("object_type"):
-        qs = qs.filter(object_type=f["object_type"])
-    if f.get("object_id"):
-        qs = qs.filter(object_id=f["object_id"].strip())
-    if f.get("action"):
-        qs = qs.filter(Q(action=f["action"]) | Q(action__startswith=f["action"] + "."))
-    for key, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
-        if f.get(key):
-            try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
-            except ValueError:
-                pass
-    if f.get("category"):
-        qs = qs.filter(category=f["category"])
-    page = paginate(qs.order_by("-at", "-id"), request)
-    return render(request, "core/audit_trail.html", {
-        "page": page, "f": f, "categories": AuditEvent.Category.choices,
-        "object_types": [("cases.household", "家庭"), ("cases.person", "家庭成员"), ("accounts.user", "用户")],
-    })
 
 
 # --- parameters (§ every *(param)*) -------------------------------------------------------------------
@@ -93,9 +42,9 @@ def param_edit(request, key):
     form = ParameterForm(request.POST or None, key=key, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            params.parameter_set(actor=request.user, key=key, value=form.cleaned_data["value"],
-                                 effective_from=form.cleaned_data["effective_from"],
-                                 reason=form.cleaned_data["reason"])
+            services.parameter_set(actor=request.user, key=key, value=form.cleaned_data["value"],
+                                   effective_from=form.cleaned_data["effective_from"],
+                                   reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -117,8 +66,8 @@ def param_cancel(request, key):
     except ValueError:
         raise Http404("未找到") from None
     try:
-        params.parameter_cancel(actor=request.user, key=key, effective_from=day,
-                                reason=request.POST.get("reason", ""))
+        services.parameter_cancel(actor=request.user, key=key, effective_from=day,
+                                  reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -145,7 +94,7 @@ def calendar(request):
         if request.method == "POST" and form.is_valid():
             day = form.cleaned_data["date"]
             try:
-                workdays.workday_override_set(actor=request.user, date=day,
+                services.workday_override_set(actor=request.user, date=day,
                                               is_workday=form.cleaned_data["is_workday"],
                                               name=form.cleaned_data["name"], reason=form.cleaned_data["reason"])
             except ValidationError as exc:
@@ -177,7 +126,7 @@ def calendar_delete(request, day):
     except ValueError:
         raise Http404("未找到") from None
     try:
-        workdays.workday_override_delete(actor=request.user, date=date, reason=request.POST.get("reason", ""))
+        services.workday_override_delete(actor=request.user, date=date, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
