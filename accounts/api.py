@@ -7,9 +7,9 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 
 from accounts.middleware import SessionPolicyMiddleware
-from core.models import Region
 from accounts.scope import region_q
 from core import audit
+from core.models import Region
 
 
 class TokenRequestSerializer(serializers.Serializer):

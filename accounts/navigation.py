@@ -3,7 +3,6 @@ working-day calendar, and the audit trail. The menu is assembled on the top floo
 from accounts.scope import Action
 from core.navigation import Entry
 
-
 ENTRIES = [
     Entry("用户管理", "accounts:user_list", Action.USERS_MANAGE, group="系统管理", order=10),
     Entry("安全管理", "accounts:security", Action.SECURITY_MANAGE, group="系统管理", order=20),

@@ -15,7 +15,6 @@ from accounts.scope import Action, can, grants_changed, require
 from core import audit, params
 from core.models import Region
 
-
 ADMIN_ACCOUNT_REFUSED = "三员（系统/安全/审计管理员）账号不能在页面上创建或管理，须在服务器上用 create_admin_account 命令办理"
 
 

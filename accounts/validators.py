@@ -1,7 +1,5 @@
 import re
 
-from django.contrib.auth import password_validation
-
 from django.core.exceptions import ValidationError
 
 

@@ -1,9 +1,9 @@
 from django import forms
 
-from core.models import Region
 from accounts.scope import region_q
 from audit.models import Complaint, StaffMember, StaffRelative
 from core import idnumbers, pii
+from core.models import Region
 
 
 class IdNumberField(forms.CharField):

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.scope import Action, require, scope_q
 from audit.models import Complaint, ComplaintStep, StaffMember, StaffRelative
-from cases.supervision import services as case_services
 from cases.models import Application, Entitlement, Person, RelativeLink
+from cases.supervision import services as case_services
 from core import audit, idnumbers, locks, months, params, workdays
 from core.models import Alert, Region
 

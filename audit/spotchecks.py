@@ -21,11 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.models import Region
 from accounts.scope import Action, can, scope_q
 from audit.models import SpotCheck, SpotCheckItem
 from cases.models import Application, Person, RelativeLink
 from core import audit, params, workdays
+from core.models import Region
 from core.months import first_of_month, month_range
 
 DECIDED = [Application.Status.CONFIRMED, Application.Status.REFUSED]

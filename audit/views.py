@@ -10,10 +10,9 @@ from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from audit import selectors, services
 from audit.forms import AssignForm, CloseForm, ComplaintForm, RelativeForm, StaffForm, StepForm, TransferForm
 from audit.models import Complaint, StaffMember, StaffRelative
-from core.forms import apply_errors
 from cases.models import Household
+from core.forms import apply_errors
 from core.paging import paginate
-
 
 # --- 近亲属备案 ---
 

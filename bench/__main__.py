@@ -45,10 +45,9 @@ def main(argv=None) -> int:
 
     settings.ROOT_URLCONF = "bench.urls"
     from accounts.models import User
-    from demo import citysim
-    from cases.models import Household, Person
-
     from bench import crypto_cost, pages
+    from cases.models import Household, Person
+    from demo import citysim
 
     connection.ensure_connection()
     if connection.vendor != "postgresql":
@@ -109,7 +108,7 @@ def main(argv=None) -> int:
     display = crypto_cost.display()
 
     report = {
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "loadavg_1m": os.getloadavg()[0], "python": platform.python_version(),
                     "postgres": connection.pg_version},
         "data": {"households": n_households, "persons": n_persons, "seed_seconds": seed_seconds},

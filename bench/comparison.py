@@ -41,8 +41,9 @@ def _setup() -> bool:
 
 def _sample_ids(n_registered: int, seed: int) -> list[str]:
     """Decrypt the ID numbers of a random sample of registered persons (TABLESAMPLE, no full scan)."""
-    from cases.models import Person
     from django.db import connection
+
+    from cases.models import Person
 
     total = Person.objects.count()
     pct = min(100.0, 100.0 * n_registered * 1.5 / max(total, 1))
@@ -224,7 +225,7 @@ def main(argv=None) -> int:
             print(f"{label:<10}{rows:>9,}{full_s:>9.2f}s{floor_s:>8.2f}s{ratio:>6.2f}×{naive_s:>15.1f}s"
                   f"{naive_s / full_s:>9.1f}×{run.rows_matched:>8,}{run.clues_created:>8,}{run.holds_placed:>7,}")
             print("  完整流程各步骤（秒）：" + "，".join(f"{k} {v}" for k, v in run.timings.items())
-                  + f"（另含上传加密存档与提交）")
+                  + "（另含上传加密存档与提交）")
             if run.status != "succeeded":
                 print(f"  比对失败：{run.error}")
             if floor_matched != run.rows_matched:

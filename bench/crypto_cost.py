@@ -19,9 +19,9 @@ import uuid
 from django.db import connection
 from django.utils import timezone
 
-from demo import citysim
 from cases.models import Person
 from core import idnumbers, keys
+from demo import citysim
 
 PLAIN_COLUMNS = tuple("id_number" if c == "id_index" else c for c in citysim.PERSON_COLUMNS)
 
@@ -54,7 +54,7 @@ def seeding(persons: int) -> dict:
         cur.execute("CREATE UNIQUE INDEX ON bench_person_plain (id_number)")
     # Alternate the two paths twice and keep each path's faster run (other processes share the machine).
     result = {}
-    for attempt in range(2):
+    for _ in range(2):
         for name, plaintext, table, columns in (("plain", True, "bench_person_plain", PLAIN_COLUMNS),
                                                 ("sealed", False, "bench_person_sealed", citysim.PERSON_COLUMNS)):
             with connection.cursor() as cur:

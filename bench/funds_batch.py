@@ -47,7 +47,7 @@ def floor_export(batch_id: int, target: Path) -> int:
     cur.itersize = 2000
     cur.execute(ROWS_SQL, [batch_id])
     r = 0
-    for r, (no, county, town, village, head, idc, puid, cardc, cuid, bank, cat, basis, persons, amount, change) \
+    for r, (no, county, town, village, head, idc, puid, cardc, cuid, bank, cat, _basis, persons, amount, change) \
             in enumerate(cur, start=1):
         id_number = crypto.decrypt(idc, aad=PERSON_AAD + str(puid)) if idc else ""
         card = crypto.decrypt(cardc, aad=CARD_AAD + str(cuid))
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection, transaction
 
-    from core.models import Region
     from cases.models import Entitlement
+    from core.models import Region
     from demo import payments as demo
     from funds import exports, services
     from funds.models import PayeeAccount, PaymentBatch

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from bench import views
-from jiuzhu.urls import handler403, handler404, handler500, urlpatterns as project_urlpatterns  # noqa: F401
+from jiuzhu.urls import handler403, handler404, handler500  # noqa: F401
+from jiuzhu.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [path("__bench/bare/", views.bare, name="bench_bare"), *project_urlpatterns]

@@ -1,5 +1,5 @@
-from core.navigation import Entry
 from accounts.scope import Action
+from core.navigation import Entry
 
 ENTRIES = [
     Entry("我的待办", "cases:todo", actions=(Action.CASE_PROCESS, Action.CASE_DECIDE), order=10),

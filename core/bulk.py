@@ -72,7 +72,7 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
         extra_values.append(field.get_default())  # the default, None or "" — what Model() would hold
         extra.append(name)
     if connection.vendor != "postgresql":
-        objs = [model(**dict(zip(fields, row)), **dict(zip(extra, extra_values))) for row in rows]
+        objs = [model(**dict(zip(fields, row, strict=True)), **dict(zip(extra, extra_values, strict=True))) for row in rows]
         model.objects.bulk_create(objs, batch_size=2000, ignore_conflicts=ignore_conflicts)
         return
     tail = tuple(extra_values)
@@ -111,7 +111,7 @@ def set_column(model, field: str, pairs: list[tuple[int, int]]) -> None:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    ids, values = zip(*pairs)
+    ids, values = zip(*pairs, strict=True)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} AS t SET {connection.ops.quote_name(column)} = v.value "
                        f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, value) WHERE t.{pk} = v.id",

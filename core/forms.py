@@ -2,6 +2,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+# The browser's own date picker; the value travels as ISO 8601 (YYYY-MM-DD), whatever the locale.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's ValidationError onto the form, field by field when it can."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from operator import mul
 from dataclasses import dataclass
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone

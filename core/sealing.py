@@ -34,6 +34,16 @@ class SealedRowMixin(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Storage metadata only (which key sealed this row), not business logic.
+        versions = self.sealed_versions()
+        if versions:
+            self.key_version = min(versions)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.sealed_fields):
+            kwargs["update_fields"] = set(update_fields) | {"key_version"}
+        super().save(*args, **kwargs)
+
     def aad(self, field: str) -> str:
         return f"{self._meta.label_lower}.{field}:{self.uid}"
 
@@ -51,16 +61,6 @@ class SealedRowMixin(models.Model):
     def seal_column(self, column: str, plaintext: str | None, *, version: int | None = None) -> None:
         setattr(self, column, None if plaintext is None
                 else crypto.encrypt(plaintext, aad=self.aad(self.sealed_fields[column]), version=version))
-
-    def save(self, *args, **kwargs):
-        # Storage metadata only (which key sealed this row), not business logic.
-        versions = self.sealed_versions()
-        if versions:
-            self.key_version = min(versions)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(self.sealed_fields):
-            kwargs["update_fields"] = set(update_fields) | {"key_version"}
-        super().save(*args, **kwargs)
 
 
 def sealed_models() -> list[type[SealedRowMixin]]:

@@ -95,7 +95,7 @@ def seed(stdout) -> None:
             profile.save()
             n += 1
         funds = {}
-        for code, username in TOWNSHIP_STAFF.items():
+        for code in TOWNSHIP_STAFF:
             fund = ReserveFund.objects.create(township_id=code, county_id=code[:6], balance=Decimal("50000.00"))
             ReserveFundEntry.objects.create(fund=fund, kind="top_up", amount=Decimal("50000.00"),
                                             balance_after=Decimal("50000.00"), note="2026年度备用金拨付（演示）",
@@ -110,7 +110,7 @@ def seed(stdout) -> None:
                           Entitlement.objects.filter(township_id="410823101", category="dibao")
                           .values_list("household_id", flat=True)[:3])
 
-        for (kind, cause, amount, days_ago, done), hid in zip(cases, households):
+        for (kind, cause, amount, days_ago, done), hid in zip(cases, households, strict=False):  # fewer households than cases: the rest are skipped
             h = Household.objects.get(pk=hid)
             granted = today - dt.timedelta(days=days_ago)
             fund = funds["410823101"]

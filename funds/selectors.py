@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from core.models import Region
 from accounts.scope import Action, get_in_scope_or_404, region_q
 from core.categories import Category
+from core.models import Region
 from funds import deadlines
 from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
 

@@ -1,5 +1,5 @@
-from core.navigation import Entry
 from accounts.scope import Action
+from core.navigation import Entry
 
 G = "监测预警"
 ENTRIES = [

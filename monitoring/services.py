@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts.scope import Action, reaches, require
 from cases.dibao import rechecks as dibao_rechecks
-from cases.supervision import services as case_services
 from cases.models import Entitlement, PaymentHold, TemporaryAid
+from cases.supervision import services as case_services
 from core import audit, bulk, categories, crypto, locks, params, workdays
 from core.models import Alert, Region
 from core.months import add_months, first_of_month
@@ -279,8 +279,8 @@ def _hold_deaths(run: ComparisonRun, matches: list, *, drafted: set[int]) -> tup
         items=[{"household_id": paid[p].household_id, "person_id": p, "county_id": paid[p].county_id,
                 "township_id": paid[p].township_id, "village_id": paid[p].village_id,
                 "reason": f"{paid[p].person_name}疑似死亡（{labels.get(src, src)}），待乡镇核实"} for p, src in items])
-    bulk.set_column(Clue, "hold", [(clue_id, hold.pk) for (clue_id, _, _), hold in zip(old, holds[len(new):])])
-    return len(holds), {p: hold.pk for p, hold in zip(new, holds)}
+    bulk.set_column(Clue, "hold", [(clue_id, hold.pk) for (clue_id, _, _), hold in zip(old, holds[len(new):], strict=True)])
+    return len(holds), {p: hold.pk for p, hold in zip(new, holds[:len(new)], strict=True)}
 
 
 # --- clue findings ------------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ def users(db):
     """The demo users (password jiuzhu-demo-2026), keyed by username."""
     import io
 
-    from demo import users as demo
     from accounts.models import User
+    from demo import users as demo
 
     demo.seed(io.StringIO())
     return {u.username: u for u in User.objects.select_related("region")}

@@ -3,9 +3,9 @@ import random
 
 import factory
 
+from cases.models import Household, Person
 from core.models import Region
 from demo import synthetic
-from cases.models import Household, Person
 
 _rng = random.Random(7)
 _ids = synthetic.IdFactory(_rng)

@@ -47,13 +47,13 @@ services where one exists so the audit trail and invariants hold):
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from accounts.models import ROLE_LEVEL
-from core.models import Region
 from accounts.scope import Action as A
 from accounts.scope import can
+from core.models import Region
 
 VILLAGE = "410823101200"  # 何营东村, 詹店镇, 武陟县
 MARKER_HEAD = "欧阳测户"  # the world household's head: appears in lists only for users in scope
@@ -81,9 +81,10 @@ class World:
     """Objects in 何营东村 that endpoint URLs point at; built by the township caseworker through services."""
 
     def __init__(self, users: dict):
+        import datetime as dt
+
         from cases.households import services
         from tests.factories import make_id
-        import datetime as dt
 
         self.users = users
         self._built: dict = {}
@@ -161,8 +162,9 @@ def api(name, url, action=None, **kw) -> Endpoint:
 
 
 def _household_payload(w: World) -> dict:
-    from tests.factories import make_id
     import datetime as dt
+
+    from tests.factories import make_id
 
     return {"village": VILLAGE, "address": "何营东村五组1号", "hukou_type": "rural",
             "members": [{"name": "新登记", "id_number": make_id("410823", dt.date(1980, 1, 2), "M"),
@@ -170,8 +172,9 @@ def _household_payload(w: World) -> dict:
 
 
 def _person_form(w: World) -> dict:
-    from tests.factories import make_id
     import datetime as dt
+
+    from tests.factories import make_id
 
     return {"name": "新成员", "id_number": make_id("410823", dt.date(2001, 2, 3), "F"), "relationship": "child",
             "work_capacity": "full", "employment": "student", "school": "college"}
@@ -300,8 +303,8 @@ def request(client, ep: Endpoint, world: World):
 
 
 def demo_users(stream=None) -> dict:
-    from demo import users as demo
     from accounts.models import User
+    from demo import users as demo
 
     demo.seed(stream or io.StringIO())
     return {u.username: u for u in User.objects.select_related("region")}

@@ -4,8 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import params
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from core.forms import DATE_INPUT
 
 
 class ParameterForm(forms.Form):

@@ -16,7 +16,6 @@ from accounts.parameters.forms import ParameterForm, WorkdayOverrideForm
 from accounts.scope import Action, can, require_page
 from core import params, workdays
 
-
 # --- parameters (§ every *(param)*) -------------------------------------------------------------------
 
 @login_required

@@ -4,9 +4,7 @@ from django.utils import timezone
 
 from cases.dibao.models import Application, Recheck
 from cases.households.models import Person
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
+from core.forms import DATE_INPUT
 
 TEXT2 = forms.Textarea(attrs={"rows": 2})
 
@@ -27,7 +25,7 @@ class AcceptForm(forms.Form):
     via_residence = forms.BooleanField(label="持居住证在本乡镇（居住地）申请", required=False)
     residence_permit = forms.CharField(label="居住证信息", required=False, max_length=100,
                                        help_text="居住地申请时必填：居住证号码、签发机关")
-    accepted_on = forms.DateField(label="受理日期", widget=DATE, initial=timezone.localdate)
+    accepted_on = forms.DateField(label="受理日期", widget=DATE_INPUT, initial=timezone.localdate)
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +50,7 @@ class ResidenceLookupForm(forms.Form):
 
 
 class InvestigationForm(forms.Form):
-    investigated_on = forms.DateField(label="入户调查日期", widget=DATE, initial=timezone.localdate)
+    investigated_on = forms.DateField(label="入户调查日期", widget=DATE_INPUT, initial=timezone.localdate)
     investigator_1 = forms.CharField(label="调查人一", max_length=50)
     investigator_2 = forms.CharField(label="调查人二", max_length=50)
     findings = forms.CharField(label="入户调查情况", widget=TEXT3)
@@ -67,7 +65,7 @@ class InvestigationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    review_on = forms.DateField(label="民主评议日期", widget=DATE, initial=timezone.localdate)
+    review_on = forms.DateField(label="民主评议日期", widget=DATE_INPUT, initial=timezone.localdate)
     review_result = forms.CharField(label="民主评议情况", widget=TEXT3,
                                     help_text="参加人员、评议意见（如：参会村民代表11人，10人同意）")
 
@@ -94,7 +92,7 @@ REASON_LABELS = {
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="会议日期", widget=DATE, initial=timezone.localdate)
+    held_on = forms.DateField(label="会议日期", widget=DATE_INPUT, initial=timezone.localdate)
     place = forms.CharField(label="会议地点", required=False, max_length=100)
     chair = forms.CharField(label="主持人", max_length=50)
     attendees = forms.CharField(label="参会人员", widget=TEXT2, help_text="以顿号分隔，不少于3人")
@@ -140,4 +138,4 @@ class EndForm(forms.Form):
 
 
 class DeliverForm(forms.Form):
-    delivered_on = forms.DateField(label="送达日期", widget=DATE, initial=timezone.localdate)
+    delivered_on = forms.DateField(label="送达日期", widget=DATE_INPUT, initial=timezone.localdate)

@@ -170,6 +170,11 @@ class ApplicationEvent(models.Model):
     actor_name = models.CharField("操作人", max_length=100, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["at", "id"]
+
     @property
     def from_label(self) -> str:
         return Application.Status(self.from_status).label if self.from_status else ""
@@ -177,11 +182,6 @@ class ApplicationEvent(models.Model):
     @property
     def to_label(self) -> str:
         return Application.Status(self.to_status).label if self.to_status else ""
-
-    class Meta:
-        verbose_name = "办理记录"
-        verbose_name_plural = "办理记录"
-        ordering = ["at", "id"]
 
 
 class MeetingQuerySet(RestrictedQuerySet):

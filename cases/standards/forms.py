@@ -4,10 +4,8 @@ from django import forms
 
 from cases.households.models import Household
 from cases.standards.models import CareStandard
+from core.forms import DATE_INPUT
 from core.models import Region
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 MONEY_ERRORS = {"required": "请填写金额", "invalid": "请填写数字金额（元）",
                 "max_decimal_places": "金额最多保留两位小数", "max_digits": "金额过大"}

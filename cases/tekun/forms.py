@@ -3,11 +3,8 @@ from django import forms
 from accounts.models import Role, User
 from cases.tekun.models import SIX_ACTIVITIES, Institution, TekunProfile
 from core import pii
+from core.forms import DATE_INPUT
 from core.models import Region
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProfileOpenForm(forms.Form):
@@ -30,7 +27,7 @@ class ObligorForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = forms.DateField(label="评估日期", widget=DateInput)
+    assessed_on = forms.DateField(label="评估日期", widget=DATE_INPUT)
     note = forms.CharField(label="说明", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
@@ -49,9 +46,9 @@ class AgreementForm(forms.Form):
     duties = forms.CharField(label="照料内容", widget=forms.Textarea(attrs={"rows": 2}),
                              initial="日常生活照料、定期探望、代购生活用品、就医陪护、突发情况及时报告")
     monthly_fee = forms.DecimalField(label="照料费（元/月）", max_digits=12, decimal_places=2, min_value=0)
-    start = forms.DateField(label="协议起始", widget=DateInput)
-    end = forms.DateField(label="协议终止", widget=DateInput)
-    signed_on = forms.DateField(label="签订日期", widget=DateInput)
+    start = forms.DateField(label="协议起始", widget=DATE_INPUT)
+    end = forms.DateField(label="协议终止", widget=DATE_INPUT)
+    signed_on = forms.DateField(label="签订日期", widget=DATE_INPUT)
     scan = forms.FileField(label="协议扫描件（可选）", required=False)
 
     def clean_phone(self):
@@ -62,7 +59,7 @@ class AgreementForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label="探访日期", widget=DateInput)
+    visited_on = forms.DateField(label="探访日期", widget=DATE_INPUT)
     findings = forms.CharField(label="探访情况", widget=forms.Textarea(attrs={"rows": 2}))
     needs = forms.CharField(label="需求", required=False, max_length=200)
     photo = forms.FileField(label="照片（可选）", required=False)

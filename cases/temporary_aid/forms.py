@@ -2,11 +2,8 @@ from django import forms
 
 from cases.dibao.models import Application
 from cases.temporary_aid.models import TemporaryAid
+from core.forms import DATE_INPUT
 from core.models import Region
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class FastGrantForm(forms.Form):
@@ -58,6 +55,6 @@ class TopUpForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    start = forms.DateField(label="启用日期", widget=DateInput)
-    end = forms.DateField(label="停用日期（可选）", widget=DateInput, required=False)
+    start = forms.DateField(label="启用日期", widget=DATE_INPUT)
+    end = forms.DateField(label="停用日期（可选）", widget=DATE_INPUT, required=False)
     reason = forms.CharField(label="疫情/灾情", max_length=200)

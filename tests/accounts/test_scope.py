@@ -156,8 +156,8 @@ def test_user_region_must_match_role_level(users):
     """§0: one role, one region of the matching level (enforced)."""
     from django.core.exceptions import ValidationError
 
-    from core.models import Region
     from accounts.models import User
+    from core.models import Region
 
     bad = User(username="x", role="village_staff", region=Region.objects.get(code="410823101"))
     with pytest.raises(ValidationError, match="必须属于"):

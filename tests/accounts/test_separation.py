@@ -8,11 +8,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts import services
-from core.models import Region
 from accounts.models import User
-from core import audit
-from core.models import AuditEvent
 from accounts.selectors import audit_trail_for
+from core import audit
+from core.models import AuditEvent, Region
 
 PAGES = {"users": "/accounts/users/", "security": "/accounts/security/", "trail": "/audit-trail/"}
 ALLOWED = {"shi_xitong": {"users"}, "shi_anquan": {"security"}, "shi_shenji": {"trail"}}

@@ -30,7 +30,7 @@ def test_demo_user_logs_in_and_lands_home(client, users):
 def test_lockout_after_five_failures_for_thirty_minutes(client, users):
     """等保: 5 failed logins lock the account for 30 minutes; the page says so in Chinese; even the right
     password is refused meanwhile; afterwards it works again."""
-    for i in range(4):
+    for _ in range(4):
         r = _login(client, "heying_cun", "wrong-Password-1")
         assert "用户名或密码错误。连续5次错误将锁定账号30分钟。" in r.content.decode()
     r = _login(client, "heying_cun", "wrong-Password-1")

@@ -4,10 +4,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import Region
 from audit import services
 from audit.models import Complaint
-from core.models import AuditEvent
+from core.models import AuditEvent, Region
 from tests.factories import HouseholdFactory, make_id
 
 pytestmark = pytest.mark.django_db

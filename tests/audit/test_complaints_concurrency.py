@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from core.models import Region
 from audit import services
 from audit.models import Complaint
+from core.models import Region
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

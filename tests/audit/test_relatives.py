@@ -4,12 +4,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import Region
 from audit import selectors, services
 from audit.models import StaffMember
-from cases.supervision import services as case_services
 from cases.models import Entitlement, RelativeLink
-from core.models import AuditEvent
+from cases.supervision import services as case_services
+from core.models import AuditEvent, Region
 from tests.factories import PersonFactory, make_id
 
 pytestmark = pytest.mark.django_db

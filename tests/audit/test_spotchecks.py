@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import Region
 from audit import services, spotchecks
 from audit.models import SpotCheck, SpotCheckItem, StaffMember
 from audit.spotchecks import Decision, ceil_ratio, draw
 from cases.models import Application, Entitlement
+from core.models import Region
 from tests.factories import PersonFactory, make_id
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def _decision(users, township="410823101", status="confirmed", day=15, person=No
         ent = Entitlement.objects.create(household=h, category="dibao", persons_covered=1, monthly_amount="300.00",
                                          start_month=dt.date(2026, 11, 1), county_id=h.county_id,
                                          township_id=h.township_id, village_id=h.village_id)
-    return Application.objects.create(entitlement=ent, 
+    return Application.objects.create(entitlement=ent,
         kind="dibao", household=h, handling_township_id=township, handling_county_id=township[:6],
         reason="申请", accepted_on=MONTH, deadline=MONTH + dt.timedelta(days=35), status=status,
         decided_on=MONTH.replace(day=day), registered_by=users["zhandian_jingban"],

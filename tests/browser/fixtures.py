@@ -111,8 +111,8 @@ def new_context(browser, live_server, request, artifact_dir):
 def demo_users(transactional_db, django_db_serialized_rollback):
     """The demo users committed to the live database (idempotent). Serialized rollback puts the
     migration data (regions, standards) back after an earlier transactional test flushed it."""
-    from demo import users as demo
     from accounts.models import User
+    from demo import users as demo
 
     demo.seed(io.StringIO())
     return {u.username: u for u in User.objects.select_related("region")}

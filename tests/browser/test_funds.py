@@ -24,8 +24,8 @@ def page(live_server):
 def users(transactional_db):
     import io
 
-    from demo import users as demo
     from accounts.models import User
+    from demo import users as demo
 
     demo.seed(io.StringIO())
     return {u.username: u for u in User.objects.select_related("region")}

@@ -7,11 +7,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def test_leader_grants_fast_aid_and_caseworker_completes_paperwork(login_as, shot):
-    from core.models import Region
     from accounts.models import User
-    from cases.temporary_aid import services as temporary_aid
-    from demo.households import seed_standards
     from cases.models import TemporaryAid
+    from cases.temporary_aid import services as temporary_aid
+    from core.models import Region
+    from demo.households import seed_standards
     from tests.factories import PersonFactory
 
     leader = login_as("zhandian_shenpi")  # seeds the demo users

@@ -3,9 +3,10 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from django.utils import timezone
+
 from cases.dibao import meetings as dibao_meetings
 from cases.dibao import workflow
-from django.utils import timezone
 from cases.models import IncomeItem, Meeting
 from tests.factories import HouseholdFactory, PersonFactory, make_id
 

@@ -4,15 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cases import tasks
 from cases.dibao import deadlines as dibao_deadlines
 from cases.dibao import rechecks as workflow
 from cases.dibao import workflow as dibao_workflow
-from core import months
-from core import workdays
-from django.utils import timezone
 from cases.models import Application, Entitlement, Notice, Recheck
+from core import months, workdays
 from tests.cases.dibao_helpers import poor_household, seed_standards
 
 pytestmark = pytest.mark.django_db

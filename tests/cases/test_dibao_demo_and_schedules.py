@@ -4,8 +4,9 @@ import io
 
 import pytest
 
-from demo import households as demo, applications as demo_applications
 from cases.models import Application
+from demo import applications as demo_applications
+from demo import households as demo
 from tests.cases.dibao_helpers import poor_household
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from demo import citysim
 from cases.models import Entitlement, Household, Person
 from core import idnumbers
+from demo import citysim
 
 
 def _seed(**kwargs):

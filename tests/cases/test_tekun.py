@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import Region
+from cases.models import CareAgreement, IncomeItem, Institution, SelfCareLevel, TekunProfile, self_care_level
 from cases.tekun import eligibility as tekun_eligibility
 from cases.tekun import selectors as tekun_selectors
 from cases.tekun import services as tekun
+from core.models import Region
 from demo.households import seed_standards
-from cases.models import CareAgreement, IncomeItem, Institution, SelfCareLevel, TekunProfile, self_care_level
 from tests.factories import PersonFactory, make_id
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import Region
 from audit import services as registry
-from cases.tekun import kinds as tekun_kinds
-from cases.tekun import services as tekun
 from cases.dibao import rechecks as dibao_rechecks
 from cases.dibao import workflow
 from cases.models import Entitlement, TekunProfile
-from core.models import Alert, AuditEvent
+from cases.tekun import kinds as tekun_kinds
+from cases.tekun import services as tekun
+from core.models import Alert, AuditEvent, Region
 from tests.cases.dibao_helpers import poor_household, seed_standards, to_awaiting_decision
 from tests.factories import PersonFactory, make_id
 
@@ -67,8 +66,8 @@ def _register_relative(users, household, staff_user):
 def test_relative_staff_must_recuse_from_re_check_exit_and_fast_grant(users):
     """§12 回避 covers the whole case, not only the application: a staff member may not re-check or end a
     registered relative's entitlement, nor pay the relative 先行救助 from the reserve fund."""
-    from cases.temporary_aid import services as temporary_aid
     from cases.models import Recheck
+    from cases.temporary_aid import services as temporary_aid
 
     hh = poor_household()
     ent = Entitlement.objects.create(household=hh, category="dibao", persons_covered=3,

@@ -7,12 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from core.models import Region
+from cases.models import ReserveFund, ReserveFundEntry, TemporaryAid
 from cases.temporary_aid import selectors as temporary_aid_selectors
 from cases.temporary_aid import services as ta
+from core.models import AuditEvent, Region
 from demo.households import seed_standards
-from cases.models import ReserveFund, ReserveFundEntry, TemporaryAid
-from core.models import AuditEvent
 from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db

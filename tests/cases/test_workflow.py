@@ -4,16 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from core.models import Region
 from cases.dibao import deadlines as dibao_deadlines
 from cases.dibao import meetings as dibao_meetings
 from cases.dibao import workflow
-from core import months
-from core import workdays
-from django.utils import timezone
 from cases.models import Application, Entitlement, Notice
-from core.models import AuditEvent
+from core import months, workdays
+from core.models import AuditEvent, Region
 from tests.cases.dibao_helpers import investigate, meeting, poor_household, seed_standards, to_awaiting_decision
 
 pytestmark = pytest.mark.django_db

@@ -24,8 +24,8 @@ def keyfile(tmp_path, settings):
 @pytest.fixture
 def seeded(users):
     """A few households registered through the services, with phones, adults and a child under 14."""
-    from core.models import Region
     from cases.households import services
+    from core.models import Region
     from tests.factories import make_id
 
     village = Region.objects.get(code="410823101200")

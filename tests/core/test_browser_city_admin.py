@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 def live_url(db):
     """A live server sharing the test's in-memory SQLite connection, so the test's transaction (and its
     rollback) covers the browser's requests: no flush, which the append-only audit trail would refuse."""
-    from django.db import connections
     from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
     from django.test.testcases import LiveServerThread
 
     shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
@@ -54,9 +54,9 @@ def run_in_browser(drive):
 
 def test_city_admin_sets_parameter_standard_and_holiday_then_public_board_prints(live_url, users):
     """§ params, standards, §6 calendar, §11 publicity: the city administrator's path end to end."""
-    from demo import households as demo
     from cases.standards.selectors import dibao_standard
     from core import params, workdays
+    from demo import households as demo
 
     demo.seed_standards()
     base = live_url

@@ -5,8 +5,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from demo.users import DEMO_PASSWORD, DEMO_USERS
 from core import idnumbers
+from demo.users import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 

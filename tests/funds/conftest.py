@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from core.models import Region
 from cases.models import Entitlement, PaymentHold
-from funds import services
+from core.models import Region
 from demo.payments import synthetic_card
+from funds import services
 from funds.models import PriceIndex
 from tests.factories import PersonFactory
 

@@ -23,8 +23,8 @@ def race_db(transactional_db):
 def users(race_db):
     import io
 
-    from demo import users as demo
     from accounts.models import User
+    from demo import users as demo
 
     demo.seed(io.StringIO())
     return {u.username: u for u in User.objects.select_related("region")}

@@ -29,8 +29,8 @@ def _id(year, sex="M"):
 @part("staff")
 def _staff(w):
     """A 詹店镇 caseworker on the 近亲属备案 register (county officer)."""
-    from core.models import Region
     from audit import services
+    from core.models import Region
 
     return services.staff_register(actor=w.users["wuzhi_minzheng"], name="备案干部", id_number=_id(1979),
                                    kind="township", workplace="詹店镇人民政府", region=Region.objects.get(code=TOWNSHIP))
@@ -47,8 +47,8 @@ def _relative(w):
 @part("complaint")
 def _complaint(w):
     """A hotline complaint registered by the 詹店镇 caseworker."""
-    from core.models import Region
     from audit import services
+    from core.models import Region
 
     return services.complaint_register(actor=w.users["zhandian_jingban"], source="hotline", complainant_name="投诉人",
                                        category="missed", summary="反映漏保", content="反映何营东村某户应保未保",
@@ -74,8 +74,8 @@ def _decision(w):
 @part("spotcheck")
 def _spotcheck(w):
     """The county reviewer's spot-check of October 2026 over that decision."""
-    from core.models import Region
     from audit import spotchecks
+    from core.models import Region
 
     w.get("decision")
     return spotchecks.spotcheck_open(actor=w.users["wuzhi_choucha"], county=Region.objects.get(code=COUNTY),

@@ -102,9 +102,9 @@ def _tekun(w):
 @part("reserve_fund")
 def _reserve_fund(w):
     """詹店镇's reserve fund, topped up with 5,000 yuan by 武陟县民政局."""
-    from core.models import Region
-    from cases.temporary_aid import services as temporary_aid
     from cases.models import ReserveFund
+    from cases.temporary_aid import services as temporary_aid
+    from core.models import Region
 
     _standards()
     temporary_aid.reserve_fund_top_up(actor=w.users["wuzhi_minzheng"], township=Region.objects.get(code=ZHANDIAN),

@@ -10,7 +10,7 @@ import random
 import tempfile
 
 from accounts.scope import Action as A
-from tests.harness import part, page, api
+from tests.harness import api, page, part
 
 COUNTY = "410823"  # 武陟县
 
@@ -27,8 +27,8 @@ def _paid(w):
     from decimal import Decimal
 
     from cases.models import Entitlement
-    from funds import services
     from demo.payments import synthetic_card
+    from funds import services
 
     h = w.household
     Entitlement.objects.create(household=h, category="dibao", status="active", persons_covered=2,

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Region
 from audit.models import Complaint, SpotCheck, SpotCheckItem
 from cases.models import Application, Entitlement, Notice, Recheck, TemporaryAid
+from core.models import Region
 from jiuzhu import overdue
 from monitoring.models import Clue, ComparisonRun
 from tests.factories import HouseholdFactory, PersonFactory

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.dibao import selectors as case_selectors
 from cases.dibao import rechecks as workflow
+from cases.dibao import selectors as case_selectors
 from cases.models import Entitlement, PaymentHold, Recheck
 from monitoring import services
 from monitoring.models import Clue

@@ -14,7 +14,7 @@ def test_check_digit_matches_the_standard_formula():
     rng = random.Random(3)
     for _ in range(2000):
         first17 = "".join(rng.choice("0123456789") for _ in range(17))
-        expected = "10X98765432"[sum(int(c) * w for c, w in zip(first17, idnumbers.WEIGHTS)) % 11]
+        expected = "10X98765432"[sum(int(c) * w for c, w in zip(first17, idnumbers.WEIGHTS, strict=True)) % 11]
         assert idnumbers.check_digit(first17) == expected
 
 

@@ -7,8 +7,8 @@ import os
 import re
 import secrets
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest

@@ -36,8 +36,8 @@ def test_make_run_builds_everything_then_serves_on_8000():
              "manage.py setup_periodic_tasks", "manage.py seed_demo", "DEMO_USERS",
              "celery -A jiuzhu worker -B", "manage.py runserver 127.0.0.1:8000"]
     positions = [steps.find(step) for step in order]
-    assert -1 not in positions, dict(zip(order, positions))
-    assert positions == sorted(positions), dict(zip(order, positions))
+    assert -1 not in positions, dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions), dict(zip(order, positions, strict=True))
 
 
 def test_make_test_installs_then_runs_pytest():

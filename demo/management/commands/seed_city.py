@@ -162,11 +162,11 @@ class Command(BaseCommand):
         for job in jobs:
             rows = citysim.build_county(job)
             Household.objects.bulk_create(
-                [Household(**dict(zip(citysim.HOUSEHOLD_COLUMNS, r))) for r in rows.households], batch_size=500)
+                [Household(**dict(zip(citysim.HOUSEHOLD_COLUMNS, r, strict=True))) for r in rows.households], batch_size=500)
             Person.objects.bulk_create(
-                [Person(**dict(zip(citysim.PERSON_COLUMNS, r))) for r in rows.persons], batch_size=500)
+                [Person(**dict(zip(citysim.PERSON_COLUMNS, r, strict=True))) for r in rows.persons], batch_size=500)
             Entitlement.objects.bulk_create(
-                [Entitlement(**dict(zip(citysim.ENTITLEMENT_COLUMNS, r))) for r in rows.entitlements],
+                [Entitlement(**dict(zip(citysim.ENTITLEMENT_COLUMNS, r, strict=True))) for r in rows.entitlements],
                 batch_size=500)
             totals[0] += len(rows.households)
             totals[1] += len(rows.persons)
