@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 from guardian.models import UserObjectPermission
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
 from accounts.models import ROLE_LEVEL, Role
 from core import audit
@@ -263,6 +264,16 @@ def require_page(request, *actions: str) -> None:
     attempt is audited (`deny`). Every app's views use this one check."""
     if not any(can(request.user, a) for a in actions):
         deny(request.user, what=request.path, action=actions[0])
+
+
+def require_api(request, *actions: str, refuse: str = "") -> None:
+    """The API's twin of require_page: unless the role may take one of `actions`, answer 404 (nobody learns what
+    exists) or, with `refuse`, 403 with that message (for a reader who may see the object but not act on it)."""
+    if any(can(request.user, a) for a in actions):
+        return
+    if refuse:
+        raise ApiPermissionDenied(refuse)
+    raise Http404
 
 
 def _audit_denied(user, model, action: str, lookup: dict) -> None:

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_api
 from audit import selectors, services, spotchecks
 from audit.models import Complaint, SpotCheck, SpotCheckItem, StaffMember, StaffRelative
 from cases.models import Household
@@ -63,8 +63,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def create(self, request, *args, **kwargs):
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        if not can(request.user, Action.SPOTCHECK_REVIEW):
-            raise Http404
+        require_api(request, Action.SPOTCHECK_REVIEW)
         try:
             sc = spotchecks.spotcheck_open(actor=request.user, county=request.user.region,
                                            month=ser.validated_data["month"])
@@ -75,8 +74,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @action(detail=True, methods=["post"], serializer_class=SpotCheckFindingSerializer)
     def findings(self, request, pk=None):
         sc = self.get_object()
-        if not can(request.user, Action.SPOTCHECK_REVIEW):
-            self.permission_denied(request, message="只有县级抽查员可以记录检查结论")
+        require_api(request, Action.SPOTCHECK_REVIEW, refuse="只有县级抽查员可以记录检查结论")
         ser = SpotCheckFindingSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         item = sc.items.filter(pk=ser.validated_data["item"]).first()
@@ -120,8 +118,7 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return StaffMember.objects.none()
-        if not can(self.request.user, Action.SUPERVISION_VIEW):
-            raise Http404
+        require_api(self.request, Action.SUPERVISION_VIEW)
         return selectors.staff_list(user=self.request.user).prefetch_related("relatives")
 
     def create(self, request, *args, **kwargs):
@@ -141,8 +138,7 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"], serializer_class=RelativeSerializer)
     def relatives(self, request, pk=None):
         staff = self.get_object()
-        if not can(request.user, Action.SUPERVISION_CHANGE):
-            self.permission_denied(request, message="您的角色只能查看近亲属备案，不能登记")
+        require_api(request, Action.SUPERVISION_CHANGE, refuse="您的角色只能查看近亲属备案，不能登记")
         ser = RelativeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
@@ -212,8 +208,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @action(detail=True, methods=["post"], serializer_class=CloseSerializer)
     def close(self, request, pk=None):
         c = self.get_object()
-        if not can(request.user, Action.COMPLAINT_HANDLE):
-            self.permission_denied(request, message="您的角色只能查看信访事项，不能办结")
+        require_api(request, Action.COMPLAINT_HANDLE, refuse="您的角色只能查看信访事项，不能办结")
         ser = CloseSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:

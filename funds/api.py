@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.scope import Action, can
+from accounts.scope import Action, can, require_api
 from core.api import raise_api_error
 from funds import bankresults, deadlines, exports, pricing, selectors, services
 from funds.models import PaymentBatch, PaymentLine, PriceIndex
@@ -81,8 +81,7 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return selectors.batch_detail(user=self.request.user, pk=self.kwargs["pk"])
 
     def list(self, request, *args, **kwargs):
-        if not can(request.user, Action.PAYMENT_VIEW):
-            raise Http404
+        require_api(request, Action.PAYMENT_VIEW)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=LineSerializer(many=True))
@@ -131,8 +130,7 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"], url_path="bank-result", parser_classes=[MultiPartParser, FormParser])
     def bank_result(self, request, pk=None):
         batch = self.get_object()
-        if not can(request.user, Action.PAYMENT_PREPARE):
-            self.permission_denied(request, message="只有县级民政部门可以导入银行发放结果")
+        require_api(request, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以导入银行发放结果")
         upload = request.FILES.get("file")
         if upload is None:
             raise ApiValidationError({"file": ["请上传银行返回的结果文件"]})
@@ -181,6 +179,5 @@ class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def create(self, request, *args, **kwargs):
         if not (can(request.user, Action.PAYMENT_VIEW) or can(request.user, Action.PRICE_INDEX_CHANGE)):
             raise Http404
-        if not can(request.user, Action.PRICE_INDEX_CHANGE):
-            self.permission_denied(request, message="只有市级管理员可以录入价格指数")
+        require_api(request, Action.PRICE_INDEX_CHANGE, refuse="只有市级管理员可以录入价格指数")
         return super().create(request, *args, **kwargs)

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.scope import Action, can
+from accounts.scope import Action, can, require_api
 from core.api import raise_api_error
 from monitoring import selectors, services
 from monitoring.models import Clue, ComparisonRun
@@ -47,8 +47,7 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ComparisonRun.objects.none()
-        if not can(self.request.user, Action.SUPERVISION_VIEW):
-            raise Http404
+        require_api(self.request, Action.SUPERVISION_VIEW)
         return selectors.run_list(user=self.request.user, source=self.request.query_params.get("source", ""))
 
     def get_object(self):
@@ -72,8 +71,7 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         run = self.get_object()
-        if not can(request.user, Action.SUPERVISION_CHANGE):
-            self.permission_denied(request, message="您的角色不能重新执行比对")
+        require_api(request, Action.SUPERVISION_CHANGE, refuse="您的角色不能重新执行比对")
         try:
             run = services.run_retry(actor=request.user, run=run)
         except ValidationError as exc:
@@ -124,8 +122,7 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], serializer_class=FindingSerializer)
     def finding(self, request, pk=None):
         clue = self.get_object()
-        if not can(request.user, Action.CASE_PROCESS):
-            self.permission_denied(request, message="只有乡镇经办人可以填写核查结论")
+        require_api(request, Action.CASE_PROCESS, refuse="只有乡镇经办人可以填写核查结论")
         data = FindingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -9,13 +9,12 @@ POST /api/v1/applications/{id}/transitions/      {"action": one of cases.workflo
 Out of scope is 404; a refused move is 400 with the Chinese message.
 """
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_api
 from cases.dibao import deadlines as dibao_deadlines
 from cases.dibao import selectors, workflow
 from cases.dibao.models import Application
@@ -110,8 +109,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return selectors.application_detail(user=self.request.user, pk=self.kwargs["pk"])
 
     def list(self, request, *args, **kwargs):
-        if not can(request.user, Action.CASE_VIEW):
-            raise Http404
+        require_api(request, Action.CASE_VIEW)
         return super().list(request, *args, **kwargs)
 
     def _require_worker(self, request):
@@ -205,6 +203,5 @@ class EntitlementViewSet(viewsets.ReadOnlyModelViewSet):
                                    Action.CASE_VIEW, pk=self.kwargs["pk"])
 
     def list(self, request, *args, **kwargs):
-        if not can(request.user, Action.CASE_VIEW):
-            raise Http404
+        require_api(request, Action.CASE_VIEW)
         return super().list(request, *args, **kwargs)

@@ -2,14 +2,13 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from accounts.scope import Action, can, get_in_scope_or_404, region_q
+from accounts.scope import Action, can, get_in_scope_or_404, region_q, require_api
 from cases.households import selectors, services
 from cases.households.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
 from core import idnumbers
@@ -108,8 +107,7 @@ class HouseholdViewSet(viewsets.ModelViewSet):
         return HouseholdListSerializer if self.action in ("list", "lookup") else HouseholdSerializer
 
     def list(self, request, *args, **kwargs):
-        if not can(request.user, Action.CASE_VIEW):
-            raise Http404  # same answer as the page: a role without household files sees none
+        require_api(request, Action.CASE_VIEW)  # same answer as the page: a role without household files sees none
         if _looks_like_id_number(request.query_params.get("q", "")):
             raise ApiValidationError({"q": NO_ID_IN_URL.format(path="/api/v1/households/lookup/")})
         return super().list(request, *args, **kwargs)
@@ -126,8 +124,7 @@ class HouseholdViewSet(viewsets.ModelViewSet):
         data = IdLookupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         qs = selectors.household_list(user=request.user, q=data.validated_data["id_number"])
-        if not can(request.user, Action.CASE_VIEW):
-            raise Http404
+        require_api(request, Action.CASE_VIEW)
         return Response(HouseholdListSerializer(qs[:10], many=True).data)
 
     def get_queryset(self):
@@ -148,8 +145,7 @@ class HouseholdViewSet(viewsets.ModelViewSet):
         return get_in_scope_or_404(self.get_queryset(), self.request.user, action, pk=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
-        if not can(request.user, Action.CASE_CHANGE):
-            self.permission_denied(request, message="您的角色不能登记家庭")
+        require_api(request, Action.CASE_CHANGE, refuse="您的角色不能登记家庭")
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -230,8 +226,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return page
 
     def list(self, request, *args, **kwargs):
-        if not can(request.user, Action.CASE_VIEW):
-            raise Http404
+        require_api(request, Action.CASE_VIEW)
         if request.query_params.get("id_number") or _looks_like_id_number(request.query_params.get("q", "")):
             raise ApiValidationError({"id_number": NO_ID_IN_URL.format(path="/api/v1/persons/lookup/")})
         return super().list(request, *args, **kwargs)
@@ -240,8 +235,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=False, methods=["post"])
     def lookup(self, request):
         """Exact match through the blind index, the ID number in the request body."""
-        if not can(request.user, Action.CASE_VIEW):
-            raise Http404
+        require_api(request, Action.CASE_VIEW)
         data = IdLookupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         qs = selectors.person_list(user=request.user, id_number=data.validated_data["id_number"])

@@ -1,8 +1,7 @@
 """API for 特困 support, 临时救助 and the township reserve funds. Same scope and services as the pages."""
-from django.http import Http404
 from rest_framework import mixins, serializers, viewsets
 
-from accounts.scope import Action, can
+from accounts.scope import Action, require_api
 from cases.tekun import selectors as tekun
 from cases.tekun.models import CareAgreement, CareVisit, SelfCareAssessment, TekunProfile
 
@@ -48,8 +47,7 @@ class TekunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TekunProfile.objects.none()
-        if not can(self.request.user, Action.CASE_VIEW):
-            raise Http404
+        require_api(self.request, Action.CASE_VIEW)
         qs = tekun.profiles(user=self.request.user, flt=self.request.query_params.get("f", ""))
         if self.action == "retrieve":
             qs = qs.prefetch_related("assessments", "agreements", "visits")

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, require_api
 from cases.households.models import Household
 from cases.temporary_aid import selectors as temporary_aid
 from cases.temporary_aid import services as temporary_aid_services
@@ -46,8 +46,7 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TemporaryAid.objects.none()
-        if not can(self.request.user, Action.CASE_VIEW):
-            raise Http404
+        require_api(self.request, Action.CASE_VIEW)
         return temporary_aid.aid_list(user=self.request.user, flt=self.request.query_params.get("f", ""))
 
     def get_object(self):
@@ -132,8 +131,7 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"], url_path="top-up", serializer_class=TopUpSerializer)
     def top_up(self, request, township=None):
         fund = self.get_object()
-        if not can(request.user, Action.PAYMENT_PREPARE):
-            self.permission_denied(request, message="只有县级民政部门可以拨付备用金")
+        require_api(request, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以拨付备用金")
         ser = TopUpSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
