@@ -3,7 +3,7 @@
 POST /api/v1/applications/                       {"household": id, "reason": ..., "applicant": id?, "single_person": id?}
                                                   居住地申请: {"via_residence": true, "applicant_id_number": ...,
                                                   "residence_permit": ..., "reason": ...}
-POST /api/v1/applications/{id}/transitions/      {"action": one of cases.workflow.ACTIONS, "reason": ..., plus the
+POST /api/v1/applications/{id}/transitions/      {"action": one of cases.dibao.workflow.ACTIONS, "reason": ..., plus the
                                                   action's data, e.g. investigated_on, investigator_1/2, findings,
                                                   verification_result, review_on, review_result}
 Out of scope is 404; a refused move is 400 with the Chinese message.

@@ -1,4 +1,4 @@
-"""Forms for the application workflow pages: they only parse input; cases.workflow decides."""
+"""Forms for the application workflow pages: they only parse input; cases.dibao.workflow decides."""
 from django import forms
 from django.utils import timezone
 

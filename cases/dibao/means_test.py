@@ -1,6 +1,6 @@
 """家庭经济状况认定 for 低保: a pure function over plain data, easy to table-test.
 
-`assess(AssessmentInput) -> Assessment`. No database access: `cases.workflow.assessment_input(household, on)`
+`assess(AssessmentInput) -> Assessment`. No database access: `cases.dibao.assessment.assessment_input(household, on)`
 builds the input from the registry (standard and params in force on the day).
 
 Rules (DOMAIN.md §2, params in core/params.py):

@@ -1,6 +1,6 @@
 """Pages for the township caseworker's daily work: to-do, applications, meetings, deadlines, re-checks, notices.
 
-Views translate input and call cases.workflow; out of scope is 404 (selectors restrict everything).
+Views translate input and call cases.dibao.workflow; out of scope is 404 (selectors restrict everything).
 """
 import datetime as dt
 

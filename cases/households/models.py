@@ -168,7 +168,7 @@ class Person(PlaceMixin, SealedRowMixin):
         return ident
 
     def reveal_id_number(self) -> str:
-        """Plaintext for an authorised, audited reveal (cases.services.person_reveal_id)."""
+        """Plaintext for an authorised, audited reveal (cases.households.services.person_reveal_id)."""
         return idnumbers.unseal(self.id_cipher, aad=self.aad("id_number"))
 
     def age_on(self, day) -> int:

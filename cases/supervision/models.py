@@ -45,7 +45,7 @@ class PaymentHold(PlaceMixin):
 class RelativeLink(models.Model):
     """The cases floor's copy of the close-relative registry (§12): which ID numbers (blind index) are close
     relatives of which staff member or village cadre. Written only by the supervision app through
-    `cases.services.relative_links_replace`; read by case workflows to flag cases and enforce recusal.
+    `cases.supervision.services.relative_links_replace`; read by case workflows to flag cases and enforce recusal.
     """
 
     id_index = models.CharField(max_length=64, db_index=True)

@@ -68,7 +68,7 @@ class Institution(models.Model):
 
     @property
     def free(self) -> int:
-        """Free beds (with the `occupied` annotation of cases.tekun.institutions)."""
+        """Free beds (with the `occupied` annotation of cases.tekun.selectors.institutions)."""
         return self.capacity - getattr(self, "occupied", 0)
 
 

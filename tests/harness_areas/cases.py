@@ -2,7 +2,7 @@
 re-checks, notices), standards, 特困 and 临时救助 pages, and their API (application-*, entitlement-*,
 tekun-*, temporary-aid-*, reserve-fund-*, household-lookup, person-lookup).
 
-World objects are built through cases.workflow / cases.tekun / cases.temporary_aid so the audit trail and the
+World objects are built through cases.dibao.workflow / cases.tekun / cases.temporary_aid so the audit trail and the
 invariants hold; all of them sit in 何营东村 (詹店镇, 武陟县) except meetings and reserve funds, which belong to
 the township 詹店镇 (region=ZHANDIAN)."""
 import datetime as dt
