@@ -39,12 +39,18 @@ def _text(value) -> str:
     raise TypeError(f"cannot COPY a {type(value).__name__}")
 
 
+def _postgres() -> bool:
+    """The fast paths (COPY, array parameters) need PostgreSQL; elsewhere the ORM's bulk operations do the same
+    work, row for row, which is what the embedded SQLite default runs (and CI tests)."""
+    return connection.vendor == "postgresql"
+
+
 def insert(model, objs: list, *, ignore_conflicts: bool = False) -> None:
     """Insert `objs` (instances of `model`, primary key unset). `ignore_conflicts`: rows that would break a
     unique constraint are skipped, as in bulk_create(ignore_conflicts=True)."""
     if not objs:
         return
-    if connection.vendor != "postgresql":
+    if not _postgres():
         model.objects.bulk_create(objs, batch_size=2000, ignore_conflicts=ignore_conflicts)
         return
     attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
@@ -71,7 +77,7 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
             raise ValueError(f"{model.__name__}.{name} needs a value")
         extra_values.append(field.get_default())  # the default, None or "" — what Model() would hold
         extra.append(name)
-    if connection.vendor != "postgresql":
+    if not _postgres():
         objs = [model(**dict(zip(fields, row, strict=True)), **dict(zip(extra, extra_values, strict=True))) for row in rows]
         model.objects.bulk_create(objs, batch_size=2000, ignore_conflicts=ignore_conflicts)
         return
@@ -105,7 +111,7 @@ def set_column(model, field: str, pairs: list[tuple[int, int]]) -> None:
     if not pairs:
         return
     column = model._meta.get_field(field).column
-    if connection.vendor != "postgresql":
+    if not _postgres():
         objs = [model(pk=pk, **{column: value}) for pk, value in pairs]
         model.objects.bulk_update(objs, [field], batch_size=2000)
         return
