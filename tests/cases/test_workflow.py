@@ -86,6 +86,22 @@ def test_other_township_cannot_process(users, app):
         investigate(users["xitao_jingban"], app)
 
 
+def test_buttons_and_services_share_one_rule_for_who_handles_a_case(users, app):
+    """accounts.scope.handles: the handling township acts; another township's caseworker sees no button and is
+    refused, until the county grants them the case explicitly — then the buttons and the service agree."""
+    from accounts.services import object_grant
+
+    xitao = users["xitao_jingban"]
+    assert "record_investigation" in workflow.available_actions(users["zhandian_jingban"], app)
+    assert workflow.available_actions(xitao, app) == []
+    object_grant(actor=users["wuzhi_minzheng"], user=xitao, obj=app, level="change", reason="居住地在西陶镇，协助办理")
+    xitao = type(xitao).objects.get(pk=xitao.pk)  # grants are cached per user object
+    assert "record_investigation" in workflow.available_actions(xitao, app)
+    investigate(xitao, app)
+    app.refresh_from_db()
+    assert app.status == Application.Status.INVESTIGATED
+
+
 # Every illegal transition: (action, states it may NOT leave from)
 ILLEGAL = [
     (action, state)
