@@ -167,12 +167,12 @@ def reaches(user, action: str, obj: models.Model) -> bool:
     return getattr(obj, field) == value or granted(user, obj, action)
 
 
-def require(actor, action: str, obj: models.Model | None = None) -> None:
+def require(actor, action: str, obj: models.Model | None = None, *, refuse: str = "") -> None:
     """The check a service makes before it writes: the actor's role may take `action` and, when given, `obj`
     lies within the actor's reach (`reaches`: region or explicit grant). Refusals are ValidationErrors in
-    Chinese, shown on the form or as the API's 400."""
+    Chinese, shown on the form or as the API's 400; `refuse` says who may instead of the generic message."""
     if not can(actor, action):
-        raise ValidationError("您的角色无权进行此操作")
+        raise ValidationError(refuse or "您的角色无权进行此操作")
     if obj is not None and not reaches(actor, action, obj):
         raise ValidationError("该记录不在您的管辖范围内")
 

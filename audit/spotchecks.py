@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.scope import Action, can, scope_q
+from accounts.scope import Action, can, require, scope_q
 from audit.models import SpotCheck, SpotCheckItem
 from cases.models import Application, Person, RelativeLink
 from core import audit, params, workdays
@@ -75,8 +75,7 @@ def population_for(county_code: str, month: dt.date) -> list[Decision]:
 
 
 def spotcheck_open(*, actor, county: Region, month: dt.date, seed: int | None = None) -> SpotCheck:
-    if not can(actor, Action.SPOTCHECK_REVIEW):
-        raise ValidationError("只有县级抽查员可以发起抽查")
+    require(actor, Action.SPOTCHECK_REVIEW, refuse="只有县级抽查员可以发起抽查")
     q = scope_q(actor, Action.SPOTCHECK_REVIEW)
     if q.children and county.code != actor.region_id:
         raise ValidationError("只能抽查本县（市、区）")

@@ -14,13 +14,8 @@ urlpatterns = [
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/new/", views.complaint_create, name="complaint_create"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
-]
-
-from audit import views_spotchecks as sv  # noqa: E402
-
-urlpatterns += [
-    path("spot-checks/", sv.spotcheck_list, name="spotcheck_list"),
-    path("spot-checks/answers/", sv.spotcheck_answers, name="spotcheck_answers"),
-    path("spot-checks/items/<int:pk>/", sv.spotcheck_item, name="spotcheck_item"),
-    path("spot-checks/<int:pk>/", sv.spotcheck_detail, name="spotcheck_detail"),
+    path("spot-checks/", views.spotcheck_list, name="spotcheck_list"),
+    path("spot-checks/answers/", views.spotcheck_answers, name="spotcheck_answers"),
+    path("spot-checks/items/<int:pk>/", views.spotcheck_item, name="spotcheck_item"),
+    path("spot-checks/<int:pk>/", views.spotcheck_detail, name="spotcheck_detail"),
 ]

@@ -63,8 +63,7 @@ def payee_set(*, actor, household: Household, card_number: str, bank_name: str, 
 # --- price index ----------------------------------------------------------------------------------------
 
 def price_index_set(*, actor, month: dt.date, cpi_yoy: Decimal, food_cpi_yoy: Decimal) -> PriceIndex:
-    if not can(actor, Action.PRICE_INDEX_CHANGE):
-        raise ValidationError("只有市级管理员可以录入价格指数")
+    require(actor, Action.PRICE_INDEX_CHANGE, refuse="只有市级管理员可以录入价格指数")
     month = first_of_month(month)
     for name, value in (("cpi_yoy", cpi_yoy), ("food_cpi_yoy", food_cpi_yoy)):
         if value is None or not Decimal("-50") <= Decimal(value) <= Decimal("100"):

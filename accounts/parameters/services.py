@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
-
-from accounts.scope import Action, can
+from accounts.scope import Action, require
 from core import params, workdays
-
-
-def _require_params_change(actor, message: str) -> None:
-    if not can(actor, Action.PARAMS_CHANGE):
-        raise ValidationError(message)
 
 
 def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: str):
@@ -21,23 +14,23 @@ def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: st
     Only roles with Action.PARAMS_CHANGE may. The page refuses dates before today; the service accepts
     them so that a published rule can be recorded from its own date.
     """
-    _require_params_change(actor, "只有市级管理员可以调整参数")
+    require(actor, Action.PARAMS_CHANGE, refuse="只有市级管理员可以调整参数")
     return params.parameter_write(actor=actor, key=key, value=value, effective_from=effective_from, reason=reason)
 
 
 def parameter_cancel(*, actor, key: str, effective_from: dt.date, reason: str):
     """Withdraw a change that has not taken effect yet (core.params.parameter_withdraw); audited."""
-    _require_params_change(actor, "只有市级管理员可以调整参数")
+    require(actor, Action.PARAMS_CHANGE, refuse="只有市级管理员可以调整参数")
     return params.parameter_withdraw(actor=actor, key=key, effective_from=effective_from, reason=reason)
 
 
 def workday_override_set(*, actor, date: dt.date, is_workday: bool, name: str, reason: str = ""):
     """Declare one day a holiday or an adjusted working day (core.workdays); audited, PARAMS_CHANGE only."""
-    _require_params_change(actor, "只有市级管理员可以维护节假日安排")
+    require(actor, Action.PARAMS_CHANGE, refuse="只有市级管理员可以维护节假日安排")
     return workdays.workday_override_write(actor=actor, date=date, is_workday=is_workday, name=name, reason=reason)
 
 
 def workday_override_delete(*, actor, date: dt.date, reason: str = ""):
     """Remove a city override (core.workdays); audited, PARAMS_CHANGE only."""
-    _require_params_change(actor, "只有市级管理员可以维护节假日安排")
+    require(actor, Action.PARAMS_CHANGE, refuse="只有市级管理员可以维护节假日安排")
     return workdays.workday_override_remove(actor=actor, date=date, reason=reason)

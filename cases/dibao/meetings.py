@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scope import Action, can
+from accounts.scope import Action, require
 from cases.dibao.models import Meeting
 from cases.dibao.workflow import transition
 from core import audit
@@ -17,8 +17,7 @@ from core.models import Region
 def meeting_record(*, actor, township: Region, held_on: dt.date, chair: str, attendees: str, decisions: list,
                    place: str = "", note: str = "") -> Meeting:
     """One 联席会议 with a decision per case: decisions = [(application, "approve"|"refuse", note), ...]."""
-    if not can(actor, Action.CASE_PROCESS):
-        raise ValidationError("只有乡镇（街道）经办人可以登记联席会议")
+    require(actor, Action.CASE_PROCESS, refuse="只有乡镇（街道）经办人可以登记联席会议")
     if actor.region_id != township.pk:
         raise ValidationError("只能登记本乡镇（街道）的联席会议")
     if not chair.strip():

@@ -1,6 +1,6 @@
 """Applications (低保 now; 特困 and 临时救助 reuse the same machine), joint meetings, notices and re-checks.
 
-The state machine itself lives in `cases/workflow.py`; these models only hold its state.
+The state machine itself lives in `cases/dibao/workflow.py`; these models only hold its state.
 An application belongs to the household's place (county/township/village, the hukou place) and
 carries the township that handles it (`handling_township`, the 居住地 township for residence-permit
 holders). Scope ORs the two, so the hukou township still sees a case handled elsewhere.

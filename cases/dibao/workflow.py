@@ -26,21 +26,23 @@ transaction and raises django ValidationError with a Chinese message when refuse
   Checks in order: known action, role (`Action.CASE_PROCESS` / `Action.CASE_DECIDE`), reach (the actor's
   township must be the handling township; the hukou township only reads), current state, separation of
   duties (the user who registered the case cannot confirm or refuse it), the action's own data.
-- `meeting_record(*, actor, township, held_on, chair, attendees, decisions, place="", note="") -> Meeting`
+The rest of the procedure lives beside this module in `cases.dibao`:
+- `meetings.meeting_record(*, actor, township, held_on, chair, attendees, decisions, place="", note="") -> Meeting`
   one 联席会议 deciding several cases: `decisions` = [(application, "approve"|"refuse", note), ...].
-- `application_assess(application, on=None) -> means_test.Assessment` (pure read; no save).
-- `notice_issue(...)`, `notice_mark_delivered(*, actor, notice, delivered_on)`.
-- `recheck_list_month(*, month) -> int` — the monthly worklist (Celery beat: cases.tasks.recheck_list_month).
-- `recheck_complete(*, actor, recheck, outcome, note, new_amount=None, phase_out_months=None) -> Recheck`
+- `assessment.application_assess(application, on=None) -> means_test.Assessment` (pure read; no save).
+- `notices.notice_issue(...)`, `notices.notice_mark_delivered(*, actor, notice, delivered_on)`.
+- `rechecks.recheck_list_month(*, month) -> int` — the monthly worklist (Celery beat: cases.tasks.recheck_list_month).
+- `rechecks.recheck_complete(*, actor, recheck, outcome, note, new_amount=None, phase_out_months=None) -> Recheck`
   outcome: "continue" | "adjust" (new_amount, or the fresh assessment's) | "phase_out" (渐退期 N months,
   default param dibao.phase_out_months, then exit; the termination notice is issued now) | "exit".
-- `entitlement_end(*, actor, entitlement, reason, effective_month=None) -> Notice` — ends an entitlement
+- `rechecks.entitlement_end(*, actor, entitlement, reason, effective_month=None) -> Notice` — ends an entitlement
   after investigation with a 终止通知书 (monitoring's data clues call this after a human has verified;
   there is no exit from data alone). `effective_month` = the last month paid (default: this month).
-- `phase_out_expire(*, on=None) -> int` — flips 渐退期 entitlements whose end_month has passed to ended.
-- `deadline_info(application, today=None) -> DeadlineInfo` (state "overdue" / "near" / "ok" / "done").
+- `rechecks.phase_out_expire(*, on=None) -> int` — flips 渐退期 entitlements whose end_month has passed to ended.
+- `deadlines.deadline_info(application, today=None) -> DeadlineInfo` (state "overdue" / "near" / "ok" / "done").
 
-Extending to 特困 / 临时救助 (same machine, `Application.kind`):
+Extending to 特困 / 临时救助 (same machine, `Application.kind`), through `kinds.register(kind, ...)`, which
+those rooms call from CasesConfig.ready (this machine never imports them):
 - `ASSESSORS[kind] = fn(application, on) -> result` with `.eligible .persons_covered .monthly_amount .reasons
   .unstable_income .to_json()` (default: the 低保 means test, `application_assess`); record_investigation calls it.
 - `ENTITLEMENT_CATEGORY[kind] = Entitlement.Category...` or pass `category=` to transition(action="confirm").

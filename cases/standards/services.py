@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.scope import Action, can
+from accounts.scope import Action, require
 from cases.standards.models import CareStandard, Standard
 from cases.standards.selectors import HUKOU_TYPES
 from core import audit
@@ -17,8 +17,7 @@ from core.models import Region
 def _check_counties(actor, counties) -> list:
 
 
-    if not can(actor, Action.STANDARDS_CHANGE):
-        raise ValidationError("只有市级管理员可以设置救助标准")
+    require(actor, Action.STANDARDS_CHANGE, refuse="只有市级管理员可以设置救助标准")
     counties = list(counties)
     if not counties:
         raise ValidationError({"counties": "请至少选择一个县（市、区）"})

@@ -1,4 +1,4 @@
-"""API for 特困 support, 临时救助 and the township reserve funds. Same scope and services as the pages."""
+"""API for 特困 support (/api/v1/tekun/). Same scope and services as the pages."""
 from rest_framework import mixins, serializers, viewsets
 
 from accounts.scope import Action, require_api

@@ -1,6 +1,6 @@
-"""特困人员救助供养 services and rules (§3). Decisions on applications reuse the application workflow;
-this module keeps the person-level support: eligibility, self-care, institution or home care, agreements,
-visits."""
+"""特困人员救助供养 services (§3): the person-level support — profiles, obligors, self-care assessments,
+institution or home care, care agreements, visitors and visits. Decisions on applications reuse the application
+workflow (cases.tekun.kinds); eligibility and amounts are in cases.tekun.eligibility."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.scope import Action, can, require, scope_q
+from accounts.scope import Action, require, scope_q
 from cases.households.models import Person
 from cases.tekun.eligibility import eligibility
 from cases.tekun.models import (
@@ -179,8 +179,7 @@ def visit_log(*, actor, profile: TekunProfile, visited_on: dt.date, findings: st
 
 def institution_create(*, actor, name: str, county, capacity: int, township=None, address: str = "",
                        nursing_beds: int = 0) -> Institution:
-    if not can(actor, Action.SUPERVISION_CHANGE):
-        raise ValidationError("只有县级民政部门可以登记供养机构")
+    require(actor, Action.SUPERVISION_CHANGE, refuse="只有县级民政部门可以登记供养机构")
     q = scope_q(actor, Action.SUPERVISION_CHANGE)
     if q.children and county.code != actor.region_id:
         raise ValidationError("只能登记本县（市、区）的供养机构")

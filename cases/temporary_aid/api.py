@@ -1,4 +1,5 @@
-"""API for 特困 support, 临时救助 and the township reserve funds. Same scope and services as the pages."""
+"""API for 临时救助 and the township reserve funds (/api/v1/temporary-aid/, /api/v1/reserve-funds/). Same scope
+and services as the pages."""
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework import mixins, serializers, status, viewsets

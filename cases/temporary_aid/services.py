@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.scope import Action, can, scope_q
+from accounts.scope import Action, can, require, scope_q
 from cases.dibao import workflow
 from cases.households.models import Household, Person
 from cases.standards import selectors as standards
@@ -48,8 +48,7 @@ def _fund_for_update(township_code: str) -> ReserveFund:
 
 def reserve_fund_top_up(*, actor, township: Region, amount: Decimal, note: str) -> ReserveFundEntry:
     """County civil affairs allocates money into a township's reserve fund."""
-    if not can(actor, Action.PAYMENT_PREPARE):
-        raise ValidationError("只有县级民政部门可以拨付备用金")
+    require(actor, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以拨付备用金")
     q = scope_q(actor, Action.PAYMENT_PREPARE)
     if q.children and township.code[:6] != actor.region_id[:6]:
         raise ValidationError("只能向本县（市、区）的乡镇拨付备用金")
@@ -73,8 +72,7 @@ def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount
     """小金额先行救助: the township leader pays at once from the reserve fund (≤ 3,000 yuan, param); the
     supplementary paperwork is due within 5 working days (param)."""
     on = on or timezone.localdate()
-    if not can(actor, Action.CASE_DECIDE):
-        raise ValidationError("先行救助须由乡镇审批人签批")
+    require(actor, Action.CASE_DECIDE, refuse="先行救助须由乡镇审批人签批")
     township = actor.region_id
     if not may_grant_here(township_code=township, household=household, on=on):
         raise ValidationError("该家庭不属于本乡镇；只有在县级启用“急难发生地救助”后才能由急难发生地乡镇实施救助")
