@@ -2,9 +2,12 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_int, env_str
+from .base import INSTALLED_APPS, env_bool, env_int, env_str
 
 DEBUG = False
+# No demo data in production: without the demo app there is no `seed_demo` (demo users with a known password)
+# and no `seed_city`. Nothing in the product imports it, so the site runs the same without it.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("local-only"):
     raise ImproperlyConfigured("生产环境必须通过 DJANGO_SECRET_KEY 提供密钥")

@@ -103,3 +103,10 @@ def test_production_refuses_to_start_without_personal_data_keys(tmp_path):
     out = _production(["check"], JIUZHU_KEYS=None, JIUZHU_KEY_FILE=str(tmp_path / "missing.json"))
     assert out.returncode != 0
     assert "JIUZHU_KEYS" in out.stderr
+
+
+def test_production_has_no_demo_data_commands():
+    """The demo app stands above the product and is left out of production: no `seed_demo` there."""
+    out = _production(["help", "--commands"])
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "migrate" in out.stdout and "seed_demo" not in out.stdout and "seed_city" not in out.stdout
