@@ -6,8 +6,10 @@ from .base import INSTALLED_APPS, env_bool, env_int, env_str
 
 DEBUG = False
 # No demo data in production: without the demo app there is no `seed_demo` (demo users with a known password)
-# and no `seed_city`. Nothing in the product imports it, so the site runs the same without it.
-INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
+# and no `seed_city`. Nothing in the product imports it, so the site runs the same without it. A trial system
+# that wants the demo data sets JIUZHU_DEMO=true for the one command that loads it.
+if not env_bool("JIUZHU_DEMO", False):
+    INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("local-only"):
     raise ImproperlyConfigured("生产环境必须通过 DJANGO_SECRET_KEY 提供密钥")

@@ -110,3 +110,5 @@ def test_production_has_no_demo_data_commands():
     out = _production(["help", "--commands"])
     assert out.returncode == 0, out.stdout + out.stderr
     assert "migrate" in out.stdout and "seed_demo" not in out.stdout and "seed_city" not in out.stdout
+    trial = _production(["help", "--commands"], JIUZHU_DEMO="true")  # a trial system asks for it by name
+    assert "seed_demo" in trial.stdout
