@@ -1,3 +1,4 @@
+"""The pages of cases, room by room; every name stays in the "cases" namespace."""
 from django.urls import path
 
 from cases.dibao import views as dibao

@@ -1,3 +1,4 @@
+"""A household's enrolment in a category with its monthly amount, and the rules every app asks of it."""
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone

@@ -1,3 +1,4 @@
+"""API for the household registry (/api/v1/households/, /api/v1/persons/); ID numbers only in POST bodies."""
 import re
 
 from django.core.exceptions import ValidationError

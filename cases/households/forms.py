@@ -1,3 +1,4 @@
+"""Forms of the household registry pages: they only parse input; cases.households.services decides."""
 from django import forms
 
 from accounts.scope import region_q

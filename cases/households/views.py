@@ -1,3 +1,4 @@
+"""Pages of the household registry: list, file, members, income, property and expenses; audited reveals."""
 import re
 
 from django.contrib import messages

@@ -1,3 +1,4 @@
+"""The public notice board, without login (/public/)."""
 from django.urls import path
 
 from cases.publicity import views as views_public

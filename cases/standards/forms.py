@@ -1,3 +1,4 @@
+"""Forms of the standards pages (city administrator)."""
 from decimal import Decimal
 
 from django import forms

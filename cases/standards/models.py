@@ -1,3 +1,4 @@
+"""The 低保 standard per county and hukou type, and the 特困 care standards, each from a date."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

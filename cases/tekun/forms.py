@@ -1,3 +1,4 @@
+"""Forms of the 特困 pages: they only parse input; cases.tekun.services decides."""
 from django import forms
 
 from accounts.models import Role, User

@@ -1,3 +1,4 @@
+"""Forms of the 临时救助 pages: they only parse input; cases.temporary_aid.services decides."""
 from django import forms
 
 from cases.dibao.models import Application
