@@ -1,5 +1,7 @@
 from django import template
 
+from core import categories
+
 register = template.Library()
 
 
@@ -9,3 +11,9 @@ def lookup(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def category_label(code):
+    """{{ line.basis|category_label }}: the label from the one category table (core.categories)."""
+    return categories.label(code) if code else ""

@@ -33,3 +33,10 @@ def test_every_page_export_and_parameter_reads_one_category_table():
         if code != PayCategory.PRICE_SUBSIDY:
             assert label == categories.label(code)
     assert set(categories.PAID) <= set(PayCategory.values)
+
+
+def test_templates_read_the_same_table():
+    from django.template import Context, Template
+
+    page = Template("{% load jiuzhu %}{{ a|category_label }}|{{ b|category_label }}|{{ c|category_label }}")
+    assert page.render(Context({"a": "dibao_edge", "b": "tekun_dispersed", "c": ""})) == "低保边缘|特困（分散供养）|"
