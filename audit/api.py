@@ -55,8 +55,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         if getattr(self, "swagger_fake_view", False):
             return SpotCheck.objects.none()
         user = self.request.user
-        if not (can(user, Action.SPOTCHECK_REVIEW) or can(user, Action.SUPERVISION_VIEW)):
-            raise Http404
+        require_api(self.request, Action.SPOTCHECK_REVIEW, Action.SUPERVISION_VIEW)
         action_ = Action.SPOTCHECK_REVIEW if can(user, Action.SPOTCHECK_REVIEW) else Action.SUPERVISION_VIEW
         return SpotCheck.objects.restrict(user, action_).prefetch_related("items__application")
 
@@ -178,8 +177,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Complaint.objects.none()
-        if not (can(self.request.user, Action.COMPLAINT_HANDLE) or can(self.request.user, Action.SUPERVISION_VIEW)):
-            raise Http404
+        require_api(self.request, Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW)
         p = self.request.query_params
         return selectors.complaint_list(user=self.request.user, status=p.get("status", ""),
                                         only_overdue=p.get("overdue") == "1", only_repeat=p.get("repeat") == "1")

@@ -2,7 +2,8 @@ from django import forms
 
 from accounts.scope import region_q
 from audit.models import Complaint, StaffMember, StaffRelative
-from core import idnumbers, pii
+from core import idnumbers
+from core.forms import PhoneMixin
 from core.models import Region
 
 
@@ -33,7 +34,7 @@ class RelativeForm(forms.Form):
     relation = forms.ChoiceField(label="关系", choices=StaffRelative.Relation.choices)
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(PhoneMixin, forms.Form):
     source = forms.ChoiceField(label="来源", choices=Complaint.Source.choices)
     received_on = forms.DateField(label="受理日期", widget=forms.DateInput(attrs={"type": "date"}))
     complainant_name = forms.CharField(label="信访人", max_length=50)
@@ -54,11 +55,6 @@ class ComplaintForm(forms.Form):
                                           .filter(level__in=["county", "township"]).order_by("code"))
         self.fields["region"].label_from_instance = lambda r: f"{r.code} {r.short_name}"
 
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"].strip()
-        if raw:
-            pii.normalize_phone(raw)
-        return raw
 
 
 class StepForm(forms.Form):

@@ -2,6 +2,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core import pii
+
 # The browser's own date picker; the value travels as ISO 8601 (YYYY-MM-DD), whatever the locale.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -13,3 +15,13 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class PhoneMixin:
+    """A form with a `phone` field: a number that cannot be a phone number is refused in Chinese (core.pii)."""
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"].strip()
+        if raw:
+            pii.normalize_phone(raw)
+        return raw

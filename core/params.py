@@ -249,7 +249,7 @@ _local: dict[str, tuple[float, list]] = {}
 
 
 def _history(key: str) -> list[tuple[dt.date, str]]:
-    """All values of a key, newest first; cached briefly (cleared by parameter_set).
+    """All values of a key, newest first; cached briefly (cleared by parameter_write).
 
     Two levels: this process keeps a value for LOCAL_SECONDS, the shared cache for CACHE_SECONDS, so a
     change made in another process is seen within seconds and a page view costs no cache round trip.
@@ -324,7 +324,7 @@ def parameter_withdraw(*, actor, key: str, effective_from: dt.date, reason: str)
     """Withdraw a change that has not taken effect yet (effective_from after today); audited.
 
     Values that have been in force are history and are never removed. No role check here (see
-    `parameter_set`): callers go through accounts.parameters.services.parameter_cancel.
+    `parameter_write`): callers go through accounts.parameters.services.parameter_cancel.
     """
     if not reason or not reason.strip():
         raise ValidationError("撤销待生效的调整必须说明原因")

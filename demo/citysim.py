@@ -18,7 +18,7 @@ from demo import synthetic
 
 MARKER = "城市规模合成数据（基准测试用）"
 PERSON_AAD_PREFIX = "cases.person.id_number:"  # == Person(uid=u).aad("id_number") minus the uid; checked
-DEMO_DIBAO_STANDARD = {"urban": Decimal("650"), "rural": Decimal("520")}  # demo values, as cases.demo
+DEMO_DIBAO_STANDARD = {"urban": Decimal("650"), "rural": Decimal("520")}  # demo values, as demo.households
 TEKUN_RATIO = Decimal("1.3")
 FLOOR = Decimal("30.00")
 SINGLE_SHARE = 0.19

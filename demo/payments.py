@@ -27,7 +27,7 @@ def synthetic_card(rng: random.Random) -> str:
 
 
 def seed_payees(rng: random.Random, household_ids=None, missing_ratio: float = 0.04) -> int:
-    qs = Entitlement.objects.filter(category__in=PAID, status__in=Entitlement.IN_FORCE_STATUSES)
+    qs = Entitlement.objects.in_force().filter(category__in=PAID)
     if household_ids is not None:
         qs = qs.filter(household_id__in=household_ids)
     ids = set(qs.values_list("household_id", flat=True))

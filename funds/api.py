@@ -3,7 +3,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.scope import Action, can, require_api
+from accounts.scope import Action, require_api
 from core.api import raise_api_error
 from funds import bankresults, deadlines, exports, pricing, selectors, services
 from funds.models import PaymentBatch, PaymentLine, PriceIndex
@@ -96,8 +96,7 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         batch = self.get_object()
-        if not (can(request.user, Action.PAYMENT_PREPARE) or can(request.user, Action.PAYMENT_APPROVE)):
-            self.permission_denied(request, message="您的角色只能查看发放批次，不能变更其状态")
+        require_api(request, Action.PAYMENT_PREPARE, Action.PAYMENT_APPROVE, refuse="您的角色只能查看发放批次，不能变更其状态")
         data = BatchTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -111,8 +110,7 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def export(self, request, pk=None):
         """The 一卡通 xlsx, written synchronously (pages use the background job for large counties)."""
         batch = self.get_object()
-        if not (can(request.user, Action.PAYMENT_PREPARE) or can(request.user, Action.PAYMENT_APPROVE)):
-            raise Http404
+        require_api(request, Action.PAYMENT_PREPARE, Action.PAYMENT_APPROVE)
         if batch.status in (PaymentBatch.Status.DRAFT, PaymentBatch.Status.CANCELLED):
             raise ApiValidationError({"detail": ["草稿或已作废的批次不能导出发放文件，请先定稿"]})
         tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
@@ -164,8 +162,7 @@ class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PriceIndex.objects.none()
-        if not (can(self.request.user, Action.PAYMENT_VIEW) or can(self.request.user, Action.PRICE_INDEX_CHANGE)):
-            raise Http404
+        require_api(self.request, Action.PAYMENT_VIEW, Action.PRICE_INDEX_CHANGE)
         return selectors.price_indices()
 
     def perform_create(self, serializer):
@@ -177,7 +174,6 @@ class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             raise_api_error(exc)
 
     def create(self, request, *args, **kwargs):
-        if not (can(request.user, Action.PAYMENT_VIEW) or can(request.user, Action.PRICE_INDEX_CHANGE)):
-            raise Http404
+        require_api(request, Action.PAYMENT_VIEW, Action.PRICE_INDEX_CHANGE)
         require_api(request, Action.PRICE_INDEX_CHANGE, refuse="只有市级管理员可以录入价格指数")
         return super().create(request, *args, **kwargs)

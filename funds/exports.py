@@ -10,6 +10,7 @@ import xlsxwriter
 from django.db import connection
 
 from core import categories, crypto
+from core.models import Region
 from funds.models import PayCategory
 
 HEADERS = ["序号", "县(市、区)", "乡镇(街道)", "村(社区)", "户主姓名", "身份证号码", "社保卡号/银行账号", "开户银行",
@@ -19,13 +20,13 @@ CATEGORY_LABELS = dict(PayCategory.choices)  # the paid categories' labels are c
 CHANGE_LABELS = {"new": "新增", "adjusted": "金额调整", "phasing_out": "渐退期", "reissue": "补发"}
 
 # One query for every row of the file. Names come from the region table; ciphertexts with their row uids.
-ROWS_SQL = """
+ROWS_SQL = f"""
     SELECT l.line_no, c.name, t.name, v.name, l.head_name, pe.id_cipher, pe.uid, p.card_cipher, p.uid,
            l.bank_name, l.category, l.basis, l.persons_covered, l.amount, l.change
     FROM funds_paymentline l
-    JOIN accounts_region c ON c.code = l.county_id
-    JOIN accounts_region t ON t.code = l.township_id
-    JOIN accounts_region v ON v.code = l.village_id
+    JOIN {Region._meta.db_table} c ON c.code = l.county_id
+    JOIN {Region._meta.db_table} t ON t.code = l.township_id
+    JOIN {Region._meta.db_table} v ON v.code = l.village_id
     JOIN funds_payeeaccount p ON p.id = l.payee_id
     LEFT JOIN cases_person pe ON pe.id = p.person_id
     WHERE l.batch_id = %s AND l.excluded = FALSE

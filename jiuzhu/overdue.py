@@ -16,10 +16,8 @@ from django.utils import timezone
 from cases.households.selectors import region_names
 from core import params, workdays
 from core.models import Region
-from core.overdue import COUNTY_LEVEL, LIST_LIMIT, Item, Provider, Request, Section
+from core.overdue import COUNTY_LEVEL, Provider, Request, Section
 from core.registry import collect
-
-__all__ = ["COUNTY_LEVEL", "LIST_LIMIT", "Item", "Section", "board", "providers"]
 
 
 def providers() -> list[Provider]:

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from accounts.scope import Action, can, get_in_scope_or_404, require_api
+from accounts.scope import Action, get_in_scope_or_404, require_api
 from cases.dibao import deadlines as dibao_deadlines
 from cases.dibao import selectors, workflow
 from cases.dibao.models import Application
@@ -114,8 +114,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     def _require_worker(self, request):
         """Readers (county, city, village staff) who can see the application may not move it: 403."""
-        if not (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE)):
-            self.permission_denied(request, message="只有乡镇（街道）经办人、审批人可以办理申请")
+        require_api(request, Action.CASE_PROCESS, Action.CASE_DECIDE, refuse="只有乡镇（街道）经办人、审批人可以办理申请")
 
     def _member(self, household, pk):
         if pk is None:

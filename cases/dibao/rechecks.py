@@ -21,6 +21,8 @@ from core.months import add_months, first_of_month
 
 
 def _may_change_entitlement(actor, entitlement: Entitlement) -> None:
+    """Township staff of the entitlement's township, or holders of an explicit grant on the entitlement itself
+    (accounts.scope.handles); never a registered relative (§12)."""
     if actor is None:
         return  # system tasks
     if not (can(actor, Action.CASE_PROCESS) or can(actor, Action.CASE_DECIDE)):

@@ -181,8 +181,8 @@ def application_accept(
     for person in (applicant, single_person):
         if person is not None and person.household_id != household.pk:
             raise ValidationError("申请人或单人户成员须为本家庭成员")
-    if kind == Application.Kind.DIBAO and household.entitlements.filter(
-            category=Entitlement.Category.DIBAO, status__in=Entitlement.OPEN_STATUSES).exists():
+    if kind == Application.Kind.DIBAO and household.entitlements.open().filter(
+            category=Entitlement.Category.DIBAO).exists():
         raise ValidationError("该家庭已在享受低保，无需重复申请")
     accepted_on = accepted_on or timezone.localdate()
     app = Application(
@@ -365,8 +365,7 @@ def _h_confirm(actor, app, reason, data):
     start = add_months(first_of_month(today), 1)
     months = params.get("dibao.recheck_months_unstable" if (app.assessment or {}).get("unstable_income")
                         else "dibao.recheck_months_stable", today)
-    if Entitlement.objects.filter(household_id=app.household_id, category=category,
-                                  status__in=Entitlement.OPEN_STATUSES).exists():
+    if Entitlement.objects.open().filter(household_id=app.household_id, category=category).exists():
         raise ValidationError("该家庭已有同类救助待遇，不能重复确认")
     ent = Entitlement(household_id=app.household_id, category=category, persons_covered=app.persons_covered,
                       monthly_amount=app.monthly_amount, start_month=start, next_recheck=add_months(start, months),

@@ -3,11 +3,12 @@ from django import forms
 
 from accounts.scope import region_q
 from cases.households.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
-from core import idnumbers, pii
+from core import idnumbers
+from core.forms import PhoneMixin
 from core.models import Region
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(PhoneMixin, forms.Form):
     village = forms.ModelChoiceField(label="村（社区）", queryset=Region.objects.none())
     address = forms.CharField(label="家庭住址", max_length=200)
     hukou_type = forms.ChoiceField(label="户籍类型", choices=Household.HukouType.choices)
@@ -22,11 +23,6 @@ class HouseholdForm(forms.Form):
         )
         self.fields["village"].label_from_instance = lambda r: f"{r.parent.name} {r.name}"
 
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"].strip()
-        if raw:
-            pii.normalize_phone(raw)
-        return raw
 
 
 class PersonForm(forms.Form):

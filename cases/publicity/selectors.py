@@ -18,8 +18,6 @@ from cases.households.models import Household
 from core.masking import mask_name
 from core.models import Region
 
-PUBLIC_DIBAO_STATUSES = Entitlement.IN_FORCE_STATUSES
-
 
 @dataclass(frozen=True)
 class PublicDibaoRow:
@@ -77,8 +75,7 @@ def public_dibao_list(village_code) -> list[PublicDibaoRow]:
     if village is None:
         return []
     rows = (
-        Entitlement.objects.filter(village_id=village.code, category=Entitlement.Category.DIBAO,
-                                   status__in=PUBLIC_DIBAO_STATUSES)
+        Entitlement.objects.in_force().filter(village_id=village.code, category=Entitlement.Category.DIBAO)
         .annotate(size=Count("household__members", filter=Q(household__members__deceased_on__isnull=True)))
         .order_by("household__head_name", "id")
         .values_list("household__head_name", "size", "household__hukou_type", "monthly_amount")

@@ -3,8 +3,7 @@ from django import forms
 
 from accounts.models import Role, User
 from cases.tekun.models import SIX_ACTIVITIES, Institution, TekunProfile
-from core import pii
-from core.forms import DATE_INPUT
+from core.forms import DATE_INPUT, PhoneMixin
 from core.models import Region
 
 
@@ -40,7 +39,7 @@ class AssessmentForm(forms.Form):
         return {code: self.cleaned_data[code] for code, _ in SIX_ACTIVITIES}
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(PhoneMixin, forms.Form):
     carer_name = forms.CharField(label="照料人", max_length=50)
     carer_relation = forms.CharField(label="照料人身份", max_length=30)
     phone = forms.CharField(label="照料人电话", required=False)
@@ -52,11 +51,6 @@ class AgreementForm(forms.Form):
     signed_on = forms.DateField(label="签订日期", widget=DATE_INPUT)
     scan = forms.FileField(label="协议扫描件（可选）", required=False)
 
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"].strip()
-        if raw:
-            pii.normalize_phone(raw)
-        return raw
 
 
 class VisitForm(forms.Form):

@@ -1,7 +1,6 @@
 """API for 临时救助 and the township reserve funds (/api/v1/temporary-aid/, /api/v1/reserve-funds/). Same scope
 and services as the pages."""
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -76,8 +75,7 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     @action(detail=True, methods=["post"], serializer_class=PaperworkSerializer)
     def paperwork(self, request, pk=None):
         aid = self.get_object()
-        if not (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE)):
-            self.permission_denied(request, message="您的角色无权进行此操作")
+        require_api(request, Action.CASE_PROCESS, Action.CASE_DECIDE, refuse="您的角色无权进行此操作")
         ser = PaperworkSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
@@ -120,8 +118,7 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return temporary_aid.funds(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        if not (can(request.user, Action.CASE_VIEW) or can(request.user, Action.PAYMENT_VIEW)):
-            raise Http404  # like the other lists: a role without these files sees none
+        require_api(request, Action.CASE_VIEW, Action.PAYMENT_VIEW)  # like the other lists: no files, none shown
         return super().list(request, *args, **kwargs)
 
     @action(detail=True, methods=["get"], serializer_class=EntrySerializer)

@@ -112,3 +112,5 @@ def test_production_has_no_demo_data_commands():
     assert "migrate" in out.stdout and "seed_demo" not in out.stdout and "seed_city" not in out.stdout
     trial = _production(["help", "--commands"], JIUZHU_DEMO="true")  # a trial system asks for it by name
     assert "seed_demo" in trial.stdout
+    warned = _production(["check", "--deploy"], JIUZHU_DEMO="true")  # and the deploy check says so
+    assert "jiuzhu.W010" in warned.stdout + warned.stderr

@@ -78,6 +78,15 @@ print("login ok")
 """
 
 
+# Region moved from accounts to core on the same table: one content type, now core's, none left behind.
+CHECK_CONTENT_TYPES = """
+from django.contrib.contenttypes.models import ContentType
+labels = set(ContentType.objects.filter(model="region").values_list("app_label", flat=True))
+assert labels == {"core"}, f"content types of Region: {sorted(labels)}"
+print("content types ok")
+"""
+
+
 def _unavailable(reason: str):
     if os.environ.get("JIUZHU_REQUIRE_UPGRADE_TEST") == "1":
         pytest.fail(f"upgrade test required (JIUZHU_REQUIRE_UPGRADE_TEST=1) but {reason}")
@@ -172,7 +181,8 @@ def test_no_data_loss_on_upgrade(tmp_path, database_url):
                            what="old code: sealed values")
     assert before, "the old code created no tables"
     assert sealed_before["id_numbers"], "the old code's demo data has no people"
-    unreadable = [k for k, v in sealed_before["sealed"].items() if v and v.startswith("cannot")]
+    unreadable = [k for k, v in [*sealed_before["sealed"].items(), *sealed_before["id_numbers"].items()]
+                  if v and v.startswith("cannot")]
     assert not unreadable, f"the old code cannot decrypt its own data: {unreadable[:10]}"
 
     # 2. The current code migrates that database and needs no migration that is not written.
@@ -218,6 +228,11 @@ def test_no_data_loss_on_upgrade(tmp_path, database_url):
             problems.append(f"{len(changed)} sealed values differ after the upgrade: {', '.join(changed[:10])}")
     elif len(old_sealed) != len(new_sealed):
         problems.append(f"{len(old_sealed)} sealed values before the upgrade, {len(new_sealed)} after")
+
+    # Models that moved between apps take their content type (and so permissions and grants) with them.
+    moved = _run(["shell", "-v", "0", "-c", CHECK_CONTENT_TYPES], cwd=ROOT, env=env,
+                 what="current code: content types of moved models")
+    assert "content types ok" in moved.stdout, moved.stdout
 
     login = _run(["shell", "-v", "0", "-c", CHECK_LOGIN], cwd=ROOT, what="current code: demo login",
                  env={**env, "UPGRADE_USER": DEMO_LOGIN[0], "UPGRADE_PASSWORD": DEMO_LOGIN[1]})
