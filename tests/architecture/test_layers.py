@@ -91,7 +91,7 @@ def modules() -> dict[str, Module]:
     for app in FLOORS:
         base = ROOT / app
         if not base.is_dir():
-            continue  # e.g. demo/ before it exists
+            raise FileNotFoundError(f"{app}/ is named in FLOORS but does not exist: move the wall in FLOORS too")
         for path in sorted(base.rglob("*.py")):
             if EXCLUDED_DIRS & set(path.relative_to(ROOT).parts[:-1]):
                 continue
