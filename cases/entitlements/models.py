@@ -12,8 +12,6 @@ from core.models import PlaceMixin
 # open — not ended: active, phasing out or suspended (at most one open per household and category);
 # in force — open and not suspended: active or phasing out; payable for a month within its start and end months.
 OPEN_STATUSES = ("active", "phasing_out", "suspended")
-
-
 IN_FORCE_STATUSES = ("active", "phasing_out")
 
 
@@ -76,8 +74,7 @@ class Entitlement(PlaceMixin):
 
     objects = EntitlementQuerySet.as_manager()
 
-    OPEN_STATUSES = OPEN_STATUSES
-    IN_FORCE_STATUSES = IN_FORCE_STATUSES
+    # For set-based SQL in other apps (funds' drafting, monitoring's matching): the same rules as the queryset.
     open_sql = staticmethod(open_sql)
     in_force_sql = staticmethod(in_force_sql)
     payable_sql = staticmethod(payable_sql)

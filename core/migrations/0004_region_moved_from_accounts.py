@@ -8,23 +8,38 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def rename_content_type(apps, schema_editor):
+def _move_content_type(apps, schema_editor, source: str, target: str) -> None:
+    """Point Region's content type at `target`. Where both exist (a content type made before this migration
+    ran), permissions move to the target's and the stale source row goes; Region is never granted per object
+    (geography is scope, not grants), so nothing else points at it."""
     ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
     db = schema_editor.connection.alias
-    if not ContentType.objects.using(db).filter(app_label="core", model="region").exists():
-        ContentType.objects.using(db).filter(app_label="accounts", model="region").update(app_label="core")
+    old = ContentType.objects.using(db).filter(app_label=source, model="region").first()
+    if old is None:
+        return
+    new = ContentType.objects.using(db).filter(app_label=target, model="region").first()
+    if new is None:
+        old.app_label = target
+        old.save(update_fields=["app_label"])
+        return
+    taken = set(Permission.objects.using(db).filter(content_type=new).values_list("codename", flat=True))
+    Permission.objects.using(db).filter(content_type=old).exclude(codename__in=taken).update(content_type=new)
+    old.delete()
+
+
+def rename_content_type(apps, schema_editor):
+    _move_content_type(apps, schema_editor, "accounts", "core")
 
 
 def restore_content_type(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    if not ContentType.objects.using(db).filter(app_label="accounts", model="region").exists():
-        ContentType.objects.using(db).filter(app_label="core", model="region").update(app_label="accounts")
+    _move_content_type(apps, schema_editor, "core", "accounts")
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         ("accounts", "0002_load_regions"),
         ("core", "0003_key_checks_and_village_trail_index"),
     ]
