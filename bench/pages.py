@@ -28,6 +28,8 @@ class Scenario:
     label: str
     client: Client
     url: str
+    marker: str = ""  # text the page must contain: proof that the scenario measured the page it meant to
+    data: dict | None = None  # form fields: the request is a POST (as the user's browser sends it)
     latencies: list[float] = field(default_factory=list)  # seconds
     cpu: list[float] = field(default_factory=list)  # CPU seconds of this (Django) process per request
     rounds: list[float] = field(default_factory=list)  # req/s per round
@@ -35,6 +37,11 @@ class Scenario:
     sql: list[str] = field(default_factory=list)
     whole_table_count: bool = False
     bytes: int = 0
+
+    def fetch(self):
+        if self.data is not None:
+            return self.client.post(self.url, self.data)
+        return self.client.get(self.url)
 
     def summary(self) -> dict:
         lat = sorted(self.latencies)
@@ -72,13 +79,20 @@ def bare_client() -> Client:
 def inspect(s: Scenario) -> None:
     """One request under query capture: status, query count, and no COUNT over a whole big table."""
     with CaptureQueriesContext(connection) as ctx:
-        response = s.client.get(s.url)
-    if response.status_code != 200:
-        raise SystemExit(f"{s.label}: {s.url} 返回 {response.status_code}（应为 200）")
+        response = s.fetch()
+    check(s, response)
     s.queries = len(ctx.captured_queries)
     s.sql = [q["sql"] for q in ctx.captured_queries]
     s.whole_table_count = any(_WHOLE_TABLE_COUNT.search(q) for q in s.sql)
     s.bytes = len(response.content)
+
+
+def check(s: Scenario, response) -> None:
+    """The scenario got the page it meant to: HTTP 200 and its marker (not an error page or a refusal)."""
+    if response.status_code != 200:
+        raise SystemExit(f"{s.label}: {s.url} 返回 {response.status_code}（应为 200）")
+    if s.marker and s.marker not in response.content.decode():
+        raise SystemExit(f"{s.label}: {s.url} 的页面中没有“{s.marker}”——测到的不是预期的页面")
 
 
 def run(scenarios: list[Scenario], *, rounds: int, requests: int, warmup: int) -> None:
@@ -86,7 +100,7 @@ def run(scenarios: list[Scenario], *, rounds: int, requests: int, warmup: int) -
     shared machine falls on all of them alike; a round's throughput is requests / time spent on them."""
     for s in scenarios:
         for _ in range(warmup):
-            s.client.get(s.url)
+            s.fetch()
         inspect(s)  # a warm request, as the measured ones are
     clock, cpu = time.perf_counter, time.process_time
     for _ in range(rounds):
@@ -94,7 +108,7 @@ def run(scenarios: list[Scenario], *, rounds: int, requests: int, warmup: int) -
         for _ in range(requests):
             for s in scenarios:
                 c0, t0 = cpu(), clock()
-                s.client.get(s.url)
+                s.fetch()
                 t1, c1 = clock(), cpu()
                 s.latencies.append(t1 - t0)
                 s.cpu.append(c1 - c0)
