@@ -10,8 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-TARGET_RATIO = 0.50
-TARGET_P99_MS = 30.0
+# Goals (issue [10/10]): CPU per request against the bare view of the same rows, measured in the same run.
+TARGET_RATIO = 0.60  # household list pages
+TARGET_HOME_RATIO = 0.50  # home pages
+TARGET_P99_MS = 20.0  # household list pages, quiet machine
 
 
 def main(argv=None) -> int:
@@ -53,8 +55,9 @@ def main(argv=None) -> int:
     if connection.vendor != "postgresql":
         print("基准测试需要 PostgreSQL。", file=sys.stderr)
         return 2
+    call_command("ensure_dev_keys", verbosity=0)  # no-op where a key file or JIUZHU_KEYS exists
+    call_command("migrate", verbosity=0)  # a no-op on a migrated database; a fresh one gets its tables
     if not User.objects.filter(username="shi_admin").exists():
-        call_command("migrate", verbosity=0)
         call_command("seed_demo")
     seed_seconds = None
     if not Household.objects.filter(note=citysim.MARKER).exists():
@@ -117,7 +120,8 @@ def main(argv=None) -> int:
         "data": {"households": n_households, "persons": n_persons, "seed_seconds": seed_seconds},
         "settings": {"rounds": args.rounds, "requests": args.requests, "warmup": args.warmup,
                      "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]},
-        "targets": {"ratio_to_bare": TARGET_RATIO, "p99_ms": TARGET_P99_MS},
+        "targets": {"cpu_ratio_to_bare": TARGET_RATIO, "home_cpu_ratio_to_bare": TARGET_HOME_RATIO,
+                    "p99_ms": TARGET_P99_MS},
         "pages": results,
         "page_seconds": page_seconds,
         "encryption": {"seeding": seeding, "lookup": lookups, "real_lookup": real, "display": display},
@@ -129,10 +133,13 @@ def main(argv=None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     print(f"\n结果已写入 {out}")
-    list_keys = ("list_township", "list_city")
-    ok = all(results[k]["ratio_to_bare"] >= TARGET_RATIO and results[k]["p99_ms"] <= TARGET_P99_MS
+    list_keys, home_keys = ("list_township", "list_city"), ("home_township", "home_city")
+    ok = all(results[k]["cpu_ratio_to_bare"] >= TARGET_RATIO and results[k]["p99_ms"] <= TARGET_P99_MS
              and not results[k]["whole_table_count"] for k in list_keys)
-    print("户列表目标（≥50% 裸视图吞吐，p99 ≤ 30 ms，无整表 COUNT）：" + ("达到" if ok else "未达到"))
+    print(f"户列表目标（CPU 比 ≥{TARGET_RATIO:.0%}，p99 ≤ {TARGET_P99_MS:.0f} ms，无整表 COUNT）："
+          + ("达到" if ok else "未达到"))
+    home_ok = all(results[k]["cpu_ratio_to_bare"] >= TARGET_HOME_RATIO for k in home_keys)
+    print(f"首页目标（CPU 比 ≥{TARGET_HOME_RATIO:.0%}）：" + ("达到" if home_ok else "未达到"))
     return 0
 
 
