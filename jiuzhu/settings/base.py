@@ -237,3 +237,12 @@ LOGGING = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# A PostgreSQL read replica for reports and exports (core.replica): reads inside `reporting()` go there.
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+JIUZHU_READ_REPLICA = ""
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(env_str("DATABASE_REPLICA_URL", ""),
+                                                 conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    JIUZHU_READ_REPLICA = "replica"
