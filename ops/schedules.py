@@ -1,0 +1,9 @@
+"""Periodic work of the ops app (Asia/Shanghai). "every" is an interval in seconds (not a crontab)."""
+
+SCHEDULES = {
+    # proves beat and the worker are alive (/healthz/, 系统状态); short, expires when not picked up in time
+    "运行心跳": {"task": "ops.tasks.heartbeat_task", "every": 30},
+    # a killed worker's job shows 已中断 within two minutes (core.jobs.STALE_AFTER + this interval)
+    "中断任务检查": {"task": "ops.tasks.sweep_interrupted_jobs", "every": 60},
+    "每日数据备份": {"task": "ops.tasks.nightly_backup", "crontab": {"minute": "30", "hour": "2"}},
+}
