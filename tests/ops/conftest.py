@@ -1,0 +1,9 @@
+import pytest
+
+from tests.ops.sqlite_site import migrated_template
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """One migrated SQLite file per test session (copied by each test that needs a real file database)."""
+    return migrated_template(tmp_path_factory.mktemp("sqlite-template"))
