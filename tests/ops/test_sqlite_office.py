@@ -2,8 +2,6 @@
 (jiuzhu.dbconfig): 40 concurrent page reads while a long write transaction runs get no error."""
 import json
 
-import pytest
-
 from jiuzhu import dbconfig
 from tests.ops.sqlite_site import copy_of, django_run, sqlite_url
 
