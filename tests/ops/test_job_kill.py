@@ -15,7 +15,7 @@ import pytest
 from core import jobs
 from core.schedules import all_schedules
 from tests.ops.job_fixtures import make_job
-from tests.ops.test_celery import BASE_DIR, _worker_env, eager_off  # noqa: F401  (fixture)
+from tests.ops.test_celery import BASE_DIR, _worker_env
 
 
 def test_interrupted_within_two_minutes_by_the_schedule():
@@ -44,7 +44,7 @@ def _wait(predicate, timeout, what):
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_killed_worker_job_is_interrupted_then_rerun_without_duplicates(tmp_path, eager_off, users, settings):
+def test_killed_worker_job_is_interrupted_then_rerun_without_duplicates(tmp_path, celery_not_eager, users, settings):
     give_up = pytest.fail if os.environ.get("CI") else pytest.skip
     db = settings.DATABASES["default"]
     if not settings.REDIS_URL or db["ENGINE"] != "django.db.backends.postgresql":
