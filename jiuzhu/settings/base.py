@@ -165,8 +165,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintSourceEnum": "audit.models.complaints.Complaint.Source",
         "PaymentBatchKindEnum": "funds.models.PaymentBatch.Kind",
         "PaymentBatchStatusEnum": "funds.models.PaymentBatch.Status",
-        "ExportJobStatusEnum": "funds.models.ExportJob.Status",
-        "ComparisonRunStatusEnum": "monitoring.models.ComparisonRun.Status",
+        "JobStatusEnum": "core.jobs.JobStatus",  # every core.jobs job (comparison runs, exports, ...)
         "RunIssueKindEnum": "monitoring.models.RunIssue.Kind",
         "ClueKindEnum": "monitoring.models.Clue.Kind",
         "ClueStatusEnum": "monitoring.models.Clue.Status",
