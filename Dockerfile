@@ -7,6 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=jiuzhu.settings.production
 
 WORKDIR /app
+# pg_dump / pg_restore (PostgreSQL 15, as the db service) for `manage.py backup` and `restore`
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
@@ -17,7 +21,7 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic \
     JIUZHU_KEYS="$(python -c 'import json, secrets; print(json.dumps({"enc": {"1": secrets.token_hex(16)}, "current": 1, "index": secrets.token_hex(32)}))')" \
     python manage.py collectstatic --noinput -v 0 \
  && useradd --system --home /app jiuzhu \
- && mkdir -p /app/media && chown jiuzhu /app/media
+ && mkdir -p /app/media /app/backups && chown jiuzhu /app/media /app/backups
 
 USER jiuzhu
 EXPOSE 8000

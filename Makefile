@@ -21,8 +21,9 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_periodic_tasks
 
-# Migrate, load demo data, start a Celery worker with embedded beat (filesystem broker under .run/broker
-# unless REDIS_URL is set; log in .run/worker.log) and serve the site on http://$(HOST):$(PORT).
+# Migrate, load demo data, then `jiuzhu.devrun`: a Celery worker and Celery beat as two background processes
+# (each in its own session; filesystem broker under .run/broker unless REDIS_URL is set; logs .run/worker.log,
+# .run/beat.log) and the site on http://$(HOST):$(PORT). Ctrl-C stops all three within about 10 seconds.
 run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -32,12 +33,9 @@ run: migrate
 	@echo "  演示账号:"
 	@$(PY) manage.py shell -v 0 -c "from demo.users import DEMO_USERS; \
 		[print(f'    {u:<18} {c:<13} {n}') for u, r, c, n in DEMO_USERS]"
-	@echo "  后台任务 (Celery worker + beat) 日志: .run/worker.log"
+	@echo "  后台任务 (Celery worker / beat) 日志: .run/worker.log .run/beat.log   健康检查: http://$(HOST):$(PORT)/healthz/"
 	@echo ""
-	@$(VENV)/bin/celery -A jiuzhu worker -B --loglevel=INFO --concurrency=2 \
-		--schedule=.run/celerybeat-schedule >> .run/worker.log 2>&1 & echo $$! > .run/worker.pid; \
-	trap 'kill $$(cat .run/worker.pid) 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) -m jiuzhu.devrun --host $(HOST) --port $(PORT)
 
 # The whole suite. DATABASE_URL / REDIS_URL switch to PostgreSQL / Redis (CI sets both).
 test: install

@@ -52,6 +52,7 @@ class Action:
     PARAMS_CHANGE = "params.change"  # set parameters and maintain the working-day calendar
     STANDARDS_CHANGE = "standards.change"  # add 低保 and care standards (city administrator only)
     SECURITY_MANAGE = "security.manage"
+    SYSTEM_STATUS = "system.status"  # the 系统状态 page: health, periodic tasks, job queues, disk, backups
 
 
 A = Action
@@ -79,7 +80,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         {A.CASE_VIEW, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.AUDIT_VIEW, A.PARAMS_VIEW, A.PARAMS_CHANGE,
          A.STANDARDS_CHANGE, A.PRICE_INDEX_CHANGE}
     ),
-    R.SYSTEM_ADMIN: frozenset({A.USERS_MANAGE, A.PARAMS_VIEW, A.PARAMS_CHANGE}),
+    R.SYSTEM_ADMIN: frozenset({A.USERS_MANAGE, A.PARAMS_VIEW, A.PARAMS_CHANGE, A.SYSTEM_STATUS}),
     R.SECURITY_ADMIN: frozenset({A.SECURITY_MANAGE}),
     R.AUDIT_ADMIN: frozenset({A.AUDIT_VIEW_ALL}),
 }

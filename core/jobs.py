@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-STALE_AFTER = dt.timedelta(seconds=90)
+STALE_AFTER = dt.timedelta(seconds=90)  # default; settings.JIUZHU_JOB_STALE_SECONDS overrides (stale_after())
 
 _REGISTRY: list[type[models.Model]] = []
 
@@ -74,7 +75,13 @@ class Job(models.Model):
         if self.status != JobStatus.RUNNING:
             return False
         last = self.heartbeat_at or self.started_at or self.created_at
-        return last < timezone.now() - STALE_AFTER
+        return last < timezone.now() - stale_after()
+
+
+def stale_after() -> dt.timedelta:
+    """How long a running job may go without a heartbeat before it counts as interrupted."""
+    seconds = getattr(settings, "JIUZHU_JOB_STALE_SECONDS", None)
+    return dt.timedelta(seconds=seconds) if seconds else STALE_AFTER
 
 
 def claim(model: type[Job], pk) -> bool:
@@ -116,7 +123,7 @@ def request_cancel(model: type[Job], pk) -> bool:
 
 def stale_q(now=None) -> Q:
     now = now or timezone.now()
-    return Q(status=JobStatus.RUNNING) & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
+    return Q(status=JobStatus.RUNNING) & (Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True))
 
 
 def sweep_interrupted(now=None) -> int:

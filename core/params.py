@@ -47,6 +47,7 @@ AREAS: dict[str, str] = {
     "complaint": "§11 投诉举报",
     "relatives": "§12 近亲属备案",
     "accounts": "账号安全（等级保护）",
+    "ops": "系统运行（备份）",
 }
 
 RATIO = "比例"  # unit of Decimal shares: 0.30 means 30 %
@@ -125,6 +126,8 @@ REGISTRY: dict[str, Param] = {
     # accounts (等保)
     "accounts.password_max_age_days": Param(90, int, "密码有效期", "天", 1, 365),
     "accounts.inactive_disable_days": Param(90, int, "长期未登录账号停用", "天", 1, 365),
+    # operations (ops app): the nightly backup
+    "ops.backup_retention_days": Param(14, int, "每日自动备份保留天数（更早的备份文件自动删除）", "天", 1, 3650),
 }
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.scope import RestrictedQuerySet
 from core import pii
 from core.categories import Category
+from core.jobs import Job
 from core.models import PlaceMixin
 from core.sealing import SealedRowMixin
 
@@ -231,27 +232,15 @@ class PaymentLine(PlaceMixin):
         return label
 
 
-class ExportJob(models.Model):
-    """A background export (一卡通 file): persisted state, progress and error, re-runnable."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "生成中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
+class ExportJob(Job):
+    """A background export (一卡通 file): a core.jobs job (status, progress, heartbeat; interrupted when its
+    worker dies), re-runnable — a re-run rewrites the same file."""
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="exports")
     county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("状态", max_length=10, choices=Status, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     rows = models.PositiveIntegerField("行数", default=0)
-    error = models.TextField("错误", blank=True)
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     file_path = models.CharField(max_length=300, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.scope import Action, can, require
 from cases.models import Entitlement, Household, PaymentHold, Person
-from core import audit, categories
+from core import audit, categories, jobs
 from core.models import Region
 from core.months import first_of_month, previous_month
 from core.queue import enqueue_on_commit
@@ -365,13 +365,16 @@ def export_request(*, actor, batch: PaymentBatch) -> ExportJob:
 
 
 def export_retry(*, actor, job: ExportJob) -> ExportJob:
-    """Queue a failed export again: only the roles that may export (county officer, finance), like export_request."""
+    """Queue a failed or interrupted export again: only the roles that may export (county officer, finance), like
+    export_request. The re-run rewrites the same file."""
     _require_export_role(actor)
     require(actor, Action.PAYMENT_VIEW, job)
-    if job.status not in (ExportJob.Status.FAILED,):
-        raise ValidationError("只有失败的导出任务可以重试")
+    if job.status not in (ExportJob.Status.FAILED, ExportJob.Status.INTERRUPTED):
+        raise ValidationError("只有失败或中断的导出任务可以重试")
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.QUEUED, error="", progress=0)
+        if not ExportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ExportJob.Status.QUEUED, error="", progress=0, stage="等待重新执行"):
+            raise ValidationError("该导出任务状态已变化，请刷新页面")
         audit.record(actor=actor, action="payment_export.retry", obj=job, region=(job.county_id, "", ""))
         enqueue_on_commit(EXPORT_TASK, job.pk)
     job.refresh_from_db()
@@ -379,25 +382,27 @@ def export_retry(*, actor, job: ExportJob) -> ExportJob:
 
 
 def export_run(*, job_id: int) -> ExportJob:
-    """Write the file (called by the task). Failure is recorded on the job; the batch is never touched."""
+    """Write the file (called by the task; a core.jobs job: claimed once, heartbeat with every 2,000 rows).
+    Failure is recorded on the job; the batch is never touched. A job another worker holds, or one already
+    finished, is left alone (a redelivered task does not write the file twice at once)."""
     job = ExportJob.objects.select_related("batch", "batch__county").get(pk=job_id)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now(),
-                                               attempts=job.attempts + 1, progress=0, error="")
+    if not jobs.claim(ExportJob, job.pk):
+        return job
     directory = settings.MEDIA_ROOT / "exports"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"batch-{job.batch.number}-job{job.pk}.xlsx"
+    jobs.beat(ExportJob, job.pk, progress=0, stage="生成一卡通文件")
 
     def progress(done: int, total: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=min(99, int(done * 100 / max(total, 1))), rows=done)
+        jobs.beat(ExportJob, job.pk, progress=min(99, int(done * 100 / max(total, 1))), rows=done, rows_done=done,
+                  rows_total=total)
 
     try:
         rows = exports.write_payment_file(job.batch, path, progress=progress)
     except Exception as exc:  # recorded and shown with a retry button
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
-                                                   finished_at=timezone.now())
+        jobs.fail(ExportJob, job.pk, f"{type(exc).__name__}: {exc}")
         raise
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, progress=100, rows=rows,
-                                               file_path=str(path), finished_at=timezone.now())
+    jobs.finish(ExportJob, job.pk, rows=rows, rows_done=rows, rows_total=rows, file_path=str(path), stage="完成")
     job.refresh_from_db()
     return job
 

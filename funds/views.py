@@ -226,7 +226,7 @@ def export_retry(request, pk):
 def export_download(request, pk):
     job = selectors.export_job(user=request.user, pk=pk)
     require_page(request, Action.PAYMENT_PREPARE, Action.PAYMENT_APPROVE)
-    if job.status != ExportJob.Status.DONE or not job.file_path or not Path(job.file_path).exists():
+    if job.status != ExportJob.Status.SUCCEEDED or not job.file_path or not Path(job.file_path).exists():
         raise Http404("文件尚未生成")
     services.export_downloaded(actor=request.user, batch=job.batch, rows=job.rows, job=job)
     name = f"一卡通发放明细-{job.batch.county.name}-{job.batch.month:%Y年%m月}-{job.batch.sequence:02d}.xlsx"

@@ -5,6 +5,7 @@ from accounts import urls as accounts_urls
 from accounts import views as accounts_views
 from accounts.parameters import urls as parameters_urls
 from jiuzhu import api, views
+from ops import views as ops_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("funds/", include("funds.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("audit.urls")),
+    path("healthz/", ops_views.healthz, name="healthz"),
+    path("system/", include("ops.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,8 +1,9 @@
 """Top floor: the home page reads every app; error pages never show a stack trace."""
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 
 from accounts.scope import Action, can
@@ -62,8 +63,16 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    """Role checks answer 404 (accounts.scope); a 403 that still gets here is a refused CSRF token or a
+    PermissionDenied raised by a library: a Chinese page in the site's layout, never Django's."""
+    return render(request, "errors/403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/403.html", status=403)
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """A static page: no database, no context processors, no template tags that could fail again."""
+    return HttpResponseServerError(loader.get_template("errors/500.html").template.source,
+                                   content_type="text/html; charset=utf-8")

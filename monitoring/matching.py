@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import Entitlement, Person
@@ -266,15 +266,39 @@ def stage(run_id: int, staged: list[tuple[int, str]]) -> StageRef:
             if not probe:
                 cursor.execute(f"ANALYZE {table}")
         return StageRef(table, probe=probe)
+    return stage_in_chunks(run_id, staged)
+
+
+CHUNK_ROWS = 10000
+
+
+def stage_in_chunks(run_id: int, staged: list[tuple[int, str]], *, on_chunk=None) -> StageRef:
+    """SQLite (and any database but PostgreSQL): StagingRow rows written CHUNK_ROWS at a time, each chunk its
+    own short transaction when called outside one (the job does), so the one writer lock of SQLite is never
+    held for long and other users' writes (a session, an audit row) wait a fraction of a second, not the
+    whole job. A re-run first removes what an interrupted run left."""
     StagingRow.objects.filter(run_id=run_id).delete()
-    StagingRow.objects.bulk_create(
-        [StagingRow(run_id=run_id, row_no=row_no, id_index=key) for row_no, key in staged], batch_size=2000)
+    for start in range(0, len(staged), CHUNK_ROWS):
+        with transaction.atomic():
+            StagingRow.objects.bulk_create(
+                [StagingRow(run_id=run_id, row_no=row_no, id_index=key)
+                 for row_no, key in staged[start:start + CHUNK_ROWS]], batch_size=2000)
+        if on_chunk:
+            on_chunk(min(start + CHUNK_ROWS, len(staged)), len(staged))
     return StageRef(StagingRow._meta.db_table, "WHERE s.run_id = %s", (run_id,))
+
+
+def discard_staged(run_id: int) -> None:
+    """Remove the run's StagingRow rows in short transactions (after the job, or after it failed)."""
+    ids = list(StagingRow.objects.filter(run_id=run_id).values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK_ROWS):
+        with transaction.atomic():
+            StagingRow.objects.filter(pk__in=ids[start:start + CHUNK_ROWS]).delete()
 
 
 def unstage(run_id: int, ref: StageRef) -> None:
     if ref.table == StagingRow._meta.db_table:
-        StagingRow.objects.filter(run_id=run_id).delete()
+        discard_staged(run_id)
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {ref.table}")

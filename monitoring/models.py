@@ -5,22 +5,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
+from core.jobs import Job
 from core.models import PlaceMixin
 from core.sealing import SealedRowMixin
 from monitoring.sources import SOURCE_CHOICES
 
 
-class ComparisonRun(SealedRowMixin):
-    """One uploaded department file and the job that matches it. The file is kept SM4-sealed for reruns
+class ComparisonRun(SealedRowMixin, Job):
+    """One uploaded department file and the job that matches it (core.jobs: status, progress, heartbeat; a
+    run whose worker died is marked interrupted and may be run again). The file is kept SM4-sealed for reruns
     (a sealed row: key rotation re-encrypts it like every other sealed column)."""
 
     sealed_fields = {"file_cipher": "file"}
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "比对中"
-        SUCCEEDED = "succeeded", "已完成"
-        FAILED = "failed", "失败"
 
     county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
     source = models.CharField("数据来源", max_length=20, choices=SOURCE_CHOICES, db_index=True)
@@ -29,9 +25,6 @@ class ComparisonRun(SealedRowMixin):
     file_sha256 = models.CharField(max_length=64)
     file_size = models.PositiveIntegerField("文件大小（字节）", default=0)
     file_cipher = models.BinaryField("文件（密文）", editable=False)
-    status = models.CharField("状态", max_length=12, choices=Status, default=Status.QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    stage = models.CharField("当前步骤", max_length=40, blank=True)
     rows_read = models.PositiveIntegerField("读取行数", default=0)
     rows_valid = models.PositiveIntegerField("有效行数", default=0)
     rows_invalid = models.PositiveIntegerField("无效行数", default=0)
@@ -42,15 +35,10 @@ class ComparisonRun(SealedRowMixin):
     rows_matched = models.PositiveIntegerField("匹配到登记人员", default=0)
     clues_created = models.PositiveIntegerField("新生成线索", default=0)
     holds_placed = models.PositiveIntegerField("暂停发放", default=0)
-    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
-    error = models.TextField("错误", blank=True)
     timings = models.JSONField("各步骤用时（秒）", default=dict, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="上传人")
     created_at = models.DateTimeField("上传时间", default=timezone.now, db_index=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -63,10 +51,6 @@ class ComparisonRun(SealedRowMixin):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.period:%Y年%m月} {self.file_name}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
 
 class RunIssue(models.Model):

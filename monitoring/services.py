@@ -10,7 +10,7 @@ import logging
 import time
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from accounts.scope import Action, reaches, require
 from cases.dibao import rechecks as dibao_rechecks
 from cases.models import Entitlement, PaymentHold, TemporaryAid
 from cases.supervision import services as case_services
-from core import audit, bulk, categories, crypto, locks, params, workdays
+from core import audit, bulk, categories, crypto, jobs, locks, params, workdays
 from core.models import Alert, Region
 from core.months import add_months, first_of_month
 from core.queue import enqueue_on_commit
@@ -69,6 +69,9 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
 
 
 def run_is_stale(run: ComparisonRun, now=None) -> bool:
+    """Its worker died: marked interrupted by the sweeper (core.jobs), or still running without a heartbeat."""
+    if run.status == ComparisonRun.Status.INTERRUPTED:
+        return True
     if run.status != ComparisonRun.Status.RUNNING:
         return False
     now = now or timezone.now()
@@ -98,17 +101,20 @@ def run_retry(*, actor, run: ComparisonRun) -> ComparisonRun:
 
 
 def requeue_stale_runs() -> int:
-    """Beat: runs left 'running' by a killed worker go back to the queue (at most 3 attempts)."""
+    """Beat: runs whose worker died — marked interrupted by the sweeper (core.jobs), or still 'running' with a
+    stale heartbeat — go back to the queue (at most 3 attempts; a re-run replaces its issue rows and never
+    duplicates a clue)."""
     count = 0
-    for run in ComparisonRun.objects.filter(status=ComparisonRun.Status.RUNNING):
-        if not run_is_stale(run):
+    for run in ComparisonRun.objects.filter(status__in=(ComparisonRun.Status.RUNNING,
+                                                        ComparisonRun.Status.INTERRUPTED)).defer("file_cipher"):
+        if run.status == run.Status.RUNNING and not run_is_stale(run):
             continue
         if run.attempts >= 3:
-            ComparisonRun.objects.filter(pk=run.pk, status=run.Status.RUNNING).update(
+            ComparisonRun.objects.filter(pk=run.pk, status=run.status).update(
                 status=run.Status.FAILED, finished_at=timezone.now(),
                 error="比对任务多次中断，已停止自动重试，请检查文件或联系系统管理员后手动重新执行")
             continue
-        if ComparisonRun.objects.filter(pk=run.pk, status=run.Status.RUNNING).update(
+        if ComparisonRun.objects.filter(pk=run.pk, status=run.status).update(
                 status=run.Status.QUEUED, stage="任务中断，自动重新排队"):
             audit.record(actor=None, action="comparison.requeue_stale", obj=run, region=(run.county_id, "", ""))
             enqueue_on_commit(EXECUTE_TASK, run.pk)
@@ -117,10 +123,11 @@ def requeue_stale_runs() -> int:
 
 
 def _claim(run_id: int) -> bool:
-    now = timezone.now()
-    return bool(ComparisonRun.objects.filter(pk=run_id, status=ComparisonRun.Status.QUEUED).update(
-        status=ComparisonRun.Status.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now,
-        finished_at=None, progress=1, stage="读取文件", error=""))
+    """core.jobs.claim: queued or interrupted → running, once (a redelivered task finds it taken)."""
+    if not jobs.claim(ComparisonRun, run_id):
+        return False
+    ComparisonRun.objects.filter(pk=run_id).update(progress=1, stage="读取文件")
+    return True
 
 
 def _progress(run_id: int, progress: int, stage: str, **counts) -> None:
@@ -129,8 +136,10 @@ def _progress(run_id: int, progress: int, stage: str, **counts) -> None:
 
 
 def run_execute(run_id: int) -> ComparisonRun | None:
-    """The job. Reading and validating happen first; every write happens in one transaction at the end,
-    so a refused file or a crash leaves no issue rows, staging rows, clues or holds behind."""
+    """The job. Reading and validating happen first; every write of results (issue rows, clues, holds) happens in
+    one transaction at the end, so a refused file or a crash leaves no clue or hold behind. On SQLite the
+    staging rows are written and removed in short chunks outside it (the single writer lock is never held for
+    the whole file); a re-run after an interruption replaces them, and clues are never duplicated."""
     if not _claim(run_id):
         logger.info("comparison run %s not queued; skipped", run_id)
         return None
@@ -161,6 +170,8 @@ def _collector_paused():
 
 
 def _fail(run: ComparisonRun, message: str) -> None:
+    if connection.vendor != "postgresql":  # staging rows written in chunks outside the rolled-back transaction
+        matching.discard_staged(run.pk)
     ComparisonRun.objects.filter(pk=run.pk).update(
         status=ComparisonRun.Status.FAILED, error=message[:2000], finished_at=timezone.now(), stage="失败",
         heartbeat_at=timezone.now())
@@ -196,11 +207,16 @@ def _execute(run: ComparisonRun) -> None:
     today = timezone.localdate()
     due = workdays.add_workdays(today, params.get("monitoring.clue_due_workdays"))
     threshold = params.get("monitoring.medical_discovery_amount")
+    chunked = connection.vendor != "postgresql"
+    if chunked:  # SQLite: the big staging write in short transactions, outside the job's one (matching)
+        staged = matching.stage_in_chunks(run.pk, checked.staged, on_chunk=lambda done, total: jobs.beat(
+            ComparisonRun, run.pk, progress=60, stage=f"写入比对库 {done}/{total}", rows_done=done, rows_total=total))
     with transaction.atomic():
         RunIssue.objects.filter(run=run).delete()
         bulk.insert_rows(RunIssue, ["run_id", *matching.ISSUE_FIELDS],
                          [(run.pk, *issue) for issue in checked.issues])
-        staged = matching.stage(run.pk, checked.staged)
+        if not chunked:
+            staged = matching.stage(run.pk, checked.staged)
         lap("stage")
         matches = matching.match(staged, checked)
         leads, missing = matching.unregistered(source, checked, matches, county=run.county_id)
@@ -225,7 +241,8 @@ def _execute(run: ComparisonRun) -> None:
              lead.village[:6], lead.village[:9], lead.village, lead.summary, lead.event_date, due, lead.name[:100],
              lead.id_masked) for lead in leads], ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
-        matching.unstage(run.pk, staged)
+        if not chunked:
+            matching.unstage(run.pk, staged)
         lap("clues")
         now = timezone.now()
         ComparisonRun.objects.filter(pk=run.pk).update(
@@ -237,6 +254,8 @@ def _execute(run: ComparisonRun) -> None:
                             "matched": len(matches), "unregistered": len(leads) + len(missing),
                             "unregistered_unplaced": len(missing), "clues_created": created,
                             "holds": holds})
+    if chunked:
+        matching.unstage(run.pk, staged)
 
 
 CLUE_FIELDS = ["run_id", "source", "kind", "fact_key", "person_id", "household_id", "county_id", "township_id",

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Overlays: local (default), test, production."""
 import dj_database_url
 
+from jiuzhu.dbconfig import conn_max_age, sqlite_options
 from jiuzhu.env import BASE_DIR, env_bool, env_int, env_list, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "local-only-not-secret-9c1e7f2a5b")
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "funds",
     "monitoring",
     "audit",
+    "ops",  # health, 系统状态, heartbeats, backup/restore (reads core.jobs, never the business apps)
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 
@@ -70,9 +72,15 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # Persistent connections only where the number of connecting threads is fixed (gunicorn's sync
+        # workers: docker-compose sets DATABASE_CONN_MAX_AGE for the web service). runserver and every other
+        # process open one per request thread; kept alive they pile up to PostgreSQL's limit (jiuzhu.dbconfig).
+        conn_max_age=conn_max_age(),
     )
 }
+# SQLite for one office (`make run`): WAL (readers never wait for a writer), a 30 s busy timeout and
+# IMMEDIATE transactions (a writer takes the lock when it begins, never by upgrading mid-transaction).
+DATABASES["default"] = sqlite_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -157,8 +165,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintSourceEnum": "audit.models.complaints.Complaint.Source",
         "PaymentBatchKindEnum": "funds.models.PaymentBatch.Kind",
         "PaymentBatchStatusEnum": "funds.models.PaymentBatch.Status",
-        "ExportJobStatusEnum": "funds.models.ExportJob.Status",
-        "ComparisonRunStatusEnum": "monitoring.models.ComparisonRun.Status",
+        "JobStatusEnum": "core.jobs.JobStatus",  # every core.jobs job (comparison runs, exports, ...)
         "RunIssueKindEnum": "monitoring.models.RunIssue.Kind",
         "ClueKindEnum": "monitoring.models.Clue.Kind",
         "ClueStatusEnum": "monitoring.models.Clue.Status",
@@ -215,6 +222,11 @@ JIUZHU_KEY_FILE = env_str("JIUZHU_KEY_FILE", str(BASE_DIR / ".keys" / "dev.json"
 JIUZHU_KEYS_JSON = env_str("JIUZHU_KEYS", "")
 JIUZHU_REQUIRE_KEYS = False
 
+# Backups (ops app, `manage.py backup` / `restore`): where archives go and the key that encrypts them (kept
+# apart from the archives; JIUZHU_BACKUP_KEY, 32 hex, takes precedence over the file).
+JIUZHU_BACKUP_DIR = env_str("JIUZHU_BACKUP_DIR", str(BASE_DIR / "backups"))
+JIUZHU_BACKUP_KEY_FILE = env_str("JIUZHU_BACKUP_KEY_FILE", str(BASE_DIR / ".keys" / "backup.key"))
+
 # Public complaint phone shown on public pages.
 JIUZHU_COMPLAINT_PHONE = env_str("JIUZHU_COMPLAINT_PHONE", "0391-12345")
 
@@ -235,6 +247,7 @@ LOGGING = {
 }
 
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "jiuzhu.views.csrf_failure"  # the Chinese 403 page, not Django's English one
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -63,7 +63,7 @@ def test_export_job_runs_in_background_and_download_is_audited(client, users, st
     with django_capture_on_commit_callbacks(execute=True):
         job = services.export_request(actor=finance, batch=batch)
     job.refresh_from_db()  # eager Celery in tests: the task already ran on commit
-    assert job.status == ExportJob.Status.DONE and job.progress == 100 and job.rows == 3
+    assert job.status == ExportJob.Status.SUCCEEDED and job.progress == 100 and job.rows == 3
     client.force_login(finance)
     resp = client.get(f"/funds/exports/{job.pk}/download/")
     assert resp.status_code == 200
@@ -98,7 +98,7 @@ def test_failed_export_is_visible_retryable_and_leaves_batch_alone(users, standa
     with django_capture_on_commit_callbacks(execute=True):
         job = services.export_retry(actor=officer, job=job)
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.DONE and job.attempts == 2
+    assert job.status == ExportJob.Status.SUCCEEDED and job.attempts == 2
 
 
 def test_draft_cannot_be_exported(users, standards, wuzhi):

@@ -50,7 +50,7 @@ def test_every_app_container_is_configured_from_the_environment(compose):
         assert env["REDIS_URL"].startswith("redis://redis:6379/"), name
         # Secrets come from the host environment (required), never from the file itself.
         assert env["DJANGO_SECRET_KEY"] == "${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY}", name
-        assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"], name
+        assert "${JIUZHU_APP_PASSWORD:?" in env["DATABASE_URL"] or "${JIUZHU_OWNER_PASSWORD:?" in env["DATABASE_URL"], name
         assert env["JIUZHU_KEYS"] == "${JIUZHU_KEYS:-}" and env["JIUZHU_KEY_FILE"].startswith("/run/"), name
     for name in ("web", "worker", "beat"):
         assert compose["services"][name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
@@ -114,3 +114,31 @@ def test_production_has_no_demo_data_commands():
     assert "seed_demo" in trial.stdout
     warned = _production(["check", "--deploy"], JIUZHU_DEMO="true")  # and the deploy check says so
     assert "jiuzhu.W010" in warned.stdout + warned.stderr
+
+
+def test_app_connects_with_a_role_that_is_neither_superuser_nor_owner(compose):
+    """Issue 14 §8: web, worker and beat connect as jiuzhu_app; only the one-shot migrate uses jiuzhu_owner; the
+    init script makes both roles NOSUPERUSER and gives jiuzhu_app rows, not tables."""
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://jiuzhu_app:"), name
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://jiuzhu_owner:")
+    init = services["db"]["volumes"]
+    assert "./deploy/postgres-init.sh:/docker-entrypoint-initdb.d/10-jiuzhu-roles.sh:ro" in init
+    script = (BASE_DIR / "deploy" / "postgres-init.sh").read_text()
+    assert "CREATE ROLE jiuzhu_owner LOGIN NOSUPERUSER" in script
+    assert "CREATE ROLE jiuzhu_app LOGIN NOSUPERUSER" in script
+    assert "ALTER DATABASE jiuzhu OWNER TO jiuzhu_owner" in script
+    assert "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO jiuzhu_app" in script
+
+
+def test_every_service_has_a_healthcheck_and_web_keeps_connections(compose):
+    services = compose["services"]
+    for name in ("db", "redis", "web", "worker", "beat"):
+        assert services[name].get("healthcheck", {}).get("test"), name
+    assert "/healthz/" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "healthcheck --part beat" in " ".join(services["beat"]["healthcheck"]["test"])
+    assert services["web"]["environment"]["DATABASE_CONN_MAX_AGE"] == "60", "gunicorn: persistent connections"
+    for name in ("worker", "beat", "migrate"):
+        assert "DATABASE_CONN_MAX_AGE" not in services[name]["environment"], name
+    assert "postgresql-client" in (BASE_DIR / "Dockerfile").read_text(), "pg_dump for manage.py backup"

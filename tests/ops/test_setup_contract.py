@@ -30,11 +30,12 @@ def test_every_dependency_is_pinned():
 
 
 def test_make_run_builds_everything_then_serves_on_8000():
-    """`make run`: venv, install, keys, migrate, periodic tasks, demo data, worker + beat, server, logins."""
+    """`make run`: venv, install, keys, migrate, periodic tasks, demo data, logins, then worker + beat + server
+    (jiuzhu.devrun: worker and beat as two processes, issue 14 §1; tests/ops/test_devrun.py)."""
     steps = _make_dry_run("run")
     order = ["-m venv .venv", "pip install", "manage.py ensure_dev_keys", "manage.py migrate",
              "manage.py setup_periodic_tasks", "manage.py seed_demo", "DEMO_USERS",
-             "celery -A jiuzhu worker -B", "manage.py runserver 127.0.0.1:8000"]
+             "-m jiuzhu.devrun --host 127.0.0.1 --port 8000"]
     positions = [steps.find(step) for step in order]
     assert -1 not in positions, dict(zip(order, positions, strict=True))
     assert positions == sorted(positions), dict(zip(order, positions, strict=True))
@@ -63,6 +64,10 @@ def test_ci_script_runs_readme_command_and_browser_tests_on_postgres_and_redis()
     assert "env -u DATABASE_URL -u REDIS_URL bash .ci/run-smoke" in text
     assert smoke.stat().st_mode & stat.S_IXUSR and "set -euo pipefail" in smoke.read_text()
     assert "make run" in smoke.read_text() and "jiuzhu-demo-2026" in smoke.read_text()
+    # issue 14: the smoke test fails unless beat's task ran on the worker, Ctrl-C ends all in 20 s, a backup restores
+    for needle in ("/healthz/", "dispatched_by_beat", "kill -INT", "manage.py backup", "manage.py restore"):
+        assert needle in smoke.read_text(), needle
+    assert "bash .ci/backup-restore" in text and (BASE_DIR / ".ci" / "backup-restore").stat().st_mode & stat.S_IXUSR
     assert subprocess.run(["bash", "-n", str(smoke)]).returncode == 0
 
 
