@@ -68,7 +68,7 @@ def _job(w, status):
 
     job = services.export_request(actor=w.users["wuzhi_minzheng"], batch=w.get("final_batch"))
     path = ""
-    if status == ExportJob.Status.DONE:
+    if status == ExportJob.Status.SUCCEEDED:
         with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as f:
             f.write(b"PK harness")
             path = f.name
@@ -81,7 +81,7 @@ def _job(w, status):
 def _export_done(w):
     from funds.models import ExportJob
 
-    return _job(w, ExportJob.Status.DONE)
+    return _job(w, ExportJob.Status.SUCCEEDED)
 
 
 @part("export_failed")
