@@ -75,3 +75,21 @@ class User(AbstractUser):
 
     def is_locked(self) -> bool:
         return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+class ApiToken(models.Model):
+    """An API token stored as its SHA-256 digest (the key itself is shown once, at issue) with an expiry —
+    the design of django-rest-knox. A leaked database or backup holds no usable token."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField("前缀", max_length=8, db_index=True)  # to tell tokens apart in the admin, not secret
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    expiry = models.DateTimeField("到期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self):
+        return f"{self.prefix}…（{self.user}）"
