@@ -259,7 +259,7 @@ def get_in_scope_or_404(queryset, user, action: str, **lookup):
     qs = queryset.restrict(user, action)
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):  # a dict or a huge number: absent too
         _audit_denied(user, qs.model, action, lookup)
         raise Http404("未找到") from None
 

@@ -57,7 +57,7 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     def create(self, request, *args, **kwargs):
         pk = request.data.get("household")
-        if pk not in (None, ""):  # absent: the serializer says it is required
+        if isinstance(pk, (int, str)) and pk != "":  # absent or not an id: the serializer says what is wrong
             if not can(request.user, Action.CASE_DECIDE):
                 # a reader who can see the household is refused (403); anyone else learns nothing (404)
                 get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=pk)
