@@ -2,7 +2,6 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-
 MAX_PAGE = 1_000_000  # × at most 200 rows: far past any table, far below a bigint OFFSET
 
 

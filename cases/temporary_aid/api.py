@@ -130,6 +130,7 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         require_api(request, Action.CASE_VIEW, refuse=ledger.FINANCE_REFUSAL)
         return Response(EntrySerializer(ledger.entries(request.user, fund)[:200], many=True).data)
 
+    @extend_schema(request=TopUpSerializer, responses=ReserveFundSerializer)
     @action(detail=True, methods=["post"], url_path="top-up", serializer_class=TopUpSerializer)
     def top_up(self, request, township=None):
         fund = self.get_object()

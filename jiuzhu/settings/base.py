@@ -139,6 +139,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # 400/401/403/404 documented on every operation (core/openapi.py, issue #15).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.openapi.add_refusals"],
     # One clear name per choice set where several models call a field status/kind/level.
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "core.models.Region.Level",
