@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.models import Region
+from core.names import validate_name
 
 
 class Role(models.TextChoices):
@@ -40,7 +41,7 @@ class User(AbstractUser):
 
     role = models.CharField("角色", max_length=32, choices=Role)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="users", verbose_name="所属区划")
-    full_name = models.CharField("姓名", max_length=50, blank=True)
+    full_name = models.CharField("姓名", max_length=50, blank=True, validators=[validate_name])
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(default=timezone.now)

@@ -218,6 +218,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # With a shared cache (Redis) sessions are read from it and written through to the database; without
 # one (SQLite, `make run`) the per-process memory cache must not hold sessions, so they stay in the DB.
+# Issue #15: nothing in a session carries a full ID/card/phone number; flash messages live in the session too.
+SESSION_SERIALIZER = "core.sessions.ScrubbingJSONSerializer"
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
                   else "django.contrib.sessions.backends.db")
 JIUZHU_SHARED_CACHE = bool(REDIS_URL)

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+import core.names
 
 
 def purge_plaintext_tokens(apps, schema_editor):
@@ -35,4 +36,10 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(purge_plaintext_tokens, migrations.RunPython.noop),
+
+        migrations.AlterField(
+            model_name='user',
+            name='full_name',
+            field=models.CharField(blank=True, max_length=50, validators=[core.names.NameValidator()], verbose_name='姓名'),
+        ),
     ]
