@@ -8,11 +8,14 @@ from django.core.signing import JSONSerializer
 from core.logging import scrub
 
 
+KEEP = ("_auth_user_", "_csrftoken", "_session_")
+
+
 def _scrubbed(value):
     if isinstance(value, str):
         return scrub(value)
-    if isinstance(value, dict):
-        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, dict):  # Django's own keys (the auth hash is hex that may hold digit runs) stay
+        return {k: v if str(k).startswith(KEEP) else _scrubbed(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_scrubbed(v) for v in value]
     return value
