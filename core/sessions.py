@@ -7,7 +7,6 @@ from django.core.signing import JSONSerializer
 
 from core.logging import scrub
 
-
 KEEP = ("_auth_user_", "_csrftoken", "_session_")
 
 
