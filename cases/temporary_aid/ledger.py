@@ -12,6 +12,7 @@ from accounts.scope import Action, can
 from cases.temporary_aid.models import ReserveFund, ReserveFundEntry, TemporaryAid
 from core.models import Region
 
+CENT = Decimal("0.01")
 FINANCE_REFUSAL = "财政部门只查看各乡镇备用金汇总，不查看逐笔流水"
 
 
@@ -52,6 +53,10 @@ def entries(user, fund: ReserveFund | None = None):
     return qs.select_related("fund__township", "created_by", "aid")
 
 
+def _yuan(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)  # SQLite's SUM drops the scale
+
+
 def township_totals(user) -> list[dict]:
     """Per township: balance, allocated, disbursed and the number of grants — no lines, no names."""
     rows = []
@@ -60,6 +65,5 @@ def township_totals(user) -> list[dict]:
             paid=Sum("entries__amount", filter=Q(entries__kind=ReserveFundEntry.Kind.DISBURSEMENT)),
             grants=Count("entries", filter=Q(entries__kind=ReserveFundEntry.Kind.DISBURSEMENT))):
         rows.append({"township": fund.township_id, "township_name": fund.township.name, "balance": fund.balance,
-                     "topped_up": fund.topped or Decimal("0.00"), "disbursed": fund.paid or Decimal("0.00"),
-                     "grants": fund.grants})
+                     "topped_up": _yuan(fund.topped), "disbursed": _yuan(fund.paid), "grants": fund.grants})
     return rows
