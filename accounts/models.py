@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.models import Region
+from core.names import validate_name
 
 
 class Role(models.TextChoices):
@@ -40,7 +41,7 @@ class User(AbstractUser):
 
     role = models.CharField("角色", max_length=32, choices=Role)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="users", verbose_name="所属区划")
-    full_name = models.CharField("姓名", max_length=50, blank=True)
+    full_name = models.CharField("姓名", max_length=50, blank=True, validators=[validate_name])
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(default=timezone.now)
@@ -75,3 +76,21 @@ class User(AbstractUser):
 
     def is_locked(self) -> bool:
         return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+class ApiToken(models.Model):
+    """An API token stored as its SHA-256 digest (the key itself is shown once, at issue) with an expiry —
+    the design of django-rest-knox. A leaked database or backup holds no usable token."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField("前缀", max_length=8, db_index=True)  # to tell tokens apart in the admin, not secret
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    expiry = models.DateTimeField("到期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self):
+        return f"{self.prefix}…（{self.user}）"

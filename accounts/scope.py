@@ -173,9 +173,23 @@ def require(actor, action: str, obj: models.Model | None = None, *, refuse: str 
     lies within the actor's reach (`reaches`: region or explicit grant). Refusals are ValidationErrors in
     Chinese, shown on the form or as the API's 400; `refuse` says who may instead of the generic message."""
     if not can(actor, action):
+        _audit_refused(actor, action, obj, "role")
         raise ValidationError(refuse or "您的角色无权进行此操作")
     if obj is not None and not reaches(actor, action, obj):
+        _audit_refused(actor, action, obj, "scope")
         raise ValidationError("该记录不在您的管辖范围内")
+
+
+def _audit_refused(actor, action: str, obj, why: str) -> None:
+    """A service's refusal on the trail (issue #15: role refusals were not audited)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return
+    if obj is not None:
+        audit.record(actor=actor, action="access.denied", obj=obj, category=audit.Category.SECURITY,
+                     after={"action": action, "refused": why})
+    else:
+        audit.record(actor=actor, action="access.denied", category=audit.Category.SECURITY, object_type="service",
+                     object_repr=action, after={"action": action, "refused": why}, region=("", "", ""))
 
 
 def handles(user, action: str, obj: models.Model, township_id: str) -> bool:
@@ -246,7 +260,7 @@ def get_in_scope_or_404(queryset, user, action: str, **lookup):
     qs = queryset.restrict(user, action)
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):  # a dict or a huge number: absent too
         _audit_denied(user, qs.model, action, lookup)
         raise Http404("未找到") from None
 
@@ -273,7 +287,11 @@ def require_api(request, *actions: str, refuse: str = "") -> None:
     if any(can(request.user, a) for a in actions):
         return
     if refuse:
-        raise ApiPermissionDenied(refuse)
+        raise ApiPermissionDenied(refuse)  # audited by core.api.exception_handler like every 403
+    if request.user is not None and getattr(request.user, "is_authenticated", False):
+        audit.record(actor=request.user, action="access.denied", category=audit.Category.SECURITY,
+                     object_type="api", object_repr=request.path[:200], after={"action": actions[0]},
+                     region=("", "", ""))
     raise Http404
 
 

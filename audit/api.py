@@ -1,6 +1,7 @@
 """Supervision API: spot-checks (create = open and sample, findings), the relative registry, complaints."""
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -70,6 +71,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             raise_api_error(exc)
         return Response(SpotCheckSerializer(sc).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=SpotCheckFindingSerializer, responses=SpotCheckItemSerializer)
     @action(detail=True, methods=["post"], serializer_class=SpotCheckFindingSerializer)
     def findings(self, request, pk=None):
         sc = self.get_object()
@@ -134,6 +136,7 @@ class RelativeRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         except ValidationError as exc:
             raise_api_error(exc)
 
+    @extend_schema(request=RelativeSerializer, responses={201: RelativeSerializer})
     @action(detail=True, methods=["post"], serializer_class=RelativeSerializer)
     def relatives(self, request, pk=None):
         staff = self.get_object()
@@ -203,6 +206,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         except ValidationError as exc:
             raise_api_error(exc)
 
+    @extend_schema(request=CloseSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=CloseSerializer)
     def close(self, request, pk=None):
         c = self.get_object()

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import audit
+
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
@@ -10,7 +12,20 @@ def exception_handler(exc, context):
             exc = exceptions.ValidationError(exc.message_dict)
         else:
             exc = exceptions.ValidationError({"detail": exc.messages})
+    if isinstance(exc, exceptions.PermissionDenied):
+        _audit_refusal(exc, context)
     return drf_exception_handler(exc, context)
+
+
+def _audit_refusal(exc, context) -> None:
+    """Every 403 of the API is on the trail (who, which path, what was refused)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    audit.record(actor=user, action="access.denied", category=audit.Category.SECURITY, object_type="api",
+                 object_repr=request.path[:200], after={"method": request.method}, reason=str(exc.detail)[:500],
+                 region=("", "", ""))
 
 
 def raise_api_error(exc: DjangoValidationError):

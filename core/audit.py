@@ -5,9 +5,9 @@ import datetime as dt
 import decimal
 import uuid
 
-from django.db import models
+from django.db import models, transaction
 
-from core import context
+from core import auditchain, context
 from core.models import AuditEvent
 
 Category = AuditEvent.Category
@@ -71,7 +71,7 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if authenticated else None,
         actor_username=getattr(actor, "username", "") if authenticated else "",
         actor_role=getattr(actor, "role", "") if authenticated else "",
@@ -89,6 +89,11 @@ def record(
         request_id=context.request_id.get(),
         ip=context.client_ip.get(),
     )
+    with transaction.atomic():
+        auditchain.lock()
+        auditchain.seal([event])
+        event.save(force_insert=True)
+    return event
 
 
 def record_export(

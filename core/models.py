@@ -92,6 +92,9 @@ class AuditEvent(models.Model):
     reason = models.TextField("原因", blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # The hash chain (core.auditchain): the previous entry's hash and this entry's own.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "审计记录"

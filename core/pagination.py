@@ -2,6 +2,8 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+MAX_PAGE = 1_000_000  # × at most 200 rows: far past any table, far below a bigint OFFSET
+
 
 class KeysetFriendlyPagination(PageNumberPagination):
     """Page numbers without a COUNT over the whole table: `next` exists when one more row does."""
@@ -14,9 +16,14 @@ class KeysetFriendlyPagination(PageNumberPagination):
         size = self.get_page_size(request)
         try:
             self.page_number = max(1, int(request.query_params.get(self.page_query_param, 1)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.page_number = 1
+        # A page beyond MAX_PAGE is empty without asking the database (an OFFSET past bigint was a 500).
+        self.page_number = min(self.page_number, MAX_PAGE + 1)
         offset = (self.page_number - 1) * size
+        if self.page_number > MAX_PAGE:
+            self.has_next, self.page_size_used = False, size
+            return []
         rows = list(queryset[offset : offset + size + 1])
         self.has_next = len(rows) > size
         self.page_size_used = size

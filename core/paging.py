@@ -13,11 +13,16 @@ class Page:
         return self.number > 1
 
 
+MAX_PAGE = 1_000_000
+
+
 def paginate(queryset, request, size: int = 50) -> Page:
     try:
         number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
+    except (ValueError, OverflowError):
         number = 1
+    if number > MAX_PAGE:  # an OFFSET past bigint was a 500; such a page is simply empty
+        return Page(rows=[], number=number, has_next=False)
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     return Page(rows=rows[:size], number=number, has_next=len(rows) > size)

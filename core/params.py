@@ -97,6 +97,11 @@ REGISTRY: dict[str, Param] = {
                                      Decimal("100000")),
     "temp_aid.paperwork_workdays": Param(5, int, "先行救助事后补充说明时限", "个工作日", 1, 30),
     "temp_aid.cap_standard_months": Param(6, int, "临时救助金额上限（月低保标准的倍数）", "倍", 1, 60),
+    "temp_aid.repeat_days": Param(90, int, "同一家庭先行救助间隔（同一急难事项只救助一次）", "天", 1, 3650),
+    "temp_aid.rolling_days": Param(365, int, "临时救助累计金额的滚动期", "天", 1, 3650),
+    "temp_aid.fast_total_cap": Param(Decimal("6000.00"), Decimal, "滚动期内先行救助累计上限", "元", Decimal("0"),
+                                     Decimal("1000000")),
+    "temp_aid.rolling_cap_standard_months": Param(12, int, "滚动期内临时救助累计上限（月低保标准的倍数）", "倍", 1, 120),
     # (急难发生地救助 is not a parameter: a county officer switches it on with dates and a reason as an audited
     # cases.EmergencyLocationRule — cases/temporary_aid.py.)
     # §5 spot checks

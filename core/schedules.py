@@ -6,6 +6,7 @@ from core.registry import collect
 
 SCHEDULES: dict[str, dict] = {
     "健康检查": {"task": "core.tasks.ping", "crontab": {"minute": "*/30"}},
+    "审计日志哈希链校验": {"task": "core.tasks.verify_audit_chain", "crontab": {"minute": "40", "hour": "1"}},
 }
 
 

@@ -24,6 +24,7 @@ from cases.models import (
     self_care_level,
 )
 from cases.standards.selectors import care_standard, tekun_basic_living
+from cases.temporary_aid.services import disbursement_note
 from core import workdays
 from demo.synthetic import name as synth_name
 
@@ -122,7 +123,7 @@ def seed(stdout) -> None:
                 village_id=h.village_id, paperwork="经入户核实，情况属实，按规定先行救助，现金发放，凭证已归档。" if done else "",
                 paperwork_submitted_on=granted + dt.timedelta(days=3) if done else None)
             ReserveFundEntry.objects.create(fund=fund, kind="disbursement", amount=amount, balance_after=fund.balance,
-                                            aid=aid, note=f"{h}先行救助", created_by=leader)
+                                            aid=aid, note=disbursement_note(aid), created_by=leader)
         funds["410823101"].save(update_fields=["balance"])
     stdout.write(f"特困演示档案 {n} 人；备用金 3 个乡镇；先行救助 3 件。")
 

@@ -6,10 +6,10 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
 from django.db import connection
 
 from core import categories, crypto
+from core.exports import xlsx_workbook
 from core.models import Region
 from funds.models import PayCategory
 
@@ -71,7 +71,7 @@ def iter_rows(batch_id: int, chunk: int = 2000):
 def write_payment_file(batch, target: Path | str, progress=None) -> int:
     """Write the xlsx; returns the number of payment rows. progress(done, total) every 2,000 rows."""
     total_expected = batch.lines.filter(excluded=False).count() if progress else 0
-    wb = xlsxwriter.Workbook(str(target), {"constant_memory": True, "in_memory": False})
+    wb = xlsx_workbook(str(target), {"constant_memory": True, "in_memory": False})
     ws = wb.add_worksheet("发放明细")
     head = wb.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#F0F3F7"})
     text = wb.add_format({"num_format": "@", "border": 1})

@@ -18,6 +18,7 @@ from core import pii
 from core.categories import Category
 from core.jobs import Job
 from core.models import PlaceMixin
+from core.names import validate_name
 from core.sealing import SealedRowMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -42,7 +43,7 @@ class PayeeAccount(PlaceMixin, SealedRowMixin):
     household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, related_name="payee_accounts")
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name="领取人")
-    payee_name = models.CharField("领取人姓名", max_length=50)
+    payee_name = models.CharField("领取人姓名", max_length=50, validators=[validate_name])
     card_cipher = models.BinaryField("卡号（密文）", editable=False)
     card_index = models.CharField("卡号盲索引", max_length=64, db_index=True, editable=False)
     card_masked = models.CharField("社保卡号/银行账号", max_length=24, editable=False)
@@ -194,7 +195,7 @@ class PaymentLine(PlaceMixin):
                                     db_constraint=False, db_index=False)
     payee = models.ForeignKey(PayeeAccount, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
                               db_constraint=False, db_index=False)
-    head_name = models.CharField("户主姓名", max_length=50)
+    head_name = models.CharField("户主姓名", max_length=50, validators=[validate_name])
     card_masked = models.CharField("卡号", max_length=24, blank=True)
     bank_name = models.CharField("开户银行", max_length=60, blank=True)
     category = models.CharField("救助类别", max_length=20, choices=PayCategory)

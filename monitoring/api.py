@@ -1,6 +1,7 @@
 """/api/v1/comparison-runs/ (multipart upload; status and counts) and /api/v1/clues/ (with a finding action)."""
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -53,6 +54,7 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_object(self):
         return selectors.run_detail(user=self.request.user, pk=self.kwargs["pk"])
 
+    @extend_schema(request={"multipart/form-data": RunUploadSerializer}, responses={202: RunSerializer})
     def create(self, request, *args, **kwargs):
         if not can(request.user, Action.SUPERVISION_CHANGE):
             if can(request.user, Action.SUPERVISION_VIEW):
@@ -68,6 +70,7 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             raise_api_error(exc)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(request=None, responses={202: RunSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         run = self.get_object()
@@ -119,6 +122,7 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_object(self):
         return selectors.clue_detail(user=self.request.user, pk=self.kwargs["pk"])
 
+    @extend_schema(request=FindingSerializer, responses=ClueSerializer)
     @action(detail=True, methods=["post"], serializer_class=FindingSerializer)
     def finding(self, request, pk=None):
         clue = self.get_object()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.scope import RestrictedQuerySet
 from core.jobs import Job
 from core.models import PlaceMixin
+from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedRowMixin
 from monitoring.sources import SOURCE_CHOICES
 
@@ -127,7 +128,7 @@ class Clue(PlaceMixin):
                                related_name="clues")
     household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="clues")
-    subject_name = models.CharField("姓名（未登记人员）", max_length=100, blank=True)
+    subject_name = models.CharField("姓名（未登记人员）", max_length=100, blank=True, validators=[validate_name])
     subject_id_masked = models.CharField("身份证号（未登记人员，脱敏）", max_length=40, blank=True)
     categories = models.CharField("在享类别", max_length=200, blank=True)
     summary = models.CharField("线索内容", max_length=300)
@@ -137,7 +138,7 @@ class Clue(PlaceMixin):
     due_date = models.DateField("核查期限", db_index=True)
     hold = models.ForeignKey("cases.PaymentHold", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     followup = models.CharField("后续程序", max_length=16, choices=FollowUp, blank=True, default="")
-    finding = models.TextField("核查情况", blank=True)
+    finding = models.TextField("核查情况", blank=True, max_length=FREE_TEXT_MAX)
     deceased_on = models.DateField("核实死亡日期", null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")

@@ -1,6 +1,5 @@
 import io
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, require_page
+from core.exports import xlsx_workbook
 from core.forms import apply_errors
 from core.months import first_of_month
 from core.paging import paginate
@@ -196,7 +196,7 @@ def population(request):
 
 def _population_xlsx(data) -> HttpResponse:
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = xlsx_workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet("月度趋势")
     sheet.write_row(0, 0, ["类别", "口径"] + [f"{m:%Y-%m}" for m in data["months"]], bold)

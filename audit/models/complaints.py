@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
+from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 
@@ -35,7 +36,7 @@ class Complaint(SealedPhoneMixin, SealedRowMixin):
     number = models.CharField("编号", max_length=20, unique=True)
     source = models.CharField("来源", max_length=10, choices=Source)
     received_on = models.DateField("受理日期", default=timezone.localdate)
-    complainant_name = models.CharField("信访人", max_length=50)
+    complainant_name = models.CharField("信访人", max_length=50, validators=[validate_name])
     phone_cipher = models.BinaryField(null=True, blank=True, editable=False)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     id_cipher = models.BinaryField(null=True, blank=True, editable=False)
@@ -45,14 +46,14 @@ class Complaint(SealedPhoneMixin, SealedRowMixin):
                                   related_name="complaints", verbose_name="涉及家庭")
     category = models.CharField("类别", max_length=12, choices=Category)
     summary = models.CharField("事项摘要", max_length=200)
-    content = models.TextField("反映内容")
+    content = models.TextField("反映内容", max_length=FREE_TEXT_MAX)
     county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     township = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name="承办乡镇")
     village = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     due_on = models.DateField("办理期限")
     status = models.CharField("状态", max_length=12, choices=Status, default=Status.REGISTERED, db_index=True)
-    result = models.TextField("办理结果", blank=True)
+    result = models.TextField("办理结果", blank=True, max_length=FREE_TEXT_MAX)
     satisfied = models.BooleanField("是否满意", null=True, blank=True)
     is_repeat = models.BooleanField("重复信访", default=False)
     counselling_referral = models.BooleanField("转介心理疏导", default=False)
@@ -91,7 +92,7 @@ class ComplaintStep(models.Model):
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField("环节", max_length=30)
-    note = models.TextField("办理情况")
+    note = models.TextField("办理情况", max_length=FREE_TEXT_MAX)
 
     class Meta:
         ordering = ["at", "id"]

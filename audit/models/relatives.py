@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from core import idnumbers
+from core.names import validate_name
 from core.sealing import SealedRowMixin
 
 
@@ -32,7 +33,7 @@ class StaffMember(SealedIdMixin):
         VILLAGE_CADRE = "village_cadre", "村（社区）干部"
         OTHER = "other", "其他经办人员"
 
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_name])
     kind = models.CharField("人员类别", max_length=16, choices=Kind)
     position = models.CharField("职务", max_length=50, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -78,7 +79,7 @@ class StaffRelative(SealedIdMixin):
         GRANDCHILD = "grandchild", "孙子女/外孙子女"
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="relatives")
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_name])
     relation = models.CharField("关系", max_length=16, choices=Relation)
     created_at = models.DateTimeField(default=timezone.now)
 

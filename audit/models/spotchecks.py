@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
+from core.names import FREE_TEXT_MAX
 
 
 class SpotCheck(models.Model):
@@ -24,7 +25,7 @@ class SpotCheck(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
-    summary = models.TextField("抽查结论", blank=True)
+    summary = models.TextField("抽查结论", blank=True, max_length=FREE_TEXT_MAX)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -60,13 +61,13 @@ class SpotCheckItem(models.Model):
     stratum = models.CharField("抽样层", max_length=10, choices=Stratum)
     decision = models.CharField("乡镇决定", max_length=12)
     finding = models.CharField("检查结论", max_length=14, choices=Finding, blank=True, default="")
-    finding_reason = models.TextField("问题及理由", blank=True)
-    home_visit = models.TextField("县级入户核查情况", blank=True)
+    finding_reason = models.TextField("问题及理由", blank=True, max_length=FREE_TEXT_MAX)
+    home_visit = models.TextField("县级入户核查情况", blank=True, max_length=FREE_TEXT_MAX)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     answer_due = models.DateField("乡镇答复期限", null=True, blank=True)
-    township_answer = models.TextField("乡镇答复", blank=True)
+    township_answer = models.TextField("乡镇答复", blank=True, max_length=FREE_TEXT_MAX)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)

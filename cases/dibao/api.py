@@ -9,6 +9,7 @@ POST /api/v1/applications/{id}/transitions/      {"action": one of cases.dibao.w
 Out of scope is 404; a refused move is 400 with the Chinese message.
 """
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -45,6 +46,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):
+    # "" until a joint meeting decided (the model's blank choice, documented as such)
+    meeting_decision = serializers.ChoiceField(choices=Application.MeetingDecision.choices, allow_blank=True,
+                                               read_only=True)
     events = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
@@ -152,6 +156,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                                           context={"request": request})
         return Response(out.data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=TransitionSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         app = self.get_object()

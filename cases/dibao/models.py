@@ -14,6 +14,7 @@ from accounts.models import ROLE_LEVEL, Role
 from accounts.scope import NOTHING, RestrictedQuerySet, granted_pks, scope_q
 from cases.households.models import MONEY, Household, Person
 from core.models import PlaceMixin, Region
+from core.names import FREE_TEXT_MAX
 
 
 def _level(user):
@@ -75,7 +76,7 @@ class Application(PlaceMixin):
                                         help_text="持居住证在居住地乡镇（街道）申请")
     residence_permit = models.CharField("居住证信息", max_length=100, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.ACCEPTED, db_index=True)
-    reason = models.TextField("申请理由")
+    reason = models.TextField("申请理由", max_length=FREE_TEXT_MAX)
     single_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                       verbose_name="单人户纳入成员",
                                       help_text="低保边缘家庭中的重度残疾人或重病患者单独纳入")
@@ -88,15 +89,15 @@ class Application(PlaceMixin):
     investigated_on = models.DateField("入户调查日期", null=True, blank=True)
     investigator_1 = models.CharField("调查人一", max_length=50, blank=True)
     investigator_2 = models.CharField("调查人二", max_length=50, blank=True)
-    findings = models.TextField("调查情况", blank=True)
-    verification_result = models.TextField("家庭经济状况核对结果", blank=True)
+    findings = models.TextField("调查情况", blank=True, max_length=FREE_TEXT_MAX)
+    verification_result = models.TextField("家庭经济状况核对结果", blank=True, max_length=FREE_TEXT_MAX)
     assessment = models.JSONField("认定计算", null=True, blank=True)
     assessed_eligible = models.BooleanField("测算结果符合条件", null=True, blank=True)
     persons_covered = models.PositiveSmallIntegerField("保障人数", null=True, blank=True)
     monthly_amount = models.DecimalField("月救助金额（元）", null=True, blank=True, **MONEY)
     # 民主评议 (optional)
     review_on = models.DateField("民主评议日期", null=True, blank=True)
-    review_result = models.TextField("民主评议情况", blank=True)
+    review_result = models.TextField("民主评议情况", blank=True, max_length=FREE_TEXT_MAX)
     # 集体研究
     meeting = models.ForeignKey("cases.Meeting", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="applications", verbose_name="联席会议")
@@ -105,12 +106,12 @@ class Application(PlaceMixin):
     # 公示
     publicity_start = models.DateField("公示开始", null=True, blank=True)
     publicity_end = models.DateField("公示截止", null=True, blank=True)
-    objection = models.TextField("公示异议", blank=True)
+    objection = models.TextField("公示异议", blank=True, max_length=FREE_TEXT_MAX)
     # 确认 / 不予确认
     decided_on = models.DateField("确认日期", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="审核确认人")
-    decision_reason = models.TextField("决定理由", blank=True)
+    decision_reason = models.TextField("决定理由", blank=True, max_length=FREE_TEXT_MAX)
     entitlement = models.OneToOneField("cases.Entitlement", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="application", verbose_name="救助待遇")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -164,7 +165,7 @@ class ApplicationEvent(models.Model):
     label = models.CharField("操作名称", max_length=50)
     from_status = models.CharField("原状态", max_length=20, blank=True)
     to_status = models.CharField("新状态", max_length=20, blank=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", blank=True, max_length=FREE_TEXT_MAX)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
     actor_name = models.CharField("操作人", max_length=100, blank=True)
@@ -200,8 +201,8 @@ class Meeting(models.Model):
     held_on = models.DateField("会议日期")
     place = models.CharField("会议地点", max_length=100, blank=True)
     chair = models.CharField("主持人", max_length=50)
-    attendees = models.TextField("参会人员", help_text="每行一人或以顿号分隔")
-    note = models.TextField("会议纪要", blank=True)
+    attendees = models.TextField("参会人员", help_text="每行一人或以顿号分隔", max_length=FREE_TEXT_MAX)
+    note = models.TextField("会议纪要", blank=True, max_length=FREE_TEXT_MAX)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -234,7 +235,7 @@ class Notice(PlaceMixin):
     addressee = models.CharField("被通知人", max_length=50)
     decided_on = models.DateField("决定日期")
     due_by = models.DateField("送达期限")
-    reasons = models.TextField("理由")
+    reasons = models.TextField("理由", max_length=FREE_TEXT_MAX)
     effective_month = models.DateField("终止月份", null=True, blank=True)
     delivered_on = models.DateField("送达日期", null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -272,7 +273,7 @@ class Recheck(PlaceMixin):
     month = models.DateField("复核月份")
     due_on = models.DateField("应复核日期")
     outcome = models.CharField("复核结果", max_length=12, choices=Outcome, blank=True)
-    note = models.TextField("复核情况", blank=True)
+    note = models.TextField("复核情况", blank=True, max_length=FREE_TEXT_MAX)
     amount_before = models.DecimalField("原月金额", null=True, blank=True, **MONEY)
     amount_after = models.DecimalField("新月金额", null=True, blank=True, **MONEY)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

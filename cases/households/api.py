@@ -119,7 +119,7 @@ class HouseholdViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(household).data)
 
     @extend_schema(request=IdLookupSerializer, responses=HouseholdListSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])  # a bare list
     def lookup(self, request):
         """Households in scope with a member of this ID number (blind index; the number stays out of URLs)."""
         data = IdLookupSerializer(data=request.data)
@@ -233,7 +233,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=IdLookupSerializer, responses=PersonListSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])  # a bare list
     def lookup(self, request):
         """Exact match through the blind index, the ID number in the request body."""
         require_api(request, Action.CASE_VIEW)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.scope import RestrictedQuerySet
 from core import idnumbers
 from core.models import PlaceMixin
+from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -28,10 +29,10 @@ class Household(PlaceMixin, SealedPhoneMixin, SealedRowMixin):
 
     address = models.CharField("家庭住址", max_length=200)
     hukou_type = models.CharField("户籍类型", max_length=10, choices=HukouType)
-    head_name = models.CharField("户主姓名", max_length=50, db_index=True)
+    head_name = models.CharField("户主姓名", max_length=50, db_index=True, validators=[validate_name])
     phone_cipher = models.BinaryField("联系电话（密文）", null=True, blank=True, editable=False)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", blank=True, max_length=FREE_TEXT_MAX)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -119,7 +120,7 @@ class Person(PlaceMixin, SealedRowMixin):
     indexed_fields = {"id_index": ("id_cipher", idnumbers.INDEX_KIND)}
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭")
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    name = models.CharField("姓名", max_length=50, db_index=True, validators=[validate_name])
     id_cipher = models.BinaryField("身份证号（密文）", editable=False)
     id_index = models.CharField("身份证号盲索引", max_length=64, unique=True, editable=False)
     id_masked = models.CharField("身份证号", max_length=18, editable=False)

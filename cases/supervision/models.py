@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.scope import RestrictedQuerySet
 from cases.households.models import Household, Person
 from core.models import PlaceMixin
+from core.names import validate_name
 
 
 class PaymentHold(PlaceMixin):
@@ -50,7 +51,7 @@ class RelativeLink(models.Model):
 
     id_index = models.CharField(max_length=64, db_index=True)
     registry_ref = models.CharField("备案编号", max_length=32, db_index=True)
-    staff_name = models.CharField("工作人员/村干部", max_length=50)
+    staff_name = models.CharField("工作人员/村干部", max_length=50, validators=[validate_name])
     staff_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     relation = models.CharField("关系", max_length=20)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.scope import Action, require
 from cases.households.models import Household, Person
 from cases.supervision.models import PaymentHold, RelativeLink
-from core import audit, bulk
+from core import audit, auditchain, bulk
 from core.models import AuditEvent
 
 
@@ -93,7 +93,7 @@ def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str 
         PaymentHold.objects.bulk_create(holds, batch_size=2000)
         if holds and holds[0].pk is None:  # a backend that does not return ids
             raise RuntimeError("bulk_create did not return primary keys")
-        bulk.insert(AuditEvent, [
+        events = [
             AuditEvent(actor=user, actor_username=getattr(user, "username", ""), actor_role=getattr(user, "role", ""),
                        action="payment_hold.place", object_type="cases.paymenthold", object_id=str(h.pk),
                        object_repr=f"{h.get_kind_display()} 家庭{h.household_id}"[:200], county_code=h.county_id,
@@ -101,7 +101,10 @@ def payment_hold_place_many(*, actor, items: list[dict], kind: str, source: str 
                        after={"household": h.household_id, "person": h.person_id, "kind": kind, "source": h.source},
                        reason=h.reason)
             for h in holds
-        ])
+        ]
+        auditchain.lock()  # chained like every entry (issue #15), in insertion order
+        auditchain.seal(events)
+        bulk.insert(AuditEvent, events)
     return holds
 
 

@@ -27,7 +27,7 @@ class VisitSerializer(serializers.ModelSerializer):
 class TekunSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="person.name")
     id_masked = serializers.CharField(source="person.id_masked")
-    institution = serializers.CharField(source="institution.name", default=None)
+    institution = serializers.CharField(source="institution.name", default=None, allow_null=True)  # dispersed: none
     assessments = AssessmentSerializer(many=True, read_only=True)
     agreements = AgreementSerializer(many=True, read_only=True)
     visits = VisitSerializer(many=True, read_only=True)

@@ -10,6 +10,7 @@ from accounts.models import ROLE_LEVEL
 from accounts.scope import RestrictedQuerySet, can
 from cases.households.models import MONEY, Household, Person
 from core.models import PlaceMixin, Region
+from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 SIX_ACTIVITIES = [
@@ -105,7 +106,7 @@ class TekunProfile(PlaceMixin):
     last_assessed_on = models.DateField("最近评估日期", null=True, blank=True)
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name="探访人")
-    visitor_name = models.CharField("探访人姓名", max_length=50, blank=True)
+    visitor_name = models.CharField("探访人姓名", max_length=50, blank=True, validators=[validate_name])
     last_visit_on = models.DateField("最近探访日期", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -135,7 +136,7 @@ class Obligor(models.Model):
     """法定赡养、抚养、扶养义务人 and why they cannot support."""
 
     profile = models.ForeignKey(TekunProfile, on_delete=models.CASCADE, related_name="obligors")
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_name])
     relation = models.CharField("关系", max_length=20)
     able_to_support = models.BooleanField("有履行能力", default=False)
     reason = models.CharField("无履行能力的原因", max_length=200, blank=True)
@@ -177,11 +178,11 @@ class CareAgreement(SealedPhoneMixin, SealedRowMixin):
     sealed_fields = {"phone_cipher": "phone"}
 
     profile = models.ForeignKey(TekunProfile, on_delete=models.PROTECT, related_name="agreements")
-    carer_name = models.CharField("照料人", max_length=50)
+    carer_name = models.CharField("照料人", max_length=50, validators=[validate_name])
     carer_relation = models.CharField("照料人身份", max_length=30, help_text="如：亲属、邻居、村医、服务机构")
     phone_cipher = models.BinaryField(null=True, blank=True, editable=False)
     phone_masked = models.CharField("照料人电话", max_length=20, blank=True)
-    duties = models.TextField("照料内容")
+    duties = models.TextField("照料内容", max_length=FREE_TEXT_MAX)
     monthly_fee = models.DecimalField("照料费（元/月）", **MONEY)
     start = models.DateField("协议起始")
     end = models.DateField("协议终止")
@@ -208,7 +209,7 @@ class CareVisit(models.Model):
     profile = models.ForeignKey(TekunProfile, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField("探访日期")
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    findings = models.TextField("探访情况")
+    findings = models.TextField("探访情况", max_length=FREE_TEXT_MAX)
     needs = models.CharField("需求", max_length=200, blank=True)
     photo = models.FileField("照片", upload_to="visits/%Y/", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -1,12 +1,14 @@
 """API for 临时救助 and the township reserve funds (/api/v1/temporary-aid/, /api/v1/reserve-funds/). Same scope
 and services as the pages."""
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scope import Action, can, get_in_scope_or_404, require_api
 from cases.households.models import Household
+from cases.temporary_aid import ledger
 from cases.temporary_aid import selectors as temporary_aid
 from cases.temporary_aid import services as temporary_aid_services
 from cases.temporary_aid.models import ReserveFund, ReserveFundEntry, TemporaryAid
@@ -55,7 +57,7 @@ class TemporaryAidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     def create(self, request, *args, **kwargs):
         pk = request.data.get("household")
-        if pk not in (None, ""):  # absent: the serializer says it is required
+        if isinstance(pk, (int, str)) and pk != "":  # absent or not an id: the serializer says what is wrong
             if not can(request.user, Action.CASE_DECIDE):
                 # a reader who can see the household is refused (403); anyone else learns nothing (404)
                 get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=pk)
@@ -115,17 +117,20 @@ class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ReserveFund.objects.none()
-        return temporary_aid.funds(user=self.request.user)
+        return ledger.funds(self.request.user)  # village staff: no balances; finance: its county's totals
 
     def list(self, request, *args, **kwargs):
         require_api(request, Action.CASE_VIEW, Action.PAYMENT_VIEW)  # like the other lists: no files, none shown
         return super().list(request, *args, **kwargs)
 
-    @action(detail=True, methods=["get"], serializer_class=EntrySerializer)
+    @extend_schema(responses=EntrySerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=EntrySerializer, pagination_class=None)
     def entries(self, request, township=None):
         fund = self.get_object()
-        return Response(EntrySerializer(fund.entries.all()[:200], many=True).data)
+        require_api(request, Action.CASE_VIEW, refuse=ledger.FINANCE_REFUSAL)
+        return Response(EntrySerializer(ledger.entries(request.user, fund)[:200], many=True).data)
 
+    @extend_schema(request=TopUpSerializer, responses=ReserveFundSerializer)
     @action(detail=True, methods=["post"], url_path="top-up", serializer_class=TopUpSerializer)
     def top_up(self, request, township=None):
         fund = self.get_object()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.scope import NOTHING, RestrictedQuerySet, scope_q
 from cases.households.models import MONEY, Household, Person
 from core.models import PlaceMixin
+from core.names import FREE_TEXT_MAX
 
 
 class ReserveFund(models.Model):
@@ -87,7 +88,7 @@ class TemporaryAid(PlaceMixin):
                                verbose_name="受助人")
     aid_type = models.CharField("救助类型", max_length=12, choices=AidType)
     track = models.CharField("办理方式", max_length=6, choices=Track)
-    cause = models.TextField("困难情形")
+    cause = models.TextField("困难情形", max_length=FREE_TEXT_MAX)
     handling_township = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+",
                                           verbose_name="实施救助的乡镇")
     emergency_place = models.CharField("急难发生地", max_length=100, blank=True)
@@ -98,7 +99,7 @@ class TemporaryAid(PlaceMixin):
     granted_on = models.DateField("发放日期", default=timezone.localdate)
     paperwork_due = models.DateField("补充说明期限", null=True, blank=True, db_index=True)
     paperwork_submitted_on = models.DateField("补充说明日期", null=True, blank=True)
-    paperwork = models.TextField("事后补充说明", blank=True)
+    paperwork = models.TextField("事后补充说明", blank=True, max_length=FREE_TEXT_MAX)
     linked_application = models.CharField("关联申请", max_length=100, blank=True,
                                           help_text="医疗救助申请编号等其他部门的申请")
     related_application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, null=True, blank=True,

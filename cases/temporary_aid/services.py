@@ -14,6 +14,7 @@ from cases.dibao import workflow
 from cases.households.models import Household, Person
 from cases.standards import selectors as standards
 from cases.supervision import services
+from cases.temporary_aid import limits
 from cases.temporary_aid.models import EmergencyLocationRule, ReserveFund, ReserveFundEntry, TemporaryAid
 from core import audit, params, workdays
 from core.models import Region
@@ -66,6 +67,11 @@ def reserve_fund_top_up(*, actor, township: Region, amount: Decimal, note: str) 
     return entry
 
 
+def disbursement_note(aid: TemporaryAid) -> str:
+    """The ledger line of a 先行救助: the case number and village, never the recipient's name."""
+    return f"先行救助 第{aid.pk}号"
+
+
 def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount: Decimal, person: Person | None = None,
                emergency_place: str = "", linked_application: str = "", related_application=None,
                on: dt.date | None = None) -> TemporaryAid:
@@ -90,6 +96,8 @@ def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount
         raise ValidationError({"related_application": "关联申请须为本家庭的申请"})
     due = workdays.add_workdays(on, params.get("temp_aid.paperwork_workdays", on))
     with transaction.atomic():
+        limits.hold_household(household)  # first the household (another township may grant it), then the fund
+        limits.guard_fast_grant(household=household, amount=amount, on=on)
         fund = _fund_for_update(township)
         if fund.balance < amount:
             raise ValidationError({"amount": f"备用金余额不足：当前余额{fund.balance}元"})
@@ -107,7 +115,7 @@ def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount
             raise ValidationError({"amount": "备用金余额不足"})
         fund.refresh_from_db(fields=["balance"])
         ReserveFundEntry.objects.create(fund=fund, kind=ReserveFundEntry.Kind.DISBURSEMENT, amount=amount,
-                                        balance_after=fund.balance, aid=aid, note=f"{household}先行救助",
+                                        balance_after=fund.balance, aid=aid, note=disbursement_note(aid),
                                         created_by=actor)
         audit.record(actor=actor, action="temporary_aid.fast_grant", obj=aid,
                      after={"amount": str(amount), "type": aid_type, "paperwork_due": str(due),
@@ -164,6 +172,8 @@ def full_apply(*, actor, household: Household, aid_type: str, cause: str, amount
     if not cause.strip():
         raise ValidationError({"cause": "请写明困难情形"})
     with transaction.atomic():
+        limits.hold_household(household)
+        limits.guard_full_apply(household=household, amount=amount, on=on)
         app = workflow.application_accept(actor=actor, household=household, kind="temporary_aid", applicant=person,
                                           reason=cause, accepted_on=on)
         TemporaryAid.objects.create(

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases.households.models import Household
+from cases.temporary_aid import ledger
 from cases.temporary_aid import selectors as temporary_aid_selectors
 from cases.temporary_aid import services as temporary_aid
 from cases.temporary_aid.forms import FastGrantForm, FullApplyForm, PaperworkForm, RuleForm, TopUpForm
-from cases.temporary_aid.models import ReserveFundEntry, TemporaryAid
+from cases.temporary_aid.models import TemporaryAid
 from core import params
 from core.forms import apply_errors
 from core.models import Region
@@ -95,8 +96,8 @@ def aid_detail(request, pk):
 @login_required
 def reserve_funds(request):
     require_page(request, Action.CASE_VIEW, Action.PAYMENT_VIEW)
-    rows = list(temporary_aid_selectors.funds(user=request.user))
-    entries = ReserveFundEntry.objects.filter(fund__in=rows).select_related("fund__township", "created_by", "aid")[:50]
+    rows = ledger.township_totals(request.user)  # scope: issue #15 (village: own households; finance: totals)
+    entries = ledger.entries(request.user)[:50]
     top_up = rule = None
     if can(request.user, Action.PAYMENT_PREPARE) and request.user.region.level == "county":
         top_up = TopUpForm(request.POST if request.POST.get("op") == "topup" else None, prefix="t",
@@ -121,6 +122,8 @@ def reserve_funds(request):
     county = request.user.region_id[:6]
     return render(request, "cases/reserve_funds.html", {
         "rows": rows, "entries": entries, "top_up": top_up, "rule": rule,
+        "sees_entries": ledger.sees_entries(request.user), "sees_balances": ledger.sees_balances(request.user),
+        "finance_refusal": ledger.FINANCE_REFUSAL,
         "rule_active": temporary_aid.emergency_rule_active(county, timezone.localdate()),
         "county": Region.objects.filter(code=county).first(),
     })

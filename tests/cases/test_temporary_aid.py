@@ -49,7 +49,7 @@ def test_cap_and_balance_are_enforced(users, fund):
         _grant(users, h, "3000.01")
     _grant(users, h, "3000.00")
     with pytest.raises(ValidationError, match="余额不足"):
-        _grant(users, h, "2000.01")
+        _grant(users, HouseholdFactory(), "2000.01")  # another household: the same one is refused a repeat
     fund.refresh_from_db()
     assert fund.balance == Decimal("2000.00")
     assert TemporaryAid.objects.count() == 1
@@ -83,7 +83,7 @@ def test_other_township_only_with_the_emergency_location_rule(users, fund):
 def test_paperwork_overdue_listed_and_completion(users, fund):
     h = HouseholdFactory()
     old = _grant(users, h, "300", on=dt.date.today() - dt.timedelta(days=30))
-    new = _grant(users, h, "300")
+    new = _grant(users, HouseholdFactory(), "300")  # one household gets one 先行救助 per period
     overdue = set(temporary_aid_selectors.aid_list(user=users["zhandian_jingban"], flt="overdue").values_list("pk", flat=True))
     assert overdue == {old.pk}
     with pytest.raises(ValidationError, match="至少10个字"):
@@ -108,7 +108,7 @@ def test_two_concurrent_disbursements_never_overdraw(users):
     seed_standards()
     ta.reserve_fund_top_up(actor=users["wuzhi_minzheng"], township=Region.objects.get(code=ZHANDIAN),
                            amount=Decimal("3000.00"), note="拨付")
-    h = HouseholdFactory()
+    households = [HouseholdFactory(), HouseholdFactory()]  # two households: the fund's lock is what holds
     barrier, results = threading.Barrier(2), []
 
     def worker():
@@ -116,7 +116,7 @@ def test_two_concurrent_disbursements_never_overdraw(users):
 
         try:
             barrier.wait()
-            _grant(users, h, "2000.00")
+            _grant(users, households.pop(), "2000.00")
             results.append("ok")
         except ValidationError as exc:
             results.append(exc.messages[0])

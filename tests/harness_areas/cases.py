@@ -13,7 +13,8 @@ from tests.harness import MARKER_HEAD, api, page, part
 
 ZHANDIAN = "410823101"
 PROCESS_OR_DECIDE = (A.CASE_PROCESS, A.CASE_DECIDE)
-FUND_NOTE = "village staff see their own township's reserve fund (temporary_aid.funds reads the township code)"
+FUND_NOTE = ("issue #15: village staff do not reach the township fund (its balance would tell other villages' "
+             "amounts); they see their own village's ledger lines on the page")
 
 
 def _today():
@@ -218,11 +219,12 @@ ENTRIES = [
     api("reserve-fund-list", _with("reserve_fund")("/api/v1/reserve-funds/"), (A.CASE_VIEW, A.PAYMENT_VIEW),
         scoped=False),
     api("reserve-fund-detail", _with("reserve_fund")(f"/api/v1/reserve-funds/{ZHANDIAN}/"),
-        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 200}, note=FUND_NOTE),
+        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 404}, note=FUND_NOTE),
     api("reserve-fund-entries", _with("reserve_fund")(f"/api/v1/reserve-funds/{ZHANDIAN}/entries/"),
-        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 200}, note=FUND_NOTE),
+        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 404, "wuzhi_caizheng": 403},
+        note=FUND_NOTE + "; finance sees township totals only, the lines are refused (403)"),
     api("reserve-fund-top-up", _with("reserve_fund")(f"/api/v1/reserve-funds/{ZHANDIAN}/top-up/"),
         A.PAYMENT_PREPARE, method="post", data={"amount": "1000.00", "note": "武民〔2026〕2号"}, region=ZHANDIAN,
-        read_action=A.CASE_VIEW, expect={"wuzhi_caizheng": 403, "heying_cun": 403},
+        read_action=A.CASE_VIEW, expect={"wuzhi_caizheng": 403, "heying_cun": 404},
         note="readers of the fund (finance sees it through payment.view, village staff: " + FUND_NOTE + ") get 403"),
 ]

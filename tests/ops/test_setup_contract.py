@@ -98,3 +98,5 @@ def test_ci_lints_tests_the_embedded_default_and_the_upgrade():
     assert "\nmake lint " in text or "\nmake lint\n" in text or "make lint ||" in text
     assert "env -u DATABASE_URL -u REDIS_URL make test" in text
     assert "export JIUZHU_REQUIRE_UPGRADE_TEST=1" in text and text.count('PYTEST_ARGS="-m upgrade') == 2
+    # issue #15: the schemathesis fuzzer runs as its own step (it is left out of the default -m expression)
+    assert 'PYTEST_ARGS="-m fuzz' in text and "not fuzz" in (BASE_DIR / "pytest.ini").read_text()
