@@ -8,10 +8,13 @@ produced (the declared sizes may lie) and, in the worksheets, the highest row an
 the declared `<dimension>` — so a sheet that claims a cell at XFD1048576 is refused before a spreadsheet
 library allocates its grid. Memory stays at one chunk; time is bounded by `max_uncompressed`.
 
-`read_upload(file, limits)` checks an uploaded file's size before its content is read into memory.
+`read_upload(file, limits)` checks an uploaded file's size before its content is read into memory;
+`StoredUploadMixin` keeps the file, sealed, for the background job that reads it.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import re
 import zipfile
@@ -19,6 +22,9 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from core import crypto
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -210,3 +216,26 @@ def check_bytes(data: bytes, name: str, limits: Limits) -> str:
     if kind == "xlsx":
         check_zip(data, limits)
     return kind
+
+
+class StoredUploadMixin(models.Model):
+    """An uploaded file kept for a background job: SM4-sealed (a file of IDs and card numbers is PII), bound
+    to its row like every sealed column. For a `SealedRowMixin` model listing `"file_cipher": "file"` in its
+    `sealed_fields`."""
+
+    file_name = models.CharField("文件名", max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.PositiveIntegerField("文件大小（字节）", default=0)
+    file_cipher = models.BinaryField("文件（密文）", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def store_file(self, name: str, data: bytes) -> None:
+        self.file_name = (name or "upload").strip()[:200]
+        self.file_sha256 = hashlib.sha256(data).hexdigest()
+        self.file_size = len(data)
+        self.file_cipher = crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=self.aad("file"))
+
+    def stored_file(self) -> bytes:
+        return base64.b64decode(crypto.decrypt(self.file_cipher, aad=self.aad("file")))

@@ -1,0 +1,25 @@
+"""/api/v1/bank-result-jobs/: the bank-result import jobs (status, progress, counts, problems)."""
+from rest_framework import mixins, serializers, viewsets
+
+from accounts.scope import Action
+from funds.models import BankResultJob
+
+
+class BankResultJobSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = BankResultJob
+        fields = ["id", "batch", "status", "status_label", "progress", "stage", "rows_total", "paid", "failed",
+                  "problem_count", "problems", "error", "file_name", "file_size", "created_at", "started_at",
+                  "finished_at"]
+        read_only_fields = fields
+
+
+class BankResultJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bank-result imports in the user's reach (payment roles), newest first."""
+
+    serializer_class = BankResultJobSerializer
+
+    def get_queryset(self):
+        return BankResultJob.objects.restrict(self.request.user, Action.PAYMENT_VIEW).defer("file_cipher")
