@@ -1,7 +1,7 @@
 """/api/v1/bank-result-jobs/: the bank-result import jobs (status, progress, counts, problems)."""
 from rest_framework import mixins, serializers, viewsets
 
-from accounts.scope import Action
+from accounts.scope import Action, require_api
 from funds.models import BankResultJob
 
 
@@ -22,4 +22,5 @@ class BankResultJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = BankResultJobSerializer
 
     def get_queryset(self):
+        require_api(self.request, Action.PAYMENT_VIEW)
         return BankResultJob.objects.restrict(self.request.user, Action.PAYMENT_VIEW).defer("file_cipher")

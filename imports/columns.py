@@ -97,6 +97,16 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
                  Category.TEKUN_CENTRAL.label: Category.TEKUN_CENTRAL,
                  Category.DIBAO_EDGE.label: Category.DIBAO_EDGE, "边缘户": Category.DIBAO_EDGE},
 }
+# the template's drop-down lists (other spellings in VALUE_ALIASES are accepted too)
+DROPDOWNS = {
+    "hukou_type": [label for _, label in Household.HukouType.choices],
+    "relationship": [label for _, label in Person.Relationship.choices],
+    "sex": ["男", "女"],
+    "disability_type": [label for _, label in Person.DisabilityType.choices],
+    "disability_grade": ["1", "2", "3", "4"],
+    "work_capacity": [label for _, label in Person.WorkCapacity.choices],
+    "category": ["低保", "特困（分散）", "特困（集中）", "低保边缘"],
+}
 GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "一级": 1, "二级": 2, "三级": 3, "四级": 4, "1级": 1, "2级": 2,
           "3级": 3, "4级": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 

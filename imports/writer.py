@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.models import Entitlement, Household, Person
 from core import bulk, crypto, idnumbers, pii
+from imports.columns import BY_KEY
 from imports.plan import Plan
 
 PERSON_AAD = "cases.person.id_number:"  # == Person(uid=u).aad("id_number") without the uid
@@ -67,11 +68,19 @@ def create(plan: Plan, *, actor_id: int | None, progress=None) -> list[int]:
     return ids
 
 
+def _shown(field: str, person_id, value):
+    """A stored code as people read it (农村, 配偶, 无劳动能力), for the audit event and the result page."""
+    model = Household if person_id is None else Person
+    choices = dict(model._meta.get_field(field).choices or ())
+    return choices.get(value, value)
+
+
 def update(plan: Plan) -> list[dict]:
     """Apply the field changes of every household marked 'update'; returns them for the audit event."""
     now = timezone.now()
     changes = [(h.existing_id, *change) for h in plan.households if h.action == "update" for change in h.changes]
-    rows = [{"row": row, "household": hid, "person": pid, "field": field, "before": before, "after": after}
+    rows = [{"row": row, "household": hid, "person": pid, "field": field, "label": BY_KEY[field].label,
+             "before": _shown(field, pid, before), "after": _shown(field, pid, after)}
             for hid, row, field, before, after, pid in changes]
     households = Household.objects.in_bulk({c[0] for c in changes})
     persons = Person.objects.in_bulk({c[5] for c in changes if c[5] is not None})
