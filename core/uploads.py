@@ -18,6 +18,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -158,7 +159,7 @@ def check_zip(data: bytes, limits: Limits) -> dict[str, SheetExtent]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
         raise UploadRefused("文件已损坏或不是 Excel 表格，请用 Excel 打开确认后重新上传", code="not_spreadsheet") from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
@@ -185,7 +186,7 @@ def check_zip(data: bytes, limits: Limits) -> dict[str, SheetExtent]:
                         tail = chunk[-200:]
     except UploadRefused:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
         raise UploadRefused("文件已损坏（压缩数据不完整），请用 Excel 打开确认后重新保存再上传",
                             code="not_spreadsheet") from None
     return extents
