@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import uuid
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -32,6 +33,8 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, (dict, list)):
         return _text(json.dumps(value, ensure_ascii=False))
     if isinstance(value, (bytes, memoryview)):
