@@ -43,7 +43,7 @@ class Problem:
         return [self.sheet, self.row, self.column, self.value, self.reason]
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     row: int
     name: str
@@ -56,7 +56,7 @@ class Member:
     work_capacity: str
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdPlan:
     key: str
     first_row: int

@@ -21,6 +21,7 @@ from imports.plan import Plan
 PERSON_AAD = "cases.person.id_number:"  # == Person(uid=u).aad("id_number") without the uid
 PHONE_AAD = "cases.household.phone:"  # == Household(uid=u).aad("phone") without the uid
 IMPORT_NOTE = "批量导入"
+FLUSH_EVERY = 10_000
 
 HOUSEHOLD_FIELDS = ["id", "uid", "key_version", "address", "hukou_type", "head_name", "phone_cipher", "phone_masked",
                     "note", "created_at", "updated_at", "county_id", "township_id", "village_id", "created_by_id"]
@@ -60,11 +61,13 @@ def create(plan: Plan, *, actor_id: int | None, progress=None) -> list[int]:
             category, amount, start, covered = h.entitlement
             entitlements.append((hid, category, Entitlement.Status.ACTIVE, covered, amount, start, IMPORT_NOTE, now,
                                  now, county, township, village))
-        if progress and done % 5000 == 0:
-            progress(done, len(new))
-    bulk.insert_rows(Household, HOUSEHOLD_FIELDS, households)
-    bulk.insert_rows(Person, PERSON_FIELDS, persons)
-    bulk.insert_rows(Entitlement, ENTITLEMENT_FIELDS, entitlements)
+        if done % FLUSH_EVERY == 0 or done == len(new):  # bounded memory: one COPY per few thousand households
+            bulk.insert_rows(Household, HOUSEHOLD_FIELDS, households)
+            bulk.insert_rows(Person, PERSON_FIELDS, persons)
+            bulk.insert_rows(Entitlement, ENTITLEMENT_FIELDS, entitlements)
+            households, persons, entitlements = [], [], []
+            if progress:
+                progress(done, len(new))
     return ids
 
 
