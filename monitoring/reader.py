@@ -37,6 +37,11 @@ def read_cells(data: bytes, file_name: str) -> tuple[list[list], list, str]:
     return table.first.rows, table.first.merged, table.kind
 
 
+def read_upload(upload) -> bytes:
+    """An uploaded department file's content, refused by its size before it is read into memory."""
+    return uploads.read_upload(upload, uploads.default_limits(**LIMIT_CHANGES))
+
+
 def header_refusal(source: Source, rows: list[list]) -> FileRefused:
     return FileRefused(
         f"没有找到身份证号码列。{source.department}“{source.label}”文件须有身份证号码列，其余各列可有："
