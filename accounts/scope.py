@@ -32,6 +32,7 @@ class Action:
     CASE_VIEW_PII = "case.view_pii"  # reveal a full ID / card / phone number (audited)
     CASE_PROCESS = "case.process"  # intake, investigation, meeting, publicity (township)
     CASE_DECIDE = "case.decide"  # 审核确认 / 不予确认 (township leader)
+    HOUSEHOLD_IMPORT = "household.import"  # bulk import of an existing caseload into one's own region
     # payments
     PAYMENT_VIEW = "payment.view"
     PAYMENT_PREPARE = "payment.prepare"  # draft, finalise, export (county civil affairs)
@@ -61,15 +62,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.AUDIT_VIEW}),
     R.TOWNSHIP_CASEWORKER: frozenset(
         {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.AUDIT_VIEW, A.PARAMS_VIEW,
-         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER}
+         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT}
     ),
     R.TOWNSHIP_LEADER: frozenset(
         {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.AUDIT_VIEW, A.PARAMS_VIEW,
-         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER}
+         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT}
     ),
     R.COUNTY_OFFICER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.PAYMENT_PREPARE, A.SUPERVISION_VIEW,
-         A.SUPERVISION_CHANGE, A.AUDIT_VIEW, A.PARAMS_VIEW, A.COMPLAINT_HANDLE}
+         A.SUPERVISION_CHANGE, A.AUDIT_VIEW, A.PARAMS_VIEW, A.COMPLAINT_HANDLE, A.HOUSEHOLD_IMPORT}
     ),
     R.COUNTY_REVIEWER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.SPOTCHECK_REVIEW, A.AUDIT_VIEW,

@@ -17,6 +17,11 @@ TARGET_P99_MS = 20.0  # household list pages, quiet machine
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "household-import":  # sub-command: the bulk household import (bench/household_import.py)
+        from bench import household_import
+
+        return household_import.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description="jiuzhu 城市规模性能基准")
     parser.add_argument("--persons", type=int, default=1_000_000, help="城市规模数据的人数（缺失时生成）")
     parser.add_argument("--rounds", type=int, default=3)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import uuid
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -32,6 +33,8 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, (dict, list)):
         return _text(json.dumps(value, ensure_ascii=False))
     if isinstance(value, (bytes, memoryview)):
@@ -62,10 +65,10 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
     model instance per row (≈15 µs each: a 200,000-row file can make thousands of problem rows and clues).
     Fields left out get what a new instance would hold: the model default (a callable such as timezone.now is
     called once for the whole insert), NULL or ""; a field with none of these is refused before anything is
-    written."""
+    written. The primary key may be among `fields` when the caller reserved the values (`reserve_ids`)."""
     if not rows:
         return
-    by_name = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    by_name = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key or f.attname in fields}
     unknown = set(fields) - set(by_name)
     if unknown:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
@@ -102,6 +105,25 @@ def _copy(model, attnames: list[str], rows, ignore_conflicts: bool) -> None:
         cursor.cursor.copy_expert(f"COPY {scratch} ({columns}) FROM STDIN", buf)
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} ON CONFLICT DO NOTHING")
         cursor.execute(f"TRUNCATE {scratch}")
+
+
+def reserve_ids(model, n: int) -> list[int]:
+    """`n` primary-key values for rows the caller inserts itself (rows that others must point to, written by
+    COPY, which returns nothing). From the table's sequence on PostgreSQL; elsewhere after the highest id, which
+    holds inside the caller's transaction (SQLite takes the database's write lock)."""
+    if n <= 0:
+        return []
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, column, n])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 0) "
+                       f"FROM {connection.ops.quote_name(table)}")
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + n))
 
 
 def set_column(model, field: str, pairs: list[tuple[int, int]]) -> None:

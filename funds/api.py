@@ -13,8 +13,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import Action, require_api
+from core import uploads
 from core.api import raise_api_error
-from funds import bankresults, deadlines, exports, pricing, selectors, services
+from funds import bankjobs, bankresults, deadlines, exports, pricing, selectors, services
+from funds.bankapi import BankResultJobSerializer
 from funds.models import PaymentBatch, PaymentLine, PriceIndex
 
 
@@ -123,21 +125,23 @@ class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     @extend_schema(request={"multipart/form-data": inline_serializer("BankResultUpload", {"file": serializers.FileField()})},
-                   responses=inline_serializer("BankResultOutcome", {"paid": serializers.IntegerField(),
-                                                                      "failed": serializers.IntegerField()}))
+                   responses={202: BankResultJobSerializer})
     @action(detail=True, methods=["post"], url_path="bank-result", parser_classes=[MultiPartParser, FormParser])
     def bank_result(self, request, pk=None):
+        """Upload the bank's result file: size, type and header are checked at once (400 with `problems`);
+        the file is then read and applied by a background job (202 with the job, see bank-result-jobs)."""
         batch = self.get_object()
         require_api(request, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以导入银行发放结果")
         upload = request.FILES.get("file")
         if upload is None:
             raise ApiValidationError({"file": ["请上传银行返回的结果文件"]})
         try:
-            outcome = bankresults.bank_result_import(actor=request.user, batch=batch, name=upload.name,
-                                                     data=upload.read())
+            data = uploads.read_upload(upload, bankresults.limits())
+            job = bankjobs.bank_result_request(actor=request.user, batch=batch, name=upload.name, data=data)
         except ValidationError as exc:
             raise ApiValidationError({"problems": exc.messages}) from None
-        return Response({"paid": outcome.paid, "failed": outcome.failed})
+        job.refresh_from_db()
+        return Response(BankResultJobSerializer(job).data, status=202)
 
 
 class PriceIndexSerializer(serializers.ModelSerializer):

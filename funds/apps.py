@@ -7,6 +7,7 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from core import jobs
-        from funds.models import ExportJob
+        from funds.models import BankResultJob, ExportJob
 
         jobs.register(ExportJob)  # swept when its worker dies, counted by the health check
+        jobs.register(BankResultJob)

@@ -5,8 +5,6 @@ single problem changes anything, and then every line's result is written in one 
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.scope import Action, require
-from core import audit, idnumbers, pii
+from core import audit, idnumbers, pii, tabular, uploads
 from funds import services
 from funds.models import PaymentBatch, PaymentLine
 
@@ -49,37 +47,20 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
 
 
-def _norm_header(text) -> str:
-    return str(text or "").strip().replace("（", "(").replace("）", ")").replace(" ", "")
+LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_columns": 60}
+
+
+def limits():
+    return uploads.default_limits(**LIMITS)
 
 
 def read_table(name: str, data: bytes) -> list[list]:
-    """Rows of the first sheet (xlsx) or of the csv; raises BankFileError for anything else."""
-    lower = (name or "").lower()
-    if data[:2] == b"PK" or lower.endswith((".xlsx", ".xlsm")):
-        try:
-            from openpyxl import load_workbook
-
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            ws = wb.worksheets[0]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            wb.close()
-            return rows
-        except Exception:
-            raise BankFileError(["无法读取文件：不是有效的 Excel（xlsx）文件"]) from None
-    if lower.endswith(".csv") or lower.endswith(".txt"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise BankFileError(["无法读取文件：CSV 编码无法识别（请使用 UTF-8 或 GBK）"])
-        if "\x00" in text:
-            raise BankFileError(["无法读取文件：不是有效的 CSV 文本"])
-        return [row for row in csv.reader(io.StringIO(text))]
-    raise BankFileError(["无法读取文件：请上传银行返回的 xlsx 或 csv 格式结果文件"])
+    """Rows of the first sheet (xlsx, xls or csv, the type read from the content) through the one bounded
+    reader (core.tabular); raises BankFileError for anything else."""
+    try:
+        return tabular.read(data, name=name, limits=limits()).first.rows
+    except uploads.UploadRefused as exc:
+        raise BankFileError([f"无法读取文件：{exc.messages[0]}"]) from None
 
 
 def _cell(value) -> str:
@@ -90,17 +71,14 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def parse(name: str, data: bytes) -> list[ParsedRow]:
-    rows = read_table(name, data)
-    rows = [r for r in rows if any(_cell(v) for v in r)]
-    if not rows:
-        raise BankFileError(["文件是空的：没有表头，也没有数据行"])
-    header = [_norm_header(h) for h in rows[0]]
+def header_positions(row: list) -> dict[str, int]:
+    """{key: column} of the header (row 1); BankFileError naming the missing required columns."""
+    header = [tabular.normalize_header(h) for h in row]
     position = {}
     for key, names in COLUMNS.items():
         for n in names:
-            if _norm_header(n) in header:
-                position[key] = header.index(_norm_header(n))
+            if tabular.normalize_header(n) in header:
+                position[key] = header.index(tabular.normalize_header(n))
                 break
     missing = []
     if "line_no" not in position and "id_number" not in position:
@@ -110,6 +88,27 @@ def parse(name: str, data: bytes) -> list[ParsedRow]:
             missing.append(label)
     if missing:
         raise BankFileError([f"表头缺少必需的列：{'、'.join(missing)}（第1行应为表头）"])
+    return position
+
+
+def check_header(name: str, data: bytes) -> None:
+    """At upload, in the web request: the gate (size, type, zip bounds) and the header row."""
+    try:
+        rows = tabular.peek(data, name=name, limits=limits(), rows=5)
+    except uploads.UploadRefused as exc:
+        raise BankFileError([f"无法读取文件：{exc.messages[0]}"]) from None
+    rows = [r for r in rows if any(_cell(v) for v in r)]
+    if not rows:
+        raise BankFileError(["文件是空的：没有表头，也没有数据行"])
+    header_positions(rows[0])
+
+
+def parse(name: str, data: bytes) -> list[ParsedRow]:
+    rows = read_table(name, data)
+    rows = [r for r in rows if any(_cell(v) for v in r)]
+    if not rows:
+        raise BankFileError(["文件是空的：没有表头，也没有数据行"])
+    position = header_positions(rows[0])
     body = rows[1:]
     if not body:
         raise BankFileError(["文件中没有数据行（只有表头）"])
@@ -220,12 +219,15 @@ def _amount(raw) -> Decimal | None:
         return None
 
 
-def bank_result_import(*, actor, batch, name: str, data: bytes) -> Outcome:
-    """Check the whole file; raise BankFileError listing every problem, or apply all results at once."""
+def bank_result_import(*, actor, batch, name: str, data: bytes | None = None,
+                       parsed: list[ParsedRow] | None = None) -> Outcome:
+    """Check the whole file (or its `parsed` rows); raise BankFileError listing every problem, or apply all
+    results at once. Run by the worker (funds.bankjobs); the web request only queues it."""
     require(actor, Action.PAYMENT_PREPARE, batch)
     if batch.status != PaymentBatch.Status.SENT_TO_BANK:
         raise BankFileError([f"批次当前为“{batch.get_status_display()}”，送银行后才能导入发放结果"])
-    parsed = parse(name, data)
+    if parsed is None:
+        parsed = parse(name, data)
     problems, updates = check(batch, parsed)
     if problems:
         listed = problems[:MAX_LISTED]

@@ -20,6 +20,7 @@ from core.jobs import Job
 from core.models import PlaceMixin
 from core.names import validate_name
 from core.sealing import SealedRowMixin
+from core.uploads import StoredUploadMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -267,3 +268,25 @@ class PriceIndex(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y年%m月} CPI {self.cpi_yoy}% 食品 {self.food_cpi_yoy}%"
+
+
+class BankResultJob(StoredUploadMixin, SealedRowMixin, Job):
+    """The bank's result file for a batch, read and applied by the worker (core.jobs), never in the request:
+    the file is sealed at upload, the job checks every line against the batch and applies all or nothing."""
+
+    sealed_fields = {"file_cipher": "file"}
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="bank_result_jobs")
+    county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    problems = models.JSONField("问题", default=list, blank=True)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+    paid = models.PositiveIntegerField("发放成功", default=0)
+    failed = models.PositiveIntegerField("发放失败", default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "银行结果导入"
+        verbose_name_plural = "银行结果导入"
+        ordering = ["-created_at", "-id"]

@@ -13,7 +13,7 @@ from accounts.scope import Action, get_in_scope_or_404, region_q
 from core.categories import Category
 from core.models import Region
 from funds import deadlines
-from funds.models import ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
+from funds.models import BankResultJob, ExportJob, PayCategory, PayeeAccount, PaymentBatch, PaymentLine, PriceIndex
 
 
 def batch_list(*, user, month: dt.date | None = None, status: str = ""):
@@ -95,6 +95,16 @@ def export_jobs(*, user, batch: PaymentBatch):
 def export_job(*, user, pk: int) -> ExportJob:
     return get_in_scope_or_404(ExportJob.objects.select_related("batch", "batch__county"), user, Action.PAYMENT_VIEW,
                                pk=pk)
+
+
+def bank_result_jobs(*, user, batch: PaymentBatch):
+    return (BankResultJob.objects.restrict(user, Action.PAYMENT_VIEW).filter(batch=batch)
+            .select_related("requested_by").defer("file_cipher")[:5])
+
+
+def bank_result_job(*, user, pk: int) -> BankResultJob:
+    return get_in_scope_or_404(BankResultJob.objects.select_related("batch", "requested_by").defer("file_cipher"),
+                               user, Action.PAYMENT_VIEW, pk=pk)
 
 
 def deadline_report(*, user, month: dt.date) -> dict:

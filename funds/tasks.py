@@ -5,7 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.months import first_of_month
-from funds import cycle, services
+from funds import bankjobs, cycle, services
 
 
 @shared_task(acks_late=True)
@@ -29,3 +29,10 @@ def draft_monthly_batches(month: str | None = None) -> int:
 def remind_and_escalate(today: str | None = None) -> int:
     """Daily: remind two working days before each deadline; escalate overdue steps to county and city."""
     return cycle.remind_and_escalate(dt.date.fromisoformat(today) if today else timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def import_bank_result(job_id: int) -> int:
+    """Read and apply a bank's result file (funds.bankjobs); problems and failures are stored on the job."""
+    job = bankjobs.bank_result_run(job_id)
+    return job.paid + job.failed if job else 0

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from funds import views
+from funds import bankviews, views
 
 app_name = "funds"
 urlpatterns = [
@@ -12,7 +12,9 @@ urlpatterns = [
     path("batches/<int:pk>/regenerate/", views.batch_regenerate, name="batch_regenerate"),
     path("batches/<int:pk>/supplement/", views.batch_supplement, name="batch_supplement"),
     path("batches/<int:pk>/request/", views.batch_request, name="batch_request"),
-    path("batches/<int:pk>/bank-result/", views.bank_result_upload, name="bank_result_upload"),
+    path("batches/<int:pk>/bank-result/", bankviews.bank_result_upload, name="bank_result_upload"),
+    path("bank-results/<int:pk>/", bankviews.bank_result_status, name="bank_result_status"),
+    path("bank-results/<int:pk>/cancel/", bankviews.bank_result_cancel, name="bank_result_cancel"),
     path("batches/<int:pk>/export/", views.export_start, name="export_start"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/retry/", views.export_retry, name="export_retry"),

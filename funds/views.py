@@ -18,7 +18,7 @@ from core.forms import apply_errors
 from core.models import Region
 from core.months import add_months, first_of_month
 from core.paging import paginate
-from funds import bankresults, deadlines, pricing, selectors, services
+from funds import deadlines, pricing, selectors, services
 from funds.models import ExportJob, PaymentBatch, PaymentLine
 
 S = PaymentBatch.Status
@@ -114,6 +114,7 @@ def batch_detail(request, pk):
         "failed_count": batch.lines.filter(bank_status=PaymentLine.BankStatus.FAILED).count()
         if batch.status in (S.RESULT_IMPORTED, S.CLOSED) else 0,
         "bank_errors": request.session.pop(f"bank_errors_{batch.pk}", None),
+        "bank_jobs": selectors.bank_result_jobs(user=request.user, batch=batch),
         "is_finance": can(request.user, Action.PAYMENT_APPROVE),
     })
 
@@ -168,27 +169,6 @@ def batch_request(request, pk):
         "batch": batch, "req": selectors.funds_request(batch), "due": deadlines.schedule(batch.month),
         "today": timezone.localdate(),
     })
-
-
-@login_required
-@require_POST
-def bank_result_upload(request, pk):
-    batch = selectors.batch_detail(user=request.user, pk=pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择银行返回的结果文件")
-        return redirect("funds:batch_detail", pk=pk)
-    if upload.size > 50 * 1024 * 1024:
-        messages.error(request, "文件超过 50MB")
-        return redirect("funds:batch_detail", pk=pk)
-    try:
-        outcome = bankresults.bank_result_import(actor=request.user, batch=batch, name=upload.name, data=upload.read())
-    except ValidationError as exc:
-        request.session[f"bank_errors_{pk}"] = exc.messages
-        messages.error(request, f"结果文件未导入（共 {len(exc.messages)} 个问题，批次未作任何改动）。")
-    else:
-        messages.success(request, f"已导入银行发放结果：成功 {outcome.paid} 条，失败 {outcome.failed} 条。")
-    return redirect("funds:batch_detail", pk=pk)
 
 
 @login_required

@@ -22,6 +22,7 @@ urlpatterns = [
     path("supervision/", include("audit.urls")),
     path("healthz/", ops_views.healthz, name="healthz"),
     path("system/", include("ops.urls")),
+    path("imports/", include("imports.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

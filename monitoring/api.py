@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Action, can, require_api
 from core.api import raise_api_error
-from monitoring import selectors, services
+from monitoring import reader, selectors, services
 from monitoring.models import Clue, ComparisonRun
 from monitoring.sources import SOURCE_CHOICES
 
@@ -65,7 +65,7 @@ class ComparisonRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         f = upload.validated_data["file"]
         try:
             run = services.run_create(actor=request.user, source=upload.validated_data["source"], file_name=f.name,
-                                      data=f.read(), period=upload.validated_data.get("period"))
+                                      data=reader.read_upload(f), period=upload.validated_data.get("period"))
         except ValidationError as exc:
             raise_api_error(exc)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -6,27 +6,21 @@
 - IDs stored as numbers: a 15-digit number is exact (upgraded later); an 18-digit number is not (a
   spreadsheet number keeps about 15-16 significant digits, so neighbouring IDs collide) and is refused
   per row with the reason — guessing would match the wrong person;
-- password-protected xlsx (an OLE container with an EncryptedPackage stream), files that are not a
-  spreadsheet, and empty files are refused with a Chinese message before anything is written.
+- everything passes core.tabular (core.uploads): size, type from the content (a PDF renamed .xlsx is "不是
+  Excel 文件"), a zip bomb refused by declared and counted sizes, rows, columns, cell length; password-protected
+  xlsx, files that are not a spreadsheet and empty files are refused with a Chinese message before anything is
+  written; `check_header` runs at upload so the officer learns of a wrong file at once.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
-import python_calamine as pc
-from django.core.exceptions import ValidationError
-
+from core import tabular, uploads
 from monitoring.sources import Source, header_map
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-HEADER_SCAN_ROWS = 10
-
-
-class FileRefused(ValidationError):
-    """The whole file is unusable; nothing is written."""
+HEADER_SCAN_ROWS = tabular.HEADER_SCAN_ROWS
+LIMIT_CHANGES = {"max_bytes": 60 * 1024 * 1024, "max_columns": 200}  # a department file may be wide
+FileRefused = uploads.UploadRefused  # the whole file is unusable; nothing is written
 
 
 @dataclass
@@ -36,50 +30,35 @@ class Table:
     rows: list[list]  # data rows after the header, in file order
 
 
-def _is_encrypted_ole(data: bytes) -> bool:
-    return data.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data
-
-
-def _decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRefused("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码后重新上传", code="encoding")
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:4096]
-    return b"\x00" in sample
-
-
 def read_cells(data: bytes, file_name: str) -> tuple[list[list], list, str]:
-    """All cells of the first sheet; merged ranges; the format read ('xlsx', 'xls', 'csv')."""
-    if not data or not data.strip():
-        raise FileRefused("上传的文件是空的", code="empty")
-    if _is_encrypted_ole(data):
-        raise FileRefused("文件设置了打开密码，系统无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后重新上传",
-                          code="password")
-    if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
-        try:
-            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = book.get_sheet_by_index(0)
-            cells = sheet.to_python(skip_empty_area=False)
-            merged = list(sheet.merged_cell_ranges or [])
-        except pc.PasswordError:
-            raise FileRefused("文件设置了打开密码，系统无法读取。请取消密码后重新上传", code="password") from None
-        except Exception:
-            raise FileRefused("文件已损坏或不是 Excel 表格，请用 Excel 打开确认后重新上传", code="not_spreadsheet") from None
-        return cells, merged, "xlsx" if data.startswith(ZIP_MAGIC) else "xls"
-    if _looks_binary(data):
-        raise FileRefused("上传的文件不是 Excel 或 CSV 表格（请上传 .xlsx、.xls 或 .csv 文件）", code="not_spreadsheet")
-    text = _decode_csv(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)], [], "csv"
+    """All cells of the first sheet; merged ranges; the format read ('xlsx', 'xls', 'csv') — through the one
+    bounded reader (core.tabular): size, type from the content, zip bounds, rows, columns, cell length."""
+    table = tabular.read(data, name=file_name, limits=uploads.default_limits(**LIMIT_CHANGES))
+    return table.first.rows, table.first.merged, table.kind
+
+
+def read_upload(upload) -> bytes:
+    """An uploaded department file's content, refused by its size before it is read into memory."""
+    return uploads.read_upload(upload, uploads.default_limits(**LIMIT_CHANGES))
+
+
+def header_refusal(source: Source, rows: list[list]) -> FileRefused:
+    return FileRefused(
+        f"没有找到身份证号码列。{source.department}“{source.label}”文件须有身份证号码列，其余各列可有："
+        f"{'、'.join(source.column_labels[1:])}；"
+        f"文件的表头为：{tabular.describe_row(rows)}",
+        code="wrong_columns",
+    )
+
+
+def check_header(data: bytes, file_name: str, source: Source) -> None:
+    """At upload, in the web request: the file passes the gate and its first rows hold an ID-number column,
+    so the officer learns at once, not from a failed job."""
+    rows = tabular.peek(data, name=file_name, limits=uploads.default_limits(**LIMIT_CHANGES))
+    if not any(any(str(c).strip() for c in row) for row in rows):
+        raise FileRefused("上传的文件没有任何内容", code="empty")
+    if not any("id" in header_map(source, list(row)) for row in rows[:HEADER_SCAN_ROWS]):
+        raise header_refusal(source, rows)
 
 
 def _fill_merged(cells: list[list], merged: list) -> None:
@@ -106,15 +85,7 @@ def read_table(data: bytes, file_name: str, source: Source) -> Table:
             columns, header_index = found, i
             break
     if columns is None:
-        # the probable header: the fullest of the first rows (a title row has one filled cell)
-        first = max(cells[:HEADER_SCAN_ROWS], key=lambda row: sum(1 for c in row if str(c).strip()), default=[])
-        shown = "、".join(str(c).strip() for c in first if str(c).strip())[:120]
-        raise FileRefused(
-            f"没有找到身份证号码列。{source.department}“{source.label}”文件须有身份证号码列，其余各列可有："
-            f"{'、'.join(source.column_labels[1:])}；"
-            f"文件的表头为：{shown or '（空）'}",
-            code="wrong_columns",
-        )
+        raise header_refusal(source, cells)
     if merged:
         _fill_merged(cells, [m for m in merged if m[0][0] > header_index])
     rows = cells[header_index + 1:]

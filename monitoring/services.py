@@ -53,6 +53,10 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
     name = (file_name or "upload").strip()[:200]
     if not name.lower().endswith(ALLOWED_EXT):
         raise ValidationError({"file": "请上传 .xlsx、.xls 或 .csv 文件"})
+    try:
+        reader.check_header(data, name, SOURCES[source])
+    except reader.FileRefused as exc:
+        raise ValidationError({"file": exc.messages}) from None
     run = ComparisonRun(county=county, source=source, period=first_of_month(period or timezone.localdate()),
                         file_name=name, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
                         uploaded_by=actor)

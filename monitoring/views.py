@@ -13,7 +13,7 @@ from core.exports import xlsx_workbook
 from core.forms import apply_errors
 from core.months import first_of_month
 from core.paging import paginate
-from monitoring import charts, selectors, services
+from monitoring import charts, reader, selectors, services
 from monitoring.forms import FindingForm, UploadForm
 from monitoring.models import Clue, ComparisonRun, RunIssue
 from monitoring.sources import SOURCE_CHOICES, SOURCES
@@ -45,7 +45,7 @@ def run_list(request):
             upload = form.cleaned_data["file"]
             try:
                 run = services.run_create(actor=request.user, source=form.cleaned_data["source"],
-                                          file_name=upload.name, data=upload.read(),
+                                          file_name=upload.name, data=reader.read_upload(upload),
                                           period=form.cleaned_data["period"])
             except ValidationError as exc:
                 apply_errors(form, exc)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "monitoring",
     "audit",
     "ops",  # health, 系统状态, heartbeats, backup/restore (reads core.jobs, never the business apps)
+    "imports",
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 
@@ -170,6 +171,8 @@ SPECTACULAR_SETTINGS = {
     # One clear name per choice set where several models call a field status/kind/level.
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "core.models.Region.Level",
+        "JobStatusEnum": "core.jobs.JobStatus",
+        "HouseholdImportModeEnum": "imports.models.HouseholdImport.Mode",
         "SelfCareLevelEnum": "cases.tekun.models.SelfCareLevel",
         "IncomeKindEnum": "cases.households.models.IncomeItem.Kind",
         "PropertyKindEnum": "cases.households.models.PropertyItem.Kind",

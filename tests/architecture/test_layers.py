@@ -24,6 +24,7 @@ FLOORS = {
     "monitoring": 4,
     "audit": 4,
     "ops": 4,
+    "imports": 4,
     "jiuzhu": 5,
     "demo": 6,
 }

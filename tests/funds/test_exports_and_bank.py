@@ -250,8 +250,10 @@ def test_bad_bank_file_empty_sheet(users, sent):
 
 
 def test_bad_bank_file_not_a_spreadsheet(users, sent):
-    assert _problems(users, sent, "r.xlsx", b"PK\x03\x04 not really a zip") == ["无法读取文件：不是有效的 Excel（xlsx）文件"]
-    assert _problems(users, sent, "r.pdf", b"%PDF-1.4") == ["无法读取文件：请上传银行返回的 xlsx 或 csv 格式结果文件"]
+    assert _problems(users, sent, "r.xlsx", b"PK\x03\x04 not really a zip") == [
+        "无法读取文件：文件已损坏或不是 Excel 表格，请用 Excel 打开确认后重新上传"]
+    assert _problems(users, sent, "r.pdf", b"%PDF-1.4") == [
+        "无法读取文件：不是 Excel 文件：上传的是PDF 文件，请上传 .xlsx、.xls 或 .csv 表格"]
 
 
 def test_bad_bank_file_missing_columns(users, sent):

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.db import connection
@@ -141,10 +142,14 @@ def test_bank_result_upload_page_lists_problems_in_chinese(client, users, batch)
     client.force_login(users["wuzhi_minzheng"])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
     resp = client.post(f"/funds/batches/{batch.pk}/bank-result/",
-                       {"file": SimpleUploadedFile("结果.docx", b"hello")}, follow=True)
+                       {"file": SimpleUploadedFile("结果.docx", docx.getvalue())}, follow=True)
     html = resp.content.decode()
-    assert "结果文件未导入" in html and "请上传银行返回的 xlsx 或 csv 格式结果文件" in html
+    assert "结果文件未导入" in html and "不是 Excel 文件" in html
 
 
 def test_payee_page_registers_missing_card(client, users, batch):

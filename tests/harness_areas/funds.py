@@ -91,6 +91,19 @@ def _export_failed(w):
     return _job(w, ExportJob.Status.FAILED)
 
 
+@part("bank_result_job")
+def _bank_result_job(w):
+    """A queued bank-result import of the world's batch (the file is not read here)."""
+    from core.jobs import JobStatus
+    from funds.models import BankResultJob
+
+    job = BankResultJob(batch=w.get("batch"), county_id=COUNTY, requested_by=w.users["wuzhi_minzheng"],
+                        status=JobStatus.QUEUED)
+    job.store_file("result.csv", "序号,社保卡号/银行账号,发放金额(元),发放状态\n".encode())
+    job.save()
+    return job
+
+
 def _card() -> str:
     from demo.payments import synthetic_card
 
@@ -124,6 +137,11 @@ ENTRIES = [
     page("funds:bank_result_upload", lambda w: f"/funds/batches/{_b(w)}/bank-result/", A.PAYMENT_VIEW,
          method="post", ok=302, region=COUNTY,
          note="no file: everyone who reaches the batch is sent back to it with a message"),
+    page("funds:bank_result_status", lambda w: f"/funds/bank-results/{w.get('bank_result_job').pk}/",
+         A.PAYMENT_VIEW, region=COUNTY),
+    page("funds:bank_result_cancel", lambda w: f"/funds/bank-results/{w.get('bank_result_job').pk}/cancel/",
+         A.PAYMENT_VIEW, method="post", ok=302, region=COUNTY,
+         note="readers who may not cancel are sent back to the job with the refusal as a message"),
     page("funds:export_start", lambda w: f"/funds/batches/{w.get('final_batch').pk}/export/",
          (A.PAYMENT_PREPARE, A.PAYMENT_APPROVE), method="post", ok=302, region=COUNTY,
          read_action=A.PAYMENT_VIEW, read_denied=302, note=READERS_302),
@@ -159,6 +177,9 @@ ENTRIES = [
         method="post", ok=415, region=COUNTY, read_action=A.PAYMENT_VIEW,
         note="the harness sends JSON, which the multipart endpoint refuses (415) once the role check passed; "
              "the import itself is in tests/funds"),
+    api("bank-result-job-list", "/api/v1/bank-result-jobs/", A.PAYMENT_VIEW, scoped=False),
+    api("bank-result-job-detail", lambda w: f"/api/v1/bank-result-jobs/{w.get('bank_result_job').pk}/",
+        A.PAYMENT_VIEW, region=COUNTY),
     api("price-index-list", "/api/v1/price-index/", (A.PAYMENT_VIEW, A.PRICE_INDEX_CHANGE), scoped=False),
     api("price-index-list", "/api/v1/price-index/", A.PRICE_INDEX_CHANGE, method="post",
         data={"month": "2026-09-01", "cpi_yoy": "2.10", "food_cpi_yoy": "5.20"}, ok=201, scoped=False,

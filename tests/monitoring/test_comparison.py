@@ -326,11 +326,18 @@ def _staging_tables() -> list[str]:
         return [r[0] for r in cursor.fetchall()]
 
 
-def test_empty_file_is_refused_with_message(officer):
+def _assert_refused_at_upload(officer, source, data, name, words):
+    """A file-level refusal comes in the web request (core.tabular's gate and the header check): no run, no job."""
     with pytest.raises(ValidationError) as err:
-        upload(officer, "death_police", b"", "empty.csv")
-    assert "空" in str(err.value)
-    _assert_refused(upload(officer, "death_police", b"\n\n  \n", "blank.csv"), "空")
+        upload(officer, source, data, name)
+    assert words in str(err.value), str(err.value)
+    assert not ComparisonRun.objects.exists()
+    assert not RunIssue.objects.exists() and not Clue.objects.exists() and not PaymentHold.objects.exists()
+
+
+def test_empty_file_is_refused_with_message(officer):
+    _assert_refused_at_upload(officer, "death_police", b"", "empty.csv", "空")
+    _assert_refused_at_upload(officer, "death_police", b"\n\n  \n", "blank.csv", "空")
 
 
 def test_header_only_file_is_refused(officer):
@@ -338,22 +345,26 @@ def test_header_only_file_is_refused(officer):
 
 
 def test_wrong_columns_are_refused_naming_the_expected_columns(officer):
-    run = upload(officer, "vehicle", xlsx([["车主", "电话", "车牌"], ["张三", "13800000000", "豫H1"]]))
-    _assert_refused(run, "没有找到身份证号码列")
-    assert "号牌号码" in run.error and "车主、电话、车牌" in run.error
+    with pytest.raises(ValidationError) as err:
+        upload(officer, "vehicle", xlsx([["车主", "电话", "车牌"], ["张三", "13800000000", "豫H1"]]))
+    message = str(err.value)
+    assert "没有找到身份证号码列" in message and "号牌号码" in message and "车主、电话、车牌" in message
+    assert not ComparisonRun.objects.exists()
 
 
 def test_not_a_spreadsheet_is_refused(officer):
-    _assert_refused(upload(officer, "death_police", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" + bytes(200), "a.xlsx"),
-                    "不是 Excel 或 CSV")
-    _assert_refused(upload(officer, "death_police", b"PK\x03\x04garbage" + bytes(100), "b.xlsx"), "不是 Excel")
+    _assert_refused_at_upload(officer, "death_police", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" + bytes(200), "a.xlsx",
+                              "不是 Excel 文件")
+    _assert_refused_at_upload(officer, "death_police", b"PK\x03\x04garbage" + bytes(100), "b.xlsx", "不是 Excel")
+    _assert_refused_at_upload(officer, "death_police", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n" + bytes(300), "c.xlsx",
+                              "不是 Excel 文件")
 
 
 def test_password_protected_xlsx_is_refused(officer):
     """An encrypted OOXML workbook is an OLE container with an EncryptedPackage stream."""
     blob = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedInfo".encode("utf-16-le") + bytes(20)
             + "EncryptedPackage".encode("utf-16-le") + bytes(600))
-    _assert_refused(upload(officer, "death_police", blob, "secret.xlsx"), "密码")
+    _assert_refused_at_upload(officer, "death_police", blob, "secret.xlsx", "密码")
 
 
 def test_csv_in_gbk_with_title_row(officer):

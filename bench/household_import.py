@@ -1,0 +1,185 @@
+"""`python -m bench household-import` (or `python -m bench.household_import`): the bulk household import at
+county scale, on PostgreSQL. Not part of the test suite.
+
+It writes a file of N households (default 100,000, ≈2.5 persons each: ≈250,000 rows, synthetic people in 武陟县's
+real villages, some with a 低保/特困 entitlement) and then measures, each in a fresh process, side by side in the
+same run:
+
+  floor  the least any import must do: read the file (core.tabular) + COPY every row into a scratch table,
+         no validation, no sealing;
+  full   the import exactly as the worker runs it (imports.services.import_run): read, validate every row
+         (GB 11643, choices, amounts, villages, one head, duplicates in file and against the registry by blind
+         index), seal and blind-index every ID, COPY households, members and entitlements in one transaction.
+
+It prints both times, the ratio (target ≤ 10×) and the full run's peak memory (target < 500 MB), then removes
+the households it imported.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_RATIO = 10.0
+TARGET_MB = 500
+COUNTY = "410823"  # 武陟县
+
+
+def _setup() -> bool:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings.local")
+    os.environ["DJANGO_DEBUG"] = "0"
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("基准测试需要 PostgreSQL：请设置 DATABASE_URL=postgres://用户@主机:端口/库名", file=sys.stderr)
+        return False
+    import django
+
+    django.setup()
+    return True
+
+
+def write_file(path: Path, households: int, seed: int = 19) -> int:
+    """A GBK CSV in the template's columns; returns the number of member rows."""
+    import csv
+
+    from core.models import Region
+    from demo import synthetic
+    from imports import columns
+
+    rng = random.Random(seed)
+    ids = synthetic.IdFactory(rng)
+    villages = list(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=COUNTY)
+                    .values_list("code", flat=True))
+    today = dt.date.today()
+    rows = 0
+    with path.open("w", encoding="gb18030", newline="") as f:
+        out = csv.writer(f)
+        out.writerow([c.label for c in columns.COLUMNS])
+        for n in range(households):
+            village = villages[n % len(villages)]
+            size = rng.choice((1, 1, 2, 2, 3, 3, 3, 4, 4, 5))
+            entitled = rng.random() < 0.6
+            hukou = rng.choice(("城市", "农村"))
+            for i in range(size):
+                age = rng.randint(25, 80) if i == 0 else rng.randint(1, 70)
+                birth = dt.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
+                sex = rng.choice("MF")
+                relationship = "户主" if i == 0 else ("配偶" if i == 1 else "子女")
+                first = i == 0 and entitled
+                out.writerow([f"B{n:06d}", "", village, f"{village[-3:]}组{n}号", hukou,
+                              synthetic.name(rng), ids.make(COUNTY, birth, sex), relationship,
+                              "男" if sex == "M" else "女", "", "", "", rng.choice(("有劳动能力", "无劳动能力")),
+                              "", "低保" if first else "", f"{rng.randint(200, 1500)}.00" if first else "",
+                              "2025-01" if first else "", str(size) if first else ""])
+                rows += 1
+    return rows
+
+
+def phase_floor(path: Path) -> dict:
+    """Read the file + COPY the rows into a scratch table, nothing else."""
+    import io
+
+    from django.db import connection, transaction
+
+    from core import tabular
+    from imports import plan
+
+    start = time.perf_counter()
+    table = tabular.read(path.read_bytes(), name=path.name,
+                         limits=plan.uploads.default_limits(**plan.SHEET_LIMITS)).first
+    width = len(table.rows[0])
+    buf = io.StringIO("".join("\t".join(str(v).replace("\t", " ") for v in row) + "\n" for row in table.rows[1:]))
+    with transaction.atomic(), connection.cursor() as cur:
+        cols = ", ".join(f"c{i} text" for i in range(width))
+        cur.execute(f"CREATE TEMP TABLE bench_import_floor ({cols}) ON COMMIT DROP")
+        cur.cursor.copy_expert("COPY bench_import_floor FROM STDIN", buf)
+    return {"seconds": time.perf_counter() - start, "rows": len(table.rows) - 1, "peak_mb": _peak_mb()}
+
+
+def phase_full(path: Path) -> dict:
+    from core.models import Region
+    from imports import services
+
+    start = time.perf_counter()
+    job = services.import_request(actor=None, region=Region.objects.get(code=COUNTY), name=path.name,
+                                  data=path.read_bytes(), dry_run=False, enqueue=False)
+    job = services.import_run(job.pk)
+    return {"seconds": time.perf_counter() - start, "status": job.status, "error": job.error[:300],
+            "errors": job.error_count, "households": job.households_created, "persons": job.persons_created,
+            "job": job.pk, "peak_mb": _peak_mb()}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child(phase: str, path: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.household_import", "--phase", phase, "--file", str(path)],
+                         capture_output=True, text=True, check=False)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode or not lines:
+        raise SystemExit(f"{phase} 阶段失败：\n{out.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def _cleanup(job_id: int) -> None:
+    from django.db import connection
+
+    from imports.models import HouseholdImport
+
+    ids = HouseholdImport.objects.get(pk=job_id).created_ids
+    if not ids:
+        return
+    lo, hi = min(ids), max(ids)
+    with connection.cursor() as cur:
+        for table in ("cases_entitlement", "cases_person"):
+            cur.execute(f"DELETE FROM {table} WHERE household_id BETWEEN %s AND %s", [lo, hi])
+        cur.execute("DELETE FROM cases_household WHERE id BETWEEN %s AND %s AND note = '批量导入'", [lo, hi])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench household-import", description="家庭批量导入性能基准")
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--phase", choices=("floor", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", action="store_true", help="保留导入的家庭（默认运行后删除）")
+    args = parser.parse_args(argv)
+    if not _setup():
+        return 2
+    if args.phase:
+        result = (phase_floor if args.phase == "floor" else phase_full)(Path(args.file))
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "caseload.csv"
+        t0 = time.perf_counter()
+        rows = write_file(path, args.households)
+        print(f"生成文件：{args.households:,} 户 {rows:,} 行，{path.stat().st_size / 1e6:.1f} MB，"
+              f"{time.perf_counter() - t0:.1f} 秒")
+        floor = _child("floor", path)
+        full = _child("full", path)
+    print(f"下限（读文件 + COPY，不校验）：{floor['seconds']:.1f} 秒，峰值内存 {floor['peak_mb']:.0f} MB")
+    print(f"完整导入（校验、加密、盲索引、COPY）：{full['seconds']:.1f} 秒，峰值内存 {full['peak_mb']:.0f} MB；"
+          f"状态 {full['status']}，新增 {full['households']:,} 户 {full['persons']:,} 人，错误 {full['errors']}"
+          + (f"（{full['error']}）" if full["error"] else ""))
+    ratio = full["seconds"] / floor["seconds"] if floor["seconds"] else 0.0
+    ok = ratio <= TARGET_RATIO and full["peak_mb"] < TARGET_MB and full["status"] == "succeeded"
+    print(f"比值 {ratio:.1f}×（目标 ≤ {TARGET_RATIO:.0f}×），内存目标 < {TARGET_MB} MB：{'达到' if ok else '未达到'}")
+    if not args.keep:
+        _cleanup(full["job"])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""One bounded reader for every uploaded table (department files, bank results, household imports).
+
+`read(data, name=..., limits=...)` passes the file through `core.uploads.check_bytes` (size, type from the
+content, zip bounds) and returns its sheets as lists of rows; a csv is decoded as UTF-8 or GBK (GB18030) with
+its delimiter sniffed. Every sheet's extent is checked again after reading and every cell's length, so no
+reader hands on more than the limits allow. `peek(...)` returns the first rows of the first sheet cheaply
+(openpyxl's streaming reader for an xlsx) so that a header can be checked in the web request.
+
+Headers: `normalize_header` removes spaces, line breaks, full-width parentheses and notes such as （必填）;
+`find_header(rows, aliases, required=...)` finds the header row among the first rows and maps each key to
+its column by any of its aliases.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from core.uploads import Limits, UploadRefused, check_bytes, default_limits
+
+HEADER_SCAN_ROWS = 10
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list]
+    merged: list = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    kind: str  # 'xlsx' | 'xls' | 'csv'
+    sheets: list[Sheet]
+
+    @property
+    def first(self) -> Sheet:
+        return self.sheets[0]
+
+
+def decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UploadRefused("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码后重新上传", code="encoding")
+
+
+def _csv_rows(text: str, limits: Limits) -> list[list]:
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    old = csv.field_size_limit()
+    csv.field_size_limit(limits.max_cell_chars + 1)
+    rows: list[list] = []
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row)
+            if len(rows) > limits.max_rows:
+                raise UploadRefused(f"表格超过 {limits.max_rows:,} 行，请拆分后分批上传", code="too_many_rows")
+            if len(row) > limits.max_columns:
+                raise UploadRefused(f"表格第{len(rows)}行超过 {limits.max_columns} 列，请删除多余的列后另存",
+                                    code="too_many_columns")
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise UploadRefused(f"第{len(rows) + 1}行有单元格超过 {limits.max_cell_chars} 个字，请检查文件",
+                                code="cell_too_long") from None
+        raise UploadRefused(f"CSV 文件第{len(rows) + 1}行格式错误，无法读取（{exc}）", code="csv_format") from None
+    finally:
+        csv.field_size_limit(old)
+    return rows
+
+
+def _check_cells(sheet: Sheet, limits: Limits) -> None:
+    if len(sheet.rows) > limits.max_rows:
+        raise UploadRefused(f"工作表“{sheet.name}”超过 {limits.max_rows:,} 行，请拆分后分批上传", code="too_many_rows")
+    cap = limits.max_cell_chars
+    for r, row in enumerate(sheet.rows, start=1):
+        if len(row) > limits.max_columns:
+            raise UploadRefused(f"工作表“{sheet.name}”超过 {limits.max_columns} 列，请删除多余的列后另存",
+                                code="too_many_columns")
+        for c, value in enumerate(row, start=1):
+            if value.__class__ is str and len(value) > cap:
+                raise UploadRefused(f"工作表“{sheet.name}”第{r}行第{c}列的内容超过 {cap} 个字，请检查文件",
+                                    code="cell_too_long")
+
+
+def read(data: bytes, *, name: str = "", limits: Limits | None = None, all_sheets: bool = False) -> Table:
+    """The file's sheets (the first only unless `all_sheets`), every limit checked; raises UploadRefused."""
+    import python_calamine as pc  # heavy; only for uploads
+
+    limits = limits or default_limits()
+    kind = check_bytes(data, name, limits)
+    if kind == "csv":
+        sheet = Sheet("Sheet1", _csv_rows(decode_csv(data), limits))
+        _check_cells(sheet, limits)
+        return Table(kind, [sheet])
+    sheets = []
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = book.sheet_names if all_sheets else book.sheet_names[:1]
+        for index, sheet_name in enumerate(names):
+            raw = book.get_sheet_by_index(index)
+            height, width = raw.height, raw.width
+            if height > limits.max_rows or width > limits.max_columns:
+                raise UploadRefused(f"工作表“{sheet_name}”有 {height:,} 行 {width} 列，超过上限"
+                                    f"（{limits.max_rows:,} 行、{limits.max_columns} 列），请删除空白行列或拆分后上传",
+                                    code="too_large")
+            sheets.append(Sheet(sheet_name, raw.to_python(skip_empty_area=False), list(raw.merged_cell_ranges or [])))
+    except UploadRefused:
+        raise
+    except pc.PasswordError:
+        raise UploadRefused("文件设置了打开密码，系统无法读取。请取消密码后重新上传", code="password") from None
+    except Exception:
+        raise UploadRefused("文件已损坏或不是 Excel 表格，请用 Excel 打开确认后重新上传", code="not_spreadsheet") from None
+    if not sheets:
+        raise UploadRefused("Excel 文件中没有工作表", code="empty")
+    for sheet in sheets:
+        _check_cells(sheet, limits)
+    return Table(kind, sheets)
+
+
+def peek(data: bytes, *, name: str = "", limits: Limits | None = None, rows: int = HEADER_SCAN_ROWS) -> list[list]:
+    """The first `rows` rows of the first sheet, after the same gate as `read` (for a header check at upload)."""
+    limits = limits or default_limits()
+    kind = check_bytes(data, name, limits)
+    if kind == "csv":
+        head = data[:64 * 1024]
+        text = decode_csv(head) if len(data) <= len(head) else _decode_prefix(head)
+        return _csv_rows("\n".join(text.splitlines()[:rows]), limits)
+    if kind == "xls":
+        return read(data, name=name, limits=limits).first.rows[:rows]
+    from openpyxl import load_workbook  # streaming: reads only the rows asked for
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        out = [["" if v is None else v for v in row]
+               for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=limits.max_columns, values_only=True)]
+        book.close()
+        return out
+    except Exception:
+        raise UploadRefused("文件已损坏或不是 Excel 表格，请用 Excel 打开确认后重新上传", code="not_spreadsheet") from None
+
+
+def _decode_prefix(head: bytes) -> str:
+    """A prefix of a longer file may end inside a multi-byte character: drop up to 3 trailing bytes."""
+    for cut in range(4):
+        try:
+            return decode_csv(head[:len(head) - cut] if cut else head)
+        except UploadRefused:
+            continue
+    return decode_csv(head)
+
+
+# --- headers ------------------------------------------------------------------------------------------------
+
+_NOTE = re.compile(r"[（(][^）)]*(必填|选填|可选|可不填|必须)[^）)]*[）)]$")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_header(value) -> str:
+    text = _SPACES.sub("", str(value or "")).replace("（", "(").replace("）", ")").replace("*", "").replace("：", "")
+    text = _NOTE.sub("", text)
+    return text.lower()
+
+
+def find_header(rows: list[list], aliases: dict[str, tuple[str, ...]], *, required: tuple[str, ...] = (),
+                scan: int = HEADER_SCAN_ROWS) -> tuple[int, dict[str, int]] | None:
+    """(0-based header row index, {key: column}) for the first row among `scan` that holds every required key
+    (or, with none required, the most keys); None when no row qualifies."""
+    lookup = {normalize_header(alias): key for key, names in aliases.items() for alias in (key, *names)}
+    best: tuple[int, dict[str, int]] | None = None
+    for index, row in enumerate(rows[:scan]):
+        found: dict[str, int] = {}
+        for column, cell in enumerate(row):
+            key = lookup.get(normalize_header(cell))
+            if key and key not in found:
+                found[key] = column
+        if not found:
+            continue
+        if required and all(k in found for k in required):
+            return index, found
+        if not required and (best is None or len(found) > len(best[1])):
+            best = (index, found)
+    return best
+
+
+def describe_row(rows: list[list]) -> str:
+    """The probable header as the user wrote it (the fullest of the first rows), for a refusal message."""
+    first = max(rows[:HEADER_SCAN_ROWS], key=lambda row: sum(1 for c in row if str(c).strip()), default=[])
+    return "、".join(str(c).strip() for c in first if str(c).strip())[:160] or "（空）"

@@ -1,0 +1,443 @@
+"""Validate a whole household file before anything is written; the result is a Plan (what would be created,
+updated and skipped) and every problem of the file (sheet, row, column, masked value, reason in Chinese).
+
+Per row: required cells, GB 11643 (the registry's own parser: Excel-mangled forms get their specific reason),
+sex against the ID, choice columns through their aliases, disability grade, amounts as Decimal, start months.
+Per household (rows sharing 户编号): one and only one head, the same village / address / hukou on every row,
+one entitlement. Per file: the village inside the importer's region, an ID only once in the file.
+Against the registry (blind index, in chunks): a member already registered in another household is a conflict,
+never a silent move; a household whose members are all registered together is existing (skipped, or updated
+in update mode, field by field).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from cases.models import Household, Person
+from core import idnumbers, pii, tabular, uploads
+from core.categories import Category
+from core.models import Region
+from imports import columns as C
+
+SHEET_LIMITS = {"max_bytes": 60 * 1024 * 1024, "max_rows": 400_000, "max_columns": 60, "max_cell_chars": 500}
+MAX_AMOUNT = Decimal("100000")
+CHUNK = 5_000
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_DIGITS = re.compile(r"^\d+$")
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_list(self) -> list:
+        return [self.sheet, self.row, self.column, self.value, self.reason]
+
+
+@dataclass(slots=True)
+class Member:
+    row: int
+    name: str
+    id_value: str
+    index: str
+    relationship: str
+    disability_type: str
+    disability_grade: int | None
+    serious_illness: str
+    work_capacity: str
+
+
+@dataclass(slots=True)
+class HouseholdPlan:
+    key: str
+    first_row: int
+    village: str = ""
+    address: str = ""
+    hukou_type: str = ""
+    phone: str = ""
+    members: list[Member] = field(default_factory=list)
+    entitlement: tuple | None = None  # (category, amount, start_month, persons_covered)
+    existing_id: int | None = None
+    action: str = "create"  # create | update | skip
+    changes: list = field(default_factory=list)  # (row, field, before, after, person id or None)
+
+
+@dataclass
+class Plan:
+    sheet: str
+    header_row: int
+    rows_read: int = 0
+    households: list[HouseholdPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for h in self.households if h.action == action)
+
+    @property
+    def persons_to_create(self) -> int:
+        return sum(len(h.members) for h in self.households if h.action == "create")
+
+
+def mask_value(key: str, value) -> str:
+    text = "" if value is None else str(value).strip()
+    if key == "id_number":
+        return text[:6] + "*" * max(0, len(text) - 10) + text[-4:] if len(text) > 10 else "*" * len(text)
+    if key == "phone":
+        return text[:3] + "****" + text[-4:] if len(text) > 7 else "*" * len(text)
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def read(data: bytes, name: str) -> tuple[tabular.Sheet, int, dict[str, int]]:
+    """The first sheet, its header row (0-based) and columns; UploadRefused for a file that cannot be read or
+    lacks a required column."""
+    sheet = tabular.read(data, name=name, limits=uploads.default_limits(**SHEET_LIMITS)).first
+    return (sheet, *header_of(sheet.rows))
+
+
+def header_of(rows: list[list]) -> tuple[int, dict[str, int]]:
+    found = tabular.find_header(rows, C.ALIASES)
+    if found is None:
+        raise uploads.UploadRefused(
+            f"没有找到表头。请使用系统提供的导入模板；必填列为：{'、'.join(C.BY_KEY[k].label for k in C.REQUIRED)}；"
+            f"文件的表头为：{tabular.describe_row(rows)}", code="wrong_columns")
+    index, cols = found
+    missing = [C.BY_KEY[k].label for k in C.REQUIRED if k not in cols]
+    if missing:
+        raise uploads.UploadRefused(f"表头缺少必需的列：{'、'.join(missing)}（表头在第{index + 1}行）",
+                                    code="wrong_columns")
+    return index, cols
+
+
+def check_header(data: bytes, name: str) -> None:
+    """At upload, in the web request: the gate and the header of the first rows."""
+    rows = tabular.peek(data, name=name, limits=uploads.default_limits(**SHEET_LIMITS))
+    if not any(any(_text(c) for c in row) for row in rows):
+        raise uploads.UploadRefused("上传的文件没有任何内容", code="empty")
+    header_of(rows)
+
+
+class _Rows:
+    """Row-level parsing with the problems collected (one closure per file, not per row)."""
+
+    def __init__(self, sheet: str, plan: Plan):
+        self.sheet, self.plan = sheet, plan
+        self.normalize = idnumbers.bulk_normalizer()
+        self.index = idnumbers.indexer()
+
+    def problem(self, row: int, key: str, value, reason: str) -> None:
+        self.plan.problems.append(Problem(self.sheet, row, C.BY_KEY[key].label, mask_value(key, value), reason))
+
+    def choice(self, row: int, key: str, raw: str, *, required: bool = False, default: str = "") -> str | None:
+        if not raw:
+            if required:
+                self.problem(row, key, raw, f"请填写{C.BY_KEY[key].label}")
+                return None
+            return default
+        value = C.VALUE_ALIASES[key].get(raw.replace(" ", ""))
+        if value is None:
+            self.problem(row, key, raw, f"无法识别的{C.BY_KEY[key].label}“{raw[:20]}”，应为：{C.BY_KEY[key].note}")
+        return value
+
+
+def _month(raw) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date().replace(day=1)
+    if isinstance(raw, dt.date):
+        return raw.replace(day=1)
+    if isinstance(raw, (int, float)) and 20000 < raw < 80000:  # an Excel date serial
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(raw))).replace(day=1)
+    text = _text(raw).replace("年", "-").replace("月", "").replace("/", "-").replace(".", "-").rstrip("-")
+    m = re.fullmatch(r"(\d{4})-?(\d{1,2})(?:-\d{1,2})?", text)
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not (1990 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return dt.date(year, month, 1)
+
+
+def _amount(raw) -> Decimal | None:
+    text = _text(raw).replace(",", "").replace("元", "").replace("¥", "")
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite():
+        return None
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def parse_rows(sheet: tabular.Sheet, header_index: int, cols: dict[str, int], *, today=None) -> Plan:
+    """Every row parsed and checked on its own, grouped into households (no database access)."""
+    plan = Plan(sheet=sheet.name, header_row=header_index + 1)
+    p = _Rows(sheet.name, plan)
+    households: dict[str, HouseholdPlan] = {}
+    seen_ids: dict[str, int] = {}
+    entitlement_rows: dict[str, list] = {}
+    get = {key: cols.get(key) for key in C.BY_KEY}
+    today = today or dt.date.today()
+    for offset, raw_row in enumerate(sheet.rows[header_index + 1:]):
+        row = header_index + 2 + offset
+        cell = {key: (raw_row[i] if i is not None and i < len(raw_row) else None) for key, i in get.items()}
+        text = {key: _text(v) for key, v in cell.items()}
+        if not any(text.values()):
+            continue
+        plan.rows_read += 1
+        before = len(plan.problems)
+        key = text["household_key"]
+        if not key:
+            p.problem(row, "household_key", "", "请填写户编号（同一户的成员填写相同的户编号）")
+        name = text["name"]
+        if not name:
+            p.problem(row, "name", "", "请填写姓名")
+        elif len(name) > 50 or _BAD_NAME.search(name):
+            p.problem(row, "name", name, "姓名过长或含有不可见字符、控制字符，请核对")
+        ident = None
+        try:
+            raw_id = cell["id_number"]
+            value = p.normalize(raw_id if isinstance(raw_id, (str, float)) else text["id_number"])
+            ident = value
+        except ValidationError as exc:
+            p.problem(row, "id_number", text["id_number"], exc.messages[0])
+        if ident:
+            if ident in seen_ids:
+                p.problem(row, "id_number", ident, f"与第{seen_ids[ident]}行的身份证号码重复（同一人只能登记一次）")
+                ident = None
+            else:
+                seen_ids[ident] = row
+        relationship = p.choice(row, "relationship", text["relationship"], required=True)
+        sex = p.choice(row, "sex", text["sex"])
+        if ident and sex and sex != ("M" if int(ident[16]) % 2 else "F"):
+            p.problem(row, "sex", text["sex"], "性别与身份证号码不符（身份证号码第17位奇数为男、偶数为女）")
+        disability_type = p.choice(row, "disability_type", text["disability_type"])
+        grade = None
+        if text["disability_grade"]:
+            grade = C.GRADES.get(text["disability_grade"].replace(" ", ""))
+            if grade is None:
+                p.problem(row, "disability_grade", text["disability_grade"], "残疾等级应为1—4级")
+            elif not disability_type:
+                p.problem(row, "disability_type", "", "填写了残疾等级，请同时填写残疾类别")
+        illness = text["serious_illness"]
+        if len(illness) > 100:
+            p.problem(row, "serious_illness", illness, "重特大疾病不能超过100个字")
+        work = p.choice(row, "work_capacity", text["work_capacity"], default=Person.WorkCapacity.FULL)
+        for k in ("address",):
+            if not text[k]:
+                p.problem(row, k, "", f"请填写{C.BY_KEY[k].label}")
+            elif len(text[k]) > 200:
+                p.problem(row, k, text[k], "家庭住址不能超过200个字")
+        if not text["village"]:
+            p.problem(row, "village", "", "请填写村（社区）名称或区划代码")
+        hukou = p.choice(row, "hukou_type", text["hukou_type"], required=True)
+        phone = ""
+        if text["phone"]:
+            try:
+                phone = pii.normalize_phone(text["phone"])
+            except ValidationError as exc:
+                p.problem(row, "phone", text["phone"], exc.messages[0])
+        if any(text[k] for k in C.ENTITLEMENT_FIELDS):
+            entitlement_rows.setdefault(key, []).append((row, cell, text))
+        if not key:
+            continue
+        household = households.get(key)
+        if household is None:
+            household = households[key] = HouseholdPlan(key=key, first_row=row)
+        for k, v in (("village", text["village"]), ("address", text["address"]), ("hukou_type", hukou or ""),
+                     ("phone", phone)):
+            if not v:
+                continue
+            if not getattr(household, k):
+                setattr(household, k, v)
+            elif getattr(household, k) != v and k != "phone":
+                p.problem(row, k, v, f"同一户（户编号 {key}）各行的{C.BY_KEY[k].label}不一致，请统一填写")
+        if len(plan.problems) == before and ident:
+            household.members.append(Member(row, name, ident, p.index(ident), relationship, disability_type or "",
+                                            grade, illness, work or Person.WorkCapacity.FULL))
+        elif ident:
+            household.members.append(Member(row, name, ident, "", relationship or "", "", None, "", ""))
+    for key, household in households.items():
+        heads = [m for m in household.members if m.relationship == Person.Relationship.HEAD]
+        if not heads and household.members:
+            p.problem(household.first_row, "relationship", "", f"户编号 {key} 的家庭没有户主（须有且只有一名户主）")
+        for extra in heads[1:]:
+            p.problem(extra.row, "relationship", "户主", f"户编号 {key} 的家庭有多名户主（第{heads[0].row}行已是户主）")
+        household.entitlement = _entitlement(p, key, entitlement_rows.get(key, []), len(household.members), today)
+    plan.households = list(households.values())
+    return plan
+
+
+def _entitlement(p: _Rows, key: str, rows: list, members: int, today: dt.date) -> tuple | None:
+    if not rows:
+        return None
+    found = None
+    for row, cell, text in rows:
+        category = p.choice(row, "category", text["category"], required=True)
+        amount = _amount(cell["monthly_amount"]) if text["monthly_amount"] else None
+        if not text["monthly_amount"]:
+            p.problem(row, "monthly_amount", "", "填写了救助类别，请同时填写月救助金额")
+        elif amount is None or amount < 0 or amount > MAX_AMOUNT:
+            p.problem(row, "monthly_amount", text["monthly_amount"], "月救助金额应为0至100000之间的金额（元，两位小数）")
+            amount = None
+        start = _month(cell["start_month"]) if text["start_month"] else None
+        if not text["start_month"]:
+            p.problem(row, "start_month", "", "填写了救助类别，请同时填写起始月份（如 2025-01）")
+        elif start is None or start > today:
+            p.problem(row, "start_month", text["start_month"], "起始月份应为不晚于本月的年月，如 2025-01")
+            start = None
+        covered = members
+        if text["persons_covered"]:
+            if not _DIGITS.match(text["persons_covered"]) or not 1 <= int(text["persons_covered"]) <= 30:
+                p.problem(row, "persons_covered", text["persons_covered"], "保障人数应为1至30之间的整数")
+            else:
+                covered = int(text["persons_covered"])
+        if category in (Category.TEKUN_CENTRAL, Category.TEKUN_DISPERSED) and covered != 1 and text["persons_covered"]:
+            p.problem(row, "persons_covered", text["persons_covered"], "特困供养按人认定，保障人数应为1")
+        value = (category, amount, start, covered)
+        if None in value:
+            continue
+        if found is not None and found[1] != value:
+            p.problem(row, "category", text["category"], f"同一户（户编号 {key}）填写了不同的救助待遇（第{found[0]}行）")
+            continue
+        found = (row, value)
+    return found[1] if found else None
+
+
+# --- regions and the registry --------------------------------------------------------------------------
+
+def resolve_regions(plan: Plan, *, scope: Region) -> None:
+    """Each household's village (code or name) inside the importer's region `scope`."""
+    villages = list(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=scope.code)
+                    .values_list("code", "name", "parent_id"))
+    township_names = dict(Region.objects.filter(level=Region.Level.TOWNSHIP, code__startswith=scope.code[:9])
+                          .values_list("code", "name"))
+    by_name: dict[str, list[str]] = {}
+    for code, name, _parent in villages:
+        short = Region(code=code, name=name).short_name
+        for n in {name, short}:
+            by_name.setdefault(n, []).append(code)
+    codes = {code for code, _, _ in villages}
+    elsewhere: set[str] | None = None  # every village name of the city, loaded once if a name is not in scope
+    p = _Rows(plan.sheet, plan)
+    for household in plan.households:
+        raw = household.village
+        if not raw:
+            continue
+        if raw.isdigit() and len(raw) == 12:
+            if raw in codes:
+                continue
+            reason = ("该村（社区）不在您的管辖范围内，不能导入" if Region.objects.filter(code=raw).exists()
+                      else "找不到该区划代码对应的村（社区）")
+            p.problem(household.first_row, "village", raw, reason)
+            household.village = ""
+            continue
+        found = by_name.get(raw, [])
+        if len(found) > 1:
+            p.problem(household.first_row, "village", raw,
+                      "本辖区内有多个同名的村（社区）：" + "、".join(township_names.get(c[:9], c[:9]) for c in found)
+                      + "，请填写12位区划代码")
+            household.village = ""
+        elif found:
+            household.village = found[0]
+        else:
+            if elsewhere is None:
+                elsewhere = {n for name in Region.objects.filter(level=Region.Level.VILLAGE).values_list("name", flat=True)
+                             for n in (name, Region(name=name).short_name)}
+            p.problem(household.first_row, "village", raw, "该村（社区）不在您的管辖范围内，不能导入" if raw in elsewhere
+                      else "找不到该村（社区），请核对名称或填写12位区划代码")
+            household.village = ""
+
+
+def match_registry(plan: Plan, *, scope: Region, update: bool) -> None:
+    """Existing households and conflicts, by the blind index of every member (in chunks)."""
+    indexes = [m.index for h in plan.households for m in h.members if m.index]
+    known: dict[str, dict] = {}
+    fields = ["id_index", "id", "household_id", "name", "relationship", "disability_type", "disability_grade",
+              "serious_illness", "work_capacity", "village_id"]
+    for start in range(0, len(indexes), CHUNK):
+        for values in Person.objects.filter(id_index__in=indexes[start:start + CHUNK]).values(*fields):
+            known[values["id_index"]] = values
+    if not known:
+        return
+    household_ids = {v["household_id"] for v in known.values()}
+    existing = {h["id"]: h for h in Household.objects.filter(id__in=household_ids)
+                .values("id", "address", "hukou_type", "village_id", "head_name")}
+    p = _Rows(plan.sheet, plan)
+    for household in plan.households:
+        hits = [(m, known[m.index]) for m in household.members if m.index in known]
+        if not hits:
+            continue
+        target = {v["household_id"] for _, v in hits}
+        if len(target) > 1 or len(hits) < len(household.members):
+            for m, v in hits:
+                p.problem(m.row, "id_number", m.id_value, _conflict(v, existing, scope))
+            for m in household.members:
+                if m.index and m.index not in known:
+                    p.problem(m.row, "id_number", m.id_value,
+                              "本户其他成员已在系统中登记，本成员却不在该户：新增家庭成员请在系统中逐户办理")
+            continue
+        registered = existing[target.pop()]
+        if not registered["village_id"].startswith(scope.code):
+            for m, v in hits:
+                p.problem(m.row, "id_number", m.id_value, _conflict(v, existing, scope))
+            continue
+        household.existing_id = registered["id"]
+        household.action = "skip"
+        if update:
+            household.changes = _changes(household, registered, hits)
+            if household.changes:
+                household.action = "update"
+
+
+def _conflict(person: dict, existing: dict, scope: Region) -> str:
+    household = existing.get(person["household_id"], {})
+    if not str(household.get("village_id", "")).startswith(scope.code):
+        return "该身份证号码已在其他地区的家庭中登记，不能导入，请与县级民政部门核实"
+    return (f"该身份证号码已登记在另一户（户主{household.get('head_name', '')}，家庭编号 {person['household_id']}）"
+            "中，不能自动转户；如确需转户请在系统中办理")
+
+
+def _changes(household: HouseholdPlan, registered: dict, hits: list) -> list:
+    out = []
+    for f in C.UPDATABLE_HOUSEHOLD:
+        new = getattr(household, f)
+        if new and new != registered[f]:
+            out.append((household.first_row, f, registered[f], new, None))
+    for m, v in hits:
+        for f in C.UPDATABLE_PERSON:
+            new = getattr(m, f)
+            old = v[f] if v[f] is not None else ("" if f != "disability_grade" else None)
+            if f in ("disability_type", "disability_grade", "serious_illness") or new:
+                if new != old:
+                    out.append((m.row, f, old, new, v["id"]))
+    return out
+
+
+def build(data: bytes, name: str, *, scope: Region, update: bool = False, today=None) -> Plan:
+    sheet, header_index, cols = read(data, name)
+    plan = parse_rows(sheet, header_index, cols, today=today)
+    del sheet
+    if plan.rows_read == 0:
+        raise uploads.UploadRefused("文件只有表头，没有数据行", code="empty")
+    resolve_regions(plan, scope=scope)
+    match_registry(plan, scope=scope, update=update)
+    plan.problems.sort(key=lambda pr: (pr.row, pr.column))
+    return plan

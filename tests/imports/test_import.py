@@ -1,0 +1,229 @@
+"""Household import: every error kind, all or nothing, idempotent re-import, update mode, scope."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases.models import Entitlement, Household, Person
+from core import idnumbers
+from core.jobs import JobStatus
+from core.models import AuditEvent, Region
+from imports import writer
+from imports.models import HouseholdImport
+from tests.factories import HouseholdFactory, PersonFactory, make_id
+from tests.imports.helpers import gbk_csv, row, run, xlsx
+
+
+@pytest.fixture
+def officer(users):
+    return users["wuzhi_minzheng"]
+
+
+@pytest.fixture
+def township(users):
+    return users["zhandian_jingban"]
+
+
+def _family(key="H1", village="何营东村", township="詹店镇", **head):
+    head_id, wife_id, child_id = make_id(), make_id(sex="F"), make_id(birth=dt.date(2012, 5, 1))
+    return [row(key, "张大山", head_id, "户主", village=village, township=township, phone="13800001234",
+                category="低保", amount="1040.00", start="2025-01", covered="3", **head),
+            row(key, "李秀英", wife_id, "妻", village=village, township=township, disability_type="肢体", grade="二级",
+                work="部分丧失"),
+            row(key, "张小军", child_id, "子", village=village, township=township, work="无")]
+
+
+def test_valid_file_creates_households_members_and_entitlement(township):
+    rows = _family("H1") + _family("H2", village="何营西村")
+    job = run(township, xlsx(rows))
+    assert job.status == JobStatus.SUCCEEDED, (job.error, job.errors)
+    assert (job.households_created, job.persons_created, job.error_count) == (2, 6, 0)
+    households = Household.objects.filter(pk__in=job.created_ids)
+    assert households.count() == 2
+    household = households.get(village_id="410823101200")
+    assert household.head_name == "张大山" and household.township_id == "410823101" and household.county_id == "410823"
+    assert household.reveal_phone() == "13800001234"
+    members = {p.name: p for p in household.members.all()}
+    wife = members["李秀英"]
+    assert wife.relationship == "spouse" and wife.disability_grade == 2 and wife.disability_type == "physical"
+    assert wife.sex == "F" and wife.reveal_id_number() == rows[1][6]
+    assert Person.objects.with_id_number(rows[2][6]).get().name == "张小军"
+    entitlement = Entitlement.objects.get(household=household)
+    assert entitlement.monthly_amount == Decimal("1040.00") and entitlement.start_month == dt.date(2025, 1, 1)
+    assert entitlement.persons_covered == 3 and entitlement.status == "active"
+    assert AuditEvent.objects.filter(action="household_import.create", object_id=str(job.pk)).exists()
+
+
+def test_reimporting_the_same_file_changes_nothing(township):
+    data = xlsx(_family("H1"))
+    first = run(township, data)
+    assert first.households_created == 1
+    before = (Household.objects.count(), Person.objects.count(), Entitlement.objects.count())
+    second = run(township, data)
+    assert second.status == JobStatus.SUCCEEDED
+    assert (second.households_created, second.households_skipped, second.households_updated) == (0, 1, 0)
+    assert (Household.objects.count(), Person.objects.count(), Entitlement.objects.count()) == before
+
+
+def test_dry_run_reports_and_writes_nothing(township):
+    job = run(township, xlsx(_family("H1") + _family("H2")), dry_run=True)
+    assert job.status == JobStatus.SUCCEEDED and job.households_created == 2 and job.persons_created == 6
+    assert job.created_ids == [] and not Household.objects.exists() and not Person.objects.exists()
+
+
+def test_gbk_csv_and_header_aliases(township):
+    header = ["户号", "乡镇", "村", "住址", "户口性质", "姓名", "身份证号码（18位）", "与户主的关系"]
+    ident = make_id()
+    data = gbk_csv([["A", "詹店镇", "何营东村", "何营东村2组", "农业", "王五", ident, "本人"]], header=header)
+    job = run(township, data, name="户籍.csv")
+    assert job.status == JobStatus.SUCCEEDED, job.errors
+    assert Person.objects.with_id_number(ident).get().household.hukou_type == "rural"
+
+
+def _errors(job):
+    assert job.status == JobStatus.FAILED
+    out = {}
+    for e in job.errors:
+        out[(e[1], e[2])] = out.get((e[1], e[2]), "") + e[4] + "；"
+    return out
+
+
+def test_every_error_kind_is_reported_and_nothing_is_written(township):
+    good = make_id()
+    dup = make_id()
+    bad_check = good[:17] + ("0" if good[17] != "0" else "1")
+    rows = [
+        row("H1", "张一", good),                                           # 2 fine
+        row("H1", "张二", bad_check, "配偶"),                               # 3 checksum
+        row("H2", "李一", "4.10823E+17"),                                   # 4 Excel scientific
+        row("H3", "王一", dup),                                             # 5
+        row("H3", "王二", dup, "子女"),                                      # 6 duplicate in file
+        row("H4", "赵一", make_id(), "朋友"),                                 # 7 unknown relationship (and no head)
+        row("H5", "钱一", make_id(sex="F"), sex="男"),                        # 8 sex against ID
+        row("H6", "孙一", make_id(), category="低保", amount="abc", start="2025-13"),  # 9 amount, month
+        row("H7", "周一", make_id(), village="不存在村"),                       # 10 unknown village
+        row("H8", "吴一", make_id(), hukou="火星"),                           # 11 hukou
+        row("H9", "郑一", make_id()), row("H9", "郑二", make_id()),            # 12, 13 two heads
+        row("", "无户号", make_id()),                                       # 14 no household key
+        row("H10", "冯一", make_id(), grade="5级", disability_type="肢体"),     # 15 grade
+        row("H11", "陈\u202e一", make_id()),                                 # 16 bidi override in a name
+        row("H12", "楚一", make_id(), phone="12345"),                        # 17 phone
+        row("H13", "魏一", make_id(), village="410823102201"),               # 18 village of another township
+    ]
+    job = run(township, xlsx(rows))
+    errors = _errors(job)
+    assert "校验位错误" in errors[(3, "身份证号码")]
+    assert "科学计数法" in errors[(4, "身份证号码")]
+    assert "与第5行的身份证号码重复" in errors[(6, "身份证号码")]
+    assert "无法识别的与户主关系" in errors[(7, "与户主关系")]
+    assert "性别与身份证号码不符" in errors[(8, "性别")]
+    assert "月救助金额" in errors[(9, "月救助金额（元）")] and "起始月份" in errors[(9, "起始月份")]
+    assert "找不到该村" in errors[(10, "村（社区）")]
+    assert "无法识别的户籍类型" in errors[(11, "户籍类型")]
+    assert "多名户主" in errors[(13, "与户主关系")]
+    assert "请填写户编号" in errors[(14, "户编号")]
+    assert "残疾等级" in errors[(15, "残疾等级")]
+    assert "不可见字符" in errors[(16, "姓名")]
+    assert "电话号码格式不正确" in errors[(17, "联系电话")]
+    assert "不在您的管辖范围内" in errors[(18, "村（社区）")]
+    assert job.errors[0][0] == "家庭成员"
+    assert all("*" in e[3] for e in job.errors if e[2] == "身份证号码" and len(e[3]) > 10)  # masked
+    assert job.error_count == len(job.errors) and "未导入任何数据" in job.error
+    assert not Household.objects.exists() and not Person.objects.exists()
+
+
+def test_person_registered_in_another_household_is_a_conflict(township):
+    existing = HouseholdFactory(village="410823101201")
+    person = PersonFactory(household=existing)
+    ident = person.reveal_id_number()
+    job = run(township, xlsx([row("H1", "新户主", make_id()), row("H1", "旧成员", ident, "子女")]))
+    errors = _errors(job)
+    assert "已登记在另一户" in errors[(3, "身份证号码")]
+    assert Person.objects.get(pk=person.pk).household_id == existing.pk  # not moved
+    assert Household.objects.count() == 1
+
+
+def test_person_registered_in_another_county_does_not_leak(township):
+    existing = HouseholdFactory(village=Region.objects.filter(code__startswith="410825", level="village").first().code)
+    person = PersonFactory(household=existing, id_number=make_id(area="410825"))
+    job = run(township, xlsx([row("H1", "某人", person.reveal_id_number())]))
+    reason = _errors(job)[(2, "身份证号码")]
+    assert "其他地区" in reason and existing.head_name not in reason
+
+
+def test_a_failure_in_the_middle_of_writing_leaves_the_registry_as_it_was(township, monkeypatch):
+    real = writer.bulk.insert_rows
+    calls = []
+
+    def failing(model, fields, rows, **kw):
+        calls.append(model.__name__)
+        if len(calls) == 5:  # the second household's members: the first household is already written
+            raise RuntimeError("disk full")
+        return real(model, fields, rows, **kw)
+
+    monkeypatch.setattr(writer.bulk, "insert_rows", failing)
+    monkeypatch.setattr(writer, "FLUSH_EVERY", 1)
+    job = run(township, xlsx(_family("H1") + _family("H2")))
+    assert calls == ["Household", "Person", "Entitlement", "Household", "Person"]
+    assert job.status == JobStatus.FAILED and "未写入任何数据" in job.error
+    assert not Household.objects.exists() and not Person.objects.exists() and not Entitlement.objects.exists()
+
+
+def test_update_mode_changes_listed_fields_with_one_audit_event(township):
+    rows = _family("H1")
+    first = run(township, xlsx(rows))
+    household = Household.objects.get(pk=first.created_ids[0])
+    for r in rows:
+        r[3] = "詹店镇何营东村5组"         # address
+    rows[2][12] = "有劳动能力"              # the child's work capacity
+    again = run(township, xlsx(rows))      # create mode: existing households are skipped, nothing changes
+    assert again.households_skipped == 1 and Household.objects.get(pk=household.pk).address == "詹店镇何营东村1组"
+    job = run(township, xlsx(rows), mode="update")
+    assert job.status == JobStatus.SUCCEEDED and job.households_updated == 1, job.errors
+    household.refresh_from_db()
+    assert household.address == "詹店镇何营东村5组"
+    assert Person.objects.with_id_number(rows[2][6]).get().work_capacity == "full"
+    events = AuditEvent.objects.filter(action="household_import.update", object_id=str(job.pk))
+    assert events.count() == 1
+    fields = {r["field"] for r in events.get().after["rows"]}
+    assert fields == {"address", "work_capacity"}
+
+
+def test_township_imports_only_into_its_own_villages(users):
+    other = users["xitao_jingban"]  # 西陶镇
+    job = run(other, xlsx(_family("H1")))  # 何营东村 is in 詹店镇
+    assert "不在您的管辖范围内" in _errors(job)[(2, "村（社区）")]
+    assert not Household.objects.exists()
+
+
+def test_county_command_scope_and_visibility(officer, township):
+    job = run(township, xlsx(_family("H1")))
+    assert HouseholdImport.objects.restrict(officer, "case.view").filter(pk=job.pk).exists()
+    assert not HouseholdImport.objects.restrict(township, "case.view").exclude(township_id="410823101").exists()
+
+
+@pytest.mark.parametrize(("data", "name", "words"), [
+    (b"%PDF-1.5\n" + bytes(50), "caseload.xlsx", "不是 Excel 文件"),
+    (b"", "a.xlsx", "空"),
+    ("姓名,电话\n张三,1\n".encode(), "a.csv", "表头缺少必需的列"),
+])
+def test_bad_files_are_refused_at_upload(township, data, name, words):
+    with pytest.raises(ValidationError) as err:
+        run(township, data, name=name)
+    assert words in " ".join(err.value.messages)
+    assert not HouseholdImport.objects.exists()
+
+
+def test_roles_without_import_are_refused(users):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises((PermissionDenied, ValidationError)):
+        run(users["wuzhi_caizheng"], xlsx(_family("H1")))
+
+
+def test_id_normalisation_matches_the_registry(township):
+    ident = make_id()
+    job = run(township, xlsx([row("H1", "甲", " " + ident.lower() + " ")]))
+    assert job.status == JobStatus.SUCCEEDED
+    assert Person.objects.get().id_index == idnumbers.index(ident.upper())
