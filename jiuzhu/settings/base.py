@@ -171,7 +171,6 @@ SPECTACULAR_SETTINGS = {
     # One clear name per choice set where several models call a field status/kind/level.
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "core.models.Region.Level",
-        "JobStatusEnum": "core.jobs.JobStatus",
         "HouseholdImportModeEnum": "imports.models.HouseholdImport.Mode",
         "SelfCareLevelEnum": "cases.tekun.models.SelfCareLevel",
         "IncomeKindEnum": "cases.households.models.IncomeItem.Kind",
