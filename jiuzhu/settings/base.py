@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "accounts",
     # first floor
     "cases",
+    "attachments",  # documents on any object (beside cases, imports neither cases nor anything above)
     # second floor
     "funds",
     "monitoring",

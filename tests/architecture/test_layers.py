@@ -20,6 +20,7 @@ FLOORS = {
     "core": 1,
     "accounts": 2,
     "cases": 3,
+    "attachments": 3,
     "funds": 4,
     "monitoring": 4,
     "audit": 4,
