@@ -20,6 +20,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("audit.urls")),
     path("attachments/", include("attachments.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

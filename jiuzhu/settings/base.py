@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "funds",
     "monitoring",
     "audit",
+    "notifications",  # notices to applicants: templates, the SMS outbox and its gateways
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 

@@ -24,6 +24,7 @@ FLOORS = {
     "funds": 4,
     "monitoring": 4,
     "audit": 4,
+    "notifications": 4,
     "jiuzhu": 5,
     "demo": 6,
 }
