@@ -1,0 +1,31 @@
+"""The search page (`/search/?q=`) and its API twin (`/api/v1/search/?q=`)."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from accounts.scope import Action, can, require_api, require_page
+from jiuzhu import search as engine
+
+READERS = (Action.CASE_VIEW, Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW, Action.PAYMENT_VIEW)
+
+
+def may_search(user) -> bool:
+    return any(can(user, a) for a in READERS)
+
+
+@login_required
+def search_page(request):
+    require_page(request, *READERS)
+    q = request.GET.get("q", "")
+    groups = engine.search(request.user, q) if q.strip() else []
+    return render(request, "search.html", {"q": q, "groups": groups, "searched": bool(q.strip()),
+                                           "too_short": 0 < len(engine.normalize(q)) < 2})
+
+
+@api_view(["GET"])
+def search_api(request):
+    """Grouped results: [{group, label, more, results: [{title, detail, url}]}]; `q` as in the search box."""
+    require_api(request, *READERS)
+    return Response({"q": request.query_params.get("q", ""),
+                     "groups": engine.as_json(engine.search(request.user, request.query_params.get("q", "")))})
