@@ -45,8 +45,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def initialize_request(self, request, *args, **kwargs):
         # before anything reads the body: a file over the limit is never held in full
-        self._limit = checklist.max_size()
-        self._handler = uploads.install(request, self._limit) if request.method == "POST" else None
+        self._handler = uploads.install(request, checklist.max_size) if request.method == "POST" else None
         return super().initialize_request(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -68,11 +67,12 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def create(self, request, *args, **kwargs):
         require_api(request, Action.CASE_CHANGE, Action.CASE_PROCESS, Action.COMPLAINT_HANDLE)
-        if uploads.declared_too_large(request, self._limit):
-            raise serializers.ValidationError({"file": [f"文件超过 {self._limit // (1024 * 1024)} MB 上限"]})
+        limit = checklist.max_size()
+        if uploads.declared_too_large(request, limit):
+            raise serializers.ValidationError({"file": [f"文件超过 {limit // (1024 * 1024)} MB 上限"]})
         data = UploadSerializer(data=request.data)
         if self._handler is not None and self._handler.too_large:
-            raise serializers.ValidationError({"file": [f"文件超过 {self._limit // (1024 * 1024)} MB 上限"]})
+            raise serializers.ValidationError({"file": [f"文件超过 {limit // (1024 * 1024)} MB 上限"]})
         data.is_valid(raise_exception=True)
         v = data.validated_data
         owner = selectors.owner_or_404(request.user, v["owner_type"], v["owner_id"], change=True)

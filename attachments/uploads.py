@@ -47,9 +47,9 @@ class BoundedUploadHandler(FileUploadHandler):
     """Keeps each uploaded file in memory up to `limit` bytes; a larger file is dropped (and `too_large` set),
     the rest of the request is skipped."""
 
-    def __init__(self, request=None, *, limit: int):
+    def __init__(self, request=None, *, limit):
         super().__init__(request)
-        self.limit = limit
+        self._limit = limit  # bytes, or a function giving them (read when the first file arrives)
         self.too_large = False
         self._buffer = None
         self._size = 0
@@ -57,6 +57,12 @@ class BoundedUploadHandler(FileUploadHandler):
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self._buffer, self._size = io.BytesIO(), 0
+
+    @property
+    def limit(self) -> int:
+        if callable(self._limit):
+            self._limit = self._limit()
+        return self._limit
 
     def receive_data_chunk(self, raw_data, start):
         self._size += len(raw_data)
@@ -75,7 +81,7 @@ class BoundedUploadHandler(FileUploadHandler):
                                     file_size, self.charset, self.content_type_extra)
 
 
-def install(request, limit: int) -> BoundedUploadHandler:
+def install(request, limit) -> BoundedUploadHandler:
     """Put the bounded handler on a request before anything reads its body."""
     handler = BoundedUploadHandler(request, limit=limit)
     request.upload_handlers = [handler]
