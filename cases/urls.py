@@ -17,6 +17,7 @@ urlpatterns = [
     path("households/<int:pk>/members/new/", households.person_add, name="person_add"),
     path("households/<int:pk>/<str:kind>/new/", households.item_add, name="item_add"),
     path("households/<int:pk>/<str:kind>/<int:item_id>/delete/", households.item_remove, name="item_remove"),
+    path("households/<int:pk>/<str:kind>/<int:item_id>/edit/", households.item_edit, name="item_edit"),
     path("persons/<int:pk>/edit/", households.person_edit, name="person_edit"),
     path("persons/<int:pk>/remove/", households.person_remove, name="person_remove"),
     path("persons/<int:pk>/reveal/", households.person_reveal, name="person_reveal"),
