@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases.dibao import assessment as dibao_assessment
 from cases.dibao import deadlines as dibao_deadlines
-from cases.dibao import means_test, selectors, workflow
+from cases.dibao import means_test, selectors, sole_decider, workflow
 from cases.dibao import meetings as dibao_meetings
 from cases.dibao import notices as dibao_notices
 from cases.dibao import rechecks as dibao_rechecks
@@ -150,7 +150,8 @@ def application_detail(request, pk):
         "action_names": actions,
         "events": app.events.select_related("actor").all(), "notices": app.notices.all(),
         "members": list(app.household.members.all()), "assessment": app.assessment,
-        "can_process_elsewhere": app.handling_township_id != request.user.region_id,
+        "can_process_elsewhere": app.handling_township_id != request.user.region_id and not actions,
+        "registrar_message": sole_decider.registrar_message(app) if app.registered_by_id == request.user.pk else "",
         "household_visible": Household.objects.restrict(request.user, Action.CASE_VIEW).filter(
             pk=app.household_id).exists(),
     })
@@ -164,7 +165,8 @@ def application_act(request, pk, action):
     if action not in workflow.ACTIONS or action == "meeting_decide":
         raise Http404("未找到")
     app = selectors.application_detail(user=request.user, pk=pk)
-    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)  # readers and village staff never act
+    if not (action in ("confirm", "refuse") and sole_decider.county_may_decide(request.user, app)):
+        require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)  # readers and village staff never act
     spec = workflow.ACTIONS[action]
     available = action in workflow.available_actions(request.user, app)
     if action in ACTION_FORMS:
