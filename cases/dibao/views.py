@@ -220,7 +220,8 @@ def meeting_create(request):
             return redirect("cases:meeting_detail", pk=meeting.pk)
     for app in form.candidates:
         app.dl = dibao_deadlines.deadline_info(app)
-    return render(request, "cases/dibao/meeting_form.html", {"form": form})
+    return render(request, "cases/dibao/meeting_form.html", {
+        "form": form, "publicity_days": dibao_deadlines.kind_param("dibao", "publicity_days")})
 
 
 @login_required

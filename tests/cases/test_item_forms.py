@@ -74,3 +74,17 @@ def test_household_and_member_forms_have_no_silent_defaults(client, users, head)
     assert r.status_code in (200, 400) and "该字段是必填项" in r.content.decode()
     page = client.get(f"/households/{head.household_id}/members/new/").content.decode()
     assert page.count('<option value="" selected>请选择</option>') >= 3
+
+
+def test_meeting_form_publicity_text_follows_the_parameter(client, users):
+    """The walk: the meeting form said 公示 7 天 whatever the city set, and from the meeting day even for a
+    meeting recorded later."""
+    import datetime as dt
+
+    from accounts.parameters import services as param_services
+
+    param_services.parameter_set(actor=users["shi_admin"], key="dibao.publicity_days", value=10,
+                                 effective_from=dt.date(2020, 1, 1), reason="测试")
+    client.force_login(users["zhandian_jingban"])
+    text = client.get("/meetings/new/").content.decode()
+    assert "公示 10 天" in text and "登记当日" in text and "公示 7 天" not in text
