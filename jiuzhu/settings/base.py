@@ -36,6 +36,13 @@ INSTALLED_APPS = [
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 
+# Argon2id first (accounts/hashers.py); older PBKDF2 hashes still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.JiuzhuArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
