@@ -28,3 +28,9 @@ def registrar_message(app: Application) -> str:
                 "请由本乡镇（街道）其他审批人审核确认。")
     return ("您是本申请的受理人，不能对其审核确认（经办与审批分离）。本乡镇（街道）没有其他审批人，"
             "请报县民政局审核确认，或请县民政局指定其他乡镇审批人代为审核。")
+
+
+def county_may_decide_anyone(app: Application) -> bool:
+    """Whether the case now waits for the county (the registrar is the township's only 审批人)."""
+    registrar = User.objects.filter(pk=app.registered_by_id, role=Role.TOWNSHIP_LEADER).exists()
+    return registrar and not other_deciders(app)

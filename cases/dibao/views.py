@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases.dibao import assessment as dibao_assessment
 from cases.dibao import deadlines as dibao_deadlines
-from cases.dibao import means_test, selectors, sole_decider, workflow
+from cases.dibao import means_test, selectors, sole_decider, steps, workflow
 from cases.dibao import meetings as dibao_meetings
 from cases.dibao import notices as dibao_notices
 from cases.dibao import rechecks as dibao_rechecks
@@ -152,6 +152,7 @@ def application_detail(request, pk):
         "members": list(app.household.members.all()), "assessment": app.assessment,
         "can_process_elsewhere": app.handling_township_id != request.user.region_id and not actions,
         "registrar_message": sole_decider.registrar_message(app) if app.registered_by_id == request.user.pk else "",
+        "steps": steps.indicator(app),
         "household_visible": Household.objects.restrict(request.user, Action.CASE_VIEW).filter(
             pk=app.household_id).exists(),
     })
