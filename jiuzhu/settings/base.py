@@ -246,3 +246,10 @@ LOGGING = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Notices to applicants (notifications/backends.py): the database outbox backend by default; in production
+# "notifications.backends.HttpBackend" with the provider's https URL, token and registered signature.
+JIUZHU_SMS_BACKEND = env_str("JIUZHU_SMS_BACKEND", "")
+JIUZHU_SMS_URL = env_str("JIUZHU_SMS_URL", "")
+JIUZHU_SMS_TOKEN = env_str("JIUZHU_SMS_TOKEN", "")
+JIUZHU_SMS_SIGN = env_str("JIUZHU_SMS_SIGN", "")
