@@ -39,6 +39,7 @@ urlpatterns = [
     path("rechecks/<int:pk>/", dibao.recheck_do, name="recheck_do"),
     path("entitlements/<int:pk>/end/", dibao.entitlement_end, name="entitlement_end"),
     path("notices/<int:pk>/", dibao.notice_detail, name="notice_detail"),
+    path("notices/print/", dibao.notice_print_many, name="notice_print_many"),
     path("notices/<int:pk>/deliver/", dibao.notice_deliver, name="notice_deliver"),
     # 特困 and 临时救助
     path("tekun/", tekun.tekun_list, name="tekun_list"),

@@ -35,7 +35,7 @@ from cases.dibao.forms import (
 from cases.dibao.models import Application, Meeting, Notice, Recheck
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household
-from core import months, params
+from core import audit, months, params
 from core.forms import apply_errors
 from core.paging import paginate
 
@@ -310,6 +310,22 @@ def notice_detail(request, pk):
     return render(request, "cases/dibao/notice.html", {
         "notice": notice, "deliver_form": DeliverForm(),
         "can_deliver": can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE)})
+
+
+MAX_PRINT = 200
+
+
+@login_required
+def notice_print_many(request):
+    """Several notices on one printable page, one A4 page each (the township prints the day's pile at once)."""
+    require_page(request, Action.CASE_VIEW)
+    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()][:MAX_PRINT]
+    notices = list(Notice.objects.restrict(request.user, Action.CASE_VIEW).filter(pk__in=ids)
+                   .select_related("household", "application", "county").order_by("decided_on", "pk"))
+    if notices:
+        audit.record_export(actor=request.user, what=f"批量打印书面通知书 {len(notices)} 份", rows=len(notices),
+                            fmt="print", filters={"ids": [n.pk for n in notices]})
+    return render(request, "cases/dibao/notice_print_many.html", {"notices": notices})
 
 
 @login_required
