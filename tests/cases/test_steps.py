@@ -12,7 +12,7 @@ def test_indicator_follows_the_case(users, client, monkeypatch):
     assert ind.who == "乡镇（街道）经办人" and ind.due == app.deadline
     client.force_login(cw)
     text = client.get(f"/applications/{app.pk}/").content.decode()
-    assert 'aria-current="step"' in text and "下一步：<strong>开始入户调查" in text
+    assert 'aria-current="step"' in text and "接下来：<strong>开始入户调查" in text
     to_awaiting_decision(cw, app, monkeypatch)
     ind = steps.indicator(app)
     assert [s.state for s in ind.steps][:5] == ["done", "done", "done", "done", "current"]
