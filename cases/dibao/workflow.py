@@ -344,7 +344,12 @@ def _h_object(actor, app, reason, data):
 def _h_close_publicity(actor, app, reason, data):
     today = timezone.localdate()
     if app.publicity_end is None or today <= app.publicity_end:
-        raise ValidationError(f"公示期至{app.publicity_end:%Y年%m月%d日}，期满后才能提交审核确认")
+        if app.publicity_end is None:
+            raise ValidationError("该申请尚未开始公示：请先经联席会议集体研究，同意纳入的自动进入公示")
+        raise ValidationError(
+            f"公示尚未期满：公示期至{app.publicity_end:%Y年%m月%d日}，不能提前结束。"
+            f"请于{app.publicity_end + dt.timedelta(days=1):%Y年%m月%d日}起再提交审核确认；"
+            "公示期间有人提出异议的，请点“公示异议，退回调查”")
     return reason or f"公示期{app.publicity_start:%m月%d日}至{app.publicity_end:%m月%d日}无异议"
 
 
