@@ -5,9 +5,9 @@ comparisons and supervision.
 """
 from django.core.management.base import BaseCommand
 
-from demo import attachments, comparisons, households, payments, supervision, users
+from demo import attachments, comparisons, households, notifications, payments, supervision, users
 
-PARTS = (users, households, payments, comparisons, supervision, attachments)
+PARTS = (users, households, payments, comparisons, supervision, attachments, notifications)
 
 
 class Command(BaseCommand):
