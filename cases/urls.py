@@ -17,6 +17,7 @@ urlpatterns = [
     path("households/<int:pk>/members/new/", households.person_add, name="person_add"),
     path("households/<int:pk>/<str:kind>/new/", households.item_add, name="item_add"),
     path("households/<int:pk>/<str:kind>/<int:item_id>/delete/", households.item_remove, name="item_remove"),
+    path("households/<int:pk>/<str:kind>/<int:item_id>/edit/", households.item_edit, name="item_edit"),
     path("persons/<int:pk>/edit/", households.person_edit, name="person_edit"),
     path("persons/<int:pk>/remove/", households.person_remove, name="person_remove"),
     path("persons/<int:pk>/reveal/", households.person_reveal, name="person_reveal"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("rechecks/<int:pk>/", dibao.recheck_do, name="recheck_do"),
     path("entitlements/<int:pk>/end/", dibao.entitlement_end, name="entitlement_end"),
     path("notices/<int:pk>/", dibao.notice_detail, name="notice_detail"),
+    path("notices/print/", dibao.notice_print_many, name="notice_print_many"),
     path("notices/<int:pk>/deliver/", dibao.notice_deliver, name="notice_deliver"),
     # 特困 and 临时救助
     path("tekun/", tekun.tekun_list, name="tekun_list"),

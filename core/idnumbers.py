@@ -84,7 +84,9 @@ def normalize(raw, *, today: dt.date | None = None) -> str:
                 "身份证号码末三位为000且校验位不符，疑似被 Excel 按数字保存丢失了末尾数字，请核对原件",
                 code="excel_number",
             )
-        raise ValidationError(f"身份证号码校验位错误：应为{expected}，实为{value[17]}", code="checksum")
+        # Never say which digit would be right: that turns a made-up number into a valid one.
+        raise ValidationError("身份证号码校验位错误：号码中有数字输错或前后颠倒，请对照身份证原件逐位核对",
+                              code="checksum")
     return value
 
 

@@ -7,14 +7,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import Max
 
 from core import categories, crypto
 from core.exports import xlsx_workbook
 from core.models import Region
 from funds.models import PayCategory
 
-HEADERS = ["序号", "县(市、区)", "乡镇(街道)", "村(社区)", "户主姓名", "身份证号码", "社保卡号/银行账号", "开户银行",
-           "救助类别", "保障人数", "发放金额(元)", "备注"]
+HEADERS = ["序号", "县（市、区）", "乡镇（街道）", "村（社区）", "户主姓名", "身份证号码", "社保卡号/银行账号", "开户银行",
+           "救助类别", "保障人数", "发放金额（元）", "备注"]
 WIDTHS = [7, 14, 16, 18, 10, 21, 23, 18, 16, 9, 13, 16]
 CATEGORY_LABELS = dict(PayCategory.choices)  # the paid categories' labels are core.categories'
 CHANGE_LABELS = {"new": "新增", "adjusted": "金额调整", "phasing_out": "渐退期", "reissue": "补发"}
@@ -83,7 +84,6 @@ def write_payment_file(batch, target: Path | str, progress=None) -> int:
     ws.write_row(0, 0, HEADERS, head)
     ws.freeze_panes(1, 0)
     r = 0
-    persons_total = 0
     amount_total = Decimal("0")
     for r, row in enumerate(iter_rows(batch.pk), start=1):
         no, county, township, village, head_name, id_number, card, bank, label, persons, amount, note = row
@@ -97,7 +97,6 @@ def write_payment_file(batch, target: Path | str, progress=None) -> int:
         ws.write_number(r, 9, persons)
         ws.write_number(r, 10, float(amount), money)
         ws.write_string(r, 11, note)
-        persons_total += persons
         amount_total += amount
         if progress and r % 2000 == 0:
             progress(r, total_expected)
@@ -107,7 +106,15 @@ def write_payment_file(batch, target: Path | str, progress=None) -> int:
     for col in range(1, 12):
         ws.write_blank(t, col, None, bold)
     ws.write_string(t, 4, f"{rows}条", bold)
-    ws.write_number(t, 9, persons_total, bold)
+    ws.write_number(t, 9, distinct_persons(batch), bold)
     ws.write_number(t, 10, float(amount_total), bold_money)
     wb.close()
     return rows
+
+
+def distinct_persons(batch) -> int:
+    """保障人数 of the 合计 row: each household once (a household paid under two categories or bases, e.g. 低保
+    and the price subsidy, has two lines with the same people)."""
+    per_household = (batch.lines.filter(excluded=False).order_by().values("household_id")
+                     .annotate(n=Max("persons_covered")).values_list("n", flat=True))
+    return sum(per_household)

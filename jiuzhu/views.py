@@ -13,6 +13,7 @@ from core import workdays
 from core.models import Alert
 from funds import deadlines
 from funds import selectors as funds_selectors
+from jiuzhu import charts
 from jiuzhu import overdue as overdue_board
 
 
@@ -42,9 +43,10 @@ def home(request):
         batches = [{"batch": b, "states": deadlines.states(b, today, due[b.month])} for b in recent]
     alerts = list(Alert.objects.filter(resolved_at__isnull=True, region_code=user.region_id)
                   .filter(Q(role="") | Q(role=user.role)).order_by("-created_at")[:8])
+    chart = charts.applications_by_month(user) if can(user, Action.CASE_VIEW) else ""
     return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE),
                                          "calendar_warnings": calendar_warnings, "work": work,
-                                         "alerts": alerts, "batches": batches})
+                                         "alerts": alerts, "batches": batches, "chart": chart})
 
 
 OVERDUE_ACTIONS = (Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.PAYMENT_VIEW)

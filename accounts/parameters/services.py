@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+
 from accounts.scope import Action, require
-from core import params, workdays
+from core import followers, params, workdays
 
 
 def parameter_set(*, actor, key: str, value, effective_from: dt.date, reason: str):
@@ -25,12 +27,21 @@ def parameter_cancel(*, actor, key: str, effective_from: dt.date, reason: str):
 
 
 def workday_override_set(*, actor, date: dt.date, is_workday: bool, name: str, reason: str = ""):
-    """Declare one day a holiday or an adjusted working day (core.workdays); audited, PARAMS_CHANGE only."""
+    """Declare one day a holiday or an adjusted working day (core.workdays); audited, PARAMS_CHANGE only.
+    The open deadlines counted across that day are recomputed (core.followers); `row.moved` says what moved."""
     require(actor, Action.PARAMS_CHANGE, refuse="只有市级管理员可以维护节假日安排")
-    return workdays.workday_override_write(actor=actor, date=date, is_workday=is_workday, name=name, reason=reason)
+    with transaction.atomic():
+        pending = followers.prepare(date)
+        row = workdays.workday_override_write(actor=actor, date=date, is_workday=is_workday, name=name,
+                                              reason=reason)
+        row.moved = followers.finish(pending, actor)
+    return row
 
 
-def workday_override_delete(*, actor, date: dt.date, reason: str = ""):
-    """Remove a city override (core.workdays); audited, PARAMS_CHANGE only."""
+def workday_override_delete(*, actor, date: dt.date, reason: str = "") -> list[str]:
+    """Remove a city override (core.workdays); audited, PARAMS_CHANGE only. Returns the deadlines that moved."""
     require(actor, Action.PARAMS_CHANGE, refuse="只有市级管理员可以维护节假日安排")
-    return workdays.workday_override_remove(actor=actor, date=date, reason=reason)
+    with transaction.atomic():
+        pending = followers.prepare(date)
+        workdays.workday_override_remove(actor=actor, date=date, reason=reason)
+        return followers.finish(pending, actor)

@@ -93,14 +93,15 @@ def calendar(request):
         if request.method == "POST" and form.is_valid():
             day = form.cleaned_data["date"]
             try:
-                services.workday_override_set(actor=request.user, date=day,
-                                              is_workday=form.cleaned_data["is_workday"],
-                                              name=form.cleaned_data["name"], reason=form.cleaned_data["reason"])
+                row = services.workday_override_set(actor=request.user, date=day,
+                                                    is_workday=form.cleaned_data["is_workday"],
+                                                    name=form.cleaned_data["name"], reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 kind = "调休上班" if form.cleaned_data["is_workday"] else "放假"
-                messages.success(request, f"已登记 {day:%Y年%m月%d日} {kind}（{form.cleaned_data['name']}）。")
+                messages.success(request, f"已登记 {day:%Y年%m月%d日} {kind}（{form.cleaned_data['name']}）。"
+                                 + _moved_text(row.moved))
                 return redirect(f"{reverse('core:calendar')}?year={day.year}")
     elif request.method == "POST":
         raise Http404("未找到")
@@ -125,9 +126,17 @@ def calendar_delete(request, day):
     except ValueError:
         raise Http404("未找到") from None
     try:
-        services.workday_override_delete(actor=request.user, date=date, reason=request.POST.get("reason", ""))
+        moved = services.workday_override_delete(actor=request.user, date=date, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已删除 {date:%Y年%m月%d日} 的调整。")
+        messages.success(request, f"已删除 {date:%Y年%m月%d日} 的调整。" + _moved_text(moved))
     return redirect(f"{reverse('core:calendar')}?year={date.year}")
+
+
+def _moved_text(moved: list[str], shown: int = 10) -> str:
+    """What the calendar change moved, for the confirmation message."""
+    if not moved:
+        return "没有在办事项的期限受影响。"
+    more = f"等，共 {len(moved)} 项（详见审计日志）" if len(moved) > shown else ""
+    return f"已重新计算 {len(moved)} 项期限：" + "；".join(moved[:shown]) + more + "。"

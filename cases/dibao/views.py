@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
 from cases.dibao import assessment as dibao_assessment
 from cases.dibao import deadlines as dibao_deadlines
-from cases.dibao import means_test, selectors, workflow
+from cases.dibao import means_test, selectors, sole_decider, steps, workflow
 from cases.dibao import meetings as dibao_meetings
 from cases.dibao import notices as dibao_notices
 from cases.dibao import rechecks as dibao_rechecks
@@ -35,7 +35,7 @@ from cases.dibao.forms import (
 from cases.dibao.models import Application, Meeting, Notice, Recheck
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household
-from core import months, params
+from core import audit, months, params
 from core.forms import apply_errors
 from core.paging import paginate
 
@@ -150,7 +150,9 @@ def application_detail(request, pk):
         "action_names": actions,
         "events": app.events.select_related("actor").all(), "notices": app.notices.all(),
         "members": list(app.household.members.all()), "assessment": app.assessment,
-        "can_process_elsewhere": app.handling_township_id != request.user.region_id,
+        "can_process_elsewhere": app.handling_township_id != request.user.region_id and not actions,
+        "registrar_message": sole_decider.registrar_message(app) if app.registered_by_id == request.user.pk else "",
+        "steps": steps.indicator(app),
         "household_visible": Household.objects.restrict(request.user, Action.CASE_VIEW).filter(
             pk=app.household_id).exists(),
     })
@@ -164,7 +166,8 @@ def application_act(request, pk, action):
     if action not in workflow.ACTIONS or action == "meeting_decide":
         raise Http404("未找到")
     app = selectors.application_detail(user=request.user, pk=pk)
-    require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)  # readers and village staff never act
+    if not (action in ("confirm", "refuse") and sole_decider.county_may_decide(request.user, app)):
+        require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)  # readers and village staff never act
     spec = workflow.ACTIONS[action]
     available = action in workflow.available_actions(request.user, app)
     if action in ACTION_FORMS:
@@ -218,7 +221,8 @@ def meeting_create(request):
             return redirect("cases:meeting_detail", pk=meeting.pk)
     for app in form.candidates:
         app.dl = dibao_deadlines.deadline_info(app)
-    return render(request, "cases/dibao/meeting_form.html", {"form": form})
+    return render(request, "cases/dibao/meeting_form.html", {
+        "form": form, "publicity_days": dibao_deadlines.kind_param("dibao", "publicity_days")})
 
 
 @login_required
@@ -306,6 +310,22 @@ def notice_detail(request, pk):
     return render(request, "cases/dibao/notice.html", {
         "notice": notice, "deliver_form": DeliverForm(),
         "can_deliver": can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE)})
+
+
+MAX_PRINT = 200
+
+
+@login_required
+def notice_print_many(request):
+    """Several notices on one printable page, one A4 page each (the township prints the day's pile at once)."""
+    require_page(request, Action.CASE_VIEW)
+    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()][:MAX_PRINT]
+    notices = list(Notice.objects.restrict(request.user, Action.CASE_VIEW).filter(pk__in=ids)
+                   .select_related("household", "application", "county").order_by("decided_on", "pk"))
+    if notices:
+        audit.record_export(actor=request.user, what=f"批量打印书面通知书 {len(notices)} 份", rows=len(notices),
+                            fmt="print", filters={"ids": [n.pk for n in notices]})
+    return render(request, "cases/dibao/notice_print_many.html", {"notices": notices})
 
 
 @login_required

@@ -60,6 +60,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.scope import Action, can, handles
+from cases.dibao import sole_decider
 from cases.dibao.assessment import application_assess
 from cases.dibao.deadlines import compute_deadline, kind_param
 from cases.dibao.kinds import (
@@ -129,6 +130,9 @@ def _log(application, actor, action, label, before_status, note="", *, before=No
 
 
 def _may_handle(actor, application: Application, permission: str) -> None:
+    if permission == Action.CASE_DECIDE and sole_decider.county_may_decide(actor, application):
+        refuse_if_relative(actor=actor, household_id=application.household_id)
+        return
     if not can(actor, permission):
         raise ValidationError({
             Action.CASE_PROCESS: "只有乡镇（街道）经办人可以办理此环节",
@@ -242,7 +246,7 @@ def transition(*, actor, application: Application, action: str, reason: str = ""
             raise ValidationError(
                 f"当前状态为“{app.get_status_display()}”，不能进行“{spec.label}”（仅限{allowed}的申请）")
         if action in ("confirm", "refuse") and app.registered_by_id == actor.pk:
-            raise ValidationError("受理该申请的人员不能对其审核确认（经办与审批分离）")
+            raise ValidationError(sole_decider.registrar_message(app))
         reason = (reason or "").strip()
         if spec.reason_required and not reason:
             raise ValidationError({"reason": f"“{spec.label}”必须填写原因"})
@@ -340,7 +344,12 @@ def _h_object(actor, app, reason, data):
 def _h_close_publicity(actor, app, reason, data):
     today = timezone.localdate()
     if app.publicity_end is None or today <= app.publicity_end:
-        raise ValidationError(f"公示期至{app.publicity_end:%Y年%m月%d日}，期满后才能提交审核确认")
+        if app.publicity_end is None:
+            raise ValidationError("该申请尚未开始公示：请先经联席会议集体研究，同意纳入的自动进入公示")
+        raise ValidationError(
+            f"公示尚未期满：公示期至{app.publicity_end:%Y年%m月%d日}，不能提前结束。"
+            f"请于{app.publicity_end + dt.timedelta(days=1):%Y年%m月%d日}起再提交审核确认；"
+            "公示期间有人提出异议的，请点“公示异议，退回调查”")
     return reason or f"公示期{app.publicity_start:%m月%d日}至{app.publicity_end:%m月%d日}无异议"
 
 
@@ -438,7 +447,8 @@ def available_actions(user, application: Application) -> list[str]:
     for name, spec in ACTIONS.items():
         if application.status not in spec.sources:
             continue
-        if not handles(user, spec.permission, application, application.handling_township_id):
+        if not handles(user, spec.permission, application, application.handling_township_id) and not (
+                name in ("confirm", "refuse") and sole_decider.county_may_decide(user, application)):
             continue
         if name in ("confirm", "refuse") and application.registered_by_id == user.pk:
             continue

@@ -7,11 +7,14 @@ from core import idnumbers
 from core.forms import PhoneMixin
 from core.models import Region
 
+CHOOSE = [("", "请选择")]
+
 
 class HouseholdForm(PhoneMixin, forms.Form):
     village = forms.ModelChoiceField(label="村（社区）", queryset=Region.objects.none())
     address = forms.CharField(label="家庭住址", max_length=200)
-    hukou_type = forms.ChoiceField(label="户籍类型", choices=Household.HukouType.choices)
+    # No pre-selected answer where a silent default decides eligibility: the user picks (城市/农村 sets the standard).
+    hukou_type = forms.ChoiceField(label="户籍类型", choices=CHOOSE + Household.HukouType.choices)
     phone = forms.CharField(label="联系电话", required=False, help_text="修改时留空表示不变")
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -28,7 +31,7 @@ class HouseholdForm(PhoneMixin, forms.Form):
 class PersonForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号码", max_length=40)
-    relationship = forms.ChoiceField(label="与户主关系", choices=Person.Relationship.choices)
+    relationship = forms.ChoiceField(label="与户主关系", choices=CHOOSE + Person.Relationship.choices)
     disability_grade = forms.TypedChoiceField(
         label="残疾等级", required=False, coerce=int, empty_value=None,
         choices=[("", "无"), (1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")],
@@ -36,8 +39,8 @@ class PersonForm(forms.Form):
     disability_type = forms.ChoiceField(label="残疾类别", required=False,
                                         choices=[("", "—")] + Person.DisabilityType.choices)
     serious_illness = forms.CharField(label="重特大疾病", required=False, max_length=100)
-    work_capacity = forms.ChoiceField(label="劳动能力", choices=Person.WorkCapacity.choices)
-    employment = forms.ChoiceField(label="就业状况", choices=Person.Employment.choices)
+    work_capacity = forms.ChoiceField(label="劳动能力", choices=CHOOSE + Person.WorkCapacity.choices)
+    employment = forms.ChoiceField(label="就业状况", choices=CHOOSE + Person.Employment.choices)
     school = forms.ChoiceField(label="在校情况", required=False, choices=Person.School.choices)
     special_status = forms.ChoiceField(label="特殊情况", required=False, choices=Person.SpecialStatus.choices)
 
@@ -62,7 +65,22 @@ class PersonForm(forms.Form):
         return data
 
 
-class IncomeForm(forms.ModelForm):
+NEGATIVE = "金额不能为负数，请填写 0 或正数（没有请填 0）"
+
+
+class NonNegativeAmounts:
+    """Money and counts of an item: a negative number is refused beside its field, in Chinese, before any
+    database constraint can see it (the constraints stay as the last line)."""
+
+    def _post_clean(self):
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(field, forms.DecimalField) and value is not None and value < 0:
+                self.add_error(name, NEGATIVE)
+        super()._post_clean()  # fields with an error are left out of the model's constraint checks
+
+
+class IncomeForm(NonNegativeAmounts, forms.ModelForm):
     class Meta:
         model = IncomeItem
         fields = ["person", "kind", "description", "amount_12m", "employment_cost", "exempt"]
@@ -73,7 +91,7 @@ class IncomeForm(forms.ModelForm):
         self.fields["person"].required = False
 
 
-class PropertyForm(forms.ModelForm):
+class PropertyForm(NonNegativeAmounts, forms.ModelForm):
     class Meta:
         model = PropertyItem
         fields = ["kind", "description", "quantity", "value"]
@@ -82,7 +100,7 @@ class PropertyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class ExpenseForm(forms.ModelForm):
+class ExpenseForm(NonNegativeAmounts, forms.ModelForm):
     class Meta:
         model = RigidExpense
         fields = ["person", "kind", "amount_12m", "evidence"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.scope import Action, require
@@ -239,12 +239,42 @@ def item_add(*, actor, household: Household, item_type: str, **values):
     _require(actor, Action.CASE_CHANGE, household)
     model = ITEM_MODELS[item_type]
     item = model(household=household, **values)
-    if getattr(item, "person_id", None) and item.person.household_id != household.pk:
-        raise ValidationError({"person": "该成员不属于本家庭"})
-    item.full_clean(exclude=["household"])
+    _check_item(item, household)
     with transaction.atomic():
         item.save()
         audit.record(actor=actor, action=f"{item_type}.add", obj=item, after=audit.snapshot(item),
+                     region=(household.county_id, household.township_id, household.village_id),
+                     object_repr=f"{household} {item._meta.verbose_name}")
+    return item
+
+
+def _check_item(item, household: Household) -> None:
+    """Field errors in Chinese for what the table's constraints would refuse (they stay as the last line)."""
+    if getattr(item, "person_id", None) and item.person.household_id != household.pk:
+        raise ValidationError({"person": "该成员不属于本家庭"})
+    negative = {f.name: "金额不能为负数，请填写 0 或正数（没有请填 0）" for f in item._meta.concrete_fields
+                if isinstance(f, models.DecimalField) and getattr(item, f.attname) is not None
+                and getattr(item, f.attname) < 0}
+    if negative:
+        raise ValidationError(negative)
+    item.full_clean(exclude=["household"])
+
+
+def item_update(*, actor, household: Household, item_type: str, item_id: int, **values):
+    """Correct an income, property or expense item in place (audited with before and after)."""
+    _require(actor, Action.CASE_CHANGE, household)
+    model = ITEM_MODELS[item_type]
+    with transaction.atomic():
+        item = model.objects.select_for_update().filter(household=household, pk=item_id).first()
+        if item is None:
+            raise ValidationError("该记录已不存在（可能已被删除），请刷新页面")
+        before = audit.snapshot(item)
+        for name, value in values.items():
+            setattr(item, name, value)
+        _check_item(item, household)
+        item.save()
+        b, a = audit.diff(before, audit.snapshot(item))
+        audit.record(actor=actor, action=f"{item_type}.change", obj=item, before=b, after=a,
                      region=(household.county_id, household.township_id, household.village_id),
                      object_repr=f"{household} {item._meta.verbose_name}")
     return item

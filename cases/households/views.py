@@ -256,15 +256,37 @@ def item_add(request, pk, kind):
         try:
             services.item_add(actor=request.user, household=household, item_type=kind, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            apply_errors(form, exc)
         else:
             messages.success(request, "已添加。")
             return redirect(f"{household_url(household)}#{kind}")
-    else:
-        errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
-                          for f, e in form.errors.items())
-        messages.error(request, f"未保存：{errors}")
-    return redirect(f"{household_url(household)}#{kind}")
+    # the page again, the form open with what was typed and the errors beside the fields
+    context = _detail_context(request, household)
+    context["item_forms"][kind] = form
+    return render(request, "cases/household_detail.html", context, status=400)
+
+
+@login_required
+def item_edit(request, pk, kind, item_id):
+    if kind not in ITEM_FORMS:
+        raise Http404
+    household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_CHANGE, pk=pk)
+    item = services.ITEM_MODELS[kind].objects.filter(household=household, pk=item_id).first()
+    if item is None:
+        raise Http404("未找到")
+    form = ITEM_FORMS[kind](request.POST or None, household=household, instance=item, prefix=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_update(actor=request.user, household=household, item_type=kind, item_id=item.pk,
+                                 **{name: form.cleaned_data[name] for name in form.fields})
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect(f"{household_url(household)}#{kind}")
+    return render(request, "cases/item_edit.html", {"household": household, "form": form, "kind": kind,
+                                                    "item": item, "label": item._meta.verbose_name},
+                  status=400 if request.method == "POST" else 200)
 
 
 def household_url(household):

@@ -28,13 +28,22 @@ INSTALLED_APPS = [
     "accounts",
     # first floor
     "cases",
+    "attachments",  # documents on any object (beside cases, imports neither cases nor anything above)
     # second floor
     "funds",
     "monitoring",
     "audit",
     "ops",  # health, 系统状态, heartbeats, backup/restore (reads core.jobs, never the business apps)
     "imports",
+    "notifications",  # notices to applicants: templates, the SMS outbox and its gateways
     "demo",  # demo and synthetic data: above every product app, imported by none
+]
+
+# Argon2id first (accounts/hashers.py); older PBKDF2 hashes still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.JiuzhuArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 
 MIDDLEWARE = [
@@ -284,3 +293,9 @@ if env_str("DATABASE_REPLICA_URL", ""):
                                                  conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     JIUZHU_READ_REPLICA = "replica"
+# Notices to applicants (notifications/backends.py): the database outbox backend by default; in production
+# "notifications.backends.HttpBackend" with the provider's https URL, token and registered signature.
+JIUZHU_SMS_BACKEND = env_str("JIUZHU_SMS_BACKEND", "")
+JIUZHU_SMS_URL = env_str("JIUZHU_SMS_URL", "")
+JIUZHU_SMS_TOKEN = env_str("JIUZHU_SMS_TOKEN", "")
+JIUZHU_SMS_SIGN = env_str("JIUZHU_SMS_SIGN", "")

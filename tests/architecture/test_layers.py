@@ -20,11 +20,13 @@ FLOORS = {
     "core": 1,
     "accounts": 2,
     "cases": 3,
+    "attachments": 3,
     "funds": 4,
     "monitoring": 4,
     "audit": 4,
     "ops": 4,
     "imports": 4,
+    "notifications": 4,
     "jiuzhu": 5,
     "demo": 6,
 }

@@ -171,8 +171,12 @@ def test_publicity_cannot_close_early(users, app):
     cw = users["zhandian_jingban"]
     investigate(cw, app)
     meeting(cw, [(app, "approve", "")])
-    with pytest.raises(ValidationError, match="期满后才能提交"):
+    with pytest.raises(ValidationError, match="公示尚未期满") as exc:
         workflow.transition(actor=cw, application=app, action="close_publicity")
+    # says what happened and what to do: the day from which it can go on, and the objection path
+    app.refresh_from_db()
+    after = app.publicity_end + dt.timedelta(days=1)
+    assert f"请于{after:%Y年%m月%d日}起" in str(exc.value) and "公示异议" in str(exc.value)
 
 
 def test_meeting_decides_several_cases_and_refusal_gets_notice(users, hh):

@@ -42,7 +42,7 @@ def test_accepts_lower_case_x_and_stray_spaces(raw):
     ("410823199002301234", "birth_date", "出生日期19900230不存在"),
     ("410823199013011234", "birth_date", "出生日期19901301不存在"),
     ("410823202712011234", "future_birth", "出生日期2027-12-01晚于今天"),
-    ("410823199001011238", "checksum", "校验位错误：应为4，实为8"),
+    ("410823199001011238", "checksum", "校验位错误：号码中有数字输错或前后颠倒，请对照身份证原件逐位核对"),
     ("４１０８２３１９９００１０１１２３４", "fullwidth", "全角字符"),
     ("41082319900101123Ｘ", "fullwidth", "全角字符"),
     ("4.10823E+17", "excel_scientific", "被 Excel 转成了科学计数法"),
@@ -124,3 +124,19 @@ def test_bulk_indexer_equals_blind_index_under_every_key_version(keyfile):
     assert keys.get_keyring().index_current == 2
     bulk = [idnumbers.indexer()(v) for v in values]
     assert bulk == [idnumbers.index(v) for v in values] and all(b.startswith("v2:") for b in bulk)
+
+
+def test_checksum_error_does_not_give_the_answer():
+    """The walk: the message named the right check digit, which completes a made-up number."""
+    from django.core.exceptions import ValidationError
+
+    from core import idnumbers
+
+    wrong = "410823199001011238"
+    right = wrong[:17] + idnumbers.check_digit(wrong[:17])
+    try:
+        idnumbers.parse(wrong)
+    except ValidationError as exc:
+        text = " ".join(exc.messages)
+    assert "校验位错误" in text and right[17] not in text.replace("18", "")
+    assert "应为" not in text

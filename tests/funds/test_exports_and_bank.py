@@ -33,8 +33,8 @@ def test_export_file_read_back_cell_by_cell(users, standards, wuzhi, tmp_path):
     rows = exports.write_payment_file(batch, path)
     assert rows == 4  # 2 低保 + 2 价格补贴
     ws = load_workbook(path).active
-    assert [c.value for c in ws[1]] == ["序号", "县(市、区)", "乡镇(街道)", "村(社区)", "户主姓名", "身份证号码",
-                                        "社保卡号/银行账号", "开户银行", "救助类别", "保障人数", "发放金额(元)", "备注"]
+    assert [c.value for c in ws[1]] == ["序号", "县（市、区）", "乡镇（街道）", "村（社区）", "户主姓名", "身份证号码",
+                                        "社保卡号/银行账号", "开户银行", "救助类别", "保障人数", "发放金额（元）", "备注"]
     lines = list(PaymentLine.objects.filter(batch=batch).select_related("payee", "payee__person").order_by("line_no"))
     for r, line in enumerate(lines, start=2):
         cells = [c for c in ws[r]]
@@ -49,7 +49,10 @@ def test_export_file_read_back_cell_by_cell(users, standards, wuzhi, tmp_path):
         assert cells[5].number_format == "@" and cells[6].number_format == "@"
     total = [c.value for c in ws[len(lines) + 2]]
     assert total[0] == "合计" and total[4] == "4条"
-    assert total[9] == sum(ln.persons_covered for ln in lines)
+    # 人数 counts each household once: the price-subsidy lines carry the same people as the 低保 lines
+    per_household = {ln.household_id: ln.persons_covered for ln in lines}
+    assert len(per_household) == 2 and total[9] == sum(per_household.values())
+    assert total[9] < sum(ln.persons_covered for ln in lines)
     assert Decimal(str(total[10])) == batch.total_amount
     assert ws.max_row == len(lines) + 2
 

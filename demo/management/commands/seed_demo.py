@@ -5,9 +5,9 @@ comparisons and supervision.
 """
 from django.core.management.base import BaseCommand
 
-from demo import comparisons, households, imports, payments, supervision, users
+from demo import attachments, comparisons, households, imports, notifications, payments, supervision, users
 
-PARTS = (users, households, payments, comparisons, supervision, imports)
+PARTS = (users, households, payments, comparisons, supervision, imports, attachments, notifications)
 
 
 class Command(BaseCommand):
