@@ -84,7 +84,7 @@ def _detail_context(request, household, **extra):
         "reveal_form": RevealForm(),
         "can_apply": (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE))
         and request.user.region.level == "township",
-        "open_application": household.applications.exclude(status__in=["confirmed", "refused", "withdrawn"]).first(),
+        "open_application": household.applications.open().first(),
         "has_open_dibao": any(e.category == "dibao" and e.status != "ended" for e in household.entitlements.all()),
         "item_forms": {k: f(household=household, prefix=k) for k, f in ITEM_FORMS.items()} if can_change else {},
         "can_decide": can(request.user, Action.CASE_DECIDE),
