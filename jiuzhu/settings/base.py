@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "funds",
     "monitoring",
     "audit",
+    "discovery",
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 
