@@ -102,7 +102,11 @@ def check_tekun(household, on, situations) -> Result:
         r.verdict, r.reasons = ALREADY, ["已在享受特困供养或已有特困申请在办"]
         return r
     best = None
-    for person in household.members.filter(deceased_on__isnull=True).order_by("id"):
+    living = list(household.members.filter(deceased_on__isnull=True).order_by("id"))
+    for person in living:
+        # living with a working-age member able to work: that member is an obligor (法定义务人)
+        if any(p.pk != person.pk and 18 <= p.age_on(on) < 60 and p.work_capacity == "full" for p in living):
+            continue
         try:
             e = tekun_eligibility(person, on)
         except StandardMissing as exc:
@@ -119,7 +123,7 @@ def check_tekun(household, on, situations) -> Result:
         r.verdict = POSSIBLE if all("义务人" in x for x in e.reasons) else NO
         r.reasons = [f"{person.name}：" + "；".join(e.reasons)]
     else:
-        r.reasons = ["家庭成员均不属于无劳动能力情形"]
+        r.reasons = ["家庭成员均不属于无劳动能力情形，或与有劳动能力的法定义务人共同生活"]
     return r
 
 
@@ -166,7 +170,7 @@ def _referral(key, label, situation_keys, member_test):
         members = [p.name for p in household.members.filter(deceased_on__isnull=True) if member_test(p, on)]
         if hits or members:
             r.verdict = REFER
-            r.reasons = [("、".join(hits) + "；" if hits else "") + ("涉及：" + "、".join(members) if members else "")]
+            r.reasons = ["；".join(x for x in ("、".join(hits), "涉及：" + "、".join(members) if members else "") if x)]
         return r
     return fn
 

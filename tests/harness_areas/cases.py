@@ -13,7 +13,7 @@ from tests.harness import MARKER_HEAD, api, page, part
 
 ZHANDIAN = "410823101"
 PROCESS_OR_DECIDE = (A.CASE_PROCESS, A.CASE_DECIDE)
-FUND_NOTE = "village staff see their own township's reserve fund (temporary_aid.funds reads the township code)"
+FUND_NOTE = "village staff and grid workers see their own township's reserve fund (temporary_aid.funds reads the township code)"
 
 
 def _today():
@@ -218,11 +218,11 @@ ENTRIES = [
     api("reserve-fund-list", _with("reserve_fund")("/api/v1/reserve-funds/"), (A.CASE_VIEW, A.PAYMENT_VIEW),
         scoped=False),
     api("reserve-fund-detail", _with("reserve_fund")(f"/api/v1/reserve-funds/{ZHANDIAN}/"),
-        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 200}, note=FUND_NOTE),
+        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 200, "heying_wangge": 200}, note=FUND_NOTE),
     api("reserve-fund-entries", _with("reserve_fund")(f"/api/v1/reserve-funds/{ZHANDIAN}/entries/"),
-        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 200}, note=FUND_NOTE),
+        (A.CASE_VIEW, A.PAYMENT_VIEW), region=ZHANDIAN, expect={"heying_cun": 200, "heying_wangge": 200}, note=FUND_NOTE),
     api("reserve-fund-top-up", _with("reserve_fund")(f"/api/v1/reserve-funds/{ZHANDIAN}/top-up/"),
         A.PAYMENT_PREPARE, method="post", data={"amount": "1000.00", "note": "武民〔2026〕2号"}, region=ZHANDIAN,
-        read_action=A.CASE_VIEW, expect={"wuzhi_caizheng": 403, "heying_cun": 403},
+        read_action=A.CASE_VIEW, expect={"wuzhi_caizheng": 403, "heying_cun": 403, "heying_wangge": 403},
         note="readers of the fund (finance sees it through payment.view, village staff: " + FUND_NOTE + ") get 403"),
 ]

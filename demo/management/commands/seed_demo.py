@@ -6,8 +6,9 @@ comparisons and supervision.
 from django.core.management.base import BaseCommand
 
 from demo import comparisons, households, payments, supervision, users
+from demo import discovery as discovery_demo
 
-PARTS = (users, households, payments, comparisons, supervision)
+PARTS = (users, households, payments, comparisons, supervision, discovery_demo)
 
 
 class Command(BaseCommand):
