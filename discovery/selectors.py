@@ -94,7 +94,7 @@ def ledger_list(*, user, status: str = "", source: str = "", village: str = "", 
         qs = qs.filter(status=LedgerRecord.Status.OPEN, due_date__lt=timezone.localdate())
     if q := (q or "").strip():
         qs = qs.filter(subject_name__startswith=q)
-    return qs.order_by("status", "due_date", "id")
+    return qs.order_by("-status", "due_date", "id")  # open (跟进中) before closed
 
 
 def visit_list(*, user, village: str = "", household: int | None = None):
@@ -142,7 +142,7 @@ def scorecard(*, user, month: dt.date, township: str = "") -> list[dict]:
                                               due_date__lt=as_of, created_at__date__lte=as_of)),
     }
     codes = set(due_in_month) | {c for col in cols.values() for c in col}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names = {r.code: r.short_name for r in Region.objects.filter(code__in=codes).only("code", "name")}
     township_names = dict(Region.objects.filter(code__in={c[:9] for c in codes}).values_list("code", "name"))
     rows = []
     for code in sorted(codes):

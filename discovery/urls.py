@@ -4,7 +4,7 @@ from discovery import views
 
 app_name = "discovery"
 urlpatterns = [
-    path("", views.board, name="board"),
+    path("grids/", views.board, name="board"),
     path("grids/new/", views.grid_create, name="grid_create"),
     path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
     path("assign/", views.assign, name="assign"),

@@ -77,8 +77,8 @@ def _visit_form(w):
 
 
 ENTRIES = [
-    page("discovery:board", _with("grid")("/discovery/"), A.CASE_VIEW, scoped=False),
-    page("discovery:board", f"/discovery/?village={VILLAGE}", A.CASE_VIEW),
+    page("discovery:board", _with("grid")("/discovery/grids/"), A.CASE_VIEW, scoped=False),
+    page("discovery:board", f"/discovery/grids/?village={VILLAGE}", A.CASE_VIEW),
     page("discovery:grid_create", "/discovery/grids/new/", A.DISCOVERY_LEDGER, method="post", ok=302,
          data={"village": VILLAGE, "name": "第九网格", "worker_name": "王五", "worker_phone": "13903910002"}),
     page("discovery:grid_detail", lambda w: f"/discovery/grids/{_g(w)}/", A.CASE_VIEW),
