@@ -26,12 +26,17 @@ class DecryptionError(Exception):
 
 
 def encrypt(plaintext: str, *, aad: str, version: int | None = None) -> bytes:
+    return encrypt_bytes(plaintext.encode(), aad=aad, version=version)
+
+
+def encrypt_bytes(plaintext: bytes, *, aad: str, version: int | None = None) -> bytes:
+    """`encrypt` for binary content (attachments): same layout, same keys."""
     ring = keys.get_keyring()
     version = ring.current if version is None else version
     nonce = os.urandom(_NONCE)
     enc = Cipher(algorithms.SM4(ring.enc_key(version)), modes.GCM(nonce)).encryptor()
     enc.authenticate_additional_data(aad.encode())
-    body = enc.update(plaintext.encode()) + enc.finalize()
+    body = enc.update(plaintext) + enc.finalize()
     return bytes([FORMAT]) + version.to_bytes(2, "big") + nonce + body + enc.tag
 
 
@@ -43,6 +48,10 @@ def key_version(blob: bytes) -> int:
 
 
 def decrypt(blob: bytes, *, aad: str) -> str:
+    return decrypt_bytes(blob, aad=aad).decode()
+
+
+def decrypt_bytes(blob: bytes, *, aad: str) -> bytes:
     blob = bytes(blob)
     version = key_version(blob)
     ring = keys.get_keyring()
@@ -54,7 +63,7 @@ def decrypt(blob: bytes, *, aad: str) -> str:
     dec = Cipher(algorithms.SM4(ring.enc_key(version)), modes.GCM(nonce, tag)).decryptor()
     dec.authenticate_additional_data(aad.encode())
     try:
-        return (dec.update(body) + dec.finalize()).decode()
+        return dec.update(body) + dec.finalize()
     except InvalidTag:
         raise DecryptionError("密文校验失败：数据被篡改、被复制到其他记录，或密钥错误") from None
 

@@ -75,6 +75,7 @@ def _rework(row, ring) -> list[str]:
 
 def rotate_model(model, *, batch: int = 500, out=None) -> Progress:
     ring = keys.get_keyring()
+    batch = min(batch, getattr(model, "rotation_batch", batch))  # models with large blobs (attachments) ask for less
     progress = Progress(model=model._meta.label_lower)
     base = model._base_manager.all()
     pending = pending_q(model)

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from core.registry import collect
+from jiuzhu import search_views
 
 router = DefaultRouter()
 for register in collect("api_urls", "register"):
@@ -13,6 +14,7 @@ for register in collect("api_urls", "register"):
 urlpatterns = [
     path("auth/token/", accounts_api.obtain_token, name="api_token"),
     path("me/", accounts_api.me, name="api_me"),
+    path("search/", search_views.search_api, name="api_search"),
 ]
 for extra in collect("api_urls", "urlpatterns"):
     urlpatterns += extra

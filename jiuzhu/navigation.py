@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.scope import can
 from core.navigation import GROUPS, Entry
 from core.registry import collect
+from jiuzhu.search_views import may_search
 
 
 @lru_cache(maxsize=1)
@@ -36,4 +37,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": menu_for(user, request.path)}
+    return {"nav_items": menu_for(user, request.path), "can_search": may_search(user)}

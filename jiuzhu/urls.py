@@ -4,13 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import urls as accounts_urls
 from accounts import views as accounts_views
 from accounts.parameters import urls as parameters_urls
-from jiuzhu import api, views
+from jiuzhu import api, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include(accounts_urls.auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("overdue/", views.overdue, name="overdue"),
+    path("search/", search_views.search_page, name="search"),
     path("audit-trail/", accounts_views.audit_trail, name="audit_trail"),
     # parameters and the working-day calendar: their pages moved to accounts, their names stay core:*
     path("", include((parameters_urls.urlpatterns, "core"))),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("audit.urls")),
     path("discovery/", include("discovery.urls")),
+    path("attachments/", include("attachments.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

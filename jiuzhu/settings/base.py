@@ -27,11 +27,13 @@ INSTALLED_APPS = [
     "accounts",
     # first floor
     "cases",
+    "attachments",  # documents on any object (beside cases, imports neither cases nor anything above)
     # second floor
     "funds",
     "monitoring",
     "audit",
     "discovery",
+    "notifications",  # notices to applicants: templates, the SMS outbox and its gateways
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 

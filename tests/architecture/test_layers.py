@@ -20,10 +20,12 @@ FLOORS = {
     "core": 1,
     "accounts": 2,
     "cases": 3,
+    "attachments": 3,
     "funds": 4,
     "monitoring": 4,
     "audit": 4,
     "discovery": 4,
+    "notifications": 4,
     "jiuzhu": 5,
     "demo": 6,
 }

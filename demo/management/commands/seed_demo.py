@@ -5,10 +5,10 @@ comparisons and supervision.
 """
 from django.core.management.base import BaseCommand
 
-from demo import comparisons, households, payments, supervision, users
+from demo import attachments, comparisons, households, payments, supervision, users
 from demo import discovery as discovery_demo
 
-PARTS = (users, households, payments, comparisons, supervision, discovery_demo)
+PARTS = (users, households, payments, comparisons, supervision, attachments, discovery_demo)
 
 
 class Command(BaseCommand):

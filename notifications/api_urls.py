@@ -1,0 +1,8 @@
+from notifications import api
+
+
+def register(router):
+    router.register("notifications", api.NotificationViewSet, basename="notification")
+
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+SCHEDULES = {
+    "短信发送失败重试": {"task": "notifications.tasks.retry_failed", "crontab": {"minute": "*/15"}},
+}
