@@ -49,7 +49,7 @@ def seed(stdout) -> None:
                 if i % 9 == 8:
                     continue  # left for the village to assign
                 services.household_assign(actor=actor, household=hh, grid=grids[i % 2])
-            for i, hh in enumerate(households[: len(households) * 2 // 3]):
+            for hh in households[: len(households) * 2 // 3]:
                 visited = today - dt.timedelta(days=rng.randint(0, 85))
                 hard = rng.random() < 0.12
                 situations = rng.sample(SITUATIONS, rng.randint(1, 2)) if hard else []

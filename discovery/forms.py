@@ -35,6 +35,10 @@ class WorkerChangeForm(GridForm):
         del self.fields["note"]
 
 
+class PhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label="走访日期", widget=DATE_INPUT)
     seen = forms.CharField(label="见到的人", max_length=100, help_text="如：户主本人、配偶、邻居")
@@ -43,6 +47,8 @@ class VisitForm(forms.Form):
     note = forms.CharField(label="走访情况", widget=forms.Textarea(attrs={"rows": 4}), required=False,
                            max_length=2000, help_text="勾选了困难情况时必填")
     follow_up = forms.BooleanField(label="需要跟进（记入工作台账）", required=False)
+    photos = forms.Field(label="照片（可选，最多5张）", required=False, help_text="JPEG/PNG，可直接拍照；照片加密保存",
+                         widget=PhotoInput(attrs={"accept": "image/jpeg,image/png"}))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("visited_on", timezone.localdate())

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import Action, can, reaches
+from attachments import services as attachment_services
 from cases.households.models import Household
 from core import audit, params, pii, workdays
 from core.models import Region
@@ -130,9 +131,24 @@ def household_assign(*, actor, household: Household, grid: Grid) -> GridMembersh
     return m
 
 
+MAX_PHOTOS = 5
+
+
+def photos_check(photos: list[tuple[str, bytes]]) -> None:
+    """Visit photos are attachments (SM4-sealed, type from content, size bounded by the attachments param)."""
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"每次走访最多上传{MAX_PHOTOS}张照片"})
+    for name, data in photos:
+        try:
+            attachment_services.validate_file(data)
+        except ValidationError as exc:
+            raise ValidationError({"photos": f"照片“{name[:40]}”：{'；'.join(exc.messages)}"}) from None
+
+
 def visit_record(*, actor, household: Household, visited_on: dt.date, seen: str, situations: list[str] | None = None,
-                 note: str = "", follow_up: bool = False) -> Visit:
-    """A visit. Any situation ticked (or `follow_up`) opens a ledger record (source: visit) for the village."""
+                 note: str = "", follow_up: bool = False, photos: list[tuple[str, bytes]] | None = None) -> Visit:
+    """A visit. Any situation ticked (or `follow_up`) opens a ledger record (source: visit) for the village.
+    `photos` = [(file name, bytes)], stored as attachments of the visit (all or nothing with the visit)."""
     _may(actor, Action.DISCOVERY_VISIT, refuse="您的角色不能登记巡查走访")
     if not reaches(actor, Action.CASE_VIEW, household):
         raise ValidationError("该家庭不在您的管辖范围内")
@@ -148,6 +164,8 @@ def visit_record(*, actor, household: Household, visited_on: dt.date, seen: str,
     if unknown:
         raise ValidationError({"situations": "未知的走访情况选项"})
     note = _text(note, "走访情况", required=bool(situations or follow_up))
+    photos = list(photos or [])
+    photos_check(photos)
     membership = GridMembership.objects.filter(household=household, ended_on__isnull=True).first()
     visit = Visit(household=household, grid_id=membership.grid_id if membership else None, visited_on=visited_on,
                   visitor=actor, seen=_text(seen, "见到的人", limit=100), situations=situations, note=note,
@@ -155,6 +173,9 @@ def visit_record(*, actor, household: Household, visited_on: dt.date, seen: str,
     with transaction.atomic():
         visit.save()
         audit.record(actor=actor, action="visit.record", obj=visit, after=audit.snapshot(visit))
+        for name, data in photos:
+            attachment_services.attach(actor=actor, owner=visit, data=data, filename=name,
+                                       doc_type="visit_photo", title="走访照片")
         if situations or follow_up:
             labels = "、".join(Situation(s).label for s in situations) or "需跟进"
             _record_save(actor, LedgerRecord(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.scope import Action, can, get_in_scope_or_404, region_q, require_page
+from attachments import checklist as attachment_checklist
 from cases.dibao import intake
 from cases.dibao.models import Application
 from cases.households.models import Household
@@ -137,7 +138,7 @@ def visit_create(request):
         try:
             visit = services.visit_record(actor=request.user, household=household, visited_on=d["visited_on"],
                                           seen=d["seen"], situations=d["situations"], note=d["note"],
-                                          follow_up=d["follow_up"])
+                                          follow_up=d["follow_up"], photos=_photos(request))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -149,6 +150,16 @@ def visit_create(request):
             return redirect(f"{reverse('discovery:board')}?village={household.village_id}")
     recent = selectors.visit_list(user=request.user, household=household.pk)[:5]
     return render(request, "discovery/visit_form.html", {"form": form, "household": household, "recent": recent})
+
+
+def _photos(request) -> list[tuple[str, bytes]]:
+    """The uploaded photos, each read only up to the attachments size limit (+1 byte, so an oversized one is
+    refused by the check instead of being read whole)."""
+    files = request.FILES.getlist("photos")
+    if len(files) > services.MAX_PHOTOS:
+        raise ValidationError({"photos": f"每次走访最多上传{services.MAX_PHOTOS}张照片"})
+    limit = attachment_checklist.max_size()
+    return [(f.name or "照片", f.read(limit + 1)) for f in files]
 
 
 @login_required

@@ -289,3 +289,40 @@ def test_scorecard_counts_per_village(users, hh):
     assert (row["visited"], row["applied"], row["overdue"]) == (1, 1, 1)
     assert row["found"] >= 1 and row["due"] == 0  # registered today: not yet due
     assert selectors.scorecard(user=users["xitao_jingban"], month=today) == []
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
+       b"\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_visit_photos_are_sealed_attachments_all_or_nothing(users, hh):
+    from attachments.models import Attachment
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="照片"):
+        services.visit_record(actor=users["heying_wangge"], household=hh, visited_on=today, seen="户主",
+                              photos=[("a.png", PNG), ("b.exe", b"MZ\x90\x00not an image")])
+    assert Visit.objects.count() == 0 and Attachment.objects.count() == 0
+    with pytest.raises(ValidationError, match="最多"):
+        services.visit_record(actor=users["heying_wangge"], household=hh, visited_on=today, seen="户主",
+                              photos=[("a.png", PNG)] * 6)
+    visit = services.visit_record(actor=users["heying_wangge"], household=hh, visited_on=today, seen="户主",
+                                  photos=[("门口.png", PNG)])
+    att = Attachment.objects.get()
+    assert att.object_id == visit.pk and att.doc_type == "visit_photo" and att.village_id == hh.village_id
+
+
+def test_visit_page_with_a_photo_and_a_bad_one(client, users, hh):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(users["heying_wangge"])
+    url = f"/discovery/visits/new/?household={hh.pk}"
+    data = {"household": hh.pk, "visited_on": timezone.localdate().isoformat(), "seen": "户主本人",
+            "situations": ["illness"], "note": "户主住院"}
+    bad = client.post(url, {**data, "photos": [SimpleUploadedFile("x.txt", b"hello", "text/plain")]})
+    assert bad.status_code == 200 and "只能上传" in bad.content.decode() and "户主住院" in bad.content.decode()
+    assert Visit.objects.count() == 0
+    ok = client.post(url, {**data, "photos": [SimpleUploadedFile("p.png", PNG, "image/png")]})
+    assert ok.status_code == 302 and "/discovery/ledger/" in ok["Location"]
+    page = client.get(ok["Location"]).content.decode()
+    assert "走访照片" in page
