@@ -81,6 +81,10 @@ def _detail_context(request, household, **extra):
         "members": members,
         "can_change": can_change,
         "can_reveal": can(request.user, Action.CASE_VIEW_PII),
+        # 主动发现 (§7): visit, one screening intake, and the township's written refusal to accept
+        "can_visit": can(request.user, Action.DISCOVERY_VISIT),
+        "can_screen": can(request.user, Action.DISCOVERY_LEDGER),
+        "can_refuse_intake": can(request.user, Action.CASE_PROCESS),
         "reveal_form": RevealForm(),
         "can_apply": (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE))
         and request.user.region.level == "township",

@@ -10,6 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PHONE = {"width": 360, "height": 740}
 PASSWORD = "jiuzhu-demo-2026"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00"
+       b"\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def _phone_login(new_context, username):
@@ -63,6 +65,7 @@ def test_grid_worker_visit_to_accepted_application_on_a_phone(new_context, demo_
     page.check("input[name=situations][value=illness]")
     page.check("input[name=situations][value=job_loss]")
     page.fill("#id_note", "户主住院两个月，失去务工收入")
+    page.set_input_files("input[name=photos]", files=[{"name": "门口.png", "mimeType": "image/png", "buffer": PNG}])
     _fits(page)
     shot(page, "3-visit-form")
     page.click("text=保存走访")
@@ -72,6 +75,7 @@ def test_grid_worker_visit_to_accepted_application_on_a_phone(new_context, demo_
     shot(page, "4-ledger-record")
     record = LedgerRecord.objects.get(household=hh)
     assert record.source == "visit" and record.status == "open"
+    assert "走访照片" in page.content()  # the photo is an attachment of the visit
 
     # 2. the village staff, on a phone: 一件事筛查 from the record, the 低保 application is drafted (代办)
     page = _phone_login(new_context, "heying_cun")
