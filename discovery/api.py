@@ -131,7 +131,7 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(GridDetailSerializer(grid).data)
 
 
-class VisitSerializer(_Place):
+class DiscoveryVisitSerializer(_Place):
     head_name = serializers.CharField(source="household.head_name", read_only=True)
     visitor_name = serializers.CharField(source="visitor.__str__", read_only=True)
     records = serializers.SerializerMethodField()
@@ -158,7 +158,7 @@ class VisitCreateSerializer(serializers.Serializer):
 
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     def get_serializer_class(self):
-        return VisitCreateSerializer if self.action == "create" else VisitSerializer
+        return VisitCreateSerializer if self.action == "create" else DiscoveryVisitSerializer
 
     def get_queryset(self):
         p = self.request.query_params
@@ -187,7 +187,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                                           follow_up=d["follow_up"])
         except ValidationError as exc:
             raise_api_error(exc)
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return Response(DiscoveryVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
 class RecordSerializer(_Place):
@@ -211,19 +211,19 @@ class RecordCreateSerializer(serializers.Serializer):
     village = serializers.CharField(required=False, allow_blank=True, default="")
     subject_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     found_on = serializers.DateField(required=False)
-    assistance = serializers.ListField(child=serializers.ChoiceField(choices=[c.key for c in screening.CHECKS]),
+    assistance = serializers.ListField(child=serializers.ChoiceField(choices=screening.CHECK_CHOICES),
                                        required=False, default=list)
     due_date = serializers.DateField(required=False)
 
 
-class CloseSerializer(serializers.Serializer):
+class LedgerCloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[c for c in LedgerRecord.Outcome.values if c])
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class ScreeningSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-    chosen = serializers.ListField(child=serializers.ChoiceField(choices=[c.key for c in screening.CHECKS]))
+    chosen = serializers.ListField(child=serializers.ChoiceField(choices=screening.CHECK_CHOICES))
     household = serializers.IntegerField(required=False, help_text="未登记对象的记录：先登记家庭，再指定家庭ID")
 
 
@@ -232,7 +232,7 @@ class DiscoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     """The discovery ledger (工作台账) of the caller's reach."""
 
     def get_serializer_class(self):
-        return {"create": RecordCreateSerializer, "close": CloseSerializer,
+        return {"create": RecordCreateSerializer, "close": LedgerCloseSerializer,
                 "screening": ScreeningSerializer}.get(self.action, RecordSerializer)
 
     def get_queryset(self):
@@ -273,7 +273,7 @@ class DiscoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def close(self, request, pk=None):
         record = self.get_object()
         self._worker(request)
-        data = CloseSerializer(data=request.data)
+        data = LedgerCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             services.record_close(actor=request.user, record=record, **data.validated_data)

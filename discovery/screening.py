@@ -192,6 +192,8 @@ CHECKS: list[Check] = [
                                                    and p.work_capacity == "full")),
 ]
 
+CHECK_CHOICES = [(c.key, c.label) for c in CHECKS]
+
 
 def screen(household: Household, *, on: dt.date | None = None, situations=()) -> list[Result]:
     on = on or timezone.localdate()

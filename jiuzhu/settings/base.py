@@ -151,6 +151,8 @@ SPECTACULAR_SETTINGS = {
         "ExpenseKindEnum": "cases.households.models.RigidExpense.Kind",
         "ApplicationKindEnum": "cases.dibao.models.Application.Kind",
         "ApplicationStatusEnum": "cases.dibao.models.Application.Status",
+        "LedgerSourceEnum": "discovery.models.LedgerRecord.Source",
+        "ScreeningCheckEnum": "discovery.screening.CHECK_CHOICES",
         "EntitlementStatusEnum": "cases.entitlements.models.Entitlement.Status",
         "TekunStatusEnum": "cases.tekun.models.TekunProfile.Status",
         "TemporaryAidStatusEnum": "cases.temporary_aid.models.TemporaryAid.Status",
