@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDIT_ADMIN = "audit_admin", "审计管理员"
+    GRID_WORKER = "grid_worker", "网格员"
 
 
 ROLE_LEVEL = {
@@ -31,6 +32,7 @@ ROLE_LEVEL = {
     Role.SYSTEM_ADMIN: Region.Level.CITY,
     Role.SECURITY_ADMIN: Region.Level.CITY,
     Role.AUDIT_ADMIN: Region.Level.CITY,
+    Role.GRID_WORKER: Region.Level.VILLAGE,
 }
 
 ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}

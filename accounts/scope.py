@@ -54,15 +54,20 @@ class Action:
     STANDARDS_CHANGE = "standards.change"  # add 低保 and care standards (city administrator only)
     SECURITY_MANAGE = "security.manage"
     SYSTEM_STATUS = "system.status"  # the 系统状态 page: health, periodic tasks, job queues, disk, backups
+    # active discovery (§7)
+    DISCOVERY_VISIT = "discovery.visit"  # record 巡查走访 visits (grid workers, village and township staff)
+    DISCOVERY_LEDGER = "discovery.ledger"  # keep the 工作台账, the grids and the screening intake
 
 
 A = Action
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.AUDIT_VIEW}),
+    R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.AUDIT_VIEW, A.DISCOVERY_VISIT,
+                                A.DISCOVERY_LEDGER}),
+    R.GRID_WORKER: frozenset({A.CASE_VIEW, A.DISCOVERY_VISIT}),
     R.TOWNSHIP_CASEWORKER: frozenset(
         {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.AUDIT_VIEW, A.PARAMS_VIEW,
-         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT}
+         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT, A.DISCOVERY_VISIT, A.DISCOVERY_LEDGER}
     ),
     R.TOWNSHIP_LEADER: frozenset(
         {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.AUDIT_VIEW, A.PARAMS_VIEW,

@@ -40,6 +40,8 @@ OWNERS: dict[str, Owner] = {
                           page_pk="household_id", family_file=True),
     "cases.application": Owner("救助申请", (Action.CASE_VIEW,), (Action.CASE_CHANGE, Action.CASE_PROCESS),
                                checklist=True, page="cases:application_detail"),
+    "discovery.visit": Owner("巡查走访", (Action.CASE_VIEW,), (Action.DISCOVERY_VISIT,), family_file=True,
+                             page="cases:household_detail", page_pk="household_id"),
     "audit.complaint": Owner("信访投诉", (Action.COMPLAINT_HANDLE, Action.SUPERVISION_VIEW),
                              (Action.COMPLAINT_HANDLE,), page="audit:complaint_detail"),
 }

@@ -28,7 +28,8 @@ from core import audit, params, workdays
 from core.models import Region
 from core.months import first_of_month, month_range
 
-DECIDED = [Application.Status.CONFIRMED, Application.Status.REFUSED]
+# 不予受理 (refused intake, §7/§12) is a township decision too and is sampled with the others
+DECIDED = [Application.Status.CONFIRMED, Application.Status.REFUSED, Application.Status.NOT_ACCEPTED]
 
 
 @dataclass(frozen=True)

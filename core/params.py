@@ -43,6 +43,7 @@ AREAS: dict[str, str] = {
     "temp_aid": "§4 临时救助",
     "spotcheck": "§5 审核确认与抽查",
     "payment": "§6 资金发放",
+    "discovery": "§7 主动发现",
     "price": "§9 价格临时补贴联动",
     "complaint": "§11 投诉举报",
     "relatives": "§12 近亲属备案",
@@ -133,6 +134,12 @@ REGISTRY: dict[str, Param] = {
     "accounts.inactive_disable_days": Param(90, int, "长期未登录账号停用", "天", 1, 365),
     # operations (ops app): the nightly backup
     "ops.backup_retention_days": Param(14, int, "每日自动备份保留天数（更早的备份文件自动删除）", "天", 1, 3650),
+    # §7 主动发现 (grid, visits, the discovery ledger, village drafts)
+    "discovery.visit_days_tekun": Param(30, int, "巡查走访周期：分散供养特困人员", "天", 1, 366),
+    "discovery.visit_days_dibao": Param(90, int, "巡查走访周期：低保家庭", "天", 1, 366),
+    "discovery.visit_days_other": Param(365, int, "巡查走访周期：其他登记家庭", "天", 1, 731),
+    "discovery.ledger_due_workdays": Param(10, int, "工作台账记录跟进办结时限", "个工作日", 1, 60),
+    "discovery.draft_accept_workdays": Param(5, int, "村级代办申请乡镇受理时限", "个工作日", 1, 30),
 }
 
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from accounts.models import User
 from cases.dibao import assessment as dibao_assessment
 from cases.dibao import deadlines as dibao_deadlines
-from cases.dibao import means_test
+from cases.dibao import intake, means_test
 from cases.dibao import notices as workflow
 from cases.dibao import rechecks as dibao_rechecks
+from cases.dibao import workflow as dibao_workflow
 from cases.models import Application, ApplicationEvent, Entitlement, Household, Meeting, Notice
 from core import audit, months, workdays
 from core.models import Region
@@ -56,6 +57,7 @@ def seed(stdout) -> None:
                 continue
             leader = User.objects.filter(username=leader_name).first() if leader_name else None
             total += _township(Region.objects.get(pk=township_code), cw, leader, today)
+        total += _village_drafts()
         _rechecks_and_phase_out(today)
     stdout.write(f"演示救助申请：{total} 件（含超期），复核名单和渐退期家庭已生成。")
 
@@ -183,6 +185,25 @@ def _township(township, cw, leader, today) -> int:
     audit.record(actor=None, action="demo.seed", object_type="cases.application",
                  object_repr=f"{township.name}演示救助申请 {count} 件", region=(township.pk[:6], township.pk, ""))
     return count
+
+
+def _village_drafts() -> int:
+    """代办 (§7): a 何营东村 draft waiting for 受理, another returned by 詹店镇 with its reason, and a refusal to
+    accept (不予受理) with its notice."""
+    staff = User.objects.filter(username="heying_cun").first()
+    cw = User.objects.filter(username="zhandian_jingban").first()
+    if staff is None or cw is None:
+        return 0
+    free = list(Household.objects.filter(village_id=staff.region_id, applications__isnull=True).order_by("id")[:2])
+    if len(free) < 2:
+        return 0
+    intake.application_draft(actor=staff, household=free[0], reason="户主患病住院，家庭无稳定收入，村代办低保申请（演示数据）")
+    returned = intake.application_draft(actor=staff, household=free[1], reason="家庭收入低，村代办低保申请（演示数据）")
+    dibao_workflow.transition(actor=cw, application=returned, action="return_draft",
+                              reason="缺少家庭成员收入证明，请补充后重新代办")
+    intake.intake_refuse(actor=cw, household=free[1], kind="tekun",
+                         reason="户主52岁，有劳动能力，不属于特困人员供养对象，可申请低保（演示数据）")
+    return 3
 
 
 def _rechecks_and_phase_out(today) -> None:

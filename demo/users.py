@@ -14,6 +14,7 @@ DEMO_USERS = [
     ("zhandian_jingban", Role.TOWNSHIP_CASEWORKER, "410823101", "詹店镇经办 刘洋"),
     ("zhandian_shenpi", Role.TOWNSHIP_LEADER, "410823101", "詹店镇审批 陈刚"),
     ("heying_cun", Role.VILLAGE_STAFF, "410823101200", "何营东村专干 杨丽"),
+    ("heying_wangge", Role.GRID_WORKER, "410823101200", "何营东村网格员 马强"),
     ("xitao_jingban", Role.TOWNSHIP_CASEWORKER, "410823102", "西陶镇经办 张伟"),
     ("wenxian_minzheng", Role.COUNTY_OFFICER, "410825", "温县民政局 孙磊"),
     ("xiangyun_jingban", Role.TOWNSHIP_CASEWORKER, "410825101", "祥云镇经办 吴静"),

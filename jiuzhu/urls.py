@@ -24,6 +24,7 @@ urlpatterns = [
     path("healthz/", ops_views.healthz, name="healthz"),
     path("system/", include("ops.urls")),
     path("imports/", include("imports.urls")),
+    path("discovery/", include("discovery.urls")),
     path("attachments/", include("attachments.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include(api.router.urls)),

@@ -3,6 +3,9 @@
 POST /api/v1/applications/                       {"household": id, "reason": ..., "applicant": id?, "single_person": id?}
                                                   居住地申请: {"via_residence": true, "applicant_id_number": ...,
                                                   "residence_permit": ..., "reason": ...}
+                                                  村级代办: {"household": id, "status": "draft", "kind": ..., "reason": ...}
+                                                  (village staff; the township then uses accept_draft /
+                                                  return_draft / refuse_intake below)
 POST /api/v1/applications/{id}/transitions/      {"action": one of cases.dibao.workflow.ACTIONS, "reason": ..., plus the
                                                   action's data, e.g. investigated_on, investigator_1/2, findings,
                                                   verification_result, review_on, review_result}
@@ -17,7 +20,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Action, get_in_scope_or_404, require_api
 from cases.dibao import deadlines as dibao_deadlines
-from cases.dibao import selectors, workflow
+from cases.dibao import intake, selectors, workflow
 from cases.dibao.models import Application
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household, Person
@@ -78,6 +81,9 @@ class ApplicationCreateSerializer(serializers.Serializer):
     via_residence = serializers.BooleanField(required=False, default=False)
     residence_permit = serializers.CharField(required=False, allow_blank=True, default="")
     accepted_on = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=Application.Kind.choices, required=False, default=Application.Kind.DIBAO)
+    status = serializers.ChoiceField(choices=[("accepted", "已受理"), ("draft", "村级代办待受理")], required=False,
+                                     default="accepted", help_text="draft：村（社区）专干代办，待乡镇受理")
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -133,6 +139,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data.is_valid(raise_exception=True)
         d = data.validated_data
         try:
+            if d["status"] == Application.Status.DRAFT:
+                return self._draft(request, d)
             if d["via_residence"] and d.get("applicant_id_number"):
                 household = workflow.residence_household_lookup(actor=request.user,
                                                                 id_number=d["applicant_id_number"])
@@ -149,9 +157,21 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                 actor=request.user, household=household, reason=d["reason"], applicant=applicant,
                 single_person=self._member(household, d.get("single_person")),
                 via_residence=d["via_residence"], residence_permit=d["residence_permit"],
-                accepted_on=d.get("accepted_on"))
+                accepted_on=d.get("accepted_on"), kind=d["kind"])
         except ValidationError as exc:
             raise_api_error(exc)
+        out = ApplicationDetailSerializer(selectors.application_detail(user=request.user, pk=app.pk),
+                                          context={"request": request})
+        return Response(out.data, status=status.HTTP_201_CREATED)
+
+    def _draft(self, request, d):
+        """村级代办: only village staff draft (others who may read households get 403)."""
+        if "household" not in d:
+            raise ValidationError({"household": "请提供家庭ID"})
+        household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW, pk=d["household"])
+        require_api(request, Action.CASE_CHANGE, refuse="只有村（社区）专干可以代办申请")
+        app = intake.application_draft(actor=request.user, household=household, reason=d["reason"], kind=d["kind"],
+                                       applicant=self._member(household, d.get("applicant")))
         out = ApplicationDetailSerializer(selectors.application_detail(user=request.user, pk=app.pk),
                                           context={"request": request})
         return Response(out.data, status=status.HTTP_201_CREATED)

@@ -56,12 +56,16 @@ class Application(PlaceMixin):
         CONFIRMED = "confirmed", "已确认"
         REFUSED = "refused", "不予确认"
         WITHDRAWN = "withdrawn", "已撤回"
+        # 代办 (§7): drafted by the village, then accepted (受理), returned, or not accepted (不予受理) by the township
+        DRAFT = "draft", "村级代办待受理"
+        RETURNED = "returned", "已退回村级"
+        NOT_ACCEPTED = "not_accepted", "不予受理"
 
     class MeetingDecision(models.TextChoices):
         APPROVE = "approve", "同意纳入"
         REFUSE = "refuse", "不同意纳入"
 
-    FINAL = ("confirmed", "refused", "withdrawn")
+    FINAL = ("confirmed", "refused", "withdrawn", "returned", "not_accepted")
 
     kind = models.CharField("救助类别", max_length=16, choices=Kind, default=Kind.DIBAO, db_index=True)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications",
@@ -135,7 +139,8 @@ class Application(PlaceMixin):
             models.CheckConstraint(condition=Q(extended=False) | ~Q(extension_reason=""),
                                    name="application_extension_has_reason"),
             models.UniqueConstraint(fields=["household", "kind"],
-                                    condition=~Q(status__in=["confirmed", "refused", "withdrawn"]),
+                                    condition=~Q(status__in=["confirmed", "refused", "withdrawn", "returned",
+                                                             "not_accepted"]),
                                     name="application_one_open_per_household_kind"),
         ]
         indexes = [
@@ -223,6 +228,7 @@ class Notice(PlaceMixin):
     class Kind(models.TextChoices):
         REFUSAL = "refusal", "不予确认通知书"
         TERMINATION = "termination", "终止救助通知书"
+        NOT_ACCEPTED = "not_accepted", "不予受理通知书"
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="notices")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
@@ -254,7 +260,7 @@ class Notice(PlaceMixin):
 
     @property
     def number(self) -> str:
-        prefix = "不确" if self.kind == self.Kind.REFUSAL else "终止"
+        prefix = {"refusal": "不确", "not_accepted": "不受"}.get(self.kind, "终止")
         short = self.issuer_name.removesuffix("人民政府").removesuffix("办事处")
         return f"{short}民救{prefix}〔{self.decided_on:%Y}〕{self.pk or 0}号"
 

@@ -60,6 +60,7 @@ def todo_for(*, user) -> dict:
         .select_related("household", "village").order_by("deadline", "id")
     groups = {}
     if can(user, Action.CASE_PROCESS):
+        groups["drafts"] = ("村级代办待受理", list(mine.filter(status=S.DRAFT)))
         groups["investigate"] = ("待入户调查核对", list(mine.filter(status__in=[S.ACCEPTED, S.INVESTIGATING])))
         groups["meeting"] = ("待集体研究（可登记民主评议）", list(mine.filter(status__in=[S.INVESTIGATED, S.REVIEWED])))
         groups["publicity_due"] = ("公示期满待提交审核确认", list(mine.filter(status=S.PUBLICITY, publicity_end__lt=today)))

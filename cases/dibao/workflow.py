@@ -23,6 +23,11 @@ transaction and raises django ValidationError with a Chinese message when refuse
     refuse                           awaiting_decision → refused (leader; reason; issues the 不予确认通知书)
     withdraw                         any open state → withdrawn (caseworker; reason)
     extend                           any open state, state unchanged: deadline 25 → 40 working days, once
+    accept_draft                     draft → accepted  受理 a village draft (caseworker; the time limit starts now)
+    return_draft                     draft → returned  退回 to the village (caseworker; reason)
+    refuse_intake                    draft → not_accepted  不予受理 (caseworker; reason; 不予受理通知书)
+  Drafts (代办) are created by `cases.dibao.intake.application_draft`; a refusal at the desk without a draft by
+  `cases.dibao.intake.intake_refuse` (both record the application row, so refusals are counted and sampled).
   Checks in order: known action, role (`Action.CASE_PROCESS` / `Action.CASE_DECIDE`), reach (the actor's
   township must be the handling township; the hukou township only reads), current state, separation of
   duties (the user who registered the case cannot confirm or refuse it), the action's own data.
@@ -106,6 +111,9 @@ ACTIONS: dict[str, Spec] = {
                                  S.AWAITING_DECISION), S.WITHDRAWN, Action.CASE_PROCESS, True),
     "extend": Spec("延长办理期限", (S.ACCEPTED, S.INVESTIGATING, S.INVESTIGATED, S.REVIEWED, S.PUBLICITY,
                                S.AWAITING_DECISION), None, Action.CASE_PROCESS, True),
+    "accept_draft": Spec("受理村级代办申请", (S.DRAFT,), S.ACCEPTED, Action.CASE_PROCESS),
+    "return_draft": Spec("退回村级补正", (S.DRAFT,), S.RETURNED, Action.CASE_PROCESS, True),
+    "refuse_intake": Spec("不予受理", (S.DRAFT,), S.NOT_ACCEPTED, Action.CASE_PROCESS, True),
 }
 
 
@@ -266,6 +274,9 @@ def transition(*, actor, application: Application, action: str, reason: str = ""
         if action == "refuse":
             notice_issue(actor=actor, household=app.household, kind=Notice.Kind.REFUSAL, reasons=reason,
                          application=app, decided_on=app.decided_on)
+        if action == "refuse_intake":
+            notice_issue(actor=actor, household=app.household, kind=Notice.Kind.NOT_ACCEPTED, reasons=reason,
+                         application=app, decided_on=app.decided_on)
     application.__dict__.update({k: v for k, v in app.__dict__.items() if not k.startswith("_")})
     return app
 
@@ -408,7 +419,25 @@ def _h_extend(actor, app, reason, data):
     return f"办理期限延长至{app.deadline:%Y年%m月%d日}：{reason}"
 
 
+def _h_accept_draft(actor, app, reason, data):
+    if app.kind == Application.Kind.DIBAO and app.household.entitlements.open().filter(
+            category=Entitlement.Category.DIBAO).exists():
+        raise ValidationError("该家庭已在享受低保，无需重复申请；请退回或不予受理")
+    drafted_by = app.registered_by
+    app.accepted_on = timezone.localdate()
+    app.deadline = compute_deadline(app.accepted_on, kind=app.kind)
+    app.registered_by = actor  # the township's 受理人 (separation of duties counts from here)
+    return reason or f"受理{drafted_by}代办的申请，办结期限{app.deadline:%Y年%m月%d日}"
+
+
+def _h_refuse_intake(actor, app, reason, data):
+    app.decided_on, app.decided_by, app.decision_reason = timezone.localdate(), actor, reason
+    return reason
+
+
 _HANDLERS = {
+    "accept_draft": _h_accept_draft,
+    "refuse_intake": _h_refuse_intake,
     "record_investigation": _h_record_investigation,
     "record_review": _h_record_review,
     "meeting_decide": _h_meeting_decide,

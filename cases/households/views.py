@@ -81,10 +81,14 @@ def _detail_context(request, household, **extra):
         "members": members,
         "can_change": can_change,
         "can_reveal": can(request.user, Action.CASE_VIEW_PII),
+        # 主动发现 (§7): visit, one screening intake, and the township's written refusal to accept
+        "can_visit": can(request.user, Action.DISCOVERY_VISIT),
+        "can_screen": can(request.user, Action.DISCOVERY_LEDGER),
+        "can_refuse_intake": can(request.user, Action.CASE_PROCESS),
         "reveal_form": RevealForm(),
         "can_apply": (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE))
         and request.user.region.level == "township",
-        "open_application": household.applications.exclude(status__in=["confirmed", "refused", "withdrawn"]).first(),
+        "open_application": household.applications.open().first(),
         "has_open_dibao": any(e.category == "dibao" and e.status != "ended" for e in household.entitlements.all()),
         "item_forms": {k: f(household=household, prefix=k) for k, f in ITEM_FORMS.items()} if can_change else {},
         "can_decide": can(request.user, Action.CASE_DECIDE),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "audit",
     "ops",  # health, 系统状态, heartbeats, backup/restore (reads core.jobs, never the business apps)
     "imports",
+    "discovery",
     "notifications",  # notices to applicants: templates, the SMS outbox and its gateways
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
@@ -187,6 +188,8 @@ SPECTACULAR_SETTINGS = {
         "ExpenseKindEnum": "cases.households.models.RigidExpense.Kind",
         "ApplicationKindEnum": "cases.dibao.models.Application.Kind",
         "ApplicationStatusEnum": "cases.dibao.models.Application.Status",
+        "LedgerSourceEnum": "discovery.models.LedgerRecord.Source",
+        "ScreeningCheckEnum": "discovery.screening.CHECK_CHOICES",
         "EntitlementStatusEnum": "cases.entitlements.models.Entitlement.Status",
         "TekunStatusEnum": "cases.tekun.models.TekunProfile.Status",
         "TemporaryAidStatusEnum": "cases.temporary_aid.models.TemporaryAid.Status",

@@ -26,6 +26,7 @@ FLOORS = {
     "audit": 4,
     "ops": 4,
     "imports": 4,
+    "discovery": 4,
     "notifications": 4,
     "jiuzhu": 5,
     "demo": 6,
