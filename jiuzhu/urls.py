@@ -2,16 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
-from accounts import views as accounts_views
 from accounts.parameters import urls as parameters_urls
 from jiuzhu import api, views
+from reports import views as reports_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include(accounts_urls.auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("overdue/", views.overdue, name="overdue"),
-    path("audit-trail/", accounts_views.audit_trail, name="audit_trail"),
+    path("audit-trail/", reports_views.audit_trail, name="audit_trail"),
     # parameters and the working-day calendar: their pages moved to accounts, their names stay core:*
     path("", include((parameters_urls.urlpatterns, "core"))),
     path("public/", include("cases.publicity.urls")),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("funds/", include("funds.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("audit.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "funds",
     "monitoring",
     "audit",
+    "reports",  # the three aims, monthly statistics, charts, the readable audit trail (reads every app)
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 

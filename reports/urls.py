@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("aims/", views.aims, name="aims"),
+    path("aims/<slug:code>/", views.indicator, name="indicator"),
+    path("monthly/", views.monthly, name="monthly"),
+    path("charts/", views.charts, name="charts"),
+]
