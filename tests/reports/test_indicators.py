@@ -27,7 +27,7 @@ from tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 MONTH = dt.date(2026, 11, 1)  # a closed month: looked at on its last day
 HEYING = "410823101200"  # 何营东村, 詹店镇, 武陟县
-WENXIAN_VILLAGE = "410825101200"
+WENXIAN_VILLAGE = "410825101201"
 
 
 def tz(day: dt.date, hour=10):
