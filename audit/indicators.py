@@ -54,6 +54,8 @@ def not_sampled(ask: Ask):
 def coverage(ask: Ask):
     decided = _decisions(ask)
     total = decided.count()
+    if not total:
+        return Decimal("100")  # no decision in the month: nothing was left unsampled
     sampled = decided.filter(pk__in=SpotCheckItem.objects.filter(spot_check__month=ask.month)
                              .values("application_id")).count()
     return rate(sampled, total)

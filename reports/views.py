@@ -153,7 +153,7 @@ def charts(request):
     chart_data = {"indicator": None, "categories": None}
     if ind is not None:
         chart_data["indicator"] = {
-            "label": f"{ind.label}（{ind.unit}）",
+            "label": f"{ind.label}（{ind.unit}）", "whole": ind.unit != "%",
             "trend": selectors.trend(user=request.user, indicator=ind, region=region, month=month),
             "regions": selectors.comparison(user=request.user, indicator=ind, region=region, month=month),
         }

@@ -25,14 +25,14 @@
       labels: trend.map(function (p) { return p.month; }),
       datasets: [{ label: data.indicator.label, data: trend.map(function (p) { return p.value; }),
         borderColor: palette[0], backgroundColor: palette[0], tension: 0.2 }] },
-      options: { scales: { y: { beginAtZero: true } } } });
+      options: { scales: { y: { beginAtZero: true, ticks: { precision: data.indicator.whole ? 0 : 1 } } } } });
     var regions = data.indicator.regions || [];
     if (regions.length) {
       draw("regions", { type: "bar", data: {
         labels: regions.map(function (r) { return r.name; }),
         datasets: [{ label: data.indicator.label, data: regions.map(function (r) { return r.value; }),
           backgroundColor: palette[1] }] },
-        options: { scales: { y: { beginAtZero: true } } } });
+        options: { scales: { y: { beginAtZero: true, ticks: { precision: data.indicator.whole ? 0 : 1 } } } } });
     }
   }
   if (data.categories) {
@@ -40,7 +40,7 @@
       datasets: data.categories.series.map(function (s, i) {
         return { label: s.label, data: s.data, borderColor: palette[i % palette.length],
           backgroundColor: palette[i % palette.length], tension: 0.2 };
-      }) }, options: { scales: { y: { beginAtZero: true } } } });
+      }) }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
   }
   // Resize for paper before printing and back afterwards.
   window.addEventListener("beforeprint", function () {
