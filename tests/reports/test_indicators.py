@@ -299,3 +299,31 @@ def test_every_indicator_has_a_definition_a_target_parameter_and_columns():
         assert i.definition and i.columns and i.aim in ("laodi", "zhundi", "haodi")
         if i.target is not None:
             assert i.param_key in params.REGISTRY
+
+
+def test_nightly_summary_serves_last_month_and_the_running_month_stays_live(users):
+    from reports import services
+    from reports.models import IndicatorSnapshot
+
+    officer = users["wuzhi_minzheng"]
+    late = application(users, accepted=dt.date(2026, 10, 1), deadline=dt.date(2026, 11, 4))
+    today = dt.date(2026, 12, 3)
+    assert services.snapshot_build(month=dt.date(2026, 12, 1), today=today) == 0  # running month: never stored
+    n = services.snapshot_build(month=MONTH, today=today)
+    assert n == len(registry.indicators()) * 12  # the city and its 11 counties
+    assert IndicatorSnapshot.objects.get(month=MONTH, region="410823", code="applications_late").value == 1
+    assert IndicatorSnapshot.objects.get(month=MONTH, region="410825", code="applications_late").value == 0
+    # December's dashboard takes November from the summary; a change to November after the night is not seen
+    Application.objects.filter(pk=late.pk).update(deadline=dt.date(2026, 12, 20))
+    cells = {c.indicator.code: c for a in selectors.dashboard(user=officer, region=Region.objects.get(code="410823"),
+                                                               month=dt.date(2026, 12, 1), today=today)
+             for c in a["cells"]}
+    assert cells["applications_late"].previous == 1 and cells["applications_late"].value == 0
+    # a township has no summary: computed live
+    township = {c.indicator.code: c for a in selectors.dashboard(
+        user=users["zhandian_jingban"], region=Region.objects.get(code="410823101"), month=dt.date(2026, 12, 1),
+        today=today) for c in a["cells"]}
+    assert township["applications_late"].previous == 0
+    # rebuilding replaces the month's rows
+    assert services.snapshot_build(month=MONTH, today=today) == n
+    assert IndicatorSnapshot.objects.filter(month=MONTH).count() == n
