@@ -83,7 +83,7 @@ def report(*, user, region: Region, month: dt.date) -> dict:
                 ytd=Sum("amount"), now=Sum("amount", filter=Q(month=month)),
                 persons=Sum("persons_covered", filter=Q(month=month))):
             c = cell(r[field], r["category"])
-            c["amount"], c["amount_ytd"], c["paid_persons"] = r["now"] or ZERO, r["ytd"] or ZERO, r["persons"] or 0
+            c["amount"], c["amount_ytd"], c["paid_persons"] = _money(r["now"]), _money(r["ytd"]), r["persons"] or 0
     rows = []
     for place in places:
         for code, label in CATEGORIES:
@@ -119,6 +119,13 @@ def category_counts(*, user, region: Region, months: list) -> list[tuple[dt.date
             row = dict(qs.active_in(m).order_by().values_list("category").annotate(n=Count("pk")))
         out.append((m, row))
     return out
+
+
+def _money(value) -> Decimal:
+    """A sum from the database as yuan with two places (SQLite sums decimals as floats)."""
+    if value is None:
+        return ZERO
+    return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _average(amount, persons) -> Decimal | None:

@@ -72,6 +72,8 @@ ACTIONS = {
     "standard.add": "新增低保标准", "care_standard.add": "新增照料标准", "workday.set": "设置工作日",
     "workday.delete": "删除工作日设置", "user.password_change": "修改密码", "grant.add": "授予对象权限",
     "grant.remove": "收回对象权限", "comparison.requeue_stale": "重新排队中断的比对",
+    "spotcheck.finding": "记录抽查结论", "spotcheck.answer": "答复抽查问题", "clue.finding": "记录线索核查结论",
+    "reports.snapshot": "生成指标月度汇总",
 }
 
 SUBJECTS = {
@@ -115,23 +117,34 @@ def mask_value(key: str, value) -> str:
 
 _FIELD_WORDS = {"what": "内容", "filters": "筛选条件", "rows": "行数", "format": "格式", "full_numbers": "含完整号码",
                 "status": "状态", "reason": "原因", "value": "值", "effective_from": "生效日期", "field": "字段",
-                "action": "动作", "staff": "备案人员", "followup": "后续程序", "note": "说明"}
+                "action": "动作", "staff": "备案人员", "followup": "后续程序", "note": "说明", "sampled": "抽中数"}
+
+
+def _field(object_type: str, key: str):
+    try:
+        model = apps.get_model(object_type) if "." in object_type else None
+    except (LookupError, ValueError):
+        return None
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key[:-3] if key.endswith("_id") else key)
+    except FieldDoesNotExist:
+        return None
 
 
 def field_label(object_type: str, key: str) -> str:
     if key in _FIELD_WORDS:
         return _FIELD_WORDS[key]
-    try:
-        model = apps.get_model(object_type) if "." in object_type else None
-    except (LookupError, ValueError):
-        model = None
-    if model is not None:
-        name = key[:-3] if key.endswith("_id") else key
-        try:
-            return str(getattr(model._meta.get_field(name), "verbose_name", key))
-        except FieldDoesNotExist:
-            pass
-    return key
+    field = _field(object_type, key)
+    return str(getattr(field, "verbose_name", key)) if field is not None else key
+
+
+def choice_label(object_type: str, key: str, value):
+    """A stored choice code shown as its Chinese label (status "refused" → 不予确认)."""
+    field = _field(object_type, key)
+    choices = dict(getattr(field, "flatchoices", None) or ()) if field is not None else {}
+    return choices.get(value, value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -169,8 +182,9 @@ def render(event: AuditEvent) -> Row:
     if not isinstance(after, dict):
         after = {"value": after}
     keys = list(dict.fromkeys([*before, *after]))
-    changes = [Change(field_label(event.object_type, k), mask_value(k, before.get(k)) if k in before else "",
-                      mask_value(k, after.get(k)) if k in after else "") for k in keys]
+    t = event.object_type
+    changes = [Change(field_label(t, k), mask_value(k, choice_label(t, k, before.get(k))) if k in before else "",
+                      mask_value(k, choice_label(t, k, after.get(k))) if k in after else "") for k in keys]
     actor = event.actor
     name = (actor.full_name or actor.username) if actor is not None else (event.actor_username or "系统")
     type_label = OBJECT_TYPES.get(event.object_type, (event.object_type, ""))[0]
