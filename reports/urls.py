@@ -8,4 +8,5 @@ urlpatterns = [
     path("aims/<slug:code>/", views.indicator, name="indicator"),
     path("monthly/", views.monthly, name="monthly"),
     path("charts/", views.charts, name="charts"),
+    path("export/<slug:key>/", views.list_export, name="list_export"),
 ]

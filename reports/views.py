@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,8 @@ from core.indicators import AIM_LABELS, Column
 from core.months import add_months, first_of_month
 from core.paging import paginate
 from core.xlsx import xlsx_response
+from reports import exports, registry, selectors, trail
 from reports import monthly as monthly_report
-from reports import registry, selectors, trail
 
 READERS = (Action.CASE_VIEW, Action.PAYMENT_VIEW, Action.SUPERVISION_VIEW, Action.SPOTCHECK_ANSWER,
            Action.COMPLAINT_HANDLE)
@@ -178,6 +179,27 @@ def _category_trend(user, region, month) -> dict:
             series[code].append(row.get(code, 0))
     return {"labels": labels, "series": [{"label": label, "data": series[code]}
                                          for code, label in monthly_report.CATEGORIES]}
+
+
+@login_required
+def list_export(request, key: str):
+    """A list page's rows as xlsx, with the page's own filters (reports.exports)."""
+    spec = exports.EXPORTS.get(key)
+    if spec is None:
+        raise Http404("未找到")
+    require_page(request, *spec.actions)
+    g = request.GET
+    full = g.get("full") == "1" and can(request.user, Action.CASE_VIEW_PII) and any(c.person for c in spec.columns)
+    reason = (g.get("reason") or "").strip()
+    if full and len(reason) < 2:
+        messages.error(request, "导出完整身份证号码须填写用途（至少两个字）。")
+        full = False
+    rows = spec.rows(request.user, g)
+    data = ([_export_value(c, r, full) for c in spec.columns] for r in rows.iterator(chunk_size=2000))
+    chosen = [(label, g[k]) for k, label in spec.filters if g.get(k)] or [("筛选", "全部")]
+    return xlsx_response(actor=request.user, title=spec.title, filters=chosen, header=[c.label for c in spec.columns],
+                         rows=data, full_numbers=full, reason=reason if full else "",
+                         filename=f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

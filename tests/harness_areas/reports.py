@@ -11,6 +11,7 @@ ENTRIES = [
     page("reports:indicator", "/reports/aims/applications_late/", (A.CASE_VIEW,), scoped=False),
     page("reports:monthly", "/reports/monthly/", STATS, scoped=False),
     page("reports:charts", "/reports/charts/", READERS, scoped=False),
+    page("reports:list_export", "/reports/export/applications/", (A.CASE_VIEW,), scoped=False),
     api("api_reports_aims", "/api/v1/reports/aims/", READERS, scoped=False),
     api("api_reports_monthly", "/api/v1/reports/monthly/", STATS, scoped=False),
 ]

@@ -230,3 +230,24 @@ def test_dashboard_query_count_does_not_grow_with_cases(client, users, django_as
     with django_assert_max_num_queries(len(first.captured_queries)):
         c.get("/reports/aims/?month=2026-11")
     assert Application.objects.count() == 5
+
+
+@pytest.mark.parametrize("key,url,username", [
+    ("households", "/households/", "zhandian_jingban"),
+    ("applications", "/applications/", "zhandian_jingban"),
+    ("clues", "/monitoring/clues/", "wuzhi_minzheng"),
+    ("complaints", "/supervision/complaints/", "wuzhi_minzheng"),
+])
+def test_list_pages_download_their_rows_as_xlsx_in_scope(client, users, key, url, username):
+    late_app(users, head_name="欧阳本县")
+    late_app(users, village="410825101201", head_name="司马外县")
+    c = login(client, users, username)
+    assert f"/reports/export/{key}/" in c.get(url).content.decode()
+    r = c.get(f"/reports/export/{key}/?status=")
+    assert r.status_code == 200 and r["Content-Type"] == XLSX
+    values = [str(x.value) for row in workbook(r).iter_rows() for x in row if x.value is not None]
+    if key in ("households", "applications"):
+        assert "欧阳本县" in values and "司马外县" not in values
+    assert AuditEvent.objects.filter(action="export", actor_username=username).exists()
+    assert login(client, users, "wuzhi_caizheng").get(f"/reports/export/{key}/").status_code == 404
+    assert c.get("/reports/export/nothing/").status_code == 404
