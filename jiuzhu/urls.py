@@ -2,10 +2,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
-from accounts import views as accounts_views
 from accounts.parameters import urls as parameters_urls
 from jiuzhu import api, search_views, views
 from ops import views as ops_views
+from reports import views as reports_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("overdue/", views.overdue, name="overdue"),
     path("search/", search_views.search_page, name="search"),
-    path("audit-trail/", accounts_views.audit_trail, name="audit_trail"),
+    path("audit-trail/", reports_views.audit_trail, name="audit_trail"),
     # parameters and the working-day calendar: their pages moved to accounts, their names stay core:*
     path("", include((parameters_urls.urlpatterns, "core"))),
     path("public/", include("cases.publicity.urls")),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("discovery/", include("discovery.urls")),
     path("attachments/", include("attachments.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

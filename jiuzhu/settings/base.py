@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "imports",
     "discovery",
     "notifications",  # notices to applicants: templates, the SMS outbox and its gateways
+    "reports",  # the three aims, monthly statistics, charts, the readable audit trail (reads every app)
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 
