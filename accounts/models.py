@@ -17,6 +17,10 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDIT_ADMIN = "audit_admin", "审计管理员"
+    # social forces (§8, §10): reach limited further to their own fund, orders or pairings (charity.scope)
+    CHARITY_STAFF = "charity_staff", "慈善组织工作人员"
+    PROVIDER_STAFF = "provider_staff", "服务机构工作人员"
+    HELPER = "helper", "结对帮扶人"
 
 
 ROLE_LEVEL = {
@@ -30,6 +34,9 @@ ROLE_LEVEL = {
     Role.SYSTEM_ADMIN: Region.Level.CITY,
     Role.SECURITY_ADMIN: Region.Level.CITY,
     Role.AUDIT_ADMIN: Region.Level.CITY,
+    Role.CHARITY_STAFF: Region.Level.COUNTY,
+    Role.PROVIDER_STAFF: Region.Level.COUNTY,
+    Role.HELPER: Region.Level.TOWNSHIP,
 }
 
 ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}

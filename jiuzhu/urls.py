@@ -19,6 +19,7 @@ urlpatterns = [
     path("funds/", include("funds.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("audit.urls")),
+    path("charity/", include("charity.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "funds",
     "monitoring",
     "audit",
+    "charity",  # social forces: charity funds, mutual aid, pairing, purchased services (§8, §10)
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 

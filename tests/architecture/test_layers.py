@@ -23,6 +23,7 @@ FLOORS = {
     "funds": 4,
     "monitoring": 4,
     "audit": 4,
+    "charity": 4,
     "jiuzhu": 5,
     "demo": 6,
 }
