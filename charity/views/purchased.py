@@ -34,7 +34,7 @@ def contract_list(request):
             (staff_form, lambda d: purchased.provider_staff_add(actor=user, provider=d["provider"],
                                                                 user=user_named(d["username"])), "已关联工作人员账号"),
         ):
-            if resp := submit(request, form, call, done=done, to="/charity/services/"):
+            if resp := submit(request, form, call, done=done, to="/charity/services/contracts/"):
                 return resp
     rows = list(selectors.contracts(user=user))
     for c in rows:

@@ -222,3 +222,15 @@ def test_new_roles_reach_only_their_own(users, fund, contract, helper):
     for name in ("wuzhi_cishan", "wuzhi_fuwu", "zhandian_bangfu"):
         assert not Household.objects.restrict(users[name], "case.view").exists()
     assert ServiceOrder.objects.count() == 1
+
+
+def test_overdue_referrals_reach_the_overdue_board(users, fund, client):
+    h = HouseholdFactory()
+    r = referrals.referral_create(actor=users["zhandian_jingban"], household=h, source="other", target="fund",
+                                  need="突发重大变故急需帮助", amount_asked=Decimal("900"))
+    Referral.objects.filter(pk=r.pk).update(due_on=TODAY() - dt.timedelta(days=2))
+    client.force_login(users["zhandian_jingban"])
+    body = client.get("/overdue/").content.decode()
+    assert "转介慈善帮扶办理" in body and f"/charity/referrals/{r.pk}/" in body
+    client.force_login(users["xitao_jingban"])
+    assert f"/charity/referrals/{r.pk}/" not in client.get("/overdue/").content.decode()

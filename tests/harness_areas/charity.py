@@ -134,7 +134,7 @@ ENTRIES = [
     page("charity:pairing_list", "/charity/pairings/", A.PAIRING_VIEW, scoped=False),
     page("charity:pairing_detail", lambda w: f"/charity/pairings/{w.get('pairing').pk}/", A.PAIRING_VIEW),
     page("charity:unpaired", "/charity/pairings/unpaired/", (A.PAIRING_CHANGE, A.CHARITY_MANAGE), scoped=False),
-    page("charity:contract_list", "/charity/services/", A.SERVICE_VIEW, scoped=False),
+    page("charity:contract_list", "/charity/services/contracts/", A.SERVICE_VIEW, scoped=False),
     page("charity:contract_detail", lambda w: f"/charity/services/contracts/{w.get('contract').pk}/", A.SERVICE_VIEW,
          region=COUNTY),
     page("charity:order_list", "/charity/services/orders/", A.SERVICE_VIEW, scoped=False),
