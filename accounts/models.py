@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDIT_ADMIN = "audit_admin", "审计管理员"
     GRID_WORKER = "grid_worker", "网格员"
+    # social forces (§8, §10): reach limited further to their own fund, orders or pairings (charity.scope)
+    CHARITY_STAFF = "charity_staff", "慈善组织工作人员"
+    PROVIDER_STAFF = "provider_staff", "服务机构工作人员"
+    HELPER = "helper", "结对帮扶人"
 
 
 ROLE_LEVEL = {
@@ -33,6 +37,9 @@ ROLE_LEVEL = {
     Role.SECURITY_ADMIN: Region.Level.CITY,
     Role.AUDIT_ADMIN: Region.Level.CITY,
     Role.GRID_WORKER: Region.Level.VILLAGE,
+    Role.CHARITY_STAFF: Region.Level.COUNTY,
+    Role.PROVIDER_STAFF: Region.Level.COUNTY,
+    Role.HELPER: Region.Level.TOWNSHIP,
 }
 
 ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}

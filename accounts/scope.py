@@ -57,38 +57,61 @@ class Action:
     # active discovery (§7)
     DISCOVERY_VISIT = "discovery.visit"  # record 巡查走访 visits (grid workers, village and township staff)
     DISCOVERY_LEDGER = "discovery.ledger"  # keep the 工作台账, the grids and the screening intake
+    # social forces (§8, §10: charity app)
+    CHARITY_VIEW = "charity.view"  # charity funds, grants, referrals, mutual-aid societies
+    CHARITY_PROPOSE = "charity.propose"  # refer a case, propose a charity grant (township)
+    CHARITY_APPROVE = "charity.approve"  # approve grants, record donations and payments (county / charity staff)
+    CHARITY_MANAGE = "charity.manage"  # set up a county's charity fund and name its staff (county officer)
+    MUTUAL_AID_CHANGE = "mutual_aid.change"  # a village society's members, contributions, grants
+    PAIRING_VIEW = "pairing.view"
+    PAIRING_CHANGE = "pairing.change"  # helpers and pairings (township)
+    PAIRING_CONTACT = "pairing.contact"  # log a contact with a paired household
+    SERVICE_VIEW = "service.view"  # purchased services: providers, contracts, orders, records
+    SERVICE_MANAGE = "service.manage"  # providers and contracts (county officer)
+    SERVICE_ORDER = "service.order"  # order a service for a person (township caseworker)
+    SERVICE_RECORD = "service.record"  # record a service given (provider staff, township caseworker)
 
 
 A = Action
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     R.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.AUDIT_VIEW, A.DISCOVERY_VISIT,
-                                A.DISCOVERY_LEDGER}),
+                                A.DISCOVERY_LEDGER,
+                                A.CHARITY_VIEW, A.MUTUAL_AID_CHANGE, A.PAIRING_VIEW, A.PAIRING_CONTACT}),
     R.GRID_WORKER: frozenset({A.CASE_VIEW, A.DISCOVERY_VISIT}),
     R.TOWNSHIP_CASEWORKER: frozenset(
         {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_PROCESS, A.AUDIT_VIEW, A.PARAMS_VIEW,
-         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT, A.DISCOVERY_VISIT, A.DISCOVERY_LEDGER}
+         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT, A.DISCOVERY_VISIT, A.DISCOVERY_LEDGER,
+         A.CHARITY_VIEW, A.CHARITY_PROPOSE, A.MUTUAL_AID_CHANGE, A.PAIRING_VIEW, A.PAIRING_CHANGE,
+         A.PAIRING_CONTACT, A.SERVICE_VIEW, A.SERVICE_ORDER, A.SERVICE_RECORD}
     ),
     R.TOWNSHIP_LEADER: frozenset(
         {A.CASE_VIEW, A.CASE_CHANGE, A.CASE_VIEW_PII, A.CASE_DECIDE, A.AUDIT_VIEW, A.PARAMS_VIEW,
-         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT}
+         A.COMPLAINT_HANDLE, A.SPOTCHECK_ANSWER, A.HOUSEHOLD_IMPORT,
+         A.CHARITY_VIEW, A.CHARITY_PROPOSE, A.PAIRING_VIEW, A.SERVICE_VIEW}
     ),
     R.COUNTY_OFFICER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.PAYMENT_PREPARE, A.SUPERVISION_VIEW,
-         A.SUPERVISION_CHANGE, A.AUDIT_VIEW, A.PARAMS_VIEW, A.COMPLAINT_HANDLE, A.HOUSEHOLD_IMPORT}
+         A.SUPERVISION_CHANGE, A.AUDIT_VIEW, A.PARAMS_VIEW, A.COMPLAINT_HANDLE, A.HOUSEHOLD_IMPORT,
+         A.CHARITY_VIEW, A.CHARITY_APPROVE, A.CHARITY_MANAGE, A.PAIRING_VIEW, A.SERVICE_VIEW, A.SERVICE_MANAGE,
+         A.SERVICE_ORDER}
     ),
     R.COUNTY_REVIEWER: frozenset(
         {A.CASE_VIEW, A.CASE_VIEW_PII, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.SPOTCHECK_REVIEW, A.AUDIT_VIEW,
-         A.PARAMS_VIEW}
+         A.PARAMS_VIEW, A.CHARITY_VIEW, A.PAIRING_VIEW, A.SERVICE_VIEW}
     ),
     R.FINANCE_OFFICER: frozenset({A.PAYMENT_VIEW, A.PAYMENT_APPROVE}),
     R.CITY_ADMIN: frozenset(
         {A.CASE_VIEW, A.PAYMENT_VIEW, A.SUPERVISION_VIEW, A.AUDIT_VIEW, A.PARAMS_VIEW, A.PARAMS_CHANGE,
-         A.STANDARDS_CHANGE, A.PRICE_INDEX_CHANGE}
+         A.STANDARDS_CHANGE, A.PRICE_INDEX_CHANGE, A.CHARITY_VIEW, A.PAIRING_VIEW, A.SERVICE_VIEW}
     ),
     R.SYSTEM_ADMIN: frozenset({A.USERS_MANAGE, A.PARAMS_VIEW, A.PARAMS_CHANGE, A.SYSTEM_STATUS}),
     R.SECURITY_ADMIN: frozenset({A.SECURITY_MANAGE}),
     R.AUDIT_ADMIN: frozenset({A.AUDIT_VIEW_ALL}),
+    # reach narrowed to their own fund / provider / pairings by the charity querysets (charity.scope)
+    R.CHARITY_STAFF: frozenset({A.CHARITY_VIEW, A.CHARITY_APPROVE}),
+    R.PROVIDER_STAFF: frozenset({A.SERVICE_VIEW, A.SERVICE_RECORD}),
+    R.HELPER: frozenset({A.PAIRING_VIEW, A.PAIRING_CONTACT}),
 }
 
 NOTHING = Q(pk__in=[])

@@ -45,6 +45,8 @@ AREAS: dict[str, str] = {
     "payment": "§6 资金发放",
     "discovery": "§7 主动发现",
     "price": "§9 价格临时补贴联动",
+    "charity": "§8 政府救助与慈善帮扶",
+    "services": "§10 购买服务",
     "complaint": "§11 投诉举报",
     "relatives": "§12 近亲属备案",
     "accounts": "账号安全（等级保护）",
@@ -126,6 +128,17 @@ REGISTRY: dict[str, Param] = {
         help="低保 dibao、特困 tekun_central/tekun_dispersed、低保边缘 dibao_edge 等，英文逗号分隔",
         check=_category_codes,
     ),
+    # §8 charity, referrals, pairing; §10 purchased services
+    "charity.referral_due_workdays": Param(10, int, "转介慈善帮扶办理时限", "个工作日", 1, 60),
+    "charity.pairing_groups": Param(
+        "dibao@urban,tekun_dispersed", str, "应当结对帮扶的对象", "类别代码",
+        help="类别代码，可加 @urban / @rural 限定城乡，英文逗号分隔；如 dibao@urban,tekun_dispersed",
+        check=lambda v: _category_codes(",".join(c.split("@")[0] for c in v.split(","))),
+    ),
+    "services.coverage_self_care": Param("semi,total", str, "应当购买照料服务的分散供养特困人员自理能力",
+                                         help="semi 半失能、total 全失能，英文逗号分隔"),
+    "services.budget_warning_ratio": Param(Decimal("0.90"), Decimal, "合同费用预警比例（占预算）", RATIO,
+                                           Decimal("0"), Decimal("1"), "填 0.90 表示 90%"),
     # §11, §12
     "complaint.due_workdays": Param(15, int, "投诉举报办理时限", "个工作日", 1, 90),
     "relatives.reverify_months": Param(12, int, "近亲属备案复核周期", "个月", 1, 60),

@@ -21,6 +21,10 @@ DEMO_USERS = [
     ("shi_xitong", Role.SYSTEM_ADMIN, "410800", "系统管理员"),
     ("shi_anquan", Role.SECURITY_ADMIN, "410800", "安全管理员"),
     ("shi_shenji", Role.AUDIT_ADMIN, "410800", "审计管理员"),
+    # social forces (§8, §10): each sees only their own fund, orders or pairings (linked by demo/charity.py)
+    ("wuzhi_cishan", Role.CHARITY_STAFF, "410823", "武陟县慈善总会 郭芳"),
+    ("wuzhi_fuwu", Role.PROVIDER_STAFF, "410823", "武陟县康养服务中心 马丽"),
+    ("zhandian_bangfu", Role.HELPER, "410823101", "詹店镇帮扶干部 秦勇"),
 ]
 
 

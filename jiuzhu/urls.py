@@ -28,6 +28,7 @@ urlpatterns = [
     path("attachments/", include("attachments.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("charity/", include("charity.urls")),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/", include(api.urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
-from cases.households import selectors, services
+from cases.households import panels, selectors, services
 from cases.households.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm
 from cases.households.models import Household, Person
 from core import idnumbers
@@ -94,6 +94,7 @@ def _detail_context(request, household, **extra):
         "can_decide": can(request.user, Action.CASE_DECIDE),
         "tekun_profiles": list(household.tekun_profiles.select_related("person")),
         "temporary_aids": list(household.temporary_aids.all()[:10]),
+        "panels": panels.panels_for(request, household),
     }
     ctx.update(extra)
     return ctx

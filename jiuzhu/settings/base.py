@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "discovery",
     "notifications",  # notices to applicants: templates, the SMS outbox and its gateways
     "reports",  # the three aims, monthly statistics, charts, the readable audit trail (reads every app)
+    "charity",  # social forces: charity funds, mutual aid, pairing, purchased services (§8, §10)
     "demo",  # demo and synthetic data: above every product app, imported by none
 ]
 
