@@ -44,6 +44,15 @@ class Application(PlaceMixin):
         DIBAO = "dibao", "最低生活保障"
         TEKUN = "tekun", "特困人员救助供养"
         TEMPORARY_AID = "temporary_aid", "临时救助"
+        DIBAO_EDGE = "dibao_edge", "低保边缘家庭认定"
+        RIGID_EXPENSE = "rigid_expense", "刚性支出困难家庭认定"
+        MONITOR = "monitor", "防返贫监测对象认定"
+
+    class Source(models.TextChoices):
+        APPLICATION = "application", "本人申请"
+        REFERRAL = "referral", "部门转介"
+        RURAL_REVITALIZATION = "rural_revitalization", "乡村振兴部门名单"
+        DISCOVERY = "discovery", "主动发现"
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", "已受理"
@@ -76,6 +85,11 @@ class Application(PlaceMixin):
     residence_permit = models.CharField("居住证信息", max_length=100, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.ACCEPTED, db_index=True)
     reason = models.TextField("申请理由")
+    subcategory = models.CharField("认定类别", max_length=20, blank=True,
+                                   help_text="防返贫监测：脱贫不稳定 / 边缘易致贫 / 突发严重困难")
+    source = models.CharField("来源", max_length=24, choices=Source, default=Source.APPLICATION)
+    source_note = models.CharField("来源说明", max_length=200, blank=True,
+                                   help_text="转介部门、乡村振兴名单批次或发现经过")
     single_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                       verbose_name="单人户纳入成员",
                                       help_text="低保边缘家庭中的重度残疾人或重病患者单独纳入")
@@ -148,7 +162,8 @@ class Application(PlaceMixin):
 
     @property
     def number(self) -> str:
-        prefix = {"dibao": "DB", "tekun": "TK", "temporary_aid": "LS"}.get(self.kind, "SQ")
+        prefix = {"dibao": "DB", "tekun": "TK", "temporary_aid": "LS", "dibao_edge": "BY", "rigid_expense": "GX",
+                  "monitor": "JC"}.get(self.kind, "SQ")
         return f"{prefix}{self.accepted_on:%Y}-{self.pk or 0:05d}"
 
     @property

@@ -63,6 +63,7 @@ from accounts.scope import Action, can, handles
 from cases.dibao.assessment import application_assess
 from cases.dibao.deadlines import compute_deadline, kind_param
 from cases.dibao.kinds import (
+    ACCEPT_CHECKS,
     ASSESSORS,
     CATEGORY_RESOLVERS,
     ENTITLEMENT_CATEGORY,
@@ -72,10 +73,11 @@ from cases.dibao.kinds import (
 )
 from cases.dibao.models import Application, ApplicationEvent, Meeting, Notice
 from cases.dibao.notices import notice_issue
+from cases.entitlements.cycles import recheck_months
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household, Person
 from cases.supervision.services import must_recuse, refuse_if_relative, relative_links_for_household
-from core import audit, idnumbers, params
+from core import audit, idnumbers
 from core.models import Alert, Region
 from core.months import add_months, first_of_month
 
@@ -155,7 +157,8 @@ def _dated(value, field_label) -> dt.date:
 def application_accept(
     *, actor, household: Household, reason: str, kind: str = Application.Kind.DIBAO, applicant: Person | None = None,
     handling_township: Region | None = None, via_residence: bool = False, residence_permit: str = "",
-    single_person: Person | None = None, accepted_on: dt.date | None = None,
+    single_person: Person | None = None, accepted_on: dt.date | None = None, subcategory: str = "",
+    source: str = Application.Source.APPLICATION, source_note: str = "",
 ) -> Application:
     if not can(actor, Action.CASE_CHANGE) or actor.region.level != Region.Level.TOWNSHIP:
         raise ValidationError("只有乡镇（街道）工作人员可以受理申请")
@@ -184,11 +187,17 @@ def application_accept(
     if kind == Application.Kind.DIBAO and household.entitlements.open().filter(
             category=Entitlement.Category.DIBAO).exists():
         raise ValidationError("该家庭已在享受低保，无需重复申请")
+    if source not in Application.Source.values:
+        raise ValidationError({"source": "请选择来源"})
+    subcategory, source_note = (subcategory or "").strip(), (source_note or "").strip()
+    if kind in ACCEPT_CHECKS:
+        ACCEPT_CHECKS[kind](household=household, subcategory=subcategory, source=source, source_note=source_note)
     accepted_on = accepted_on or timezone.localdate()
     app = Application(
         kind=kind, household=household, applicant=applicant, handling_township=handling_township,
         handling_county_id=handling_township.pk[:6], via_residence=via_residence,
         residence_permit=residence_permit.strip(), reason=reason.strip(), single_person=single_person,
+        subcategory=subcategory, source=source, source_note=source_note,
         accepted_on=accepted_on, deadline=compute_deadline(accepted_on, kind=kind), registered_by=actor,
         county_id=household.county_id, township_id=household.township_id, village_id=household.village_id,
     )
@@ -347,7 +356,7 @@ def _h_close_publicity(actor, app, reason, data):
 def _h_confirm(actor, app, reason, data):
     if app.meeting_decision != Application.MeetingDecision.APPROVE:
         raise ValidationError("集体研究意见为不同意纳入，只能作出不予确认决定")
-    if not app.assessed_eligible or not app.monthly_amount or not app.persons_covered:
+    if not app.assessed_eligible or app.monthly_amount is None or not app.persons_covered:
         raise ValidationError("认定测算不符合条件，不能确认")
     if app.kind in ONE_OFF_KINDS:
         app.decided_on, app.decided_by = timezone.localdate(), actor
@@ -363,8 +372,7 @@ def _h_confirm(actor, app, reason, data):
     app.decided_on, app.decided_by = today, actor
     app.decision_reason = reason or f"经审核，符合{app.get_kind_display()}条件，予以确认"
     start = add_months(first_of_month(today), 1)
-    months = params.get("dibao.recheck_months_unstable" if (app.assessment or {}).get("unstable_income")
-                        else "dibao.recheck_months_stable", today)
+    months = recheck_months(category, today, unstable=bool((app.assessment or {}).get("unstable_income")))
     if Entitlement.objects.open().filter(household_id=app.household_id, category=category).exists():
         raise ValidationError("该家庭已有同类救助待遇，不能重复确认")
     ent = Entitlement(household_id=app.household_id, category=category, persons_covered=app.persons_covered,
@@ -377,6 +385,8 @@ def _h_confirm(actor, app, reason, data):
     app.entitlement = ent
     if app.kind in ON_CONFIRMED:
         ON_CONFIRMED[app.kind](app, ent)
+    if not app.monthly_amount:
+        return f"{app.decision_reason}。自{start:%Y年%m月}起认定为{ent.get_category_display()}，{app.persons_covered}人"
     return f"{app.decision_reason}。自{start:%Y年%m月}起每月{app.monthly_amount}元，保障{app.persons_covered}人"
 
 
