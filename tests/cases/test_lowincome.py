@@ -221,3 +221,30 @@ def test_single_person_refused_outside_edge_or_without_qualifying_condition(user
 
 
 __all__ = ["Application", "IncomeItem", "PropertyItem", "RigidExpense"]
+
+
+def test_recheck_cycle_rule_per_category(users, std):
+    """Re-check cycles per category: 低保边缘 yearly, 防返贫监测 every 6 months (params); the monthly list
+    includes every category; a 边缘 re-check continues or exits, never adjusts an amount."""
+    from cases.dibao import rechecks
+    from cases.models import Recheck
+    from core.months import add_months
+
+    hh = edge_household()
+    today = dt.date.today()
+    ent = Entitlement.objects.create(household=hh, category="dibao_edge", persons_covered=3, monthly_amount=0,
+                                     start_month=dt.date(2025, 1, 1), next_recheck=today, county_id=hh.county_id,
+                                     township_id=hh.township_id, village_id=hh.village_id)
+    mon = Entitlement.objects.create(household=hh, category="monitor_unstable", persons_covered=3, monthly_amount=0,
+                                     start_month=dt.date(2025, 1, 1), next_recheck=today, county_id=hh.county_id,
+                                     township_id=hh.township_id, village_id=hh.village_id)
+    assert rechecks.recheck_list_month(month=today) == 2
+    cw = users["zhandian_jingban"]
+    row = Recheck.objects.get(entitlement=ent)
+    with pytest.raises(ValidationError, match="其他类别"):
+        rechecks.recheck_complete(actor=cw, recheck=row, outcome="adjust", note="复核", new_amount=Decimal("100"))
+    rechecks.recheck_complete(actor=cw, recheck=row, outcome="continue", note="收入无变化")
+    rechecks.recheck_complete(actor=cw, recheck=Recheck.objects.get(entitlement=mon), outcome="continue", note="稳定")
+    ent.refresh_from_db()
+    mon.refresh_from_db()
+    assert ent.next_recheck == add_months(today, 12) and mon.next_recheck == add_months(today, 6)
