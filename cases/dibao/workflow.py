@@ -158,7 +158,7 @@ def application_accept(
     *, actor, household: Household, reason: str, kind: str = Application.Kind.DIBAO, applicant: Person | None = None,
     handling_township: Region | None = None, via_residence: bool = False, residence_permit: str = "",
     single_person: Person | None = None, accepted_on: dt.date | None = None, subcategory: str = "",
-    source: str = Application.Source.APPLICATION, source_note: str = "",
+    source: str = Application.Source.APPLICATION, source_note: str = "", at_emergency_place: bool = False,
 ) -> Application:
     if not can(actor, Action.CASE_CHANGE) or actor.region.level != Region.Level.TOWNSHIP:
         raise ValidationError("只有乡镇（街道）工作人员可以受理申请")
@@ -166,7 +166,12 @@ def application_accept(
         raise ValidationError({"kind": "未知的救助类别"})
     if not reason or not reason.strip():
         raise ValidationError({"reason": "请填写申请理由"})
-    if via_residence:
+    if at_emergency_place:
+        # 急难发生地 (§4): the caller (cases.temporary_aid) has checked the county's switch and the place.
+        if kind != Application.Kind.TEMPORARY_AID:
+            raise ValidationError("只有临时救助可以在急难发生地受理")
+        handling_township = actor.region
+    elif via_residence:
         handling_township = handling_township or actor.region
         if handling_township.pk == household.township_id:
             raise ValidationError({"via_residence": "居住地与户籍地为同一乡镇，无需按居住地申请"})
