@@ -433,6 +433,19 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
         return Draft("change", f"school:{m.detail}{m.ref}"[:100],
                      f"{dept}：{m.person_name}在{m.detail or '学校'}就读{m.ref}，请核对家庭档案在校情况并衔接教育救助；"
                      f"在享：{_cats(m)}")
+    if code in ("military", "prison"):
+        if not m.categories:
+            return None
+        what = "参军服役" if code == "military" else "在监服刑"
+        return Draft("change", f"{code}:{_date(m.event_date)}"[:100],
+                     f"{dept}：{m.person_name}{what}（{m.detail or '详情不详'}{'，刑期' + m.ref if m.ref else ''}，"
+                     f"{_date(m.event_date)}起），服役/服刑期间不计入家庭人口，请核实后更新成员情况并复核；"
+                     f"在享：{_cats(m)}")
+    if code == "disaster":
+        return Draft("discovery", f"disaster:{_date(m.event_date)}"[:100],
+                     f"{dept}：{m.person_name}家庭受灾（{m.detail or '灾害类型不详'}"
+                     f"{f'，直接经济损失{m.amount}元' if m.amount is not None else ''}，{_date(m.event_date)}），"
+                     f"请上门了解，符合条件的给予临时救助或引导申请低保、防返贫监测；在享：{_cats(m)}")
     if code == "rural":
         if m.categories & (PAID | {DIBAO_EDGE}):
             return None
@@ -462,7 +475,7 @@ def unregistered(source: Source, checked: Validated, matches: list[Match], *,
     at all. Where the file's 乡镇/村 columns name a village of the county with certainty, the person becomes a
     主动发现 clue for that village's township (a Lead); otherwise a problem row of kind "missing" tells the
     county the row number, masked ID, name and fact so it can pass the person on (issue tuples)."""
-    if source.code not in ("disability", "rural"):
+    if source.code not in ("disability", "rural", "disaster"):
         return [], []
     places = None
     matched = {m.row_no for m in matches}
@@ -477,6 +490,8 @@ def unregistered(source: Source, checked: Validated, matches: list[Match], *,
         name = facts.name or "（无姓名）"
         if source.code == "disability":
             fact = f"{source.department}：{name}持{facts.grade}级{facts.detail}残疾人证（重度），本系统无此人登记"
+        elif source.code == "disaster":
+            fact = f"{source.department}：{name}受灾（{facts.detail or '灾害类型不详'}），本系统无此人登记"
         else:
             fact = f"{source.department}：{name}为防返贫监测对象（{facts.detail or '类型不详'}），本系统无此人登记"
         masked = _mask_raw(row[checked.id_pos])

@@ -237,6 +237,7 @@ class Notice(PlaceMixin):
     class Kind(models.TextChoices):
         REFUSAL = "refusal", "不予确认通知书"
         TERMINATION = "termination", "终止救助通知书"
+        CHANGE = "change", "救助金额变更通知书"
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="notices")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
@@ -268,7 +269,7 @@ class Notice(PlaceMixin):
 
     @property
     def number(self) -> str:
-        prefix = "不确" if self.kind == self.Kind.REFUSAL else "终止"
+        prefix = {self.Kind.REFUSAL: "不确", self.Kind.CHANGE: "变更"}.get(self.kind, "终止")
         short = self.issuer_name.removesuffix("人民政府").removesuffix("办事处")
         return f"{short}民救{prefix}〔{self.decided_on:%Y}〕{self.pk or 0}号"
 
@@ -288,6 +289,9 @@ class Recheck(PlaceMixin):
     due_on = models.DateField("应复核日期")
     outcome = models.CharField("复核结果", max_length=12, choices=Outcome, blank=True)
     note = models.TextField("复核情况", blank=True)
+    trigger = models.CharField("复核原因", max_length=300, blank=True,
+                               help_text="家庭情况变化（成员特殊情况、新增收入或财产）触发的复核")
+    assessment = models.JSONField("变化后重新测算", null=True, blank=True)
     amount_before = models.DecimalField("原月金额", null=True, blank=True, **MONEY)
     amount_after = models.DecimalField("新月金额", null=True, blank=True, **MONEY)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

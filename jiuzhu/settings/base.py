@@ -148,6 +148,7 @@ SPECTACULAR_SETTINGS = {
         "ExpenseKindEnum": "cases.households.models.RigidExpense.Kind",
         "ApplicationKindEnum": "cases.dibao.models.Application.Kind",
         "ApplicationStatusEnum": "cases.dibao.models.Application.Status",
+        "ApplicationSourceEnum": "cases.dibao.models.Application.Source",
         "EntitlementStatusEnum": "cases.entitlements.models.Entitlement.Status",
         "TekunStatusEnum": "cases.tekun.models.TekunProfile.Status",
         "TemporaryAidStatusEnum": "cases.temporary_aid.models.TemporaryAid.Status",
