@@ -212,6 +212,8 @@ def _execute(run: ComparisonRun) -> None:
             draft = matching.rule(source, m, medical_threshold=threshold)
             if draft is not None:
                 drafts.append((m, draft))
+        if source.code == "province":
+            drafts += matching.province_absent(source, run.county_id, matches)
         holds, hold_of = 0, {}
         if source.clue_kind == "death":
             holds, hold_of = _hold_deaths(run, matches, drafted={m.person_id for m, _ in drafts})

@@ -100,8 +100,11 @@ def application_create(request, household_pk):
         preview = means_test.assess(dibao_assessment.assessment_input(household, timezone.localdate()))
     except Exception:  # noqa: BLE001 - a missing standard only hides the preview
         preview = None
+    kind = request.POST.get("kind") or initial.get("kind") or "dibao"
+    kind_label = dict(form.fields["kind"].choices).get(kind, "救助申请")
     return render(request, "cases/dibao/application_form.html",
-                  {"form": form, "household": household, "preview": preview})
+                  {"form": form, "household": household, "preview": preview,
+                   "kind_label": kind_label if kind_label.endswith("认定") else f"{kind_label}申请"})
 
 
 @login_required
