@@ -5,9 +5,9 @@ comparisons and supervision.
 """
 from django.core.management.base import BaseCommand
 
-from demo import comparisons, households, payments, supervision, users
+from demo import comparisons, households, lowincome, payments, supervision, users
 
-PARTS = (users, households, payments, comparisons, supervision)
+PARTS = (users, households, payments, comparisons, supervision, lowincome)
 
 
 class Command(BaseCommand):
