@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_application_lowincome_kinds'),
+        ('cases', '0007_region_in_core'),
         ('core', '0004_region_moved_from_accounts'),
         ('funds', '0003_region_in_core'),
     ]
