@@ -4,8 +4,11 @@ Public API (all keyword-only, `actor` first; each checks role + scope, validates
 transaction and raises django ValidationError with a Chinese message when refused):
 
 - `application_accept(*, actor, household, reason, kind="dibao", applicant=None, handling_township=None,
-  via_residence=False, residence_permit="", single_person=None, accepted_on=None) -> Application`
-  受理. The handling township is the household's (hukou) township unless `via_residence` names the
+  via_residence=False, residence_permit="", single_person=None, accepted_on=None, subcategory="",
+  source="application", source_note="", at_emergency_place=False) -> Application`
+  受理. kind: dibao, tekun, temporary_aid, dibao_edge, rigid_expense, monitor (防返贫监测: `subcategory` names the
+  monitor category, `source`/`source_note` where it came from; the kind's `check_accept` hook refuses duplicates).
+  `at_emergency_place` (临时救助 only): the actor's township handles it as the place of the emergency. The handling township is the household's (hukou) township unless `via_residence` names the
   居住地 township (then `residence_permit` is required). Deadline = accepted_on + 25 working days.
 - `transition(*, actor, application, action, reason="", **data) -> Application` — THE one transition
   function. `action` is a key of `ACTIONS`; `ACTIONS[action].sources` are the states it may leave from.

@@ -70,7 +70,8 @@ def categories_of(household_ids) -> dict[int, list[dict]]:
     """Every category each household holds or held (one query, newest first): [{"code", "label", "ended",
     "start", "end"}] — the list and other pages show them all with their history (§1)."""
     out: dict[int, list[dict]] = {}
-    rows = (Household.objects.filter(pk__in=list(household_ids), entitlements__isnull=False).order_by(
+    ids = list(household_ids) or [0]  # an empty page still runs the one query: a constant count per page
+    rows = (Household.objects.filter(pk__in=ids, entitlements__isnull=False).order_by(
         "pk", "-entitlements__start_month").values_list("pk", "entitlements__category", "entitlements__status",
                                                         "entitlements__start_month", "entitlements__end_month"))
     for pk, code, status, start, end in rows:
