@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -32,7 +33,9 @@ def _month(raw: str) -> dt.date:
 def _county(user, raw: str = "") -> Region:
     code = raw or user.region_id[:6]
     county = Region.objects.filter(code=code, level=Region.Level.COUNTY).first()
-    if county is None or not county.code.startswith(user.region_id):
+    if county is None and not raw and user.region.level == Region.Level.CITY:  # the city: its first county
+        county = Region.objects.filter(level=Region.Level.COUNTY).order_by("code").first()
+    if county is None or not (county.code.startswith(user.region_id) or user.region.level == Region.Level.CITY):
         raise ValidationError({"county": "请选择本辖区的县（市、区）"})
     return county
 
@@ -80,6 +83,12 @@ class ProvinceExchangeViewSet(viewsets.ViewSet):
     `change-file/` the xlsx; `roster/` (POST multipart) uploads the province's roster for reconciliation
     (a comparison run of source `province`; its clues go to the townships)."""
 
+    serializer_class = RosterSerializer
+
+    @extend_schema(responses=inline_serializer("ProvinceChanges", {
+        "county": serializers.CharField(), "month": serializers.CharField(),
+        "households": serializers.DictField(child=serializers.IntegerField()),
+        "layout": serializers.ListField(child=serializers.DictField())}))
     def list(self, request):
         require_api(request, Action.SUPERVISION_VIEW)
         try:
@@ -93,6 +102,7 @@ class ProvinceExchangeViewSet(viewsets.ViewSet):
         return Response({"county": county.code, "month": f"{month:%Y-%m}", "households": counts,
                          "layout": [{"column": h, "content": d} for h, d in province.LAYOUT]})
 
+    @extend_schema(responses={(200, XLSX): bytes})
     @action(detail=False, url_path="change-file")
     def change_file(self, request):
         require_api(request, Action.SUPERVISION_CHANGE, refuse="只有县级民政部门可以下载报省变动名单")
@@ -102,6 +112,8 @@ class ProvinceExchangeViewSet(viewsets.ViewSet):
         except ValidationError as exc:
             raise_api_error(exc)
 
+    @extend_schema(request={"multipart/form-data": RosterSerializer}, responses=inline_serializer(
+        "RosterRun", {"run": serializers.IntegerField(), "status": serializers.CharField()}))
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def roster(self, request):
         require_api(request, Action.SUPERVISION_CHANGE, refuse="只有县级民政部门可以导入省名单")
