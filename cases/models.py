@@ -1,7 +1,7 @@
 """Every model of cases, gathered for Django and for the other apps. Each room of cases defines its own models
 (`cases.<room>.models`); rooms import each other's models directly, never this module."""
 from cases.dibao.models import Application, ApplicationEvent, Meeting, Notice, Recheck
-from cases.entitlements.models import Entitlement
+from cases.entitlements.models import Entitlement, EntitlementChange
 from cases.households.models import (
     Household,
     HouseholdQuerySet,
@@ -35,6 +35,7 @@ __all__ = [
     "CareVisit",
     "EmergencyLocationRule",
     "Entitlement",
+    "EntitlementChange",
     "Household",
     "HouseholdQuerySet",
     "IncomeItem",

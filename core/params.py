@@ -39,6 +39,7 @@ class Param:
 AREAS: dict[str, str] = {
     "monitoring": "§1 低收入人口动态监测",
     "dibao": "§2 最低生活保障",
+    "lowincome": "§1 低保边缘、刚性支出困难、防返贫监测",
     "tekun": "§3 特困人员救助供养",
     "temp_aid": "§4 临时救助",
     "spotcheck": "§5 审核确认与抽查",
@@ -91,9 +92,23 @@ REGISTRY: dict[str, Param] = {
                                        Decimal("0"), Decimal("1000000")),
     "dibao.house_limit": Param(1, int, "家庭自有住房套数上限", "套", 0, 10),
     "dibao.nearly_due_workdays": Param(5, int, "临近办结期限提醒", "个工作日", 1, 20),
+    # §1 低保边缘 / 刚性支出困难 / 防返贫监测 (cases.lowincome)
+    "lowincome.edge_income_ratio": Param(Decimal("1.5"), Decimal, "低保边缘家庭人均收入上限（倍低保标准）", "倍",
+                                         Decimal("1"), Decimal("5")),
+    "lowincome.rigid_income_ratio": Param(Decimal("3.0"), Decimal, "刚性支出困难家庭人均收入上限（倍低保标准）", "倍",
+                                          Decimal("1"), Decimal("10")),
+    "lowincome.rigid_expense_share": Param(Decimal("0.50"), Decimal, "刚性支出困难：近12个月医疗教育刚性支出占家庭收入比例超过",
+                                           RATIO, Decimal("0"), Decimal("10"), "填 0.50 表示 50%"),
+    "lowincome.process_workdays": Param(20, int, "低收入人口认定办理时限", "个工作日", 1, 60),
+    "lowincome.process_workdays_extended": Param(30, int, "低收入人口认定延长后的办理时限", "个工作日", 1, 90),
+    "lowincome.recheck_months_edge": Param(12, int, "低保边缘家庭复核周期", "个月", 1, 36),
+    "lowincome.recheck_months_rigid": Param(12, int, "刚性支出困难家庭复核周期", "个月", 1, 36),
+    "lowincome.recheck_months_monitor": Param(6, int, "防返贫监测对象复核周期", "个月", 1, 36),
+    "lowincome.change_recheck_workdays": Param(10, int, "家庭情况变化后复核时限", "个工作日", 1, 60),
     # §3 特困
     "tekun.basic_living_ratio": Param(Decimal("1.3"), Decimal, "特困基本生活标准（倍低保标准）", "倍",
                                       Decimal("1.3"), Decimal("5"), "不得低于当地低保标准的 1.3 倍"),
+    "tekun.recheck_months": Param(12, int, "特困人员复核周期", "个月", 1, 36),
     "tekun.visit_interval_days": Param(30, int, "分散供养特困人员探访间隔", "天", 1, 365),
     # §4 临时救助
     "temp_aid.fast_track_cap": Param(Decimal("3000.00"), Decimal, "小金额先行救助上限", "元", Decimal("0"),

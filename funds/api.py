@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from accounts.scope import Action, require_api
 from core import uploads
 from core.api import raise_api_error
-from funds import bankjobs, bankresults, deadlines, exports, pricing, selectors, services
+from core.models import Region
+from funds import bankjobs, bankresults, deadlines, exports, one_off, pricing, selectors, services
 from funds.bankapi import BankResultJobSerializer
 from funds.models import PaymentBatch, PaymentLine, PriceIndex
 
@@ -66,11 +67,41 @@ class BatchTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class BatchCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["regular", "one_off"], default="regular",
+                                   help_text="regular 月度批次（须 month）；one_off 临时救助一次性发放批次")
+    month = serializers.DateField(required=False, help_text="月度批次的发放月份（该月1日）")
+
+
 class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Payment batches in the caller's county (the city sees all). Out of reach is 404."""
+    """Payment batches in the caller's county (the city sees all). Out of reach is 404.
+    POST {"kind": "one_off"} drafts the county's one-off 临时救助 batch; {"kind": "regular", "month": ...} the
+    monthly batch."""
 
     def get_serializer_class(self):
+        if self.action == "create":
+            return BatchCreateSerializer
         return BatchDetailSerializer if self.action == "retrieve" else BatchSerializer
+
+    @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer})
+    def create(self, request, *args, **kwargs):
+        require_api(request, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以生成发放批次")
+        data = BatchCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        county = Region.objects.filter(code=request.user.county_code, level=Region.Level.COUNTY).first()
+        try:
+            if county is None:
+                raise ValidationError("发放批次按县（市、区）生成")
+            if d["kind"] == "one_off":
+                batch = one_off.one_off_draft(actor=request.user, county=county)
+            elif "month" not in d:
+                raise ValidationError({"month": "请填写发放月份"})
+            else:
+                batch = services.batch_draft(actor=request.user, county=county, month=d["month"])
+        except ValidationError as exc:
+            raise_api_error(exc)
+        return Response(BatchSerializer(batch).data, status=201)
 
     def get_queryset(self):
         p = self.request.query_params

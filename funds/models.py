@@ -2,6 +2,7 @@
 
 Invariants that must never break live in the database:
 - one open regular batch per county and month (conditional unique);
+- a confirmed 临时救助 is paid at most once (one claiming line per aid, `line_one_off_aid_paid_once`);
 - a household is paid at most once per month and pay category: `PaymentLine` rows that claim the
   payment slot (`claims_slot`) are unique on (household, month, category, basis) — drafts, finalised
   batches and supplementary batches alike; a cancelled or re-issued line gives its slot up;
@@ -33,6 +34,7 @@ class PayCategory(models.TextChoices):
     TEKUN_CENTRAL = Category.TEKUN_CENTRAL.value, Category.TEKUN_CENTRAL.label
     TEKUN_DISPERSED = Category.TEKUN_DISPERSED.value, Category.TEKUN_DISPERSED.label
     PRICE_SUBSIDY = "price_subsidy", "价格临时补贴"
+    TEMPORARY_AID = "temporary_aid", "临时救助"
 
 
 class PayeeAccount(PlaceMixin, SealedRowMixin):
@@ -88,6 +90,7 @@ class PaymentBatch(models.Model):
     class Kind(models.TextChoices):
         REGULAR = "regular", "月度发放"
         SUPPLEMENTARY = "supplementary", "补发"
+        ONE_OFF = "one_off", "临时救助一次性发放"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -142,7 +145,8 @@ class PaymentBatch(models.Model):
         ]
 
     def __str__(self):
-        suffix = f"补发{self.sequence - 1}" if self.kind == self.Kind.SUPPLEMENTARY else "月度"
+        suffix = {self.Kind.SUPPLEMENTARY: f"补发{self.sequence - 1}", self.Kind.ONE_OFF: f"临时救助{self.sequence}"
+                  }.get(self.kind, "月度")
         return f"{self.county.short_name if self.county_id else ''}{self.month:%Y年%m月}{suffix}批次"
 
     @property
@@ -223,6 +227,10 @@ class PaymentLine(PlaceMixin):
             models.UniqueConstraint(fields=["household", "month", "category", "basis"], condition=Q(claims_slot=True),
                                     name="line_paid_once_per_month_category"),
             models.UniqueConstraint(fields=["batch", "line_no"], name="line_unique_no_in_batch"),
+            # a confirmed 临时救助 (basis "aid:<id>") is paid once, whatever the month or batch
+            models.UniqueConstraint(fields=["category", "basis"],
+                                    condition=Q(claims_slot=True) & Q(category="temporary_aid"),
+                                    name="line_one_off_aid_paid_once"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="line_amount_non_negative"),
             models.CheckConstraint(condition=Q(claims_slot=False) | Q(excluded=False), name="line_excluded_claims_nothing"),
         ]

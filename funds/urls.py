@@ -7,6 +7,7 @@ app_name = "funds"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="funds:batch_list", permanent=False), name="index"),
     path("batches/", views.batch_list, name="batch_list"),
+    path("batches/one-off/", views.one_off_create, name="one_off_create"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("batches/<int:pk>/transition/", views.batch_transition, name="batch_transition"),
     path("batches/<int:pk>/regenerate/", views.batch_regenerate, name="batch_regenerate"),

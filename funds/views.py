@@ -18,7 +18,7 @@ from core.forms import apply_errors
 from core.models import Region
 from core.months import add_months, first_of_month
 from core.paging import paginate
-from funds import deadlines, pricing, selectors, services
+from funds import deadlines, one_off, pricing, selectors, services
 from funds.models import ExportJob, PaymentBatch, PaymentLine
 
 S = PaymentBatch.Status
@@ -74,13 +74,29 @@ def batch_list(request):
                 messages.success(request, f"已生成{batch}：发放 {batch.line_count} 户，暂停/剔除 {batch.excluded_count} 户。")
                 return redirect("funds:batch_detail", pk=batch.pk)
     due = deadlines.schedules(b.month for b in page.rows)  # one calendar read for the whole page
-    rows = [{"batch": b, "states": deadlines.states(b, today, due[b.month]) if b.kind == PaymentBatch.Kind.REGULAR
-             else []} for b in page.rows]
+    rows = [{"batch": b, "states": deadlines.states(b, today, due[b.month])
+             if b.kind != PaymentBatch.Kind.SUPPLEMENTARY else []} for b in page.rows]
+    awaiting_aid = one_off.awaiting(request.user.county_code).count() \
+        if can_prepare and request.user.region.level == "county" else 0
     return render(request, "funds/batch_list.html", {
         "page": page, "rows": rows, "form": form, "statuses": S.choices, "status": status,
         "month": request.GET.get("month", ""), "months": _month_choices(today),
-        "steps": deadlines.STEPS,
+        "steps": deadlines.STEPS, "awaiting_aid": awaiting_aid,
     })
+
+
+@login_required
+@require_POST
+def one_off_create(request):
+    """临时救助一次性发放批次: every confirmed 临时救助 of the county not yet paid, through the same cycle."""
+    require_page(request, Action.PAYMENT_PREPARE)
+    try:
+        batch = one_off.one_off_draft(actor=request.user, county=Region.objects.get(code=request.user.county_code))
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("funds:batch_list")
+    messages.success(request, f"已生成{batch}：发放 {batch.line_count} 笔，暂停/剔除 {batch.excluded_count} 笔。")
+    return redirect("funds:batch_detail", pk=batch.pk)
 
 
 def _stepper(batch):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.models import Entitlement, Person
 from core import categories, idnumbers
+from monitoring import province
 from monitoring.models import RunIssue, StagingRow
 from monitoring.places import PlaceResolver
 from monitoring.sources import Source
@@ -322,6 +323,7 @@ class Match:
     person_name: str
     categories: frozenset = frozenset()
     entitlement_ids: tuple = ()
+    amounts: dict = field(default_factory=dict)  # open category -> monthly amount (province reconciliation)
 
 
 MATCH_SQL = """
@@ -332,7 +334,7 @@ FROM {staging} s JOIN {person} p ON p.id_index = s.id_index
 """
 
 ENTITLEMENT_SQL = f"""
-SELECT e.household_id, e.category, e.id FROM {{entitlement}} e
+SELECT e.household_id, e.category, e.id, e.monthly_amount FROM {{entitlement}} e
 WHERE {Entitlement.open_sql("e")} AND e.household_id IN ({{ids}})
 """
 
@@ -356,16 +358,17 @@ def match(ref: StageRef, checked: Validated) -> list[Match]:
             chunk = households[start:start + 5000]
             cursor.execute(ENTITLEMENT_SQL.format(entitlement=names["entitlement"],
                                                   ids=", ".join(["%s"] * len(chunk))), chunk)
-            for household_id, category, ent_id in cursor.fetchall():
-                ents.setdefault(household_id, []).append((category, ent_id))
+            for household_id, category, ent_id, amount in cursor.fetchall():
+                ents.setdefault(household_id, []).append((category, ent_id, amount))
     out = []
     for r in rows:
         facts = checked.extract(r[0], r[1], checked.rows[r[0]])
         m = Match(facts.row_no, facts.event_date, facts.amount, facts.grade, facts.ref, facts.detail, *r[2:])
         m.deceased_on = _as_date(m.deceased_on)
         found = ents.get(m.household_id, [])
-        m.categories = frozenset(c for c, _ in found)
-        m.entitlement_ids = tuple(i for _, i in found)
+        m.categories = frozenset(c for c, _, _ in found)
+        m.entitlement_ids = tuple(i for _, i, _ in found)
+        m.amounts = {c: Decimal(str(a)).quantize(Decimal("0.01")) for c, _, a in found}
         out.append(m)
     return out
 
@@ -457,6 +460,21 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
         return Draft("change", f"school:{m.detail}{m.ref}"[:100],
                      f"{dept}：{m.person_name}在{m.detail or '学校'}就读{m.ref}，请核对家庭档案在校情况并衔接教育救助；"
                      f"在享：{_cats(m)}")
+    if code in ("military", "prison"):
+        if not m.categories:
+            return None
+        what = "参军服役" if code == "military" else "在监服刑"
+        return Draft("change", f"{code}:{_date(m.event_date)}"[:100],
+                     f"{dept}：{m.person_name}{what}（{m.detail or '详情不详'}{'，刑期' + m.ref if m.ref else ''}，"
+                     f"{_date(m.event_date)}起），服役/服刑期间不计入家庭人口，请核实后更新成员情况并复核；"
+                     f"在享：{_cats(m)}")
+    if code == "disaster":
+        return Draft("discovery", f"disaster:{_date(m.event_date)}"[:100],
+                     f"{dept}：{m.person_name}家庭受灾（{m.detail or '灾害类型不详'}"
+                     f"{f'，直接经济损失{m.amount}元' if m.amount is not None else ''}，{_date(m.event_date)}），"
+                     f"请上门了解，符合条件的给予临时救助或引导申请低保、防返贫监测；在享：{_cats(m)}")
+    if code == "province":
+        return province_rule(m, dept)
     if code == "rural":
         if m.categories & (PAID | {DIBAO_EDGE}):
             return None
@@ -464,6 +482,35 @@ def rule(source: Source, m: Match, *, medical_threshold: Decimal) -> Draft | Non
                      f"{dept}：{m.person_name}家庭为防返贫监测户（{m.detail or '类型不详'}），尚未纳入低保、特困或"
                      f"低保边缘，请上门了解并引导申请")
     return None
+
+
+def province_rule(m: Match, dept: str) -> Draft | None:
+    """The province's roster row against this system: category not open here, or the amount differs."""
+    code = province.category_code(m.detail)
+    label = categories.label(code) if code else (m.detail or "类别不详")
+    if not code or code not in m.categories:
+        return Draft("change", f"province:{code or m.detail}:absent"[:100],
+                     f"{dept}：{m.person_name}户在省系统为{label}，本系统未在保（在享：{_cats(m)}），请核实后"
+                     f"补录或报省核减")
+    here = m.amounts.get(code)
+    if m.amount is not None and here is not None and m.amount != here:
+        return Draft("change", f"province:{code}:amount:{m.amount}"[:100],
+                     f"{dept}：{m.person_name}户{label}月救助金额省系统{m.amount}元，本系统{here}元，请核对")
+    return None
+
+
+def province_absent(source: Source, county: str, matches: list[Match]) -> list[tuple[Match, Draft]]:
+    """Here and not in the province: households with an open enrolment in the county that no roster row names."""
+    out = []
+    for ent, head in province.absent_from_roster(county, {m.household_id for m in matches}):
+        if head is None:
+            continue
+        m = Match(0, None, ent.monthly_amount, None, "", "", head.pk, ent.household_id, ent.county_id,
+                  ent.township_id, ent.village_id, None, None, head.name, frozenset({ent.category}), (ent.pk,))
+        out.append((m, Draft("change", f"province:{ent.category}:missing",
+                             f"{source.department}：{head.name}户本系统在保{categories.label(ent.category)}"
+                             f"（{ent.monthly_amount}元/月），省系统名单中没有，请核实后报省补录")))
+    return out
 
 
 # --- who is not registered at all (主动发现) -------------------------------------------------------------------
@@ -486,7 +533,7 @@ def unregistered(source: Source, checked: Validated, matches: list[Match], *,
     at all. Where the file's 乡镇/村 columns name a village of the county with certainty, the person becomes a
     主动发现 clue for that village's township (a Lead); otherwise a problem row of kind "missing" tells the
     county the row number, masked ID, name and fact so it can pass the person on (issue tuples)."""
-    if source.code not in ("disability", "rural"):
+    if source.code not in ("disability", "rural", "disaster", "province"):
         return [], []
     places = None
     matched = {m.row_no for m in matches}
@@ -501,6 +548,10 @@ def unregistered(source: Source, checked: Validated, matches: list[Match], *,
         name = facts.name or "（无姓名）"
         if source.code == "disability":
             fact = f"{source.department}：{name}持{facts.grade}级{facts.detail}残疾人证（重度），本系统无此人登记"
+        elif source.code == "province":
+            fact = f"{source.department}：{name}户在省系统为{facts.detail or '救助对象'}，本系统无此人登记"
+        elif source.code == "disaster":
+            fact = f"{source.department}：{name}受灾（{facts.detail or '灾害类型不详'}），本系统无此人登记"
         else:
             fact = f"{source.department}：{name}为防返贫监测对象（{facts.detail or '类型不详'}），本系统无此人登记"
         masked = _mask_raw(row[checked.id_pos])

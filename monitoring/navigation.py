@@ -8,4 +8,5 @@ ENTRIES = [
     Entry("数据比对", "monitoring:run_list", Action.SUPERVISION_VIEW, group=G, order=20),
     Entry("线索办理情况", "monitoring:clue_summary", Action.SUPERVISION_VIEW, group=G, order=30),
     Entry("低收入人口监测", "monitoring:population", Action.SUPERVISION_VIEW, group=G, order=40),
+    Entry("报省数据交换", "monitoring:province", Action.SUPERVISION_VIEW, group=G, order=50),
 ]

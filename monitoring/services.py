@@ -232,6 +232,8 @@ def _execute(run: ComparisonRun) -> None:
             draft = matching.rule(source, m, medical_threshold=threshold)
             if draft is not None:
                 drafts.append((m, draft))
+        if source.code == "province":
+            drafts += matching.province_absent(source, run.county_id, matches)
         holds, hold_of = 0, {}
         if source.clue_kind == "death":
             holds, hold_of = _hold_deaths(run, matches, drafted={m.person_id for m, _ in drafts})
@@ -460,9 +462,10 @@ def snapshot_build(*, month: dt.date, actor=None) -> int:
 
 
 def _temporary_aid_cells(month: dt.date, now) -> list[MonthlySnapshot]:
-    """临时救助 granted in the month, per county and township of the household: households aided and grants."""
+    """临时救助 granted in the month (paid from the reserve fund or confirmed; never pending or refused), per
+    county and township of the household: households aided and grants."""
     end = add_months(month, 1)
-    rows = (TemporaryAid.objects.filter(granted_on__gte=month, granted_on__lt=end)
+    rows = (TemporaryAid.objects.granted().filter(granted_on__gte=month, granted_on__lt=end)
             .values("county_id", "township_id")
             .annotate(households=Count("household_id", distinct=True), grants=Count("id")).order_by())
     return [MonthlySnapshot(month=month, county_id=r["county_id"], township_id=r["township_id"],

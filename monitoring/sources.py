@@ -15,7 +15,15 @@ Rules (what a match becomes) — `rule(match)` in monitoring.matching reads thes
   残疾情况变化 when the household record shows a different grade.
 - 教育 students: persons in an open 低保/特困 household → 家庭情况变化 (school stage, 教育救助衔接).
 - 乡村振兴 monitored households: persons in a household with no open 低保/特困/低保边缘 → 主动发现.
-- 残联 grade 1–2 and 乡村振兴 监测对象 *not registered at all*: 主动发现 clue to the village the file's 乡镇/村
+- 兵役 (enlisted) and 司法 (prisoners): persons in a household with any open category → 家庭情况变化: a member
+  serving in the army or in prison is not counted in the household (means test); the township confirms and
+  re-checks — never an automatic exit.
+- 应急管理 disaster victims: every registered person → 主动发现 (临时救助 / 低保 / 防返贫监测), and victims not
+  registered at all are placed like the 残联 and 乡村振兴 ones (below).
+- 省社会救助管理系统 roster (monitoring.province): one row per household and category (户主身份证号码, 救助类别,
+  月救助金额) → 家庭情况变化 clues: in the province and not here (category not open here), amounts that differ;
+  households open here that the roster does not name (added after matching); persons not registered at all.
+- 残联 grade 1–2, 省 roster, 乡村振兴 监测对象 and 应急管理 受灾人员 *not registered at all*: 主动发现 clue to the village the file's 乡镇/村
   columns name (monitoring.places); when the file names no place or an unknown one, a 未登记 row on the run
   for the county to pass on.
 """
@@ -112,6 +120,22 @@ SOURCES: dict[str, Source] = {s.code: s for s in [
            (_col("detail", "学校名称", "就读学校", "学校"),
             _col("ref", "学段", "年级", "就读年级"),
             _col("event_date", "入学日期", "入学时间", kind="date")), group="education"),
+    Source("military", "兵役登记入伍人员", "人武部（兵役）", "change",
+           (_col("detail", "服役单位", "入伍单位", "部队", "服役情况", "入伍类别"),
+            _col("event_date", "入伍日期", "入伍时间", "服役日期", kind="date")), group="military"),
+    Source("prison", "司法监狱在押服刑人员", "司法", "change",
+           (_col("detail", "服刑场所", "监狱名称", "羁押场所", "监所"),
+            _col("ref", "刑期", "刑期（月）", "判决刑期"),
+            _col("event_date", "入监日期", "收监日期", "入监时间", kind="date")), group="prison"),
+    Source("disaster", "应急管理受灾人员", "应急管理", "discovery",
+           (_col("detail", "灾害类型", "受灾情况", "灾种", "受灾类型"),
+            _col("amount", "直接经济损失", "损失金额", "经济损失（元）", kind="money"),
+            _col("event_date", "受灾日期", "灾害发生日期", "发生日期", kind="date"),
+            *PLACE_COLUMNS), group="disaster"),
+    Source("province", "省社会救助管理系统在册名单", "省民政厅", "change",
+           (_col("detail", "救助类别", "保障类别", "类别", "对象类别"),
+            _col("amount", "月救助金额", "月保障金额", "保障金额", "救助金额", "月救助金额（元）", kind="money"),
+            *PLACE_COLUMNS), group="province"),
     Source("rural", "乡村振兴防返贫监测户", "乡村振兴", "discovery",
            (_col("detail", "监测对象类型", "监测类型", "户类型"),
             _col("event_date", "识别日期", "纳入日期", "识别时间", kind="date"),

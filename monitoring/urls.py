@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring import province_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("clues/summary/", views.clue_summary, name="clue_summary"),
     path("clues/<int:pk>/", views.clue_detail, name="clue_detail"),
     path("population/", views.population, name="population"),
+    path("province/", province_views.exchange, name="province"),
 ]

@@ -1,6 +1,9 @@
 """API for applications and entitlements (/api/v1/applications/, /api/v1/entitlements/).
 
-POST /api/v1/applications/                       {"household": id, "reason": ..., "applicant": id?, "single_person": id?}
+POST /api/v1/applications/                       {"household": id, "reason": ..., "kind": "dibao"|"tekun"|"dibao_edge"|
+                                                  "rigid_expense"|"monitor", "applicant": id?, "single_person": id?,
+                                                  monitor: "subcategory": "monitor_unstable"|"monitor_edge"|
+                                                  "monitor_sudden", "source": ..., "source_note": ...}
                                                   居住地申请: {"via_residence": true, "applicant_id_number": ...,
                                                   "residence_permit": ..., "reason": ...}
                                                   村级代办: {"household": id, "status": "draft", "kind": ..., "reason": ...}
@@ -38,7 +41,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "number", "kind", "household", "head_name", "status", "status_label", "township", "village",
+        fields = ["id", "number", "kind", "subcategory", "source", "source_note", "household", "head_name", "status", "status_label", "township", "village",
                   "handling_township", "via_residence", "accepted_on", "deadline", "extended", "deadline_state",
                   "persons_covered", "monthly_amount", "decided_on", "entitlement"]
         read_only_fields = fields
@@ -75,6 +78,15 @@ class ApplicationCreateSerializer(serializers.Serializer):
     household = serializers.IntegerField(required=False, help_text="户籍地受理：家庭ID")
     applicant_id_number = serializers.CharField(required=False, write_only=True,
                                                 help_text="居住地申请：申请人完整身份证号码（与 via_residence 同用）")
+    kind = serializers.ChoiceField(choices=["dibao", "tekun", "dibao_edge", "rigid_expense", "monitor"],
+                                   required=False, default="dibao",
+                                   help_text="dibao 低保 · tekun 特困 · dibao_edge 低保边缘 · rigid_expense 刚性支出困难 · "
+                                             "monitor 防返贫监测（须 subcategory、source_note）")
+    subcategory = serializers.ChoiceField(choices=["", "monitor_unstable", "monitor_edge", "monitor_sudden"],
+                                          required=False, default="", help_text="防返贫监测类型")
+    source = serializers.ChoiceField(choices=Application.Source.choices, required=False,
+                                     default=Application.Source.APPLICATION)
+    source_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     reason = serializers.CharField()
     applicant = serializers.IntegerField(required=False, allow_null=True)
     single_person = serializers.IntegerField(required=False, allow_null=True)
@@ -157,7 +169,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                 actor=request.user, household=household, reason=d["reason"], applicant=applicant,
                 single_person=self._member(household, d.get("single_person")),
                 via_residence=d["via_residence"], residence_permit=d["residence_permit"],
-                accepted_on=d.get("accepted_on"), kind=d["kind"])
+                accepted_on=d.get("accepted_on"), kind=d["kind"], subcategory=d["subcategory"], source=d["source"],
+                source_note=d["source_note"])
         except ValidationError as exc:
             raise_api_error(exc)
         out = ApplicationDetailSerializer(selectors.application_detail(user=request.user, pk=app.pk),

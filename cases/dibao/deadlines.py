@@ -9,7 +9,8 @@ from django.utils import timezone
 from cases.dibao.models import Application
 from core import params, workdays
 
-KIND_PARAM_PREFIX = {"dibao": "dibao", "tekun": "tekun", "temporary_aid": "temp_aid"}
+KIND_PARAM_PREFIX = {"dibao": "dibao", "tekun": "tekun", "temporary_aid": "temp_aid", "dibao_edge": "lowincome",
+                     "rigid_expense": "lowincome", "monitor": "lowincome"}
 
 
 def kind_param(kind: str, name: str, on: dt.date | None = None):

@@ -19,8 +19,15 @@ def _member_field(household, label, required=False, help_text=""):
 
 
 class AcceptForm(forms.Form):
-    kind = forms.ChoiceField(label="救助类别", required=False, choices=[("dibao", "最低生活保障"), ("tekun", "特困人员救助供养")],
-                             initial="dibao")
+    kind = forms.ChoiceField(label="救助类别", required=False, choices=[
+        ("dibao", "最低生活保障"), ("tekun", "特困人员救助供养"), ("dibao_edge", "低保边缘家庭认定"),
+        ("rigid_expense", "刚性支出困难家庭认定"), ("monitor", "防返贫监测对象认定")], initial="dibao")
+    subcategory = forms.ChoiceField(label="防返贫监测类型", required=False, choices=[
+        ("", "—"), ("monitor_unstable", "脱贫不稳定"), ("monitor_edge", "边缘易致贫"), ("monitor_sudden", "突发严重困难")],
+        help_text="仅防返贫监测对象认定")
+    source = forms.ChoiceField(label="来源", choices=Application.Source.choices, initial="application", required=False)
+    source_note = forms.CharField(label="来源说明", required=False, max_length=200,
+                                  help_text="乡村振兴部门名单批次、转介部门或发现经过（防返贫监测必填）")
     reason = forms.CharField(label="申请理由", widget=TEXT3)
     via_residence = forms.BooleanField(label="持居住证在本乡镇（居住地）申请", required=False)
     residence_permit = forms.CharField(label="居住证信息", required=False, max_length=100,
@@ -35,8 +42,8 @@ class AcceptForm(forms.Form):
         head = Person.objects.filter(household=household, relationship="head").first()
         if head:
             self.fields["applicant"].initial = head.pk
-        self.order_fields(["kind", "applicant", "reason", "accepted_on", "single_person", "via_residence",
-                           "residence_permit"])
+        self.order_fields(["kind", "subcategory", "applicant", "reason", "source", "source_note", "accepted_on",
+                           "single_person", "via_residence", "residence_permit"])
 
     def clean_accepted_on(self):
         value = self.cleaned_data["accepted_on"]

@@ -4,8 +4,8 @@
 builds the input from the registry (standard and params in force on the day).
 
 Rules (DOMAIN.md §2, params in core/params.py):
-- Members counted: everyone in the household except members serving a prison sentence, missing, long-term
-  religious residents (special_status) and the deceased. Their income items are recorded but not counted.
+- Members counted: everyone in the household except members serving a prison sentence, serving in the army,
+  moved out by marriage or 分户, missing, long-term religious residents (special_status) and the deceased. Their income items are recorded but not counted.
 - Income: 12-month totals by kind; exempt items are listed but not counted. Monthly = 12-month / 12.
 - Employment cost (wages and business income): documented cost if recorded, else
   `employment_cost_rate` × income; capped per item at `employment_cost_cap_standards` × standard × 12.
@@ -31,7 +31,8 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
-EXCLUDED_STATUS = {"prison": "服刑", "missing": "失踪", "religious": "长期宗教教职"}
+EXCLUDED_STATUS = {"prison": "服刑", "missing": "失踪", "religious": "长期宗教教职", "military": "参军服役",
+                   "moved_out": "婚嫁、分户迁出", "died": "已死亡"}
 
 
 EMPLOYMENT_KINDS = {"wages", "business"}

@@ -45,6 +45,15 @@ class Application(PlaceMixin):
         DIBAO = "dibao", "最低生活保障"
         TEKUN = "tekun", "特困人员救助供养"
         TEMPORARY_AID = "temporary_aid", "临时救助"
+        DIBAO_EDGE = "dibao_edge", "低保边缘家庭认定"
+        RIGID_EXPENSE = "rigid_expense", "刚性支出困难家庭认定"
+        MONITOR = "monitor", "防返贫监测对象认定"
+
+    class Source(models.TextChoices):
+        APPLICATION = "application", "本人申请"
+        REFERRAL = "referral", "部门转介"
+        RURAL_REVITALIZATION = "rural_revitalization", "乡村振兴部门名单"
+        DISCOVERY = "discovery", "主动发现"
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", "已受理"
@@ -81,6 +90,11 @@ class Application(PlaceMixin):
     residence_permit = models.CharField("居住证信息", max_length=100, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.ACCEPTED, db_index=True)
     reason = models.TextField("申请理由", max_length=FREE_TEXT_MAX)
+    subcategory = models.CharField("认定类别", max_length=20, blank=True,
+                                   help_text="防返贫监测：脱贫不稳定 / 边缘易致贫 / 突发严重困难")
+    source = models.CharField("来源", max_length=24, choices=Source, default=Source.APPLICATION)
+    source_note = models.CharField("来源说明", max_length=200, blank=True,
+                                   help_text="转介部门、乡村振兴名单批次或发现经过")
     single_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                       verbose_name="单人户纳入成员",
                                       help_text="低保边缘家庭中的重度残疾人或重病患者单独纳入")
@@ -154,7 +168,8 @@ class Application(PlaceMixin):
 
     @property
     def number(self) -> str:
-        prefix = {"dibao": "DB", "tekun": "TK", "temporary_aid": "LS"}.get(self.kind, "SQ")
+        prefix = {"dibao": "DB", "tekun": "TK", "temporary_aid": "LS", "dibao_edge": "BY", "rigid_expense": "GX",
+                  "monitor": "JC"}.get(self.kind, "SQ")
         return f"{prefix}{self.accepted_on:%Y}-{self.pk or 0:05d}"
 
     @property
@@ -229,6 +244,7 @@ class Notice(PlaceMixin):
         REFUSAL = "refusal", "不予确认通知书"
         TERMINATION = "termination", "终止救助通知书"
         NOT_ACCEPTED = "not_accepted", "不予受理通知书"
+        CHANGE = "change", "救助金额变更通知书"
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="notices")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
@@ -260,7 +276,7 @@ class Notice(PlaceMixin):
 
     @property
     def number(self) -> str:
-        prefix = {"refusal": "不确", "not_accepted": "不受"}.get(self.kind, "终止")
+        prefix = {self.Kind.REFUSAL: "不确", self.Kind.NOT_ACCEPTED: "不受", self.Kind.CHANGE: "变更"}.get(self.kind, "终止")
         short = self.issuer_name.removesuffix("人民政府").removesuffix("办事处")
         return f"{short}民救{prefix}〔{self.decided_on:%Y}〕{self.pk or 0}号"
 
@@ -280,6 +296,9 @@ class Recheck(PlaceMixin):
     due_on = models.DateField("应复核日期")
     outcome = models.CharField("复核结果", max_length=12, choices=Outcome, blank=True)
     note = models.TextField("复核情况", blank=True, max_length=FREE_TEXT_MAX)
+    trigger = models.CharField("复核原因", max_length=300, blank=True,
+                               help_text="家庭情况变化（成员特殊情况、新增收入或财产）触发的复核")
+    assessment = models.JSONField("变化后重新测算", null=True, blank=True)
     amount_before = models.DecimalField("原月金额", null=True, blank=True, **MONEY)
     amount_after = models.DecimalField("新月金额", null=True, blank=True, **MONEY)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -13,6 +13,7 @@ from cases.dibao import means_test
 from cases.dibao.assessment import assessment_input
 from cases.dibao.models import Notice, Recheck
 from cases.dibao.notices import notice_issue
+from cases.entitlements.cycles import recheck_months
 from cases.entitlements.models import Entitlement
 from cases.supervision.models import PaymentHold
 from cases.supervision.services import payment_hold_release, refuse_if_relative
@@ -35,12 +36,13 @@ def _may_change_entitlement(actor, entitlement: Entitlement) -> None:
 
 
 def recheck_list_month(*, month: dt.date) -> int:
-    """Create the month's re-check worklist: open 低保 entitlements whose next re-check falls in the month
-    (or earlier and not yet on a list). Idempotent; returns the number of new rows."""
+    """Create the month's re-check worklist: active entitlements of every category whose next re-check falls in
+    the month (or earlier and not yet on a list); each category has its own cycle (entitlements.cycles).
+    Idempotent; returns the number of new rows."""
     month = first_of_month(month)
     end = add_months(month, 1)
     due = Entitlement.objects.filter(
-        category=Entitlement.Category.DIBAO, status=Entitlement.Status.ACTIVE, next_recheck__lt=end,
+        status=Entitlement.Status.ACTIVE, next_recheck__lt=end,
     ).exclude(pk__in=Recheck.objects.filter(outcome="").values("entitlement_id"))
     rows = [Recheck(entitlement=e, household_id=e.household_id, month=month, due_on=max(e.next_recheck, month),
                     amount_before=e.monthly_amount, county_id=e.county_id, township_id=e.township_id,
@@ -54,9 +56,9 @@ def recheck_list_month(*, month: dt.date) -> int:
 
 def recheck_list_entitlement(*, entitlement: Entitlement, on: dt.date) -> Recheck | None:
     """Put one entitlement on the month's re-check worklist now (a confirmed clue, a complaint), due `on`.
-    Same rule as the monthly list (open 低保 entitlements); an open re-check already listed is brought
+    Same rule as the monthly list (active entitlements); an open re-check already listed is brought
     forward instead of duplicated. Returns the open re-check, or None when the rule does not list it."""
-    if entitlement.category != Entitlement.Category.DIBAO or entitlement.status != Entitlement.Status.ACTIVE:
+    if entitlement.status != Entitlement.Status.ACTIVE:
         return None
     open_row = Recheck.objects.filter(entitlement=entitlement, outcome="").first()
     if open_row is not None:
@@ -103,7 +105,9 @@ def recheck_complete(*, actor, recheck: Recheck, outcome: str, note: str, new_am
             except ObjectDoesNotExist:  # no standard in force: keep the stable cycle, amount must be given
                 result = None
             unstable = bool(result and result.unstable_income)
-            cycle = params.get("dibao.recheck_months_unstable" if unstable else "dibao.recheck_months_stable", today)
+            cycle = recheck_months(ent.category, today, unstable=unstable)
+            if outcome == Recheck.Outcome.ADJUST and ent.category != Entitlement.Category.DIBAO:
+                raise ValidationError("只有低保金额按家庭经济状况重新测算；其他类别请选择继续或终止")
             if outcome == Recheck.Outcome.ADJUST:
                 if new_amount is None:
                     if result is None or not result.eligible:

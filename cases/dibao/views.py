@@ -34,6 +34,7 @@ from cases.dibao.forms import (
 )
 from cases.dibao.models import Application, Meeting, Notice, Recheck
 from cases.entitlements.models import Entitlement
+from cases.households import selectors as household_selectors
 from cases.households.models import Household
 from core import audit, months, params
 from core.forms import apply_errors
@@ -86,7 +87,9 @@ def application_create(request, household_pk):
         try:
             app = workflow.application_accept(
                 actor=request.user, household=household, reason=d["reason"], applicant=d["applicant"],
-                single_person=d["single_person"], accepted_on=d["accepted_on"], kind=d.get("kind") or "dibao")
+                single_person=d["single_person"], accepted_on=d["accepted_on"], kind=d.get("kind") or "dibao",
+                subcategory=d.get("subcategory") or "", source=d.get("source") or "application",
+                source_note=d.get("source_note") or "")
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -97,8 +100,11 @@ def application_create(request, household_pk):
         preview = means_test.assess(dibao_assessment.assessment_input(household, timezone.localdate()))
     except Exception:  # noqa: BLE001 - a missing standard only hides the preview
         preview = None
+    kind = request.POST.get("kind") or initial.get("kind") or "dibao"
+    kind_label = dict(form.fields["kind"].choices).get(kind, "救助申请")
     return render(request, "cases/dibao/application_form.html",
-                  {"form": form, "household": household, "preview": preview})
+                  {"form": form, "household": household, "preview": preview,
+                   "kind_label": kind_label if kind_label.endswith("认定") else f"{kind_label}申请"})
 
 
 @login_required
@@ -150,6 +156,7 @@ def application_detail(request, pk):
         "action_names": actions,
         "events": app.events.select_related("actor").all(), "notices": app.notices.all(),
         "members": list(app.household.members.all()), "assessment": app.assessment,
+        "held_categories": household_selectors.categories_of([app.household_id]).get(app.household_id, []),
         "can_process_elsewhere": app.handling_township_id != request.user.region_id and not actions,
         "registrar_message": sole_decider.registrar_message(app) if app.registered_by_id == request.user.pk else "",
         "steps": steps.indicator(app),

@@ -4,8 +4,11 @@ Public API (all keyword-only, `actor` first; each checks role + scope, validates
 transaction and raises django ValidationError with a Chinese message when refused):
 
 - `application_accept(*, actor, household, reason, kind="dibao", applicant=None, handling_township=None,
-  via_residence=False, residence_permit="", single_person=None, accepted_on=None) -> Application`
-  受理. The handling township is the household's (hukou) township unless `via_residence` names the
+  via_residence=False, residence_permit="", single_person=None, accepted_on=None, subcategory="",
+  source="application", source_note="", at_emergency_place=False) -> Application`
+  受理. kind: dibao, tekun, temporary_aid, dibao_edge, rigid_expense, monitor (防返贫监测: `subcategory` names the
+  monitor category, `source`/`source_note` where it came from; the kind's `check_accept` hook refuses duplicates).
+  `at_emergency_place` (临时救助 only): the actor's township handles it as the place of the emergency. The handling township is the household's (hukou) township unless `via_residence` names the
   居住地 township (then `residence_permit` is required). Deadline = accepted_on + 25 working days.
 - `transition(*, actor, application, action, reason="", **data) -> Application` — THE one transition
   function. `action` is a key of `ACTIONS`; `ACTIONS[action].sources` are the states it may leave from.
@@ -69,6 +72,7 @@ from cases.dibao import sole_decider
 from cases.dibao.assessment import application_assess
 from cases.dibao.deadlines import compute_deadline, kind_param
 from cases.dibao.kinds import (
+    ACCEPT_CHECKS,
     ASSESSORS,
     CATEGORY_RESOLVERS,
     ENTITLEMENT_CATEGORY,
@@ -78,10 +82,11 @@ from cases.dibao.kinds import (
 )
 from cases.dibao.models import Application, ApplicationEvent, Meeting, Notice
 from cases.dibao.notices import notice_issue
+from cases.entitlements.cycles import recheck_months
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household, Person
 from cases.supervision.services import must_recuse, refuse_if_relative, relative_links_for_household
-from core import audit, idnumbers, params
+from core import audit, idnumbers
 from core.models import Alert, Region
 from core.months import add_months, first_of_month
 
@@ -167,7 +172,8 @@ def _dated(value, field_label) -> dt.date:
 def application_accept(
     *, actor, household: Household, reason: str, kind: str = Application.Kind.DIBAO, applicant: Person | None = None,
     handling_township: Region | None = None, via_residence: bool = False, residence_permit: str = "",
-    single_person: Person | None = None, accepted_on: dt.date | None = None,
+    single_person: Person | None = None, accepted_on: dt.date | None = None, subcategory: str = "",
+    source: str = Application.Source.APPLICATION, source_note: str = "", at_emergency_place: bool = False,
 ) -> Application:
     if not can(actor, Action.CASE_CHANGE) or actor.region.level != Region.Level.TOWNSHIP:
         raise ValidationError("只有乡镇（街道）工作人员可以受理申请")
@@ -175,7 +181,12 @@ def application_accept(
         raise ValidationError({"kind": "未知的救助类别"})
     if not reason or not reason.strip():
         raise ValidationError({"reason": "请填写申请理由"})
-    if via_residence:
+    if at_emergency_place:
+        # 急难发生地 (§4): the caller (cases.temporary_aid) has checked the county's switch and the place.
+        if kind != Application.Kind.TEMPORARY_AID:
+            raise ValidationError("只有临时救助可以在急难发生地受理")
+        handling_township = actor.region
+    elif via_residence:
         handling_township = handling_township or actor.region
         if handling_township.pk == household.township_id:
             raise ValidationError({"via_residence": "居住地与户籍地为同一乡镇，无需按居住地申请"})
@@ -196,11 +207,17 @@ def application_accept(
     if kind == Application.Kind.DIBAO and household.entitlements.open().filter(
             category=Entitlement.Category.DIBAO).exists():
         raise ValidationError("该家庭已在享受低保，无需重复申请")
+    if source not in Application.Source.values:
+        raise ValidationError({"source": "请选择来源"})
+    subcategory, source_note = (subcategory or "").strip(), (source_note or "").strip()
+    if kind in ACCEPT_CHECKS:
+        ACCEPT_CHECKS[kind](household=household, subcategory=subcategory, source=source, source_note=source_note)
     accepted_on = accepted_on or timezone.localdate()
     app = Application(
         kind=kind, household=household, applicant=applicant, handling_township=handling_township,
         handling_county_id=handling_township.pk[:6], via_residence=via_residence,
         residence_permit=residence_permit.strip(), reason=reason.strip(), single_person=single_person,
+        subcategory=subcategory, source=source, source_note=source_note,
         accepted_on=accepted_on, deadline=compute_deadline(accepted_on, kind=kind), registered_by=actor,
         county_id=household.county_id, township_id=household.township_id, village_id=household.village_id,
     )
@@ -367,7 +384,7 @@ def _h_close_publicity(actor, app, reason, data):
 def _h_confirm(actor, app, reason, data):
     if app.meeting_decision != Application.MeetingDecision.APPROVE:
         raise ValidationError("集体研究意见为不同意纳入，只能作出不予确认决定")
-    if not app.assessed_eligible or not app.monthly_amount or not app.persons_covered:
+    if not app.assessed_eligible or app.monthly_amount is None or not app.persons_covered:
         raise ValidationError("认定测算不符合条件，不能确认")
     if app.kind in ONE_OFF_KINDS:
         app.decided_on, app.decided_by = timezone.localdate(), actor
@@ -383,8 +400,7 @@ def _h_confirm(actor, app, reason, data):
     app.decided_on, app.decided_by = today, actor
     app.decision_reason = reason or f"经审核，符合{app.get_kind_display()}条件，予以确认"
     start = add_months(first_of_month(today), 1)
-    months = params.get("dibao.recheck_months_unstable" if (app.assessment or {}).get("unstable_income")
-                        else "dibao.recheck_months_stable", today)
+    months = recheck_months(category, today, unstable=bool((app.assessment or {}).get("unstable_income")))
     if Entitlement.objects.open().filter(household_id=app.household_id, category=category).exists():
         raise ValidationError("该家庭已有同类救助待遇，不能重复确认")
     ent = Entitlement(household_id=app.household_id, category=category, persons_covered=app.persons_covered,
@@ -397,6 +413,8 @@ def _h_confirm(actor, app, reason, data):
     app.entitlement = ent
     if app.kind in ON_CONFIRMED:
         ON_CONFIRMED[app.kind](app, ent)
+    if not app.monthly_amount:
+        return f"{app.decision_reason}。自{start:%Y年%m月}起认定为{ent.get_category_display()}，{app.persons_covered}人"
     return f"{app.decision_reason}。自{start:%Y年%m月}起每月{app.monthly_amount}元，保障{app.persons_covered}人"
 
 

@@ -1,4 +1,5 @@
 """A household's enrolment in a category with its monthly amount, and the rules every app asks of it."""
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -95,3 +96,33 @@ class Entitlement(PlaceMixin):
 
     def __str__(self):
         return f"{self.household} {self.get_category_display()}"
+
+
+class EntitlementChange(models.Model):
+    """A decided change of an entitlement that takes effect from a later month (a 特困 person's new self-care level
+    or care form changes the amount, or the category 集中 ↔ 分散, from the next month): kept as history, applied
+    on the effective month's first day (cases.tasks.entitlement_changes_apply) before that month's batch is drafted."""
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="changes")
+    effective_month = models.DateField("生效月份")
+    amount_before = models.DecimalField("原月金额（元）", **MONEY)
+    amount_after = models.DecimalField("新月金额（元）", **MONEY)
+    category_after = models.CharField("新类别", max_length=20, choices=categories.Category, blank=True)
+    reason = models.CharField("变更原因", max_length=200)
+    applied_at = models.DateTimeField("执行时间", null=True, blank=True)
+    cancelled = models.BooleanField("已被新的变更取代", default=False)
+    new_entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name="转入的新类别待遇")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "待遇变更"
+        verbose_name_plural = "待遇变更"
+        ordering = ["-effective_month", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_after__gte=0), name="entitlement_change_non_negative"),
+            models.UniqueConstraint(fields=["entitlement"], condition=Q(applied_at__isnull=True, cancelled=False),
+                                    name="entitlement_one_pending_change"),
+        ]

@@ -115,6 +115,9 @@ class Person(PlaceMixin, SealedRowMixin):
         PRISON = "prison", "服刑"
         MISSING = "missing", "失踪"
         RELIGIOUS = "religious", "长期宗教教职"
+        MILITARY = "military", "参军服役"
+        MOVED_OUT = "moved_out", "婚嫁、分户迁出"
+        DIED = "died", "已死亡"
 
     sealed_fields = {"id_cipher": "id_number"}
     indexed_fields = {"id_index": ("id_cipher", idnumbers.INDEX_KIND)}

@@ -8,7 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
 from accounts.scope import Action, get_in_scope_or_404
 from cases.households.models import Household, Person
-from core import idnumbers
+from core import categories, idnumbers
 from core.models import Region
 
 _LAST4 = re.compile(r"^(?P<name>[^\d\s]+)\s*(?P<last4>\d{3}[\dXx])$")
@@ -66,10 +66,26 @@ def region_names() -> dict[str, str]:
     return _region_names["names"]
 
 
+def categories_of(household_ids) -> dict[int, list[dict]]:
+    """Every category each household holds or held (one query, newest first): [{"code", "label", "ended",
+    "start", "end"}] — the list and other pages show them all with their history (§1)."""
+    out: dict[int, list[dict]] = {}
+    ids = list(household_ids) or [0]  # an empty page still runs the one query: a constant count per page
+    rows = (Household.objects.filter(pk__in=ids, entitlements__isnull=False).order_by(
+        "pk", "-entitlements__start_month").values_list("pk", "entitlements__category", "entitlements__status",
+                                                        "entitlements__start_month", "entitlements__end_month"))
+    for pk, code, status, start, end in rows:
+        out.setdefault(pk, []).append({"code": code, "label": categories.label(code), "ended": status == "ended",
+                                       "start": start, "end": end})
+    return out
+
+
 def list_rows(rows: list[dict], *, detail_prefix: str) -> list[dict]:
     """Household list rows (values of LIST_COLUMNS) with display labels and links for the template."""
     names, hukou = region_names(), dict(Household.HukouType.choices)
+    held = categories_of(r["id"] for r in rows)
     for r in rows:
+        r["categories"] = held.get(r["id"], [])
         r["url"] = f"{detail_prefix}{r['id']}/"
         r["members"] = str(r["member_count"] or 0)
         r["hukou"] = hukou.get(r["hukou_type"], r["hukou_type"])

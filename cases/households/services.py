@@ -21,6 +21,22 @@ PERSON_FIELDS = [
 HOUSEHOLD_FIELDS = ["village", "address", "hukou_type", "note"]
 
 
+# Higher rooms react to changes that may end eligibility (a member's special status, new income or property):
+# cases.dibao.changes registers itself here from CasesConfig.ready, so the registry never imports it.
+CHANGE_LISTENERS: list = []
+
+
+def on_change(listener) -> None:
+    """Register `listener(*, actor, household, what)`; called inside the writing transaction."""
+    if listener not in CHANGE_LISTENERS:
+        CHANGE_LISTENERS.append(listener)
+
+
+def _changed(actor, household: Household, what: str) -> None:
+    for listener in CHANGE_LISTENERS:
+        listener(actor=actor, household=household, what=what)
+
+
 DUPLICATE_ID = "该身份证号码已在本市登记，一人只能属于一个家庭。如需迁移，请联系该家庭所在乡镇。"
 
 
@@ -171,6 +187,8 @@ def person_update(*, actor, person: Person, reason: str = "", **changes) -> Pers
             _refresh_head_name(person.household)
         b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS + ["id_masked"]))
         audit.record(actor=actor, action="person.update", obj=person, before=b, after=a, reason=reason)
+        if "special_status" in a and person.special_status:
+            _changed(actor, person.household, f"{person.name}：{person.get_special_status_display()}")
     return person
 
 
@@ -245,6 +263,9 @@ def item_add(*, actor, household: Household, item_type: str, **values):
         audit.record(actor=actor, action=f"{item_type}.add", obj=item, after=audit.snapshot(item),
                      region=(household.county_id, household.township_id, household.village_id),
                      object_repr=f"{household} {item._meta.verbose_name}")
+        if item_type in ("income", "property"):
+            money = item.amount_12m if item_type == "income" else item.value
+            _changed(actor, household, f"新增{item._meta.verbose_name}：{item.get_kind_display()}{money}元"[:100])
     return item
 
 

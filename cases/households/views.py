@@ -90,6 +90,8 @@ def _detail_context(request, household, **extra):
         and request.user.region.level == "township",
         "open_application": household.applications.open().first(),
         "has_open_dibao": any(e.category == "dibao" and e.status != "ended" for e in household.entitlements.all()),
+        "is_edge": any(e.category == "dibao_edge" and e.status != "ended" for e in household.entitlements.all()),
+        "held_categories": selectors.categories_of([household.pk]).get(household.pk, []),
         "item_forms": {k: f(household=household, prefix=k) for k, f in ITEM_FORMS.items()} if can_change else {},
         "can_decide": can(request.user, Action.CASE_DECIDE),
         "tekun_profiles": list(household.tekun_profiles.select_related("person")),

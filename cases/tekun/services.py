@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.scope import Action, require, scope_q
 from cases.households.models import Person
+from cases.tekun.care_level import care_change_follow
 from cases.tekun.eligibility import eligibility
 from cases.tekun.models import (
     SIX_ACTIVITIES,
@@ -85,6 +86,8 @@ def self_care_assess(*, actor, profile: TekunProfile, assessed_on: dt.date, answ
         audit.record(actor=actor, action="tekun.self_care_assess", obj=profile, region=_region(profile),
                      before={"level": before}, after={"level": a.level, "not_met": not_met,
                                                       "assessed_on": str(assessed_on)})
+        if profile.self_care_level != before:
+            care_change_follow(actor=actor, profile=profile, reason=f"{assessed_on:%Y年%m月%d日}生活自理能力评估")
     return a
 
 
@@ -104,6 +107,7 @@ def place_in_institution(*, actor, profile: TekunProfile, institution: Instituti
         profile.save(update_fields=["form", "institution"])
         audit.record(actor=actor, action="tekun.place", obj=profile, region=_region(profile),
                      after={"institution": locked.name}, reason=reason)
+        care_change_follow(actor=actor, profile=profile, reason=f"入住{locked.name}集中供养")
     return profile
 
 
@@ -115,6 +119,7 @@ def return_home(*, actor, profile: TekunProfile, reason: str) -> TekunProfile:
         profile.save(update_fields=["form", "institution"])
         audit.record(actor=actor, action="tekun.return_home", obj=profile, region=_region(profile),
                      before={"institution": before}, reason=reason)
+        care_change_follow(actor=actor, profile=profile, reason="回家分散供养")
     return profile
 
 

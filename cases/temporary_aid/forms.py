@@ -31,6 +31,8 @@ class FullApplyForm(forms.Form):
     aid_type = forms.ChoiceField(label="救助类型", choices=TemporaryAid.AidType.choices)
     amount = forms.DecimalField(label="申请救助金额（元）", max_digits=12, decimal_places=2, min_value=0.01)
     cause = forms.CharField(label="困难情形", widget=forms.Textarea(attrs={"rows": 3}))
+    emergency_place = forms.CharField(label="急难发生地", required=False, max_length=100,
+                                      help_text="在急难发生地（非户籍地）受理时必填")
     related_application = forms.ModelChoiceField(label="关联的低保/特困申请（可选）", queryset=None, required=False)
 
     def __init__(self, *args, persons, applications, **kwargs):

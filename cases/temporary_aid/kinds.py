@@ -38,7 +38,8 @@ def assess_application(application, on: dt.date | None = None) -> FullAssessment
 
 
 def on_confirmed(application, entitlement) -> None:
-    """The leader's confirmation grants the one-off aid (paid by the county, not from the reserve fund)."""
+    """The leader's confirmation grants the one-off aid: paid once through the county's one-off payment batch
+    (funds, kind one_off), never from the reserve fund; counted as granted from the decision date."""
     TemporaryAid.objects.filter(application=application).update(
         status=TemporaryAid.Status.COMPLETED, granted_by=application.decided_by, granted_on=application.decided_on)
 

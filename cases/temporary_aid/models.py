@@ -67,6 +67,16 @@ class TemporaryAidQuerySet(RestrictedQuerySet):
                 q = q | Q(handling_township_id=value)
         return self.filter(q)
 
+    def granted(self):
+        """Aid actually granted: paid from the reserve fund (fast track) or confirmed by the township (full
+        procedure) — never pending applications nor refusals (the monthly counts use this)."""
+        return self.filter(status__in=TemporaryAid.GRANTED)
+
+    def awaiting_batch(self):
+        """Confirmed full-procedure grants: paid once through a one-off payment batch (funds), never from the
+        reserve fund."""
+        return self.filter(track=TemporaryAid.Track.FULL, status=TemporaryAid.Status.COMPLETED)
+
 
 class TemporaryAid(PlaceMixin):
     class AidType(models.TextChoices):
@@ -82,6 +92,8 @@ class TemporaryAid(PlaceMixin):
         COMPLETED = "completed", "已办结"
         APPLYING = "applying", "按一般程序办理中"
         REFUSED = "refused", "不予救助"
+
+    GRANTED = ("pending_paperwork", "completed")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="temporary_aids")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -124,6 +136,10 @@ class TemporaryAid(PlaceMixin):
 
     def __str__(self):
         return f"{self.household} {self.get_aid_type_display()}临时救助 {self.amount}元"
+
+    @property
+    def payment_route(self) -> str:
+        return "乡镇备用金先行支付" if self.track == self.Track.FAST else "县级临时救助一次性发放批次（社保卡）"
 
     @property
     def paperwork_overdue(self) -> bool:

@@ -34,6 +34,19 @@ def household_for_grant(*, user, pk) -> Household:
     return get_in_scope_or_404(Household.objects.all(), user, Action.CASE_DECIDE, pk=pk)
 
 
+def household_for_apply(*, user, pk) -> Household:
+    """The household a township caseworker may accept a 临时救助 application (一般程序) for: one in reach, or any
+    household while the county's emergency-location rule is on (急难发生地 for every amount)."""
+    if can(user, Action.CASE_PROCESS) and emergency_rule_active(user.region_id[:6], timezone.localdate()):
+        try:
+            household = Household.objects.filter(pk=pk).first()
+        except (ValueError, TypeError):
+            household = None
+        if household is not None:
+            return household
+    return get_in_scope_or_404(Household.objects.all(), user, Action.CASE_VIEW, pk=pk)
+
+
 def funds(*, user):
 
     qs = ReserveFund.objects.select_related("township")

@@ -40,6 +40,19 @@ def may_grant_here(*, township_code: str, household: Household, on: dt.date) -> 
     return emergency_rule_active(township_code[:6], on)
 
 
+def emergency_place_check(*, township_code: str, household: Household, emergency_place: str, on: dt.date) -> bool:
+    """急难发生地 (§4) for every amount and track: True when the township acts as the place where the emergency
+    happened (not the household's own township), which needs the county's switch and the place written down;
+    raises otherwise. False for the household's own township."""
+    if household.township_id == township_code:
+        return False
+    if not may_grant_here(township_code=township_code, household=household, on=on):
+        raise ValidationError("该家庭不属于本乡镇；只有在县级启用“急难发生地救助”后才能由急难发生地乡镇实施救助")
+    if not (emergency_place or "").strip():
+        raise ValidationError({"emergency_place": "在急难发生地实施救助，请填写急难发生地（具体地点）"})
+    return True
+
+
 def _fund_for_update(township_code: str) -> ReserveFund:
     fund = ReserveFund.objects.select_for_update().filter(township_id=township_code).first()
     if fund is None:
@@ -80,8 +93,7 @@ def fast_grant(*, actor, household: Household, aid_type: str, cause: str, amount
     on = on or timezone.localdate()
     require(actor, Action.CASE_DECIDE, refuse="先行救助须由乡镇审批人签批")
     township = actor.region_id
-    if not may_grant_here(township_code=township, household=household, on=on):
-        raise ValidationError("该家庭不属于本乡镇；只有在县级启用“急难发生地救助”后才能由急难发生地乡镇实施救助")
+    emergency_place_check(township_code=township, household=household, emergency_place=emergency_place, on=on)
     services.refuse_if_relative(actor=actor, household_id=household.pk)  # §12: not for one's own relative
     cap = params.get("temp_aid.fast_track_cap", on)
     if amount is None or amount <= 0:
@@ -157,7 +169,8 @@ def emergency_rule_switch(*, actor, county: Region, start: dt.date, reason: str,
 
 
 def full_apply(*, actor, household: Household, aid_type: str, cause: str, amount: Decimal,
-               person: Person | None = None, related_application=None, on: dt.date | None = None):
+               person: Person | None = None, related_application=None, on: dt.date | None = None,
+               emergency_place: str = ""):
     """Amounts above the fast-track cap: accepted as an Application of kind 临时救助 and run through the same
     investigation → joint meeting → publicity → confirmation machine; the grant is capped at
     N × the monthly 低保标准 (param temp_aid.cap_standard_months). Returns the Application."""
@@ -171,14 +184,17 @@ def full_apply(*, actor, household: Household, aid_type: str, cause: str, amount
                                          f"个月的低保标准）"})
     if not cause.strip():
         raise ValidationError({"cause": "请写明困难情形"})
+    elsewhere = emergency_place_check(township_code=actor.region_id, household=household,
+                                      emergency_place=emergency_place, on=on)
     with transaction.atomic():
         limits.hold_household(household)
         limits.guard_full_apply(household=household, amount=amount, on=on)
         app = workflow.application_accept(actor=actor, household=household, kind="temporary_aid", applicant=person,
-                                          reason=cause, accepted_on=on)
+                                          reason=cause, accepted_on=on, at_emergency_place=elsewhere)
         TemporaryAid.objects.create(
             household=household, person=person, aid_type=aid_type, track=TemporaryAid.Track.FULL, cause=cause,
-            handling_township_id=app.handling_township_id, amount=amount, status=TemporaryAid.Status.APPLYING,
+            handling_township_id=app.handling_township_id, emergency_place=emergency_place.strip()[:100],
+            amount=amount, status=TemporaryAid.Status.APPLYING,
             granted_on=on, application=app, related_application=related_application,
             county_id=household.county_id, township_id=household.township_id, village_id=household.village_id)
     return app

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
-from cases.households.models import Household
 from cases.temporary_aid import ledger
 from cases.temporary_aid import selectors as temporary_aid_selectors
 from cases.temporary_aid import services as temporary_aid
@@ -55,8 +54,8 @@ def aid_grant(request):
 def aid_apply(request):
     """一般程序: larger temporary aid accepted by the township caseworker into the shared state machine."""
     require_page(request, Action.CASE_PROCESS)
-    household = get_in_scope_or_404(Household.objects.all(), request.user, Action.CASE_VIEW,
-                                    pk=request.GET.get("household") or request.POST.get("household") or 0)
+    household = temporary_aid_selectors.household_for_apply(
+        user=request.user, pk=request.GET.get("household") or request.POST.get("household") or 0)
     form = FullApplyForm(request.POST or None, persons=household.members.all(),
                          applications=household.applications.open().exclude(kind="temporary_aid"))
     if request.method == "POST" and form.is_valid():

@@ -192,6 +192,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "cases.dibao.models.Application.Status",
         "LedgerSourceEnum": "discovery.models.LedgerRecord.Source",
         "ScreeningCheckEnum": "discovery.screening.CHECK_CHOICES",
+        "ApplicationSourceEnum": "cases.dibao.models.Application.Source",
         "EntitlementStatusEnum": "cases.entitlements.models.Entitlement.Status",
         "TekunStatusEnum": "cases.tekun.models.TekunProfile.Status",
         "TemporaryAidStatusEnum": "cases.temporary_aid.models.TemporaryAid.Status",

@@ -44,7 +44,7 @@ CASES_ROOMS = [
     "standards",
     "entitlements",
     "dibao",
-    ("tekun", "temporary_aid"),
+    ("tekun", "temporary_aid", "lowincome"),
     "publicity",
 ]
 

@@ -72,7 +72,10 @@ def test_other_township_only_with_the_emergency_location_rule(users, fund):
         _grant(users, stranger, "500")
     ta.emergency_rule_switch(actor=users["wuzhi_minzheng"], county=Region.objects.get(code="410823"),
                              start=dt.date.today(), reason="暴雨灾害")
-    aid = _grant(users, stranger, "500")
+    with pytest.raises(ValidationError, match="请填写急难发生地"):
+        _grant(users, stranger, "500")
+    aid = ta.fast_grant(actor=users["zhandian_shenpi"], household=stranger, aid_type="emergency", cause="家中失火",
+                        amount=Decimal("500"), emergency_place="詹店镇何营东村国道旁")
     assert aid.handling_township_id == ZHANDIAN and aid.township_id == "410823102"
     # Both the handling township and the household's township see it; others don't.
     assert TemporaryAid.objects.restrict(users["zhandian_jingban"], "case.view").filter(pk=aid.pk).exists()
@@ -230,5 +233,8 @@ def test_api_grant_for_a_household_out_of_reach_is_not_found(client, users, fund
     ta.emergency_rule_switch(actor=users["wuzhi_minzheng"], county=Region.objects.get(code="410823"),
                              start=dt.date(2020, 1, 1), reason="暴雨灾害")
     resp = client.post("/api/v1/temporary-aid/", body, content_type="application/json")
+    assert resp.status_code == 400 and "急难发生地" in resp.content.decode()
+    resp = client.post("/api/v1/temporary-aid/", {**body, "emergency_place": "詹店镇工地"},
+                       content_type="application/json")
     assert resp.status_code == 201, resp.content
     assert client.get(f"/temporary-aid/new/?household={stranger.pk}").status_code == 200

@@ -123,6 +123,8 @@ ENTRIES = [
     page("funds:batch_list", "/funds/batches/", A.PAYMENT_PREPARE, method="post",
          data=lambda w: {"month": f"{_this_month():%Y-%m}"}, ok=302, scoped=False,
          note="drafts the officer's own county's batch; readers of batches get 404 on POST"),
+    page("funds:one_off_create", "/funds/batches/one-off/", A.PAYMENT_PREPARE, method="post", ok=302,
+         scoped=False, note="drafts the officer's own county's one-off 临时救助 batch (or says there is none)"),
     page("funds:batch_detail", lambda w: f"/funds/batches/{_b(w)}/", A.PAYMENT_VIEW, region=COUNTY),
     page("funds:batch_request", lambda w: f"/funds/batches/{_b(w)}/request/", A.PAYMENT_VIEW, region=COUNTY),
     page("funds:batch_transition", lambda w: f"/funds/batches/{_b(w)}/transition/", A.PAYMENT_PREPARE,

@@ -67,7 +67,10 @@ ENTRIES = [
     page("monitoring:population", "/monitoring/population/", A.SUPERVISION_VIEW, scoped=False),
     page("monitoring:population", "/monitoring/population/", A.SUPERVISION_CHANGE, method="post", ok=302,
          scoped=False, note="rebuilding the month's figures: readers get 404"),
+    page("monitoring:province", "/monitoring/province/", A.SUPERVISION_VIEW, scoped=False),
     # API
+    api("province-exchange-list", "/api/v1/province-exchange/", A.SUPERVISION_VIEW, scoped=False,
+        note="each user's own county; out-of-reach counties answer 400 (tests/monitoring/test_province_exchange.py)"),
     api("comparison-run-list", "/api/v1/comparison-runs/", A.SUPERVISION_VIEW, scoped=False),
     api("comparison-run-list", "/api/v1/comparison-runs/", A.SUPERVISION_CHANGE, method="post",
         data={"source": "death_police"}, ok=400, scoped=False, read_action=A.SUPERVISION_VIEW,

@@ -59,3 +59,16 @@ def test_temporary_aid_counted_per_township_for_grants_in_the_month(users, clien
     places = [r for r in book["分地区"].iter_rows(values_only=True) if r[1] == "临时救助（当月发放）"]
     assert sorted((r[0], r[2], r[3]) for r in places) == [("西陶镇", 1, 1), ("詹店镇", 2, 3)]
     assert not any("待临时救助" in str(c) for r in trend for c in r)
+
+
+def test_monthly_count_rule_granted_only_never_pending_or_refused(users):
+    """Monthly 临时救助 counts include granted cases only: a full-procedure application still in progress and a
+    refused one are not counted; a confirmed one counts from its decision date."""
+    today = timezone.localdate()
+    granted = _aid(users, "410823101200", today)
+    for status in (TemporaryAid.Status.APPLYING, TemporaryAid.Status.REFUSED):
+        aid = _aid(users, "410823101200", today)
+        TemporaryAid.objects.filter(pk=aid.pk).update(status=status)
+    services.snapshot_build(month=today)
+    cell = MonthlySnapshot.objects.get(category="temporary_aid", month=today.replace(day=1), township_id="410823101")
+    assert (cell.households, cell.persons) == (1, 1) and granted.pk

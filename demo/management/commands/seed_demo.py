@@ -5,11 +5,23 @@ comparisons and supervision.
 """
 from django.core.management.base import BaseCommand
 
-from demo import aims, attachments, charity, comparisons, households, imports, notifications, payments, supervision, users
+from demo import (
+    aims,
+    attachments,
+    charity,
+    comparisons,
+    households,
+    imports,
+    lowincome,
+    notifications,
+    payments,
+    supervision,
+    users,
+)
 from demo import discovery as discovery_demo
 
-PARTS = (users, households, payments, comparisons, supervision, imports, attachments, notifications, discovery_demo,
-         charity, aims)
+PARTS = (users, households, payments, comparisons, supervision, lowincome, imports, attachments, notifications,
+         discovery_demo, charity, aims)
 
 
 class Command(BaseCommand):
