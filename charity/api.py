@@ -325,7 +325,7 @@ class ServiceContractViewSet(Guarded, mixins.ListModelMixin, mixins.RetrieveMode
         return selectors.contracts(user=self.request.user).prefetch_related("prices")
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class ServiceRecordSerializer(serializers.ModelSerializer):
     order = serializers.PrimaryKeyRelatedField(queryset=ServiceOrder.objects.all())
     person_name = serializers.SerializerMethodField()
 
@@ -343,7 +343,7 @@ class RecordSerializer(serializers.ModelSerializer):
 class ServiceRecordViewSet(Guarded, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                            viewsets.GenericViewSet):
     read_actions = (Action.SERVICE_VIEW,)
-    serializer_class = RecordSerializer
+    serializer_class = ServiceRecordSerializer
 
     def get_queryset(self):
         return selectors.records(user=self.request.user)

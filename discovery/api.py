@@ -190,7 +190,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(DiscoveryVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
-class RecordSerializer(_Place):
+class LedgerRecordSerializer(_Place):
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
@@ -233,7 +233,7 @@ class DiscoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def get_serializer_class(self):
         return {"create": RecordCreateSerializer, "close": LedgerCloseSerializer,
-                "screening": ScreeningSerializer}.get(self.action, RecordSerializer)
+                "screening": ScreeningSerializer}.get(self.action, LedgerRecordSerializer)
 
     def get_queryset(self):
         p = self.request.query_params
@@ -267,7 +267,7 @@ class DiscoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
                                             due_date=d.get("due_date"))
         except ValidationError as exc:
             raise_api_error(exc)
-        return Response(RecordSerializer(record).data, status=status.HTTP_201_CREATED)
+        return Response(LedgerRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
@@ -279,7 +279,7 @@ class DiscoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             services.record_close(actor=request.user, record=record, **data.validated_data)
         except ValidationError as exc:
             raise_api_error(exc)
-        return Response(RecordSerializer(record).data)
+        return Response(LedgerRecordSerializer(record).data)
 
     @action(detail=True, methods=["post"])
     def screening(self, request, pk=None):
@@ -296,5 +296,5 @@ class DiscoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         except ValidationError as exc:
             raise_api_error(exc)
         record.refresh_from_db()
-        return Response({"record": RecordSerializer(record).data, "opened": s.opened, "referrals": s.referrals,
+        return Response({"record": LedgerRecordSerializer(record).data, "opened": s.opened, "referrals": s.referrals,
                          "results": s.results})

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Overlays: local (default), test, production."""
 import dj_database_url
+from kombu import Queue
 
 from jiuzhu.dbconfig import conn_max_age, sqlite_options
 from jiuzhu.env import BASE_DIR, env_bool, env_int, env_list, env_str
@@ -305,3 +306,17 @@ JIUZHU_SMS_BACKEND = env_str("JIUZHU_SMS_BACKEND", "")
 JIUZHU_SMS_URL = env_str("JIUZHU_SMS_URL", "")
 JIUZHU_SMS_TOKEN = env_str("JIUZHU_SMS_TOKEN", "")
 JIUZHU_SMS_SIGN = env_str("JIUZHU_SMS_SIGN", "")
+
+# Celery queues per job kind (README "Scaling out"): long jobs never wait behind each other or behind the short
+# periodic tasks, and each queue can get its own workers (`celery worker -Q comparison`). A worker started
+# without -Q (make run, the tests) listens to every queue below.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+JIUZHU_QUEUES = ("celery", "comparison", "import", "export", "notify")
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in JIUZHU_QUEUES)
+CELERY_TASK_ROUTES = {
+    "monitoring.tasks.execute_run": {"queue": "comparison"},
+    "imports.tasks.run_import": {"queue": "import"},
+    "funds.tasks.import_bank_result": {"queue": "import"},
+    "funds.tasks.run_export": {"queue": "export"},
+    "notifications.tasks.*": {"queue": "notify"},
+}
