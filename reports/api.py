@@ -9,6 +9,7 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.response import Response
 
 from accounts.scope import require_api
+from core.replica import reporting
 from core.xlsx import CONTENT_TYPE
 from reports import monthly as monthly_report
 from reports import selectors, views
@@ -35,6 +36,7 @@ RENDERERS = [JSONRenderer, BrowsableAPIRenderer, XlsxRenderer]
 @extend_schema(parameters=PARAMS, responses=OpenApiTypes.OBJECT, summary="三个兜底指标")
 @api_view(["GET"])
 @renderer_classes(RENDERERS)
+@reporting()  # reads may go to the read replica (core.replica)
 def aims(request):
     require_api(request, *views.READERS)
     if request.accepted_renderer.format == "xlsx":
@@ -52,6 +54,7 @@ def aims(request):
 @extend_schema(parameters=PARAMS, responses=OpenApiTypes.OBJECT, summary="社会救助统计月报")
 @api_view(["GET"])
 @renderer_classes(RENDERERS)
+@reporting()  # reads may go to the read replica (core.replica)
 def monthly(request):
     require_api(request, *views.STATS_READERS)
     if request.accepted_renderer.format == "xlsx":

@@ -16,6 +16,7 @@ from accounts.scope import Action, can, require_page
 from core.indicators import AIM_LABELS, Column
 from core.months import add_months, first_of_month
 from core.paging import paginate
+from core.replica import reporting
 from core.xlsx import xlsx_response
 from reports import exports, registry, selectors, trail
 from reports import monthly as monthly_report
@@ -50,6 +51,7 @@ def _region_codes(region):
 
 
 @login_required
+@reporting()  # reads may go to the read replica (core.replica)
 def aims(request):
     require_page(request, *READERS)
     region, month = _context(request)
@@ -87,6 +89,7 @@ def _export_value(col: Column, row, full: bool):
 
 
 @login_required
+@reporting()  # reads may go to the read replica (core.replica)
 def indicator(request, code: str):
     require_page(request, *READERS)
     ind = selectors.indicator_or_404(request.user, code)
@@ -128,6 +131,7 @@ def _source(ind) -> str:
 
 
 @login_required
+@reporting()  # reads may go to the read replica (core.replica)
 def monthly(request):
     require_page(request, *STATS_READERS)
     region, month = _context(request)
@@ -145,6 +149,7 @@ def monthly(request):
 
 
 @login_required
+@reporting()  # reads may go to the read replica (core.replica)
 def charts(request):
     require_page(request, *READERS)
     region, month = _context(request)
@@ -182,6 +187,7 @@ def _category_trend(user, region, month) -> dict:
 
 
 @login_required
+@reporting()  # reads may go to the read replica (core.replica)
 def list_export(request, key: str):
     """A list page's rows as xlsx, with the page's own filters (reports.exports)."""
     spec = exports.EXPORTS.get(key)

@@ -251,3 +251,26 @@ def test_list_pages_download_their_rows_as_xlsx_in_scope(client, users, key, url
     assert AuditEvent.objects.filter(action="export", actor_username=username).exists()
     assert login(client, users, "wuzhi_caizheng").get(f"/reports/export/{key}/").status_code == 404
     assert c.get("/reports/export/nothing/").status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_report_reads_go_to_the_read_replica_when_one_is_configured(client, users, settings):
+    """With a replica alias named, the aims API computes from the replica; the session and user lookups of the
+    request (middleware, outside the report) stay on the primary."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("a second connection to the same test database needs PostgreSQL (committed rows)")
+    late_app(users)
+    settings.JIUZHU_READ_REPLICA = "replica"
+    c = login(client, users, "wuzhi_minzheng")
+    with CaptureQueriesContext(connections["replica"]) as replica, \
+            CaptureQueriesContext(connections["default"]) as primary:
+        data = c.get("/api/v1/reports/aims/?region=410823&month=2026-11").json()
+    ind = {i["code"]: i for a in data["aims"] for i in a["indicators"]}
+    assert ind["applications_late"]["value"] == "1"  # the mirror holds the same rows
+    assert len(replica.captured_queries) > 5
+    assert not any("django_session" in q["sql"] for q in replica.captured_queries)
+    assert any("django_session" in q["sql"] or "accounts_user" in q["sql"] for q in primary.captured_queries)
