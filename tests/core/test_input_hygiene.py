@@ -81,3 +81,22 @@ def test_flash_messages_with_an_id_number_are_scrubbed_in_the_session(rf, client
 
     decoded = Session.objects.get(session_key=request.session.session_key).get_decoded()
     assert "41082319680309001X" not in str(decoded) and "001X" in str(decoded)
+
+
+@pytest.mark.django_db
+def test_flash_messages_with_dates_and_chinese_survive_the_scrubber(rf, client, users):
+    """The message storage keeps a JSON string with Chinese as \\uXXXX escapes; scrubbing digit runs across those
+    escapes (月 is \\u6708) broke the JSON and every later page of the session answered 500."""
+    client.force_login(users["zhandian_jingban"])
+    request = rf.get("/")
+    request.session = client.session
+    storage = SessionStorage(request)
+    text = "已重新计算：截止日期顺延至12月 2026-12-08"
+    storage.add(constants.INFO, text)
+    storage._store(list(storage._queued_messages), None)
+    request.session.save()
+    again = rf.get("/")
+    from django.contrib.sessions.backends.db import SessionStore
+
+    again.session = SessionStore(session_key=request.session.session_key)
+    assert [m.message for m in SessionStorage(again)] == [text]
