@@ -21,11 +21,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from urllib.parse import quote
 
-import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 
 from core import audit
+from core.exports import xlsx_workbook
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELL = 32000  # Excel's limit is 32,767 characters
@@ -46,10 +46,7 @@ def cell_text(value) -> str:
 
 class _Writer:
     def __init__(self, path: str, sheet: str):
-        self.book = xlsxwriter.Workbook(path, {
-            "constant_memory": True, "in_memory": False, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False,
-        })
+        self.book = xlsx_workbook(path, {"constant_memory": True, "in_memory": False})
         self.sheet = self.book.add_worksheet(sheet[:31])
         self.bold = self.book.add_format({"bold": True})
         self.head = self.book.add_format({"bold": True, "border": 1, "bg_color": "#F0F3F7", "text_wrap": True})

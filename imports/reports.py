@@ -9,17 +9,15 @@ from __future__ import annotations
 import io
 
 from core import uploads
+from core.exports import xlsx_workbook
 from imports import columns as C
 from imports import plan as planning
 
-OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _book(buf):
-    import xlsxwriter  # heavy; only for these downloads
-
-    return xlsxwriter.Workbook(buf, OPTIONS)
+    return xlsx_workbook(buf, {"in_memory": True})  # text stays text: never a formula or a link
 
 
 def template_xlsx() -> bytes:

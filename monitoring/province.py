@@ -38,6 +38,7 @@ from django.db.models import Q
 from accounts.scope import Action, require
 from cases.models import Entitlement, EntitlementChange, Person, Recheck
 from core import audit, categories
+from core.exports import xlsx_workbook
 from core.months import add_months, first_of_month
 
 HEADERS = ["变动类型", "救助类别代码", "救助类别", "县（市、区）代码", "乡镇（街道）代码", "村（社区）代码", "家庭编号",
@@ -83,10 +84,8 @@ def change_file(*, actor, county, month: dt.date) -> tuple[bytes, int]:
     require(actor, Action.SUPERVISION_CHANGE, refuse="只有县级民政部门可以生成报省变动名单")
     if not (county.code.startswith(actor.region_id) or actor.region.level == "city"):
         raise ValidationError("该县不在您的管辖范围内")
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    wb = xlsx_workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("变动名单")
     head = wb.add_format({"bold": True, "border": 1, "bg_color": "#F0F3F7"})
     text = wb.add_format({"num_format": "@"})

@@ -46,9 +46,9 @@ def _param(users, key, value):
                            reason="测试")
 
 
-def _grant(users, household, amount="1000.00", who="zhandian_shenpi", on=DAY):
+def _grant(users, household, amount="1000.00", who="zhandian_shenpi", on=DAY, place=""):
     return ta.fast_grant(actor=users[who], household=household, aid_type="emergency", cause="家中失火",
-                         amount=Decimal(amount), on=on)
+                         amount=Decimal(amount), on=on, emergency_place=place)
 
 
 def test_second_fast_grant_within_the_period_is_refused_in_chinese(funded):
@@ -91,7 +91,7 @@ def test_another_township_under_the_location_rule_is_refused_too(funded):
     h = HouseholdFactory(village="410823101200")
     _grant(users, h, on=DAY)
     with pytest.raises(ValidationError, match="由詹店镇先行救助"):
-        _grant(users, h, on=DAY, who="xitao_shenpi")
+        _grant(users, h, on=DAY, who="xitao_shenpi", place="西陶镇务工途中")
     assert ReserveFund.objects.get(township_id=XITAO).balance == Decimal("50000.00")
 
 
