@@ -28,7 +28,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 class PayCategory(models.TextChoices):
     """What a payment line pays: the categories paid every month (codes and labels from core.categories),
-    and the price subsidy, which is a payment only."""
+    and two that are payments only: the price subsidy and a confirmed 临时救助 paid by a one-off batch."""
 
     DIBAO = Category.DIBAO.value, Category.DIBAO.label
     TEKUN_CENTRAL = Category.TEKUN_CENTRAL.value, Category.TEKUN_CENTRAL.label

@@ -84,3 +84,10 @@ ENTRIES = [
     api("clue-finding", lambda w: f"/api/v1/clues/{_c(w)}/finding/", A.CASE_PROCESS, method="post",
         data={"confirmed": False, "finding": "入户核实本人健在，公安数据有误"}, read_action=A.CASE_VIEW),
 ]
+
+EXEMPT = {
+    "province-exchange-change-file": "tests/monitoring/test_province_exchange.py::test_province_exchange_api_and_page "
+                                     "(county officer only; other counties refused)",
+    "province-exchange-roster": "tests/monitoring/test_province_exchange.py::test_roster_rule_reconciliation_clues "
+                                "(multipart upload; the harness sends JSON)",
+}
