@@ -78,3 +78,17 @@ def test_complaint_number_and_api(users, hh, client):
     page = client.get("/search/", {"q": "DB2099-99999"}).content.decode()
     assert "没有找到" in page
     assert Complaint.objects.count() == 1
+
+
+def test_an_id_number_is_posted_never_put_in_a_url(users, hh, client):
+    """The search box posts; a GET carrying an ID number is refused (it would sit in the URL, the history and the
+    access log); the POST answers with the number masked in the box and is not cached."""
+    full = hh.members.order_by("pk").first().reveal_id_number()
+    client.force_login(users["zhandian_jingban"])
+    refused = client.get("/search/", {"q": full}, follow=True).content.decode()
+    assert "不能放在网址中" in refused and hh.head_name not in refused
+    r = client.post("/search/", {"q": full})
+    page = r.content.decode()
+    assert r["Cache-Control"] == "no-store"
+    assert full not in page and full[-4:] in page and hh.head_name in page
+    assert 'method="post"' in client.get("/").content.decode().split('class="topsearch"')[1][:80]
