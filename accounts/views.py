@@ -1,4 +1,3 @@
-import datetime as dt
 import time
 
 from django.conf import settings
@@ -18,10 +17,9 @@ from accounts.forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEd
 from accounts.middleware import SessionPolicyMiddleware
 from accounts.models import ADMIN_ROLES, Role, User
 from accounts.scope import Action, can, require_page
-from accounts.selectors import audit_trail_for
 from core import audit, keys, params, rotation
 from core.forms import apply_errors
-from core.models import AuditEvent, KeyCheck
+from core.models import KeyCheck
 from core.paging import paginate
 
 
@@ -207,32 +205,3 @@ def parameters(request):
     """The parameters live on one page (core:param_list); this old address stays for bookmarks."""
     require_page(request, Action.PARAMS_CHANGE)
     return redirect("core:param_list")
-
-
-@login_required
-def audit_trail(request):
-    """The audit trail (审计日志) as far as the user may read it (`accounts.selectors.audit_trail_for`)."""
-    require_page(request, Action.AUDIT_VIEW, Action.AUDIT_VIEW_ALL)
-    qs = audit_trail_for(request.user).select_related(None)
-    f = request.GET
-    if f.get("actor"):
-        qs = qs.filter(actor_username=f["actor"].strip())
-    if f.get("object_type"):
-        qs = qs.filter(object_type=f["object_type"])
-    if f.get("object_id"):
-        qs = qs.filter(object_id=f["object_id"].strip())
-    if f.get("action"):
-        qs = qs.filter(Q(action=f["action"]) | Q(action__startswith=f["action"] + "."))
-    for key, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
-        if f.get(key):
-            try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
-            except ValueError:
-                pass
-    if f.get("category"):
-        qs = qs.filter(category=f["category"])
-    page = paginate(qs.order_by("-at", "-id"), request)
-    return render(request, "core/audit_trail.html", {
-        "page": page, "f": f, "categories": AuditEvent.Category.choices,
-        "object_types": [("cases.household", "家庭"), ("cases.person", "家庭成员"), ("accounts.user", "用户")],
-    })
