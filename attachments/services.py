@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attachments import checklist
+from attachments import checklist, metadata
 from attachments.doctypes import LABELS
 from attachments.models import Attachment, AttachmentContent
 from attachments.owners import content_type, household_of, place_of, spec_for
@@ -46,6 +46,7 @@ def attach(*, actor, owner, data: bytes | None, filename: str = "", doc_type: st
     if doc_type not in LABELS:
         raise ValidationError({"doc_type": "请选择材料类别"})
     mime = validate_file(data)
+    data = metadata.strip(data, mime)  # no GPS position of the home, no device or time stamps
     title = clean_text(title, limit=100) or LABELS[doc_type]
     ct = content_type(owner)
     with transaction.atomic():
