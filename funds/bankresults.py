@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.scope import Action, require
 from core import audit, idnumbers, pii, tabular, uploads
+from core.queue import enqueue_on_commit
 from funds import services
 from funds.models import PaymentBatch, PaymentLine
 
@@ -244,4 +245,6 @@ def bank_result_import(*, actor, batch, name: str, data: bytes | None = None,
         audit.record(actor=actor, action="payment_batch.bank_result", obj=batch,
                      after={"file": name[:100], "paid": outcome.paid, "failed": outcome.failed},
                      region=(batch.county_id, "", ""))
+        if outcome.failed:  # the households hear about it (SMS), once the results are committed
+            enqueue_on_commit("notifications.tasks.payment_failures", batch.pk)
     return outcome

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.scope import Action, handles, require
 from attachments import checklist
+from cases.models import Household
 from core import audit, pii
 from core.queue import enqueue_on_commit
 from notifications.backends import SendError, get_backend
@@ -153,3 +155,31 @@ def retry_failed(*, limit: int = 500) -> int:
 
 def mask_for_display(phone: str) -> str:
     return pii.mask_phone(phone)
+
+
+def notify_payment_failures(batch_id: int) -> int:
+    """One 发放异常 message per line of the batch the bank returned as failed (sent once per line: the database
+    refuses a second notice for the same line). Queued by the bank-result import by task name; the payment line
+    is looked up by its model name, since notifications and funds stand on the same floor and never import each
+    other."""
+    line_model = apps.get_model("funds", "PaymentLine")
+    failed = line_model.BankStatus.FAILED
+    lines = (line_model.objects.filter(batch_id=batch_id, bank_status=failed)
+             .exclude(pk__in=Notification.objects.filter(payment_line_id__isnull=False).values("payment_line_id"))
+             .values("pk", "household_id", "month", "amount"))
+    households = {h.pk: h for h in Household.objects.filter(pk__in=[row["household_id"] for row in lines])
+                  .select_related("township")}
+    sent = 0
+    for row in lines:
+        household = households.get(row["household_id"])
+        if household is None:
+            continue
+        values = {"户主": household.head_name, "月份": f"{row['month']:%Y年%-m月}", "金额": f"{row['amount']:,.2f}",
+                  "乡镇": household.township.name, "日期": f"{timezone.localdate():%Y年%-m月%-d日}"}
+        try:
+            with transaction.atomic():
+                queue(kind=Kind.PAYMENT_FAILED, household=household, values=values, payment_line_id=row["pk"])
+        except IntegrityError:  # another run sent it first
+            continue
+        sent += 1
+    return sent

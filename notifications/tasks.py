@@ -11,3 +11,8 @@ def send_one(pk: int) -> str:
 @shared_task(acks_late=True)
 def retry_failed() -> int:
     return services.retry_failed()
+
+
+@shared_task(acks_late=True)
+def payment_failures(batch_id: int) -> int:
+    return services.notify_payment_failures(batch_id)

@@ -285,3 +285,21 @@ def test_failed_lines_reissued_in_supplementary_batch_after_card_correction(user
                                       claims_slot=True).count() == 1
     with pytest.raises(ValidationError):
         services.batch_supplement(actor=officer, batch=sent)  # nothing left to re-issue
+
+
+def test_a_failed_payment_line_tells_its_household_once(users, sent, django_capture_on_commit_callbacks):
+    """§6 / [9/10]: a line the bank returns as failed sends the household one 发放异常 notice (the amount and the
+    township, never an ID or card number); running the notifier again sends nothing more."""
+    from notifications import services as notify
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bankresults.bank_result_import(actor=users["wuzhi_minzheng"], batch=sent, name="结果.xlsx",
+                                       data=_xlsx(_result_rows(sent, fail_line_no=2)))
+    failed = PaymentLine.objects.get(batch=sent, bank_status="failed")
+    notes = Notification.objects.filter(kind="payment_failed")
+    assert list(notes.values_list("payment_line_id", flat=True)) == [failed.pk]
+    body = notes.get().body
+    assert f"{failed.amount:,.2f}" in body and failed.head_name in body
+    assert failed.payee.person.reveal_id_number() not in body
+    assert notify.notify_payment_failures(sent.pk) == 0 and notes.count() == 1
