@@ -29,6 +29,7 @@ urlpatterns = [
     path("applications/", dibao.application_list, name="application_list"),
     path("households/<int:household_pk>/apply/", dibao.application_create, name="application_create"),
     path("applications/residence/", dibao.residence_apply, name="residence_apply"),
+    path("applications/drafts/accept/", dibao.drafts_accept, name="drafts_accept"),
     path("applications/<int:pk>/", dibao.application_detail, name="application_detail"),
     path("applications/<int:pk>/<str:action>/", dibao.application_act, name="application_act"),
     path("meetings/", dibao.meeting_list, name="meeting_list"),

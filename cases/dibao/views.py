@@ -352,3 +352,32 @@ def notice_deliver(request, pk):
     else:
         messages.error(request, "请填写正确的送达日期。")
     return redirect("cases:notice_detail", pk=notice.pk)
+
+
+@login_required
+@require_POST
+def drafts_accept(request):
+    """受理 many village drafts at once (from 我的待办): each through the workflow, as if accepted one by one —
+    the same checks, deadline and audit entry; drafts out of reach or no longer drafts are skipped and named."""
+    require_page(request, Action.CASE_PROCESS)
+    ids = [int(i) for i in request.POST.getlist("draft_ids") if str(i).isdigit()][:200]
+    if not ids:
+        messages.error(request, "请先勾选要受理的村级代办申请。")
+        return redirect("cases:todo")
+    drafts = (Application.objects.restrict(request.user, Action.CASE_VIEW)
+              .filter(pk__in=ids, status=Application.Status.DRAFT).order_by("id"))
+    accepted, refused = [], []
+    for app in drafts:
+        try:
+            workflow.transition(actor=request.user, application=app, action="accept_draft")
+            accepted.append(app.number)
+        except ValidationError as exc:
+            refused.append(f"{app.number}：{'；'.join(exc.messages)}")
+    skipped = len(ids) - len(accepted) - len(refused)
+    if accepted:
+        messages.success(request, f"已受理 {len(accepted)} 件村级代办申请：{'、'.join(accepted)}。办结时限自今日起算。")
+    for line in refused:
+        messages.error(request, f"未能受理 {line}")
+    if skipped:
+        messages.warning(request, f"{skipped} 件已不是待受理的代办申请（已被他人办理或不在您的辖区），未作处理。")
+    return redirect("cases:todo")
