@@ -136,7 +136,8 @@ def test_twenty_parallel_grants_pay_exactly_once(users):
     def worker(i):
         try:
             barrier.wait()
-            _grant(users, h, "1000.00", who="zhandian_shenpi" if i % 2 else "xitao_shenpi", on=dt.date.today())
+            _grant(users, h, "1000.00", who="zhandian_shenpi" if i % 2 else "xitao_shenpi", on=dt.date.today(),
+                   place="" if i % 2 else "西陶镇务工途中")
             results[i] = "ok"
         except ValidationError as exc:
             results[i] = exc.messages[0]

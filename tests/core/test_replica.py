@@ -33,7 +33,7 @@ def test_an_unknown_alias_falls_back_to_default():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
 @override_settings(JIUZHU_READ_REPLICA="replica")
 def test_a_report_query_runs_on_the_replica_connection():
     Region.objects.get_or_create(code="419999", defaults={"name": "测试县", "level": Region.Level.COUNTY})

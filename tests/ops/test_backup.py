@@ -111,7 +111,7 @@ def test_nightly_backup_task_keeps_the_retention(tmp_path, settings, monkeypatch
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_and_restore_on_postgresql(tmp_path):
     """pg_dump -Fc under an exported snapshot; restored by pg_restore into a new, empty database."""
     db = settings.DATABASES["default"]

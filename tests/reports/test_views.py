@@ -254,7 +254,7 @@ def test_list_pages_download_their_rows_as_xlsx_in_scope(client, users, key, url
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
 def test_report_reads_go_to_the_read_replica_when_one_is_configured(client, users, settings):
     """With a replica alias named, the aims API computes from the replica; the session and user lookups of the
     request (middleware, outside the report) stay on the primary."""
