@@ -23,9 +23,9 @@ def ledger(users):
     own = PersonFactory(name="何营东户主", household__village="410823101200")
     other = PersonFactory(name="何营西户主", household__village="410823101201")
     mine = ta.fast_grant(actor=users["zhandian_shenpi"], household=own.household, aid_type="emergency",
-                         cause="失火", amount=Decimal("1,111.00"))
+                         cause="失火", amount=Decimal("1111.00"))
     theirs = ta.fast_grant(actor=users["zhandian_shenpi"], household=other.household, aid_type="emergency",
-                           cause="车祸", amount=Decimal("2,222.00"))
+                           cause="车祸", amount=Decimal("2222.00"))
     return mine, theirs
 
 
