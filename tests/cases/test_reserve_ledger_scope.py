@@ -34,7 +34,7 @@ def test_village_staff_see_only_their_villages_lines(client, users, ledger):
     client.force_login(users["heying_cun"])
     html = client.get(URL).content.decode()
     assert "1,111.00" in html and "2,222.00" not in html
-    assert "9000.00" not in html and "5667.00" not in html  # no top-up, no balance
+    assert "9,000.00" not in html and "5,667.00" not in html  # no top-up, no balance
     assert "何营西户主" not in html and "何营东户主" not in html
     assert client.get(f"/api/v1/reserve-funds/{ZHANDIAN}/entries/").status_code == 404  # no fund in reach
     assert client.get("/api/v1/reserve-funds/").json()["results"] == []
