@@ -150,6 +150,13 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# One date rule: 2026年12月3日 in documents and prose, 2026-12-03 in tables and forms. The locale's own
+# formats win over these settings, so jiuzhu/formats/zh_Hans carries the same values.
+FORMAT_MODULE_PATH = ["jiuzhu.formats"]
+DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -67,7 +67,7 @@ def test_caseworker_intake_to_leader_confirmation(page, live_server, users):
     page.fill("#id_verification_result", "省核对平台：无车辆、无工商登记")
     page.click("form button.btn-primary")
     page.wait_for_selector(".st-investigated")
-    assert "1209.99" in page.inner_text(".assessment")
+    assert "1,209.99" in page.inner_text(".assessment")
 
     # 集体研究（联席会议）
     page.click("text=登记联席会议（集体研究）")

@@ -33,8 +33,8 @@ def test_village_staff_see_only_their_villages_lines(client, users, ledger):
     mine, theirs = ledger
     client.force_login(users["heying_cun"])
     html = client.get(URL).content.decode()
-    assert "1111.00" in html and "2222.00" not in html
-    assert "9000.00" not in html and "5667.00" not in html  # no top-up, no balance
+    assert "1,111.00" in html and "2,222.00" not in html
+    assert "9,000.00" not in html and "5,667.00" not in html  # no top-up, no balance
     assert "何营西户主" not in html and "何营东户主" not in html
     assert client.get(f"/api/v1/reserve-funds/{ZHANDIAN}/entries/").status_code == 404  # no fund in reach
     assert client.get("/api/v1/reserve-funds/").json()["results"] == []
@@ -47,7 +47,7 @@ def test_finance_sees_township_totals_only(client, users, ledger):
     row = resp.context["rows"][0]
     assert (row["township_name"], row["topped_up"], row["disbursed"], row["grants"], row["balance"]) == (
         "詹店镇", Decimal("9000.00"), Decimal("3333.00"), 2, Decimal("5667.00"))
-    assert "1111.00" not in html and "先行救助 第" not in html and "户主" not in html
+    assert "1,111.00" not in html and "先行救助 第" not in html and "户主" not in html
     resp = client.get(f"/api/v1/reserve-funds/{ZHANDIAN}/entries/")
     assert resp.status_code == 403 and "汇总" in resp.json()["detail"]
     assert client.get(f"/api/v1/reserve-funds/{ZHANDIAN}/").json()["balance"] == "5667.00"
@@ -57,7 +57,7 @@ def test_township_sees_all_its_lines_without_names(client, users, ledger):
     mine, theirs = ledger
     client.force_login(users["zhandian_jingban"])
     html = client.get(URL).content.decode()
-    assert "1111.00" in html and "2222.00" in html and "年度拨付" in html
+    assert "1,111.00" in html and "2,222.00" in html and "年度拨付" in html
     assert "户主" not in html
     lines = client.get(f"/api/v1/reserve-funds/{ZHANDIAN}/entries/").json()
     assert isinstance(lines, list) and len(lines) == 3

@@ -85,6 +85,6 @@ def test_care_change_history_on_the_household_page(client, users, supported):
     tekun.self_care_assess(actor=users["zhandian_jingban"], profile=profile, assessed_on=dt.date.today(), answers=TOTAL)
     client.force_login(users["zhandian_jingban"])
     body = client.get(f"/households/{profile.household_id}/").content.decode()
-    assert "待执行" in body and "1076.00 → 1476.00" in body
+    assert "待执行" in body and "1,076.00 → 1,476.00" in body
     notice = Notice.objects.get(kind="change")
     assert "变更通知书" in client.get(f"/notices/{notice.pk}/").content.decode()

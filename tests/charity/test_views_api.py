@@ -88,8 +88,8 @@ def test_statement_and_public_account_pages(client, users, fund, society):
                              reason="失火", decided_on=timezone.localdate(), decision="理事会研究同意")
     client.force_login(users["wuzhi_cishan"])
     body = client.get(f"/charity/funds/{fund.pk}/statement/").content.decode()
-    assert "4000.00" in body and "王*锤户" in body and "王大锤" not in body
+    assert "4,000.00" in body and "王*锤户" in body and "王大锤" not in body
     client.force_login(users["heying_cun"])
     body = client.get(f"/charity/societies/{society.pk}/account/").content.decode()
-    assert "王*锤户" in body and "王大锤" not in body and "2500.00" in body
+    assert "王*锤户" in body and "王大锤" not in body and "2,500.00" in body
     assert h.members.count() == 0 or "身份证" not in body
