@@ -3,6 +3,7 @@ own selector (so the same scope), columns as core.indicators.Column, written by 
 filters in the header, audited). A list page links here with its query string: `reports:list_export <key>`."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,8 +13,11 @@ from accounts.scope import Action
 from audit import selectors as audit_selectors
 from cases.dibao import selectors as dibao_selectors
 from cases.households import selectors as household_selectors
-from core import idnumbers
+from cases.tekun import selectors as tekun_selectors
+from cases.temporary_aid import selectors as temporary_aid_selectors
+from core import idnumbers, months
 from core.indicators import Column
+from discovery import selectors as discovery_selectors
 from monitoring import selectors as monitoring_selectors
 
 
@@ -48,6 +52,28 @@ def _complaints(user, g):
                                           only_repeat=g.get("repeat") == "1")
 
 
+def _ledger(user, g):
+    return discovery_selectors.ledger_list(user=user, status=g.get("status", ""), source=g.get("source", ""),
+                                           village=g.get("village", ""), overdue=g.get("overdue") == "1",
+                                           q=g.get("q", ""))
+
+
+def _rechecks(user, g):
+    try:
+        month = months.first_of_month(dt.date.fromisoformat(g.get("month", "") + "-01"))
+    except ValueError:
+        month = None  # no month named: every month in scope
+    return dibao_selectors.recheck_list(user=user, month=month)
+
+
+def _tekun(user, g):
+    return tekun_selectors.profiles(user=user, flt=g.get("f", ""))
+
+
+def _aid(user, g):
+    return temporary_aid_selectors.aid_list(user=user, flt=g.get("f", ""))
+
+
 EXPORTS = {
     "households": ListExport("家庭档案", (Action.CASE_VIEW,), _households, (
         Column("户主", lambda h: h.head_name), Column("户籍", lambda h: h.get_hukou_type_display()),
@@ -76,6 +102,36 @@ EXPORTS = {
         Column("办理期限", lambda c: c.due_on), Column("状态", lambda c: c.get_status_display()),
         Column("重复信访", lambda c: c.is_repeat)),
         (("status", "状态"), ("overdue", "仅逾期"), ("repeat", "仅重复信访"))),
+    "ledger": ListExport("工作台账", (Action.CASE_VIEW,), _ledger, (
+        Column("对象", lambda r: r.subject_name), Column("村（社区）", lambda r: r.village.short_name),
+        Column("发现途径", lambda r: r.get_source_display()), Column("发现日期", lambda r: r.found_on),
+        Column("发现的困难", lambda r: r.need), Column("跟进期限", lambda r: r.due_date),
+        Column("状态", lambda r: r.get_status_display()), Column("处理结果", lambda r: r.get_outcome_display()),
+        Column("结果说明", lambda r: r.outcome_note)),
+        (("status", "状态"), ("source", "发现途径"), ("village", "村（社区）"), ("q", "对象姓名"),
+         ("overdue", "仅逾期"))),
+    "rechecks": ListExport("复核名单", (Action.CASE_VIEW,), _rechecks, (
+        Column("户主", lambda r: r.household.head_name), Column("类别", lambda r: r.entitlement.get_category_display()),
+        Column("村（社区）", lambda r: r.village.short_name), Column("复核月份", lambda r: f"{r.month:%Y-%m}"),
+        Column("应复核日期", lambda r: r.due_on), Column("复核原因", lambda r: r.trigger or "定期复核"),
+        Column("保障人数", lambda r: r.entitlement.persons_covered), Column("原月金额", lambda r: r.amount_before or ""),
+        Column("复核结果", lambda r: r.get_outcome_display() or "待复核"),
+        Column("新月金额", lambda r: r.amount_after or "")),
+        (("month", "复核月份"),)),
+    "tekun": ListExport("特困人员", (Action.CASE_VIEW,), _tekun, (
+        Column("姓名", lambda p: p.person.name), Column("身份证号", lambda p: p.person.id_masked, person=lambda p: p.person),
+        Column("乡镇（街道）", lambda p: p.township.name), Column("村（社区）", lambda p: p.village.short_name),
+        Column("状态", lambda p: p.get_status_display()), Column("供养方式", lambda p: p.get_form_display()),
+        Column("自理能力", lambda p: p.get_self_care_level_display() or "未评估"),
+        Column("最近评估", lambda p: p.last_assessed_on or ""), Column("最近探访", lambda p: p.last_visit_on or ""),
+        Column("探访人", lambda p: p.visitor_name)),
+        (("f", "筛选"),)),
+    "temporary_aid": ListExport("临时救助", (Action.CASE_VIEW,), _aid, (
+        Column("发放日期", lambda a: a.granted_on or ""), Column("户主", lambda a: a.household.head_name),
+        Column("类型", lambda a: a.get_aid_type_display()), Column("办理方式", lambda a: a.get_track_display()),
+        Column("金额（元）", lambda a: a.amount), Column("实施乡镇", lambda a: a.handling_township.name),
+        Column("补充说明期限", lambda a: a.paperwork_due or ""), Column("状态", lambda a: a.get_status_display())),
+        (("f", "筛选"),)),
 }
 
 
