@@ -11,13 +11,16 @@ from django.urls import reverse
 
 from accounts.scope import Action
 from audit import selectors as audit_selectors
+from audit import services as audit_services
+from audit import spotchecks as audit_spotchecks
 from cases.dibao import selectors as dibao_selectors
 from cases.households import selectors as household_selectors
 from cases.tekun import selectors as tekun_selectors
 from cases.temporary_aid import selectors as temporary_aid_selectors
-from core import idnumbers, months
+from core import idnumbers
 from core.indicators import Column
 from discovery import selectors as discovery_selectors
+from funds import selectors as funds_selectors
 from monitoring import selectors as monitoring_selectors
 
 
@@ -59,10 +62,7 @@ def _ledger(user, g):
 
 
 def _rechecks(user, g):
-    try:
-        month = months.first_of_month(dt.date.fromisoformat(g.get("month", "") + "-01"))
-    except ValueError:
-        month = None  # no month named: every month in scope
+    month = _month(g.get("month", ""))  # no month named: every month in scope
     return dibao_selectors.recheck_list(user=user, month=month)
 
 
@@ -72,6 +72,25 @@ def _tekun(user, g):
 
 def _aid(user, g):
     return temporary_aid_selectors.aid_list(user=user, flt=g.get("f", ""))
+
+
+def _month(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "") + "-01")
+    except ValueError:
+        return None
+
+
+def _batches(user, g):
+    return funds_selectors.batch_list(user=user, month=_month(g.get("month", "")), status=g.get("status", ""))
+
+
+def _spotchecks(user, g):
+    return audit_spotchecks.spotcheck_list(user=user).order_by("-month", "county_id")
+
+
+def _relatives(user, g):
+    return audit_selectors.staff_list(user=user, q=(g.get("q", "") or "").strip())
 
 
 EXPORTS = {
@@ -132,6 +151,25 @@ EXPORTS = {
         Column("金额（元）", lambda a: a.amount), Column("实施乡镇", lambda a: a.handling_township.name),
         Column("补充说明期限", lambda a: a.paperwork_due or ""), Column("状态", lambda a: a.get_status_display())),
         (("f", "筛选"),)),
+    "batches": ListExport("资金发放批次", (Action.PAYMENT_VIEW,), _batches, (
+        Column("批次", lambda b: str(b)), Column("编号", lambda b: b.number),
+        Column("县（市、区）", lambda b: b.county.name), Column("月份", lambda b: f"{b.month:%Y-%m}"),
+        Column("状态", lambda b: b.get_status_display()), Column("发放户数", lambda b: b.line_count),
+        Column("暂停/剔除", lambda b: b.excluded_count), Column("金额（元）", lambda b: b.total_amount)),
+        (("month", "月份"), ("status", "状态"))),
+    "spotchecks": ListExport("县级抽查", (Action.SPOTCHECK_REVIEW, Action.SUPERVISION_VIEW), _spotchecks, (
+        Column("县（市、区）", lambda s: s.county.name), Column("月份", lambda s: f"{s.month:%Y-%m}"),
+        Column("决定数", lambda s: s.population), Column("抽取", lambda s: s.sampled),
+        Column("已检查", lambda s: s.done), Column("发现问题", lambda s: s.problems),
+        Column("状态", lambda s: s.get_status_display()), Column("发起日期", lambda s: s.created_at)),
+        ()),
+    "relatives": ListExport("近亲属备案人员", (Action.SUPERVISION_VIEW,), _relatives, (
+        Column("姓名", lambda s: s.name), Column("人员类别", lambda s: s.get_kind_display()),
+        Column("工作单位", lambda s: s.workplace), Column("职务", lambda s: s.position),
+        Column("区划", lambda s: (s.village or s.township or s.county).name), Column("近亲属", lambda s: s.relative_count),
+        Column("状态", lambda s: "在册" if s.active else "已注销"), Column("最近核实", lambda s: s.last_verified_at),
+        Column("下次核实", lambda s: audit_services.reverify_due_date(s))),
+        (("q", "查询"),)),
 }
 
 

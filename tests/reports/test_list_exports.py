@@ -7,10 +7,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from audit import services as audit_services
+from audit.models import SpotCheck
 from cases.models import Recheck, TekunProfile, TemporaryAid
-from core.models import AuditEvent
+from core.models import AuditEvent, Region
 from discovery.models import LedgerRecord
-from tests.factories import PersonFactory
+from funds.models import PaymentBatch
+from tests.factories import PersonFactory, make_id
 from tests.reports.test_indicators import HEYING, WENXIAN_VILLAGE, entitled
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +78,50 @@ def test_list_export_is_scoped_text_only_and_audited(client, users, key, page, q
     if key in ("ledger", "rechecks"):
         assert HOSTILE in values
     assert AuditEvent.objects.filter(action="export", actor_username="wuzhi_minzheng").exists()
+
+
+def make_batch(users, county):
+    b = PaymentBatch.objects.create(county_id=county, month=dt.date(2026, 11, 1), status=PaymentBatch.Status.DRAFT)
+    return b.number
+
+
+def make_spotcheck(users, county):
+    sc = SpotCheck.objects.create(county_id=county, month=dt.date(2026, 10 if county == "410823" else 9, 1), seed=1,
+                                  ratio=Decimal("0.30"), relative_ratio=Decimal("0.60"), population=7,
+                                  created_by=users["wuzhi_choucha"])
+    return f"{sc.month:%Y-%m}"
+
+
+def make_relative_staff(users, county):
+    actor = users["wuzhi_minzheng" if county == "410823" else "wenxian_minzheng"]
+    name = "欧阳本县" if county == "410823" else "司马外县"
+    audit_services.staff_register(actor=actor, name=name, id_number=make_id(county, dt.date(1988, 3, 9)),
+                                  kind="township", workplace=HOSTILE, region=Region.objects.get(code=county))
+    return name
+
+
+MORE = [
+    ("batches", "/funds/batches/", "wuzhi_minzheng", make_batch),
+    ("spotchecks", "/supervision/spot-checks/", "wuzhi_choucha", make_spotcheck),
+    ("relatives", "/supervision/relatives/", "wuzhi_minzheng", make_relative_staff),
+]
+
+
+@pytest.mark.parametrize("key,page,username,make", MORE, ids=[c[0] for c in MORE])
+def test_county_list_export_is_scoped_and_text_only(client, users, key, page, username, make):
+    mine = make(users, "410823")
+    other = make(users, "410825")
+    client.force_login(users[username])
+    assert f"/reports/export/{key}/" in client.get(page).content.decode()
+    r = client.get(f"/reports/export/{key}/")
+    assert r.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if c.data_type == "f"], "no formula cells"
+    values = [str(c.value) for c in cells]
+    assert mine in values and other not in values
+    if key == "relatives":
+        assert HOSTILE in values
+    assert AuditEvent.objects.filter(action="export", actor_username=username).exists()
+    client.force_login(users["heying_wangge"])  # a grid worker reads none of these lists
+    assert client.get(f"/reports/export/{key}/").status_code == 404
