@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.scope import Action
 from audit import selectors as audit_selectors
@@ -15,10 +16,13 @@ from audit import services as audit_services
 from audit import spotchecks as audit_spotchecks
 from cases.dibao import selectors as dibao_selectors
 from cases.households import selectors as household_selectors
+from cases.households.selectors import region_names
 from cases.tekun import selectors as tekun_selectors
 from cases.temporary_aid import selectors as temporary_aid_selectors
-from core import idnumbers
+from core import idnumbers, overdue, params, workdays
 from core.indicators import Column
+from core.models import Region
+from core.registry import collect
 from discovery import selectors as discovery_selectors
 from funds import selectors as funds_selectors
 from monitoring import selectors as monitoring_selectors
@@ -91,6 +95,29 @@ def _spotchecks(user, g):
 
 def _relatives(user, g):
     return audit_selectors.staff_list(user=user, q=(g.get("q", "") or "").strip())
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    section: str
+    item: overdue.Item
+
+
+def _overdue(user, g):
+    """The overdue board's rows (every app's `overdue.SECTIONS`, as the board page lists them: overdue and
+    nearly due, up to the board's limit per section, each section linking to its full list)."""
+    today = timezone.localdate()
+    horizon = workdays.add_workdays(today, params.get("dibao.nearly_due_workdays", today))
+    ask = overdue.Request(user=user, today=today, horizon=horizon, city=user.region.level == Region.Level.CITY)
+    providers = sorted((p for group in collect("overdue", "SECTIONS") for p in group), key=lambda p: p.order)
+    names = region_names()
+    rows = []
+    for section in (p.build(ask) for p in providers):
+        for item in (section.items if section is not None else []):
+            item.place_name = "县（市、区）本级" if item.place == overdue.COUNTY_LEVEL else names.get(item.place,
+                                                                                                   item.place)
+            rows.append(OverdueRow(section.label, item))
+    return rows
 
 
 EXPORTS = {
@@ -170,6 +197,12 @@ EXPORTS = {
         Column("状态", lambda s: "在册" if s.active else "已注销"), Column("最近核实", lambda s: s.last_verified_at),
         Column("下次核实", lambda s: audit_services.reverify_due_date(s))),
         (("q", "查询"),)),
+    "overdue": ListExport("逾期事项", (Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.PAYMENT_VIEW), _overdue, (
+        Column("事项类别", lambda r: r.section), Column("地区", lambda r: r.item.place_name),
+        Column("事项", lambda r: r.item.what), Column("对象", lambda r: r.item.who),
+        Column("期限", lambda r: r.item.due), Column("状态", lambda r: "已超期" if r.item.state == "overdue" else "临期"),
+        Column("超期天数", lambda r: max(r.item.days_over, 0))),
+        ()),
 }
 
 

@@ -125,3 +125,23 @@ def test_county_list_export_is_scoped_and_text_only(client, users, key, page, us
     assert AuditEvent.objects.filter(action="export", actor_username=username).exists()
     client.force_login(users["heying_wangge"])  # a grid worker reads none of these lists
     assert client.get(f"/reports/export/{key}/").status_code == 404
+
+
+def test_overdue_board_export_lists_the_boards_rows_in_scope(client, users):
+    for village, name in ((HEYING, "欧阳本县"), (WENXIAN_VILLAGE, "司马外县")):
+        h = PersonFactory(household__village=village).household
+        LedgerRecord.objects.create(household=h, subject_name=name, source="visit", need=HOSTILE,
+                                    due_date=dt.date(2026, 1, 5), **_place(h))
+    client.force_login(users["wuzhi_minzheng"])
+    assert "/reports/export/overdue/" in client.get("/overdue/").content.decode()
+    r = client.get("/reports/export/overdue/")
+    assert r.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if c.data_type == "f"], "no formula cells"
+    values = [str(c.value) for c in cells]
+    assert "欧阳本县" in values and "司马外县" not in values
+    assert "工作台账跟进" in values and "已超期" in values
+    assert any(v.startswith("巡查走访：=HYPERLINK") for v in values)
+    client.force_login(users["wuzhi_cishan"])  # charity staff: no overdue board
+    assert client.get("/reports/export/overdue/").status_code == 404
