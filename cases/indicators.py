@@ -90,6 +90,14 @@ def rechecks_late(ask: Ask):
         Q(outcome="") | Q(done_at__date__gt=ask.as_of))).select_related("household", "village")
 
 
+def changes_undecided(ask: Ask):
+    """Re-checks opened by a change of the household (参军服役, 在监服刑, 婚嫁分户, 死亡, new income or property:
+    `trigger` set) not decided by their due date: a household that may no longer qualify is still paid (兜准底)."""
+    return ask.place(Recheck.objects.restrict(ask.user, V).exclude(trigger="").filter(
+        due_on__lt=ask.as_of, created_at__date__lte=ask.as_of).filter(
+        Q(outcome="") | Q(done_at__date__gt=ask.as_of))).select_related("household", "village")
+
+
 def _hh(row):
     return reverse("cases:household_detail", args=[row.household_id])
 
@@ -154,4 +162,12 @@ INDICATORS = [
                                                                    lambda r: reverse("cases:recheck_do", args=[r.pk])),
                Column("结果", lambda r: r.get_outcome_display() or "未复核")),
               unit="件", order=20, source="cases:recheck_list"),
+    Indicator("changes_undecided", "zhundi", "情况变化逾期未处理",
+              "家庭成员参军服役、在监服刑、婚嫁分户、死亡或新增收入财产后触发的复核，超过期限仍未作出决定的件数",
+              (V,), changes_undecided,
+              (Column("户主", lambda r: r.household.head_name, _hh), Column("村（社区）", lambda r: r.village.short_name),
+               Column("变化情况", lambda r: r.trigger[:60]),
+               Column("应复核日期", lambda r: r.due_on, lambda r: reverse("cases:recheck_do", args=[r.pk])),
+               Column("结果", lambda r: r.get_outcome_display() or "未决定")),
+              unit="件", order=15, source="cases:recheck_list"),
 ]
