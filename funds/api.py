@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -73,17 +74,46 @@ class BatchCreateSerializer(serializers.Serializer):
     month = serializers.DateField(required=False, help_text="月度批次的发放月份（该月1日）")
 
 
+# Documentation only: the monthly batch needs its month (the view refuses a regular batch without one) ...
+class RegularBatch(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["regular"], required=False, default="regular")
+    month = serializers.DateField(help_text="发放月份，YYYY-MM-DD（按该日期所在月份生成，通常填该月1日）")
+
+
+# ... and the county's one-off 临时救助 batch has none.
+class OneOffBatch(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["one_off"], help_text="临时救助一次性发放批次")
+
+
+# What create() accepts: exactly one of the two shapes (BatchCreateSerializer validates both).
+BATCH_CREATE_REQUEST = PolymorphicProxySerializer(
+    component_name="BatchCreate", serializers=[RegularBatch, OneOffBatch],
+    resource_type_field_name=None)
+
+
+class BodyRequiredSchema(AutoSchema):
+    """A oneOf request body is never marked required by drf-spectacular; create() needs one (no body: no month)."""
+
+    def _get_request_body(self, *args, **kwargs):
+        body = super()._get_request_body(*args, **kwargs)
+        if body:
+            body["required"] = True
+        return body
+
+
 class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Payment batches in the caller's county (the city sees all). Out of reach is 404.
     POST {"kind": "one_off"} drafts the county's one-off 临时救助 batch; {"kind": "regular", "month": ...} the
     monthly batch."""
+
+    schema = BodyRequiredSchema()
 
     def get_serializer_class(self):
         if self.action == "create":
             return BatchCreateSerializer
         return BatchDetailSerializer if self.action == "retrieve" else BatchSerializer
 
-    @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer})
+    @extend_schema(request=BATCH_CREATE_REQUEST, responses={201: BatchSerializer})
     def create(self, request, *args, **kwargs):
         require_api(request, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以生成发放批次")
         data = BatchCreateSerializer(data=request.data)
