@@ -40,6 +40,10 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(required=False)
 
 
+class UploadJsonSerializer(UploadSerializer):  # a JSON body carries no file (a record without one)
+    file = None
+
+
 # What `POST {id}/remove/` reads: the reason (services.remove refuses a blank one).
 class RemoveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, help_text="撤下原因（如：重复上传、拍摄不清、非本户材料）")
@@ -76,7 +80,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         require_api(self.request, Action.CASE_VIEW, Action.COMPLAINT_HANDLE)
         return selectors.attachment_or_404(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request={"multipart/form-data": UploadSerializer, "application/json": UploadSerializer},
+    @extend_schema(request={"multipart/form-data": UploadSerializer, "application/json": UploadJsonSerializer},
                    responses={201: AttachmentSerializer})
     def create(self, request, *args, **kwargs):
         require_api(request, Action.CASE_CHANGE, Action.CASE_PROCESS, Action.COMPLAINT_HANDLE)

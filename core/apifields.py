@@ -2,6 +2,7 @@
 a body the view takes)."""
 from decimal import Decimal
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,3 +23,19 @@ class PositiveYuanField(serializers.DecimalField):
                                              "max_digits": "金额过大", "max_decimal_places": "金额最多两位小数",
                                              "max_whole_digits": "金额过大"})
         super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class TrueField(serializers.BooleanField):
+    """A flag one documented request shape needs set (documented as `true` only)."""
+
+
+class BodyRequiredSchema(AutoSchema):
+    """drf-spectacular never marks a oneOf request body (PolymorphicProxySerializer) required; a view whose
+    POST needs a body says so with `schema = BodyRequiredSchema()`."""
+
+    def _get_request_body(self, *args, **kwargs):
+        body = super()._get_request_body(*args, **kwargs)
+        if body:
+            body["required"] = True
+        return body
