@@ -40,8 +40,8 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(required=False)
 
 
-class UploadJsonSerializer(UploadSerializer):  # a JSON body carries no file (a record without one)
-    file = None
+class UploadFormSerializer(UploadSerializer):  # documentation: the file is required (services.validate_file)
+    file = serializers.FileField(help_text="PDF、JPEG 或 PNG（按文件内容识别）")
 
 
 # What `POST {id}/remove/` reads: the reason (services.remove refuses a blank one).
@@ -80,7 +80,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         require_api(self.request, Action.CASE_VIEW, Action.COMPLAINT_HANDLE)
         return selectors.attachment_or_404(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request={"multipart/form-data": UploadSerializer, "application/json": UploadJsonSerializer},
+    @extend_schema(request={"multipart/form-data": UploadFormSerializer},
                    responses={201: AttachmentSerializer})
     def create(self, request, *args, **kwargs):
         require_api(request, Action.CASE_CHANGE, Action.CASE_PROCESS, Action.COMPLAINT_HANDLE)
