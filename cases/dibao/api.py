@@ -92,7 +92,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     applicant = serializers.IntegerField(required=False, allow_null=True)
     single_person = serializers.IntegerField(required=False, allow_null=True)
     via_residence = serializers.BooleanField(required=False, default=False)
-    residence_permit = serializers.CharField(required=False, allow_blank=True, default="")
+    residence_permit = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     accepted_on = serializers.DateField(required=False)
     kind = serializers.ChoiceField(choices=Application.Kind.choices, required=False, default=Application.Kind.DIBAO)
     status = serializers.ChoiceField(choices=[("accepted", "已受理"), ("draft", "村级代办待受理")], required=False,
