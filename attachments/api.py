@@ -3,6 +3,7 @@ owner_type, owner_id, doc_type, title, file), `GET {id}/content/` (the file, aud
 (reason), `GET checklist/?owner_type=cases.application&owner_id=` (required documents and what is missing)."""
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -39,6 +40,20 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(required=False)
 
 
+class UploadFormSerializer(UploadSerializer):  # documentation: the file is required (services.validate_file)
+    file = serializers.FileField(help_text="PDF、JPEG 或 PNG（按文件内容识别）")
+
+
+# What `POST {id}/remove/` reads: the reason (services.remove refuses a blank one).
+class RemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="撤下原因（如：重复上传、拍摄不清、非本户材料）")
+
+
+class RemovedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    removed_at = serializers.DateTimeField()
+
+
 class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -65,6 +80,8 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         require_api(self.request, Action.CASE_VIEW, Action.COMPLAINT_HANDLE)
         return selectors.attachment_or_404(self.request.user, self.kwargs["pk"])
 
+    @extend_schema(request={"multipart/form-data": UploadFormSerializer},
+                   responses={201: AttachmentSerializer})
     def create(self, request, *args, **kwargs):
         require_api(request, Action.CASE_CHANGE, Action.CASE_PROCESS, Action.COMPLAINT_HANDLE)
         limit = checklist.max_size()
@@ -97,6 +114,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         response["Cache-Control"] = "private, no-store"
         return response
 
+    @extend_schema(request=RemoveSerializer, responses=RemovedSerializer)
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         att = self.get_object()

@@ -1,11 +1,12 @@
 """API under /api/v1/: payment batches (list, detail, lines, transitions, export, bank results), price index."""
+import datetime as dt
 import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from accounts.scope import Action, require_api
 from core import uploads
 from core.api import raise_api_error
+from core.apifields import BodyRequiredSchema
 from core.models import Region
 from funds import bankjobs, bankresults, deadlines, exports, one_off, pricing, selectors, services
 from funds.bankapi import BankResultJobSerializer
@@ -72,18 +74,48 @@ class BatchCreateSerializer(serializers.Serializer):
                                    help_text="regular 月度批次（须 month）；one_off 临时救助一次性发放批次")
     month = serializers.DateField(required=False, help_text="月度批次的发放月份（该月1日）")
 
+    def validate_month(self, value):
+        if not dt.date(2000, 1, 1) <= value <= dt.date(2099, 12, 31):
+            raise serializers.ValidationError("发放月份须在2000年至2099年之间")
+        return value
+
+
+@extend_schema_field({"type": "string", "pattern": r"^20\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])$",
+                      "example": "2026-12-01"})
+class BatchMonthField(serializers.DateField):
+    """A date 2000-01-01 … 2099-12-28 as YYYY-MM-DD (any day of the month; the batch is the month's)."""
+
+
+# Documentation only: the monthly batch needs its month (the view refuses a regular batch without one) ...
+class RegularBatch(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["regular"], required=False, default="regular")
+    month = BatchMonthField(help_text="发放月份，YYYY-MM-DD（按该日期所在月份生成，通常填该月1日）")
+
+
+# ... and the county's one-off 临时救助 batch has none.
+class OneOffBatch(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["one_off"], help_text="临时救助一次性发放批次")
+
+
+# What create() accepts: exactly one of the two shapes (BatchCreateSerializer validates both).
+BATCH_CREATE_REQUEST = PolymorphicProxySerializer(
+    component_name="BatchCreate", serializers=[RegularBatch, OneOffBatch],
+    resource_type_field_name=None)
+
 
 class PaymentBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Payment batches in the caller's county (the city sees all). Out of reach is 404.
     POST {"kind": "one_off"} drafts the county's one-off 临时救助 batch; {"kind": "regular", "month": ...} the
     monthly batch."""
 
+    schema = BodyRequiredSchema()  # create() needs a body (no body: no month)
+
     def get_serializer_class(self):
         if self.action == "create":
             return BatchCreateSerializer
         return BatchDetailSerializer if self.action == "retrieve" else BatchSerializer
 
-    @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer})
+    @extend_schema(request=BATCH_CREATE_REQUEST, responses={201: BatchSerializer})
     def create(self, request, *args, **kwargs):
         require_api(request, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以生成发放批次")
         data = BatchCreateSerializer(data=request.data)

@@ -15,7 +15,7 @@ POST /api/v1/applications/{id}/transitions/      {"action": one of cases.dibao.w
 Out of scope is 404; a refused move is 400 with the Chinese message.
 """
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -28,6 +28,7 @@ from cases.dibao.models import Application
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household, Person
 from core.api import raise_api_error
+from core.apifields import BodyRequiredSchema, TrueField
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -91,11 +92,31 @@ class ApplicationCreateSerializer(serializers.Serializer):
     applicant = serializers.IntegerField(required=False, allow_null=True)
     single_person = serializers.IntegerField(required=False, allow_null=True)
     via_residence = serializers.BooleanField(required=False, default=False)
-    residence_permit = serializers.CharField(required=False, allow_blank=True, default="")
+    residence_permit = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     accepted_on = serializers.DateField(required=False)
     kind = serializers.ChoiceField(choices=Application.Kind.choices, required=False, default=Application.Kind.DIBAO)
     status = serializers.ChoiceField(choices=[("accepted", "已受理"), ("draft", "村级代办待受理")], required=False,
                                      default="accepted", help_text="draft：村（社区）专干代办，待乡镇受理")
+
+
+# Documentation only: create() takes one of two shapes (ApplicationCreateSerializer validates both) ...
+class HukouApplication(ApplicationCreateSerializer):  # by household id (also a village draft, status=draft)
+    household = serializers.IntegerField(help_text="家庭ID")
+    applicant_id_number = None
+
+
+# ... 居住地申请 (township staff, by the applicant's full ID number; never a village draft).
+class ResidenceApplication(ApplicationCreateSerializer):
+    household = None
+    applicant_id_number = serializers.CharField(write_only=True, min_length=18, max_length=18,
+                                                help_text="申请人完整身份证号码（18位）")
+    via_residence = TrueField()
+    status = serializers.ChoiceField(choices=[("accepted", "已受理")], required=False, default="accepted")
+
+
+APPLICATION_CREATE_REQUEST = PolymorphicProxySerializer(
+    component_name="ApplicationCreate", serializers=[HukouApplication, ResidenceApplication],
+    resource_type_field_name=None)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -114,6 +135,8 @@ class TransitionSerializer(serializers.Serializer):
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
     """Applications in the caller's scope (hukou or handling township). Out of scope is 404."""
+
+    schema = BodyRequiredSchema()  # create() takes one of two documented shapes, never no body
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -146,6 +169,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             raise ApiValidationError({"detail": ["该成员不属于本家庭"]})
         return person
 
+    @extend_schema(request=APPLICATION_CREATE_REQUEST, responses={201: ApplicationDetailSerializer})
     def create(self, request, *args, **kwargs):
         data = ApplicationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -13,6 +13,7 @@ from cases.temporary_aid import selectors as temporary_aid
 from cases.temporary_aid import services as temporary_aid_services
 from cases.temporary_aid.models import ReserveFund, ReserveFundEntry, TemporaryAid
 from core.api import raise_api_error
+from core.apifields import PositiveYuanField
 from core.models import Region
 
 
@@ -102,8 +103,8 @@ class ReserveFundSerializer(serializers.ModelSerializer):
 
 
 class TopUpSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    note = serializers.CharField()
+    amount = PositiveYuanField()
+    note = serializers.CharField(max_length=200)
 
 
 class ReserveFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -60,6 +60,9 @@ def _fund_for_update(township_code: str) -> ReserveFund:
     return fund
 
 
+MAX_BALANCE = Decimal("9999999999.99")  # ReserveFund.balance: max_digits 12, decimal_places 2
+
+
 def reserve_fund_top_up(*, actor, township: Region, amount: Decimal, note: str) -> ReserveFundEntry:
     """County civil affairs allocates money into a township's reserve fund."""
     require(actor, Action.PAYMENT_PREPARE, refuse="只有县级民政部门可以拨付备用金")
@@ -71,6 +74,8 @@ def reserve_fund_top_up(*, actor, township: Region, amount: Decimal, note: str) 
     with transaction.atomic():
         ReserveFund.objects.get_or_create(township=township, defaults={"county_id": township.code[:6]})
         fund = _fund_for_update(township.code)
+        if fund.balance + amount > MAX_BALANCE:  # the column holds 12 digits; more would be a server error
+            raise ValidationError({"amount": "拨付后备用金余额超出系统上限，请核对金额"})
         ReserveFund.objects.filter(pk=fund.pk).update(balance=F("balance") + amount, updated_at=timezone.now())
         fund.refresh_from_db(fields=["balance"])
         entry = ReserveFundEntry.objects.create(fund=fund, kind=ReserveFundEntry.Kind.TOP_UP, amount=amount,
