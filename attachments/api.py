@@ -3,7 +3,8 @@ owner_type, owner_id, doc_type, title, file), `GET {id}/content/` (the file, aud
 (reason), `GET checklist/?owner_type=cases.application&owner_id=` (required documents and what is missing)."""
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -124,6 +125,10 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise_api_error(exc)
         return Response({"id": att.pk, "removed_at": att.removed_at})
 
+    @extend_schema(parameters=[
+        OpenApiParameter("owner_type", str, required=True, enum=sorted(OWNERS), description="材料所属记录的类别"),
+        OpenApiParameter("owner_id", int, required=True, description="材料所属记录的ID")],
+        responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])
     def checklist(self, request):
         require_api(request, Action.CASE_VIEW)

@@ -1,6 +1,7 @@
 """API plumbing shared by every app: the exception handler (no stack traces, Chinese messages)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import audit
@@ -14,7 +15,12 @@ def exception_handler(exc, context):
             exc = exceptions.ValidationError({"detail": exc.messages})
     if isinstance(exc, exceptions.PermissionDenied):
         _audit_refusal(exc, context)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # a refusal is JSON even when the request asked for a file (?format=xlsx): as documented
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+    return response
 
 
 def _audit_refusal(exc, context) -> None:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -78,6 +78,13 @@ class RosterSerializer(serializers.Serializer):
     period = serializers.DateField(required=False)
 
 
+# one summary object, not a list (the viewset's `list` is the county's summary of the month)
+_CHANGES = extend_schema_serializer(many=False)(type(inline_serializer("ProvinceChanges", {
+    "county": serializers.CharField(), "month": serializers.CharField(),
+    "households": serializers.DictField(child=serializers.IntegerField()),
+    "layout": serializers.ListField(child=serializers.DictField())})))
+
+
 class ProvinceExchangeViewSet(viewsets.ViewSet):
     """/api/v1/province-exchange/?month=YYYY-MM&county=410823 — the month's change counts and file layout;
     `change-file/` the xlsx; `roster/` (POST multipart) uploads the province's roster for reconciliation
@@ -85,10 +92,7 @@ class ProvinceExchangeViewSet(viewsets.ViewSet):
 
     serializer_class = RosterSerializer
 
-    @extend_schema(responses=inline_serializer("ProvinceChanges", {
-        "county": serializers.CharField(), "month": serializers.CharField(),
-        "households": serializers.DictField(child=serializers.IntegerField()),
-        "layout": serializers.ListField(child=serializers.DictField())}))
+    @extend_schema(responses=_CHANGES)
     def list(self, request):
         require_api(request, Action.SUPERVISION_VIEW)
         try:

@@ -33,7 +33,11 @@ class XlsxRenderer(BaseRenderer):
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, XlsxRenderer]
 
 
-@extend_schema(parameters=PARAMS, responses=OpenApiTypes.OBJECT, summary="三个兜底指标")
+# JSON, or the same report as a workbook with ?format=xlsx
+RESPONSES = {(200, "application/json"): OpenApiTypes.OBJECT,
+             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY}
+
+@extend_schema(parameters=PARAMS, responses=RESPONSES, summary="三个兜底指标")
 @api_view(["GET"])
 @renderer_classes(RENDERERS)
 @reporting()  # reads may go to the read replica (core.replica)
@@ -51,7 +55,7 @@ def aims(request):
     })
 
 
-@extend_schema(parameters=PARAMS, responses=OpenApiTypes.OBJECT, summary="社会救助统计月报")
+@extend_schema(parameters=PARAMS, responses=RESPONSES, summary="社会救助统计月报")
 @api_view(["GET"])
 @renderer_classes(RENDERERS)
 @reporting()  # reads may go to the read replica (core.replica)
