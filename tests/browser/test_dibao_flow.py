@@ -22,15 +22,14 @@ def audit_flushable(transactional_db):
     yield
 
 @pytest.fixture
-def page(live_server, audit_flushable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        pg = browser.new_page(viewport={"width": 1366, "height": 768})
-        pg.set_default_timeout(15000)
-        yield pg
-        browser.close()
+def page(live_server, audit_flushable, browser):
+    """One context on the shared session browser (tests/browser/fixtures.py): a second sync_playwright in
+    the same thread would meet the first one's running event loop."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
 
 
 def login(page, base, username):

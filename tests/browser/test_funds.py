@@ -9,15 +9,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
-        pg = context.new_page()
-        yield pg
-        browser.close()
+def page(live_server, browser):
+    """A context on the shared session browser (tests/browser/fixtures.py): a second sync_playwright in
+    the same thread would meet the first one's running event loop."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
 
 
 @pytest.fixture

@@ -20,13 +20,10 @@ def audit_flushable(transactional_db):
     yield
 
 @pytest.fixture
-def chromium(audit_flushable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+def chromium(audit_flushable, browser):
+    """The shared session browser (tests/browser/fixtures.py): a second sync_playwright in the same thread
+    would meet the first one's running event loop."""
+    return browser
 
 
 def _login(chromium, live_server, username):
