@@ -72,10 +72,16 @@ def one_off_draft(*, actor, county: Region, today: dt.date | None = None) -> Pay
             holds = dict(PaymentHold.objects.filter(household_id__in=households, released_at__isnull=True)
                          .values_list("household_id", "reason"))
             lines = []
-            for no, aid in enumerate(aids, start=1):
+
+            def reason_of(aid):
+                return (f"暂停发放：{holds[aid.household_id]}" if aid.household_id in holds
+                        else "" if cards.get(aid.household_id) else MISSING_CARD)[:200]
+
+            # 序号: the paid lines 1..N without gaps (the 一卡通 file and the bank's results), the excluded after
+            ordered = sorted(aids, key=lambda a: bool(reason_of(a)))
+            for no, aid in enumerate(ordered, start=1):
                 card = cards.get(aid.household_id)
-                reason = (f"暂停发放：{holds[aid.household_id]}" if aid.household_id in holds
-                          else "" if card else MISSING_CARD)[:200]
+                reason = reason_of(aid)
                 lines.append(PaymentLine(
                     batch=batch, line_no=no, month=month, household_id=aid.household_id, entitlement=None,
                     payee=card, head_name=aid.household.head_name, card_masked=card.card_masked if card else "",

@@ -99,9 +99,16 @@ _OPEN_HOLDS = (
 )
 
 
+# A line is excluded (not paid, not in the 一卡通 file) when its household has an open hold or no card.
+_EXCLUDED = "CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN TRUE ELSE FALSE END"
+
+
 def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
     """The INSERT … SELECT of a regular batch; the price-subsidy lines only for `subsidised_categories`
-    (empty: no subsidy this month). The category codes are bound as query parameters (%(subsidy_i)s)."""
+    (empty: no subsidy this month). The category codes are bound as query parameters (%(subsidy_i)s).
+    序号 (line_no): the paid lines first, 1..N without gaps in township/village order — the 一卡通 file and the
+    bank's result file use that number — then the excluded lines N+1.. (never in the file). Lines never change
+    after the draft (regenerating deletes and drafts them again), so the numbering holds to the bank."""
     paid = ", ".join(f"'{c}'" for c in PAID_CATEGORIES)
     with_subsidy = bool(subsidised_categories)
     subsidised = ", ".join(f"%(subsidy_{i})s" for i in range(len(subsidised_categories)))
@@ -117,13 +124,14 @@ def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
                 f" WHERE {active} AND e.category IN ({subsidised}) AND e.persons_covered > 0")
     return f"""
         INSERT INTO funds_paymentline ({_INSERT_COLUMNS})
-        SELECT %(batch)s, ROW_NUMBER() OVER (ORDER BY h.township_id, h.village_id, s.household_id, s.category, s.basis),
+        SELECT %(batch)s, ROW_NUMBER() OVER (ORDER BY {_EXCLUDED}, h.township_id, h.village_id, s.household_id,
+                                             s.category, s.basis),
                %(month)s, s.household_id, s.entitlement_id, p.id, h.head_name,
                COALESCE(p.card_masked, ''), COALESCE(p.bank_name, ''), s.category, s.basis, s.persons, s.amount,
                prev.amount,
                CASE WHEN prev.amount IS NULL THEN 'new' WHEN s.status = 'phasing_out' THEN 'phasing_out'
                     WHEN prev.amount <> s.amount THEN 'adjusted' ELSE '' END,
-               CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN TRUE ELSE FALSE END,
+               {_EXCLUDED},
                COALESCE(hd.reason, CASE WHEN p.id IS NULL THEN '{MISSING_CARD}' ELSE '' END),
                CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN FALSE ELSE TRUE END,
                'pending', '', h.county_id, h.township_id, h.village_id, NULL

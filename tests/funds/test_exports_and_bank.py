@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -303,3 +304,78 @@ def test_a_failed_payment_line_tells_its_household_once(users, sent, django_capt
     assert f"{failed.amount:,.2f}" in body and failed.head_name in body
     assert failed.payee.person.reveal_id_number() not in body
     assert notify.notify_payment_failures(sent.pk) == 0 and notes.count() == 1
+
+
+# --- 序号 without gaps (issue #21) ------------------------------------------------------------------
+
+def _gappy_batch(users, wuzhi):
+    """Four households in one village, in drafting order: paid, no card, held (death), paid."""
+    from tests.funds.conftest import hold
+
+    first = make_paid("dibao", "310.00", 1)
+    no_card = make_paid("dibao", "320.00", 1, card=False)
+    held = make_paid("dibao", "330.00", 1)
+    hold(held[0])
+    last = make_paid("dibao", "340.00", 1)
+    batch = services.batch_draft(actor=users["wuzhi_minzheng"], county=wuzhi, month=MONTH)
+    return batch, first, no_card, held, last
+
+
+def _file_to_results(path, fail_no=None):
+    """What the bank sends back: the 一卡通 file's own 序号, ID, card and amount, with a status per row."""
+    ws = load_workbook(path).active
+    rows = []
+    for cells in ws.iter_rows(min_row=2, values_only=True):
+        if cells[0] == "合计":
+            break
+        failed = cells[0] == fail_no
+        rows.append([cells[0], cells[5], cells[6], f"{cells[10]:.2f}", "失败" if failed else "成功",
+                     "账户已冻结" if failed else ""])
+    return rows
+
+
+def test_export_numbers_paid_lines_without_gaps_and_bank_results_match_them(users, standards, wuzhi, tmp_path):
+    """一卡通 序号 runs 1..N over the lines actually paid (excluded lines are not in the file, and leave no gap),
+    and the bank's result file, numbered like the file, lands on the same lines."""
+    batch, first, no_card, held, last = _gappy_batch(users, wuzhi)
+    assert (batch.line_count, batch.excluded_count) == (2, 2)
+    batch = to_sent(batch, users)
+    path = tmp_path / "yikatong.xlsx"
+    assert exports.write_payment_file(batch, path) == 2
+    results = _file_to_results(path, fail_no=2)
+    assert [r[0] for r in results] == [1, 2]
+    assert [r[3] for r in results] == ["310.00", "340.00"]
+    # the excluded lines keep numbers after the paid ones, never inside the file's range
+    excluded = PaymentLine.objects.filter(batch=batch, excluded=True).order_by("line_no")
+    assert [ln.line_no for ln in excluded] == [3, 4]
+    assert {ln.household_id for ln in excluded} == {no_card[0].pk, held[0].pk}
+
+    outcome = bankresults.bank_result_import(actor=users["wuzhi_minzheng"], batch=batch, name="结果.xlsx",
+                                             data=_xlsx(results))
+    assert (outcome.paid, outcome.failed) == (1, 1)
+    failed = PaymentLine.objects.get(batch=batch, bank_status="failed")
+    assert failed.household_id == last[0].pk and failed.amount == Decimal("340.00")
+    assert PaymentLine.objects.get(batch=batch, bank_status="paid").household_id == first[0].pk
+    assert set(excluded.values_list("bank_status", flat=True)) == {"pending"}
+
+
+def test_bank_result_naming_an_excluded_lines_number_is_refused(users, standards, wuzhi):
+    """序号 4 is an excluded line's number (paid lines are 1..2): it was never in the file, so a result for it is
+    not in the batch."""
+    batch, *_ = _gappy_batch(users, wuzhi)
+    batch = to_sent(batch, users)
+    rows = _result_rows(batch) + [[4, "", "6228480000000000000", "330.00", "成功", ""]]
+    problems = _problems(users, batch, "r.xlsx", _xlsx(rows))
+    assert any("序号 4 不在本批次中" in p for p in problems)
+
+
+def test_batch_page_shows_the_files_numbers(client, users, standards, wuzhi):
+    """The batch page shows the paid lines under the 序号 of the file; excluded lines show none."""
+    batch, *_ = _gappy_batch(users, wuzhi)
+    client.force_login(users["wuzhi_minzheng"])
+    page = client.get(f"/funds/batches/{batch.pk}/").content.decode()
+    numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td><td>詹店镇', page)]
+    assert numbers == [1, 2]
+    page = client.get(f"/funds/batches/{batch.pk}/?view=excluded").content.decode()
+    assert re.findall(r'<td class="num">(\d+)</td><td>詹店镇', page) == []
+    assert page.count("不在一卡通发放文件中") == 2

@@ -131,3 +131,12 @@ def test_one_off_rule_two_parallel_drafts_pay_once(monkeypatch):
 
 
 __all__ = ["dt"]
+
+
+def test_one_off_numbers_paid_lines_first(users, wuzhi, monkeypatch):
+    """序号 of a one-off batch: the paid lines 1..N without gaps (the file and the bank's results), then the excluded."""
+    no_card = confirmed_aid(users, monkeypatch, amount="1500.00", card=False)
+    paid = confirmed_aid(users, monkeypatch, amount="1600.00")
+    batch = one_off.one_off_draft(actor=users["wuzhi_minzheng"], county=wuzhi)
+    numbers = dict(PaymentLine.objects.filter(batch=batch).values_list("basis", "line_no"))
+    assert numbers == {f"aid:{paid.pk}": 1, f"aid:{no_card.pk}": 2}
