@@ -38,6 +38,7 @@ urlpatterns = [
     path("deadlines/", dibao.deadlines, name="deadlines"),
     path("rechecks/", dibao.recheck_list, name="recheck_list"),
     path("rechecks/<int:pk>/", dibao.recheck_do, name="recheck_do"),
+    path("rechecks/assign/", dibao.recheck_assign_many, name="recheck_assign_many"),
     path("entitlements/<int:pk>/end/", dibao.entitlement_end, name="entitlement_end"),
     path("notices/<int:pk>/", dibao.notice_detail, name="notice_detail"),
     path("notices/print/", dibao.notice_print_many, name="notice_print_many"),

@@ -304,6 +304,10 @@ class Recheck(PlaceMixin):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="复核经办人",
+                                    help_text="乡镇分派的经办人（本乡镇的乡镇经办人）")
+    assigned_at = models.DateTimeField("分派时间", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = RestrictedQuerySet.as_manager()

@@ -124,7 +124,7 @@ def meeting_list(*, user):
 def recheck_list(*, user, month=None, open_only: bool = False):
 
     qs = Recheck.objects.restrict(user, Action.CASE_VIEW).select_related("household", "entitlement", "village",
-                                                                         "done_by")
+                                                                         "done_by", "assigned_to")
     if month:
         qs = qs.filter(month=month)
     if open_only:

@@ -160,6 +160,10 @@ ENTRIES = [
     page("cases:deadlines", _with("application")("/deadlines/"), A.CASE_VIEW, scoped=False),
     page("cases:recheck_list", _with("recheck")("/rechecks/"), A.CASE_VIEW, scoped=False),
     page("cases:recheck_do", lambda w: f"/rechecks/{w.get('recheck').pk}/", A.CASE_VIEW),
+    page("cases:recheck_assign_many", "/rechecks/assign/", PROCESS_OR_DECIDE, method="post", ok=302, scoped=False,
+         data=lambda w: {"ids": [w.get("recheck").pk], "assignee": w.users["zhandian_jingban"].pk},
+         note="the list's bulk action: out of the township the rows are counted, never touched "
+              "(tests/cases/test_recheck_assign.py)"),
     page("cases:entitlement_end", lambda w: f"/entitlements/{w.get('entitlement').pk}/end/", PROCESS_OR_DECIDE),
     page("cases:notice_detail", lambda w: f"/notices/{w.get('notice').pk}/", A.CASE_VIEW),
     page("cases:notice_deliver", lambda w: f"/notices/{w.get('notice').pk}/deliver/", PROCESS_OR_DECIDE,
