@@ -5,10 +5,12 @@ sent afterwards by the configured SMS backend (`notifications.backends`), so a g
 The phone number is sealed like every phone number (SM4, masked copy for lists)."""
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.scope import RestrictedQuerySet
-from core.models import PlaceMixin
+from accounts.models import ROLE_LEVEL
+from accounts.scope import NOTHING, RestrictedQuerySet, grant_q, scope_q
+from core.models import PlaceMixin, Region
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 
@@ -30,6 +32,27 @@ class MessageTemplate(models.Model):
     class Meta:
         verbose_name = "短信模板"
         verbose_name_plural = "短信模板"
+
+
+class NotificationQuerySet(RestrictedQuerySet):
+    """A message is the case's: seen where the household lives (its place) and by the township and county that
+    handle the application — a 居住地申请 is handled by the residence township, not the hukou one."""
+
+    def restrict(self, user, action: str):
+        q = scope_q(user, action)
+        if q == NOTHING:
+            return self.none()
+        if q == Q():  # city-wide reach
+            return self.all()
+        level = ROLE_LEVEL.get(getattr(user, "role", None))
+        if level == Region.Level.TOWNSHIP:
+            q |= Q(application__handling_township_id=user.region_id)
+        elif level == Region.Level.COUNTY:
+            q |= Q(application__handling_county_id=user.region_id)
+        extra = grant_q(user, self.model, action)
+        if extra != NOTHING:
+            q |= extra
+        return self.filter(q)
 
 
 class Notification(PlaceMixin, SealedPhoneMixin, SealedRowMixin):
@@ -61,7 +84,7 @@ class Notification(PlaceMixin, SealedPhoneMixin, SealedRowMixin):
     created_at = models.DateTimeField("生成时间", default=timezone.now)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "短信通知"

@@ -143,3 +143,60 @@ def test_api_scoped(users, app):
     assert len(rows) == 1 and rows[0]["phone_masked"] == "138****1234" and "phone" not in rows[0]
     api.force_authenticate(users["xiangyun_jingban"])
     assert api.get("/api/v1/notifications/").json()["results"] == []
+
+
+# --- the outbox follows the case's handling township (居住地申请, issue #21) ---------------------------------
+
+def _outbox_ids(user):
+    from notifications import selectors
+
+    return set(selectors.outbox(user).values_list("pk", flat=True))
+
+
+def _caseworker(township: str):
+    from accounts.models import Role, User
+    from core.models import Region
+
+    return User.objects.create_user(username=f"cw_{township}", password="x-Jiuzhu-2026!",
+                                    role=Role.TOWNSHIP_CASEWORKER, region=Region.objects.get(code=township))
+
+
+def test_residence_township_sees_the_messages_of_its_cases(users, hh, client):
+    """A 詹店镇 household applying where it lives (西陶镇): 西陶镇 handles the case and sees its messages; the
+    hukou township still sees them by the household's place; an unrelated township or county does not."""
+    xitao = users["xitao_jingban"]
+    app = workflow.application_accept(actor=xitao, household=hh, reason="在西陶镇居住", via_residence=True,
+                                      residence_permit="豫居410823-2025-0012")
+    note = services.notify_application(kind=Kind.PUBLICITY, application=app)
+    assert (note.township_id, app.handling_township_id) == ("410823101", "410823102")
+    assert note.pk in _outbox_ids(xitao)  # the handling township
+    assert note.pk in _outbox_ids(users["zhandian_jingban"])  # the household's township
+    assert note.pk in _outbox_ids(users["wuzhi_minzheng"])
+    for outsider in (_caseworker("410823103"), users["xiangyun_jingban"], users["wenxian_minzheng"]):
+        assert note.pk not in _outbox_ids(outsider), outsider.username
+    # the page and the API say the same
+    client.force_login(xitao)
+    assert note.recipient in client.get("/notifications/").content.decode()
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(xitao)
+    assert [r["id"] for r in api.get(f"/api/v1/notifications/?application={app.pk}").json()["results"]] == [note.pk]
+    assert api.get(f"/api/v1/notifications/{note.pk}/").status_code == 200
+    api.force_authenticate(_caseworker("410823104"))
+    assert api.get(f"/api/v1/notifications/{note.pk}/").status_code == 404
+
+
+def test_handling_county_sees_messages_and_other_townships_cases_stay_hidden(users, hh, app):
+    """Across counties: 祥云镇 (温县) handles a 武陟县 household's case; 温县 sees its messages. The case of a
+    household handled at home (詹店镇) stays out of 西陶镇's outbox."""
+    home = services.notify_application(kind=Kind.PUBLICITY, application=app)
+    other = poor_household()
+    away = workflow.application_accept(actor=users["xiangyun_jingban"], household=other, reason="在温县居住",
+                                       via_residence=True, residence_permit="豫居410825-2025-0001")
+    far = services.notify_application(kind=Kind.PUBLICITY, application=away)
+    assert {home.pk, far.pk} <= _outbox_ids(users["zhandian_jingban"])
+    assert far.pk in _outbox_ids(users["xiangyun_jingban"]) and home.pk not in _outbox_ids(users["xiangyun_jingban"])
+    assert far.pk in _outbox_ids(users["wenxian_minzheng"]) and home.pk not in _outbox_ids(users["wenxian_minzheng"])
+    assert not {home.pk, far.pk} & _outbox_ids(users["xitao_jingban"])
+    assert {home.pk, far.pk} <= _outbox_ids(users["shi_admin"])
