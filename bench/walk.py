@@ -71,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         seen = set()
         while todo:
             label, url, data = todo.pop(0)
-            if (url, bool(data)) in seen:
+            if (url, label if data is not None else "") in seen:  # each posted search counts; a page once
                 continue
-            seen.add((url, bool(data)))
+            seen.add((url, label if data is not None else ""))
 
             def fetch(url=url, data=data, client=client):
                 return client.post(url, data) if data is not None else client.get(url)
