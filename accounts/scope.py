@@ -7,9 +7,7 @@ role may take at all. Out of reach looks like not found: views use `get_in_scope
 """
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as shared_cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -124,9 +122,12 @@ _LEVEL_FIELD = {
 
 def can(user, action: str) -> bool:
     """Whether the user's role may take `action` anywhere (region still applies to objects)."""
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and action in ROLE_ACTIONS.get(user.role, ())
-    )
+    return bool(user is not None and user.is_authenticated and user.is_active and role_may(user.role, action))
+
+
+def role_may(role: str, action: str) -> bool:
+    """Whether a role takes `action` at all (`can` without the user's state: for what is built once per role)."""
+    return action in ROLE_ACTIONS.get(role, ())
 
 
 def scope_q(user, action: str, *, prefix: str = "") -> Q:
@@ -151,23 +152,48 @@ def _grant_level(action: str) -> str:
 
 
 def granted_pks(user, model: type[models.Model], action: str) -> list:
-    """Primary keys of `model` objects explicitly granted to the user (guardian), cached per user object."""
+    """Primary keys of `model` objects explicitly granted to the user (guardian). All of the user's grants are
+    read at once, once per request (one shared-cache read), whatever the number of models a page restricts."""
     if not can(user, action):
         return []
-    cache = user.__dict__.setdefault("_grant_cache", {})
-    codename = f"{_grant_level(action)}_{model._meta.model_name}"
-    key = (model._meta.label_lower, codename)
-    if key not in cache:
-        shared_key = _grants_cache_key(user, key) if settings.JIUZHU_SHARED_CACHE else None
-        raw = shared_cache.get(shared_key) if shared_key else None
-        if raw is None:
-            raw = list(UserObjectPermission.objects.filter(
-                user=user, permission__codename=codename, content_type=ContentType.objects.get_for_model(model)
-            ).values_list("object_pk", flat=True))
+    raw = _user_grants(user).get(f"{model._meta.label_lower}:{_grant_level(action)}_{model._meta.model_name}", ())
+    return [model._meta.pk.to_python(pk) for pk in raw]
+
+
+def _user_grants(user) -> dict[str, list[str]]:
+    """{"app.model:codename": [object_pk, …]} of every explicit grant of the user, kept on the user object for
+    the request and, with a shared cache, across requests (object_grant / object_revoke forget it)."""
+    grants = user.__dict__.get("_grant_cache")
+    if grants is None:
+        shared_key = f"grants:{user.pk}:all" if settings.JIUZHU_SHARED_CACHE else None
+        grants = shared_cache.get(shared_key) if shared_key else None
+        if grants is None:
+            grants = {}
+            for app_label, model_name, codename, pk in UserObjectPermission.objects.filter(user=user).values_list(
+                    "content_type__app_label", "content_type__model", "permission__codename", "object_pk"):
+                grants.setdefault(f"{app_label}.{model_name}:{codename}", []).append(pk)
             if shared_key:
-                shared_cache.set(shared_key, raw, GRANTS_CACHE_SECONDS)
-        cache[key] = [model._meta.pk.to_python(pk) for pk in raw]
-    return cache[key]
+                shared_cache.set(shared_key, grants, GRANTS_CACHE_SECONDS)
+        user.__dict__["_grant_cache"] = grants
+    return grants
+
+
+def scope_key(user, action: str, *models_: type[models.Model]) -> tuple:
+    """Everything `.restrict(user, action)` of these models depends on — the role (and whether the account is
+    active), the region and the explicit grants on each model and the parent it is granted through — so that
+    equal keys mean equal WHERE clauses (for SQL compiled once per scope, e.g. core.sqlmemo). Every `restrict`
+    reads nothing else of the user."""
+    if not can(user, action):
+        return (action, None)
+    if scope_q(user, action) == Q():  # city-wide reach: no grants needed
+        return (action, user.role, user.region_id)
+    grants = []
+    for model in models_:
+        grants.append(tuple(granted_pks(user, model, action)))
+        through = getattr(model._default_manager._queryset_class, "grant_through", "")
+        if through:
+            grants.append(tuple(granted_pks(user, model._meta.get_field(through).related_model, action)))
+    return (action, user.role, user.region_id, tuple(grants))
 
 
 def grant_q(user, model: type[models.Model], action: str) -> Q:
@@ -247,10 +273,6 @@ def granted(user, obj: models.Model, action: str) -> bool:
 GRANTS_CACHE_SECONDS = 300
 
 
-def _grants_cache_key(user, key) -> str:
-    return f"grants:{user.pk}:{key[0]}:{key[1]}"
-
-
 def grants_changed(user) -> None:
     """Forget the cached grants of `user` (called by the grant services, again after commit)."""
     def forget():
@@ -261,11 +283,7 @@ def grants_changed(user) -> None:
 
 
 def shared_cache_keys(user) -> list[str]:
-    keys = []
-    for model in apps.get_models():
-        for level in ("view", "change"):
-            keys.append(f"grants:{user.pk}:{model._meta.label_lower}:{level}_{model._meta.model_name}")
-    return keys
+    return [f"grants:{user.pk}:all"]
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -22,6 +22,10 @@ def main(argv=None) -> int:
         from bench import household_import
 
         return household_import.main(argv[1:])
+    if argv and argv[0] == "walk":  # sub-command: every main page of every demo role under 300 ms (bench/walk.py)
+        from bench import walk
+
+        return walk.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description="jiuzhu 城市规模性能基准")
     parser.add_argument("--persons", type=int, default=1_000_000, help="城市规模数据的人数（缺失时生成）")
     parser.add_argument("--rounds", type=int, default=3)

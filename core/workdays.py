@@ -53,6 +53,12 @@ class Calendar:
             return self._overrides[day]
         return _library_workday(day)
 
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (both inside the calendar's window)."""
+        if end <= start:
+            return 0
+        return sum(1 for i in range(1, (end - start).days + 1) if self.is_workday(start + dt.timedelta(days=i)))
+
 
 def is_workday(day: dt.date) -> bool:
     return Calendar(day, day).is_workday(day)
@@ -73,8 +79,7 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end`."""
     if end <= start:
         return 0
-    cal = Calendar(start, end)
-    return sum(1 for i in range(1, (end - start).days + 1) if cal.is_workday(start + dt.timedelta(days=i)))
+    return Calendar(start, end).workdays_between(start, end)
 
 
 def last_workday_on_or_before(day: dt.date) -> dt.date:
@@ -86,7 +91,11 @@ def last_workday_on_or_before(day: dt.date) -> dt.date:
 
 def warnings_for(*days: dt.date) -> list[str]:
     years = sorted({d.year for d in days})
-    return [f"{y}年的法定节假日尚未录入，期限暂按周末计算，请市级管理员补录" for y in years if not year_known(y)]
+    return [year_warning(y) for y in years if not year_known(y)]
+
+
+def year_warning(year: int) -> str:
+    return f"{year}年的法定节假日尚未录入，期限暂按周末计算，请市级管理员补录"
 
 
 # --- the city administrator's calendar maintenance -------------------------------------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, DateField, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.scope import Action
@@ -58,6 +59,24 @@ def visits_due(*, user, households, on: dt.date | None = None) -> dict[int, dict
         out[hid] = {"group": group, "group_label": GROUP_LABELS[group], "cycle": cycles[group], "last": last.get(hid),
                     "due": due, "overdue": due < on}
     return out
+
+
+def _visits_due_per_village(user, households, *, on: dt.date, by: dt.date) -> dict[str, int]:
+    """How many of `households` fall due for a visit by `by` (the rule of visits_due, as of `on`), per village:
+    one grouped query, so a city's 400,000 households are never brought into Python (that took minutes)."""
+    in_force = Entitlement.objects.in_force()
+    last_visit = (Visit.objects.restrict(user, Action.CASE_VIEW).filter(household=OuterRef("pk"), visited_on__lte=on)
+                  .order_by().values("household").annotate(m=Max("visited_on")).values("m"))
+    # due when start + cycle(group) <= by, i.e. start <= by - cycle; group tekun > dibao > other (household_groups)
+    cutoff = {g: by - dt.timedelta(days=visit_cycle_days(g, on)) for g in GROUP_LABELS}
+    qs = households.order_by().annotate(
+        _start=Coalesce(Subquery(last_visit, output_field=DateField()), TruncDate("created_at")),
+        _cutoff=Case(
+            When(pk__in=in_force.filter(category="tekun_dispersed").values("household_id"), then=Value(cutoff["tekun"])),
+            When(pk__in=in_force.filter(category="dibao").values("household_id"), then=Value(cutoff["dibao"])),
+            default=Value(cutoff["other"]), output_field=DateField()))
+    return dict(qs.filter(_start__lte=F("_cutoff")).values("village_id").annotate(n=Count("id"))
+                .values_list("village_id", "n"))
 
 
 def village_board(*, user, village: Region) -> dict:
@@ -114,12 +133,7 @@ def scorecard(*, user, month: dt.date, township: str = "") -> list[dict]:
     hh = Household.objects.restrict(user, Action.CASE_VIEW)
     if township:
         hh = hh.filter(township_id=township)
-    village_of = dict(hh.values_list("id", "village_id"))
-    due = visits_due(user=user, households=hh.filter(created_at__date__lte=last), on=first)
-    due_in_month = defaultdict(int)
-    for hid, info in due.items():
-        if info["due"] <= last:
-            due_in_month[village_of[hid]] += 1
+    due_in_month = _visits_due_per_village(user, hh.filter(created_at__date__lte=last), on=first, by=last)
 
     def per_village(qs, **extra):
         if township:

@@ -31,10 +31,10 @@ def home(request):
         calendar_warnings = workdays.unknown_years()
     work = []
     if can(user, Action.CASE_PROCESS) or can(user, Action.CASE_DECIDE):
-        todo = dibao_selectors.todo_for(user=user)
-        work = [{"label": label, "count": len(rows)} for label, rows in todo["groups"].values()]
-        work.append({"label": "待送达通知书", "count": len(todo["notices"])})
-        work.append({"label": "待复核", "count": len(todo["rechecks"])})
+        todo = dibao_selectors.todo_counts(user=user)  # counts only, one statement
+        work = [{"label": label, "count": count} for label, count in todo["groups"]]
+        work.append({"label": "待送达通知书", "count": todo["notices"]})
+        work.append({"label": "待复核", "count": todo["rechecks"]})
     batches = []
     if can(user, Action.PAYMENT_VIEW):
         today = timezone.localdate()

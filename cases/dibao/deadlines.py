@@ -50,3 +50,25 @@ def deadline_info(application: Application, today: dt.date | None = None) -> Dea
     left = workdays.workdays_between(today, application.deadline)
     near = left <= params.get("dibao.nearly_due_workdays", today)
     return DeadlineInfo(application.deadline, "near" if near else "ok", left, warnings)
+
+
+def deadline_infos(applications, today: dt.date | None = None) -> list[DeadlineInfo]:
+    """deadline_info of a page of applications with one read of the calendar (a list page read it once per row:
+    two queries per open application). Same states, days left and warnings."""
+    today = today or timezone.localdate()
+    apps = list(applications)
+    ahead = [a.deadline for a in apps if not a.is_final and a.deadline >= today]
+    cal = workdays.Calendar(today, max(ahead)) if ahead else None
+    known = {year: workdays.year_known(year) for year in {a.deadline.year for a in apps}}
+    near_days = params.get("dibao.nearly_due_workdays", today) if ahead else 0
+    out = []
+    for a in apps:
+        warnings = [] if known[a.deadline.year] else [workdays.year_warning(a.deadline.year)]
+        if a.is_final:
+            out.append(DeadlineInfo(a.deadline, "done", 0, []))
+        elif today > a.deadline:
+            out.append(DeadlineInfo(a.deadline, "overdue", 0, warnings))
+        else:
+            left = cal.workdays_between(today, a.deadline)
+            out.append(DeadlineInfo(a.deadline, "near" if left <= near_days else "ok", left, warnings))
+    return out

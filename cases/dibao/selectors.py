@@ -6,10 +6,10 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.scope import Action, can, get_in_scope_or_404
+from accounts.scope import Action, can, get_in_scope_or_404, scope_key
 from cases.dibao.models import Application, Meeting, Notice, Recheck
 from cases.entitlements.models import Entitlement
-from core import params, workdays
+from core import params, sqlmemo, workdays
 
 
 def application_list(*, user, status: str = "", kind: str = "", q: str = "", township: str = "",
@@ -50,27 +50,62 @@ def application_detail(*, user, pk: int):
     return get_in_scope_or_404(qs, user, Action.CASE_VIEW, pk=pk)
 
 
+TODO_LABELS = {
+    "drafts": "村级代办待受理", "investigate": "待入户调查核对", "meeting": "待集体研究（可登记民主评议）",
+    "publicity_due": "公示期满待提交审核确认", "publicity": "公示中", "decide": "待审核确认",
+}
+
+
+def _todo_filters(user, today) -> dict[str, Q]:
+    """Each to-do group of the user's township: the applications it holds (one rule for the list and counts)."""
+    S = Application.Status
+    groups = {}
+    if can(user, Action.CASE_PROCESS):
+        groups["drafts"] = Q(status=S.DRAFT)
+        groups["investigate"] = Q(status__in=[S.ACCEPTED, S.INVESTIGATING])
+        groups["meeting"] = Q(status__in=[S.INVESTIGATED, S.REVIEWED])
+        groups["publicity_due"] = Q(status=S.PUBLICITY, publicity_end__lt=today)
+        groups["publicity"] = Q(status=S.PUBLICITY, publicity_end__gte=today)
+    if can(user, Action.CASE_DECIDE):
+        groups["decide"] = Q(status=S.AWAITING_DECISION) & ~Q(registered_by=user)
+    return groups
+
+
+def _todo_querysets(user):
+    mine = Application.objects.restrict(user, Action.CASE_VIEW).filter(handling_township_id=user.region_id)
+    notices = Notice.objects.restrict(user, Action.CASE_VIEW).filter(delivered_on__isnull=True)
+    rechecks = Recheck.objects.restrict(user, Action.CASE_VIEW).filter(outcome="")
+    return mine, notices, rechecks
+
+
+def todo_counts(*, user) -> dict:
+    """How many of each to-do group (todo_for), notices to deliver and re-checks due: for the home page, one
+    statement, compiled once per scope and day (core.sqlmemo) — no rows or model instances."""
+    today = timezone.localdate()
+    filters = _todo_filters(user, today)
+
+    def build():
+        mine, notices, rechecks = _todo_querysets(user)
+        counts = {key: Count("pk", filter=q) for key, q in filters.items()}
+        return [(mine, counts), (notices, {"notices": Count("pk")}), (rechecks, {"rechecks": Count("pk")})]
+
+    key = ("todo_counts", scope_key(user, Action.CASE_VIEW, Application, Notice, Recheck), user.pk, today,
+           tuple(filters))
+    counts = sqlmemo.aggregates(key, build)
+    return {"groups": [(TODO_LABELS[k], counts[k]) for k in filters],
+            "notices": counts["notices"], "rechecks": counts["rechecks"]}
+
+
 def todo_for(*, user) -> dict:
     """我的待办: what the user's own township has to do next, grouped by step."""
 
 
     today = timezone.localdate()
-    S = Application.Status
-    mine = Application.objects.restrict(user, Action.CASE_VIEW).filter(handling_township_id=user.region_id) \
-        .select_related("household", "village").order_by("deadline", "id")
-    groups = {}
-    if can(user, Action.CASE_PROCESS):
-        groups["drafts"] = ("村级代办待受理", list(mine.filter(status=S.DRAFT)))
-        groups["investigate"] = ("待入户调查核对", list(mine.filter(status__in=[S.ACCEPTED, S.INVESTIGATING])))
-        groups["meeting"] = ("待集体研究（可登记民主评议）", list(mine.filter(status__in=[S.INVESTIGATED, S.REVIEWED])))
-        groups["publicity_due"] = ("公示期满待提交审核确认", list(mine.filter(status=S.PUBLICITY, publicity_end__lt=today)))
-        groups["publicity"] = ("公示中", list(mine.filter(status=S.PUBLICITY, publicity_end__gte=today)))
-    if can(user, Action.CASE_DECIDE):
-        groups["decide"] = ("待审核确认", list(mine.filter(status=S.AWAITING_DECISION).exclude(registered_by=user)))
-    notices = Notice.objects.restrict(user, Action.CASE_VIEW).filter(
-        delivered_on__isnull=True).select_related("household").order_by("due_by")[:50]
-    rechecks = Recheck.objects.restrict(user, Action.CASE_VIEW).filter(outcome="").select_related(
-        "household", "entitlement").order_by("due_on")[:50]
+    mine, notices, rechecks = _todo_querysets(user)
+    mine = mine.select_related("household", "village").order_by("deadline", "id")
+    groups = {key: (TODO_LABELS[key], list(mine.filter(q))) for key, q in _todo_filters(user, today).items()}
+    notices = notices.select_related("household").order_by("due_by")[:50]
+    rechecks = rechecks.select_related("household", "entitlement").order_by("due_on")[:50]
     return {"groups": groups, "notices": list(notices), "rechecks": list(rechecks)}
 
 

@@ -51,8 +51,8 @@ def todo(request):
     data = selectors.todo_for(user=request.user)
     today = timezone.localdate()
     for _, rows in data["groups"].values():
-        for app in rows:
-            app.dl = dibao_deadlines.deadline_info(app, today)
+        for app, dl in zip(rows, dibao_deadlines.deadline_infos(rows, today), strict=True):
+            app.dl = dl
     return render(request, "cases/dibao/todo.html", {**data, "today": today})
 
 
@@ -64,8 +64,8 @@ def application_list(request):
                                     q=g.get("q", ""), deadline=g.get("deadline", ""))
     page = paginate(qs, request)
     today = timezone.localdate()
-    for app in page.rows:
-        app.dl = dibao_deadlines.deadline_info(app, today)
+    for app, dl in zip(page.rows, dibao_deadlines.deadline_infos(page.rows, today), strict=True):
+        app.dl = dl  # one read of the calendar for the page
     return render(request, "cases/dibao/application_list.html", {
         "page": page, "statuses": Application.Status.choices, "kinds": Application.Kind.choices,
         "can_accept": (can(request.user, Action.CASE_PROCESS) or can(request.user, Action.CASE_DECIDE))
@@ -226,8 +226,8 @@ def meeting_create(request):
         else:
             messages.success(request, f"已登记{meeting}，研究 {meeting.applications.count()} 件申请。")
             return redirect("cases:meeting_detail", pk=meeting.pk)
-    for app in form.candidates:
-        app.dl = dibao_deadlines.deadline_info(app)
+    for app, dl in zip(form.candidates, dibao_deadlines.deadline_infos(form.candidates), strict=True):
+        app.dl = dl
     return render(request, "cases/dibao/meeting_form.html", {
         "form": form, "publicity_days": dibao_deadlines.kind_param("dibao", "publicity_days")})
 
@@ -244,8 +244,8 @@ def meeting_detail(request, pk):
 def deadlines(request):
     require_page(request, Action.CASE_VIEW)
     board = selectors.deadline_board(user=request.user)
-    for app in board["rows"]:
-        app.dl = dibao_deadlines.deadline_info(app, board["today"])
+    for app, dl in zip(board["rows"], dibao_deadlines.deadline_infos(board["rows"], board["today"]), strict=True):
+        app.dl = dl
     board["show_counties"] = request.user.region.level == "city" or len(board["per_county"]) > 1
     return render(request, "cases/dibao/deadlines.html", board)
 

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.scope import Action, can, get_in_scope_or_404, require_page
-from cases.households import panels, selectors, services
+from cases.households import listing, panels, selectors, services
 from cases.households.forms import ITEM_FORMS, HouseholdForm, PersonForm, RevealForm
 from cases.households.models import Household, Person
 from core import idnumbers
@@ -50,7 +50,8 @@ def household_list(request):
     # one reverse() instead of fifty: each row links to prefix + pk + "/"
     page.rows = selectors.list_rows(page.rows, detail_prefix=reverse("cases:household_detail", args=[0])[:-2])
     response = render(request, "cases/household_list.html", {
-        "page": page, "q": "" if request.method == "POST" else q, "shown_q": shown_q,
+        "page": page, "rows_html": listing.rows_html(page.rows),
+        "q": "" if request.method == "POST" else q, "shown_q": shown_q,
         "searched_by_id": request.method == "POST",
         "can_create": can(request.user, Action.CASE_CHANGE),
         "hukou_types": Household.HukouType.choices, "hukou_type": hukou_type,

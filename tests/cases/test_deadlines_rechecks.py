@@ -44,6 +44,18 @@ def test_deadline_states_overdue_near_ok(users):
     assert dibao_deadlines.deadline_info(app, today=app.accepted_on).state == "ok"
 
 
+def test_deadline_infos_of_a_page_equal_one_by_one(users):
+    """A list page reads the calendar once (deadline_infos): the same states, days left and warnings as per row."""
+    seed_standards()
+    apps = [dibao_workflow.application_accept(actor=users["zhandian_jingban"], household=poor_household(),
+                                              reason="困难", accepted_on=day)
+            for day in (dt.date(2026, 10, 12), dt.date(2026, 11, 20), dt.date(2026, 12, 15))]
+    Application.objects.filter(pk=apps[1].pk).update(status=Application.Status.WITHDRAWN)
+    apps[1].refresh_from_db()
+    for today in (dt.date(2026, 10, 12), dt.date(2026, 11, 10), dt.date(2026, 12, 20), dt.date(2027, 2, 1)):
+        assert dibao_deadlines.deadline_infos(apps, today) == [dibao_deadlines.deadline_info(a, today) for a in apps]
+
+
 @pytest.fixture
 def ent(users):
     seed_standards()

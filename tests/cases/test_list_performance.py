@@ -90,3 +90,28 @@ def test_cached_grants_follow_grant_and_revoke_at_once(client, users, settings):
     account_services.object_revoke(actor=users["wuzhi_minzheng"], user=xitao, obj=other, level="view",
                                    reason="协查结束")
     assert client.get(url).status_code == 404
+
+
+def test_list_rows_built_in_python_match_the_templates_markup():
+    """The household list's rows (cases.households.listing) are what the template loop rendered, escaping included."""
+    import datetime as dt
+
+    from django.template import engines
+
+    from cases.households import listing
+
+    row_template = engines["django"].from_string(
+        '{% for h in rows %}<tr><td><a href="{{ h.url }}">{{ h.head_name }}</a></td><td class="num">{{ h.members }}'
+        '</td><td>{% include "cases/_categories.html" with held=h.categories %}</td><td>{{ h.hukou }}</td>'
+        "<td>{{ h.township }}</td><td>{{ h.village }}</td><td>{{ h.address }}</td></tr>\n{% endfor %}")
+    rows = [
+        {"url": "/households/7/", "head_name": '<b>"张&三\'</b>', "members": "3", "hukou": "农业",
+         "township": "詹店镇", "village": "郭村", "address": "郭村4组<script>",
+         "categories": [{"code": "dibao", "label": "低保", "ended": False, "start": dt.date(2026, 3, 1), "end": None},
+                        {"code": "tekun", "label": "特困", "ended": True, "start": dt.date(2024, 1, 1),
+                         "end": dt.date(2025, 11, 1)}]},
+        {"url": "/households/8/", "head_name": "李四", "members": "1", "hukou": "非农业", "township": "西陶镇",
+         "village": "", "address": "", "categories": []},
+    ]
+    assert str(listing.rows_html(rows)) == row_template.render({"rows": rows})
+    assert "&lt;script&gt;" in listing.rows_html(rows)

@@ -210,3 +210,25 @@ def test_residence_application_through_the_pages(client, users):
     client.force_login(users["xiangyun_jingban"])  # cannot reuse another township's looked-up household
     assert client.post("/applications/residence/", {"household": hh.pk, "applicant": head.pk, "reason": "x",
                                                     "accepted_on": dt.date.today().isoformat()}).status_code == 404
+
+
+def test_home_todo_counts_match_the_todo_lists(client, users, app):
+    """The home page counts the to-do groups in one statement (selectors.todo_counts); the counts are those of
+    the to-do page's lists, for the caseworker and for the leader who decides (not what they registered)."""
+    from cases.dibao import selectors
+
+    jingban, leader = users["zhandian_jingban"], users["zhandian_shenpi"]
+    investigate(jingban, workflow.application_accept(actor=jingban, household=poor_household(), reason="困难"))
+    waiting = [workflow.application_accept(actor=jingban, household=poor_household(), reason="困难") for _ in range(3)]
+    Application.objects.filter(pk__in=[a.pk for a in waiting]).update(status=Application.Status.AWAITING_DECISION)
+    Application.objects.filter(pk=waiting[0].pk).update(registered_by=leader)
+    for user in (jingban, leader):
+        lists, counts = selectors.todo_for(user=user), selectors.todo_counts(user=user)
+        assert counts["groups"] == [(label, len(rows)) for label, rows in lists["groups"].values()]
+        assert (counts["notices"], counts["rechecks"]) == (len(lists["notices"]), len(lists["rechecks"]))
+    assert ("待审核确认", 2) in selectors.todo_counts(user=leader)["groups"]  # not the one the leader registered
+    assert ("待入户调查核对", 1) in selectors.todo_counts(user=jingban)["groups"]
+    Application.objects.filter(pk=waiting[1].pk).update(status=Application.Status.WITHDRAWN)
+    assert ("待审核确认", 1) in selectors.todo_counts(user=leader)["groups"]  # compiled once, read afresh
+    client.force_login(leader)
+    assert "待审核确认" in client.get("/").content.decode()

@@ -291,6 +291,36 @@ def test_scorecard_counts_per_village(users, hh):
     assert selectors.scorecard(user=users["xitao_jingban"], month=today) == []
 
 
+def test_scorecard_due_visits_counted_in_sql_as_visits_due_decides(users, hh):
+    """The scorecard counts the households due for a visit per village in one query; the counts are those of
+    visits_due (group tekun > dibao > other, last visit or registration, each group's cycle) month by month."""
+    from cases.households.models import Household
+
+    today = timezone.localdate()
+    others = [poor_household() for _ in range(4)]
+    for i, h in enumerate([hh, *others]):
+        Household.objects.filter(pk=h.pk).update(created_at=timezone.now() - dt.timedelta(days=20 + 35 * i))
+    for h, cat in ((others[0], "tekun_dispersed"), (others[1], "dibao"), (others[2], "dibao")):
+        Entitlement.objects.create(household=h, category=cat, persons_covered=1, monthly_amount="500.00",
+                                   start_month=today.replace(day=1), next_recheck=today, reason="test",
+                                   county_id=h.county_id, township_id=h.township_id, village_id=h.village_id)
+    Entitlement.objects.create(household=others[2], category="tekun_dispersed", persons_covered=1,
+                               monthly_amount="800.00", start_month=today.replace(day=1), next_recheck=today,
+                               reason="test", county_id=hh.county_id, township_id=hh.township_id,
+                               village_id=hh.village_id)
+    services.visit_record(actor=users["heying_wangge"], household=others[1], visited_on=today - dt.timedelta(days=50),
+                          seen="户主")
+    user = users["wuzhi_minzheng"]
+    households = Household.objects.restrict(user, "case.view")
+    for months_back in range(0, 6):
+        first = (today.replace(day=1) - dt.timedelta(days=31 * months_back)).replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        scoped = households.filter(created_at__date__lte=last)
+        expected = sum(1 for info in selectors.visits_due(user=user, households=scoped, on=first).values()
+                       if info["due"] <= last)
+        assert selectors._visits_due_per_village(user, scoped, on=first, by=last).get(HEYING, 0) == expected
+
+
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
        b"\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
 
