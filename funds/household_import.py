@@ -4,17 +4,21 @@
 - `current(household_ids)`: each household's active card as {household id: (card index, bank, masked card)};
 - `write(entries, actor_id=...)`: register the cards of a file — each entry is (household id, payee person id,
   payee name, card number, bank name, county, township, village). The card is sealed, blind-indexed and masked
-  by `PayeeAccount.set_card`, exactly as a card entered on the payee page; a household's previous active card
+  by `funds.models.seal_card`, the function `PayeeAccount.set_card` uses for a card entered on the payee page; a household's previous active card
   is kept on record, inactive (as `services.payee_set` does). Set-based: one UPDATE and one COPY.
 """
 from __future__ import annotations
 
+import uuid
+
 from django.utils import timezone
 
-from core import bulk, crypto
-from funds.models import PayeeAccount
+from core import bulk, crypto, pii
+from funds.models import PayeeAccount, seal_card
 
 CHUNK = 5_000
+FIELDS = ["uid", "key_version", "household_id", "person_id", "payee_name", "card_cipher", "card_index", "card_masked",
+          "bank_name", "active", "created_by_id", "created_at", "county_id", "township_id", "village_id"]
 
 
 def current(household_ids) -> dict[int, tuple[str, str, str]]:
@@ -29,23 +33,23 @@ def current(household_ids) -> dict[int, tuple[str, str, str]]:
 
 
 def write(entries, *, actor_id: int | None) -> int:
-    now = timezone.now()
-    accounts = []
-    for hid, person_id, payee_name, card, bank, county, township, village in entries:
-        account = PayeeAccount(household_id=hid, person_id=person_id, payee_name=payee_name, bank_name=bank,
-                               created_by_id=actor_id, created_at=now, county_id=county, township_id=township,
-                               village_id=village)
-        account.set_card(card)
-        account.key_version = crypto.key_version(account.card_cipher)
-        accounts.append(account)
-    if not accounts:
+    entries = list(entries)
+    if not entries:
         return 0
-    household_ids = [a.household_id for a in accounts]
+    now = timezone.now()
+    aad = PayeeAccount(uid=uuid.UUID(int=0)).aad("card_number")[:-36]  # "funds.payeeaccount.card_number:"
+    rows = []
+    for hid, person_id, payee_name, card, bank, county, township, village in entries:
+        uid = uuid.uuid4()
+        cipher, index, masked = seal_card(pii.normalize_card(card), f"{aad}{uid}")
+        rows.append((uid, crypto.key_version(cipher), hid, person_id, payee_name, cipher, index, masked, bank, True,
+                     actor_id, now, county, township, village))
+    household_ids = [e[0] for e in entries]
     for start in range(0, len(household_ids), CHUNK):
         PayeeAccount.objects.filter(household_id__in=household_ids[start:start + CHUNK], active=True).update(
             active=False, replaced_at=now)
-    bulk.insert(PayeeAccount, accounts)
-    return len(accounts)
+    bulk.insert_rows(PayeeAccount, FIELDS, rows)
+    return len(rows)
 
 
 PAYEES = {"current": current, "write": write}

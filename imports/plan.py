@@ -12,7 +12,9 @@ in update mode, field by field).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -106,6 +108,8 @@ def mask_value(key: str, value) -> str:
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -134,6 +138,14 @@ def header_of(rows: list[list]) -> tuple[int, dict[str, int]]:
         raise uploads.UploadRefused(f"表头缺少必需的列：{'、'.join(missing)}（表头在第{index + 1}行）",
                                     code="wrong_columns")
     return index, cols
+
+
+def stream(data: bytes, name: str) -> tuple[str, int, dict[str, int], Iterator[list]]:
+    """As `read`, without holding the sheet: its name, header row, columns and the rows after the header."""
+    sheet_name, rows = tabular.stream(data, name=name, limits=uploads.default_limits(**SHEET_LIMITS))
+    head = list(itertools.islice(rows, tabular.HEADER_SCAN_ROWS))
+    header_index, cols = header_of(head)
+    return sheet_name, header_index, cols, itertools.chain(head[header_index + 1:], rows)
 
 
 def check_header(data: bytes, name: str) -> None:
@@ -211,22 +223,31 @@ def _card(p: _Rows, row: int, raw, text: str) -> str:
         return ""
 
 
-def parse_rows(sheet: tabular.Sheet, header_index: int, cols: dict[str, int], *, today=None) -> Plan:
-    """Every row parsed and checked on its own, grouped into households (no database access)."""
-    plan = Plan(sheet=sheet.name, header_row=header_index + 1)
-    p = _Rows(sheet.name, plan)
+def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, int], *, rows=None, today=None) -> Plan:
+    """Every row parsed and checked on its own, grouped into households (no database access). `sheet` is a read
+    Sheet, or a sheet's name with `rows` the rows after its header (streamed: see `stream`)."""
+    name = sheet if isinstance(sheet, str) else sheet.name
+    if rows is None:
+        rows = sheet.rows[header_index + 1:]
+    plan = Plan(sheet=name, header_row=header_index + 1)
+    p = _Rows(name, plan)
     households: dict[str, HouseholdPlan] = {}
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, tuple[int, str]] = {}
     entitlement_rows: dict[str, list] = {}
-    get = {key: cols.get(key) for key in C.BY_KEY}
+    keys = list(C.BY_KEY)
+    positions = [cols.get(key) for key in keys]
+    width = max(i for i in positions if i is not None) + 1
+    pad = [None] * width
     today = today or dt.date.today()
-    for offset, raw_row in enumerate(sheet.rows[header_index + 1:]):
-        row = header_index + 2 + offset
-        cell = {key: (raw_row[i] if i is not None and i < len(raw_row) else None) for key, i in get.items()}
-        text = {key: _text(v) for key, v in cell.items()}
-        if not any(text.values()):
+    for row, raw_row in enumerate(rows, start=header_index + 2):
+        if len(raw_row) < width:
+            raw_row = list(raw_row) + pad[len(raw_row):]
+        values = [raw_row[i] if i is not None else None for i in positions]  # by position: no dict per cell
+        texts = list(map(_text, values))
+        if not any(texts):
             continue
+        cell, text = dict(zip(keys, values, strict=True)), dict(zip(keys, texts, strict=True))
         plan.rows_read += 1
         before = len(plan.problems)
         key = text["household_key"]
@@ -515,9 +536,8 @@ def _changes(household: HouseholdPlan, registered: dict, hits: list) -> list:
 
 
 def build(data: bytes, name: str, *, scope: Region, update: bool = False, today=None) -> Plan:
-    sheet, header_index, cols = read(data, name)
-    plan = parse_rows(sheet, header_index, cols, today=today)
-    del sheet
+    sheet_name, header_index, cols, rows = stream(data, name)
+    plan = parse_rows(sheet_name, header_index, cols, rows=rows, today=today)
     if plan.rows_read == 0:
         raise uploads.UploadRefused("文件只有表头，没有数据行", code="empty")
     resolve_regions(plan, scope=scope)
