@@ -120,9 +120,9 @@ def phase_full(path: Path) -> dict:
     from imports import services
 
     start = time.perf_counter()
-    job = services.import_request(actor=None, region=Region.objects.get(code=COUNTY), name=path.name,
-                                  data=path.read_bytes(), dry_run=False, enqueue=False)
-    job = services.import_run(job.pk)
+    job_id = services.import_request(actor=None, region=Region.objects.get(code=COUNTY), name=path.name,
+                                     data=path.read_bytes(), dry_run=False, enqueue=False).pk
+    job = services.import_run(job_id)  # as the worker: it gets the job's id, not the request's objects
     return {"seconds": time.perf_counter() - start, "status": job.status, "error": job.error[:300],
             "errors": job.error_count, "households": job.households_created, "persons": job.persons_created,
             "job": job.pk, "peak_mb": _peak_mb()}

@@ -48,7 +48,8 @@ def write(entries, *, actor_id: int | None) -> int:
     for start in range(0, len(household_ids), CHUNK):
         PayeeAccount.objects.filter(household_id__in=household_ids[start:start + CHUNK], active=True).update(
             active=False, replaced_at=now)
-    bulk.insert_rows(PayeeAccount, FIELDS, rows)
+    for start in range(0, len(rows), CHUNK):  # bounded memory: the COPY text of a chunk at a time
+        bulk.insert_rows(PayeeAccount, FIELDS, rows[start:start + CHUNK])
     return len(rows)
 
 

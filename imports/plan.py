@@ -317,7 +317,8 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
                 p.problem(row, "card_number", card, f"与第{first[0]}行（户编号 {first[1]}）的卡号相同：一张卡只能发放给一户")
                 card = ""
         if any(text[k] for k in C.ENTITLEMENT_FIELDS):
-            entitlement_rows.setdefault(key, []).append((row, cell, text))
+            entitlement_rows.setdefault(key, []).append(  # only its own cells: 60 % of a caseload has one
+                (row, cell["monthly_amount"], cell["start_month"], tuple(text[k] for k in C.ENTITLEMENT_FIELDS)))
         if not key:
             continue
         household = households.get(key)
@@ -357,7 +358,9 @@ def _entitlement(p: _Rows, key: str, rows: list, members: int, today: dt.date) -
     if not rows:
         return None
     found = None
-    for row, cell, text in rows:
+    for row, amount_cell, start_cell, texts in rows:
+        text = dict(zip(C.ENTITLEMENT_FIELDS, texts, strict=True))
+        cell = {"monthly_amount": amount_cell, "start_month": start_cell}
         category = p.choice(row, "category", text["category"], required=True)
         amount = _amount(cell["monthly_amount"]) if text["monthly_amount"] else None
         if not text["monthly_amount"]:

@@ -74,8 +74,10 @@ def import_run(job_id: int) -> HouseholdImport | None:
     try:
         beat(2, "读取文件")
         scope = Region.objects.get(code=job.scope_code)
-        plan = planning.build(job.stored_file(), job.file_name, scope=scope,
-                              update=job.mode == HouseholdImport.Mode.UPDATE)
+        data = job.stored_file()
+        job.file_cipher = b""  # not saved (the job row is only updated by field): a county's file is 30 MB
+        plan = planning.build(data, job.file_name, scope=scope, update=job.mode == HouseholdImport.Mode.UPDATE)
+        del data
         bad_rows = {p.row for p in plan.problems}
         counts = {"rows_total": plan.rows_read, "rows_valid": plan.rows_read - len(bad_rows),
                   "households_created": plan.count("create"), "households_updated": plan.count("update"),
