@@ -50,12 +50,22 @@ def write_file(path: Path, households: int, seed: int = 19) -> int:
     """A GBK CSV in the template's columns; returns the number of member rows."""
     import csv
 
+    from cases.models import Person
+    from core import idnumbers
     from core.models import Region
     from demo import synthetic
     from imports import columns
 
     rng = random.Random(seed)
     ids = synthetic.IdFactory(rng)
+    registered = set(Person.objects.values_list("id_index", flat=True))  # the demo's people: not in the file
+    index = idnumbers.indexer()
+
+    def fresh(birth: dt.date, sex: str) -> str:
+        while True:
+            value = ids.make(COUNTY, birth, sex)
+            if index(value) not in registered:
+                return value
     villages = list(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=COUNTY)
                     .values_list("code", flat=True))
     today = dt.date.today()
@@ -75,10 +85,11 @@ def write_file(path: Path, households: int, seed: int = 19) -> int:
                 relationship = "户主" if i == 0 else ("配偶" if i == 1 else "子女")
                 first = i == 0 and entitled
                 out.writerow([f"B{n:06d}", "", village, f"{village[-3:]}组{n}号", hukou,
-                              synthetic.name(rng), ids.make(COUNTY, birth, sex), relationship,
+                              synthetic.name(rng), fresh(birth, sex), relationship,
                               "男" if sex == "M" else "女", "", "", "", rng.choice(("有劳动能力", "无劳动能力")),
                               "", "低保" if first else "", f"{rng.randint(200, 1500)}.00" if first else "",
-                              "2025-01" if first else "", str(size) if first else ""])
+                              "2025-01" if first else "", str(size) if first else "",
+                              f"62170{n:014d}" if first else "", "武陟农商银行" if first else ""])
                 rows += 1
     return rows
 
@@ -109,9 +120,9 @@ def phase_full(path: Path) -> dict:
     from imports import services
 
     start = time.perf_counter()
-    job = services.import_request(actor=None, region=Region.objects.get(code=COUNTY), name=path.name,
-                                  data=path.read_bytes(), dry_run=False, enqueue=False)
-    job = services.import_run(job.pk)
+    job_id = services.import_request(actor=None, region=Region.objects.get(code=COUNTY), name=path.name,
+                                     data=path.read_bytes(), dry_run=False, enqueue=False).pk
+    job = services.import_run(job_id)  # as the worker: it gets the job's id, not the request's objects
     return {"seconds": time.perf_counter() - start, "status": job.status, "error": job.error[:300],
             "errors": job.error_count, "households": job.households_created, "persons": job.persons_created,
             "job": job.pk, "peak_mb": _peak_mb()}
@@ -140,7 +151,7 @@ def _cleanup(job_id: int) -> None:
         return
     lo, hi = min(ids), max(ids)
     with connection.cursor() as cur:
-        for table in ("cases_entitlement", "cases_person"):
+        for table in ("funds_payeeaccount", "cases_entitlement", "cases_person"):
             cur.execute(f"DELETE FROM {table} WHERE household_id BETWEEN %s AND %s", [lo, hi])
         cur.execute("DELETE FROM cases_household WHERE id BETWEEN %s AND %s AND note = '批量导入'", [lo, hi])
 

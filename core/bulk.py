@@ -68,6 +68,17 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
     written. The primary key may be among `fields` when the caller reserved the values (`reserve_ids`)."""
     if not rows:
         return
+    extra, extra_values = _omitted(model, fields)
+    if not _postgres():
+        objs = [model(**dict(zip(fields, row, strict=True)), **dict(zip(extra, extra_values, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=2000, ignore_conflicts=ignore_conflicts)
+        return
+    tail = tuple(extra_values)
+    _copy(model, list(fields) + extra, (tuple(row) + tail for row in rows), ignore_conflicts)
+
+
+def _omitted(model, fields: list[str]) -> tuple[list[str], list]:
+    """The fields a row leaves out, and what a new instance would hold in them (the default, NULL or "")."""
     by_name = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key or f.attname in fields}
     unknown = set(fields) - set(by_name)
     if unknown:
@@ -80,12 +91,54 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
             raise ValueError(f"{model.__name__}.{name} needs a value")
         extra_values.append(field.get_default())  # the default, None or "" — what Model() would hold
         extra.append(name)
-    if not _postgres():
-        objs = [model(**dict(zip(fields, row, strict=True)), **dict(zip(extra, extra_values, strict=True))) for row in rows]
-        model.objects.bulk_create(objs, batch_size=2000, ignore_conflicts=ignore_conflicts)
-        return
-    tail = tuple(extra_values)
-    _copy(model, list(fields) + extra, (tuple(row) + tail for row in rows), ignore_conflicts)
+    return extra, extra_values
+
+
+def escape(value: str) -> str:
+    """A text value as a COPY text field (for callers that format their own lines, see `copy_lines`)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+class _LineStream(io.TextIOBase):
+    """A file for copy_expert that pulls lines from an iterator as the driver reads: the rows are made while
+    the server is still indexing the previous ones (two processes, two cores), and never all held at once."""
+
+    def __init__(self, lines, tail: str):
+        self.lines, self.tail, self.pending = iter(lines), tail + "\n", ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        parts, length, tail = [self.pending], len(self.pending), self.tail
+        for line in self.lines:
+            parts.append(line)
+            parts.append(tail)
+            length += len(line) + len(tail)
+            if 0 <= size <= length:
+                break
+        text = "".join(parts)
+        if 0 <= size < len(text):
+            text, self.pending = text[:size], text[size:]
+        else:
+            self.pending = ""
+        return text
+
+
+def copy_lines(model, fields: list[str], lines) -> None:
+    """PostgreSQL only: COPY pre-formatted lines — the values of `fields`, tab-separated, text escaped with
+    `escape`, NULL as \\N, no newline — streamed from an iterator. For the largest writes (a county's caseload),
+    where a generic per-value formatter costs more than the rest. Omitted fields get what `insert_rows` gives."""
+    extra, extra_values = _omitted(model, fields)
+    tail = "".join("\t" + _text(v) for v in extra_values)
+    opts = model._meta
+    column_of = {f.attname: f.column for f in opts.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[a]) for a in list(fields) + extra)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN",
+                                  _LineStream(lines, tail), size=64 * 1024)
 
 
 def _copy(model, attnames: list[str], rows, ignore_conflicts: bool) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from core.uploads import Limits, UploadRefused, check_bytes, default_limits
@@ -121,6 +122,85 @@ def read(data: bytes, *, name: str = "", limits: Limits | None = None, all_sheet
     for sheet in sheets:
         _check_cells(sheet, limits)
     return Table(kind, sheets)
+
+
+def stream(data: bytes, *, name: str = "", limits: Limits | None = None) -> tuple[str, Iterator[list]]:
+    """The first sheet's name and its rows one at a time, after the same gate and under the same limits as
+    `read` (UploadRefused while iterating when a limit is passed): for files too large to hold as lists of
+    rows (a county's caseload). A csv is decoded as it is read, never held as one string."""
+    import python_calamine as pc  # heavy; only for uploads
+
+    limits = limits or default_limits()
+    kind = check_bytes(data, name, limits)
+    if kind == "csv":
+        encoding = _csv_encoding(data)
+        sample = _decode_prefix(data[:4096]) if encoding == "gb18030" else data[:4096].decode("utf-8-sig", "ignore")
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        return "Sheet1", _checked_rows("Sheet1", _csv_iter(text, dialect, limits), limits, cells=False)
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not book.sheet_names:
+            raise UploadRefused("Excel 文件中没有工作表", code="empty")
+        sheet_name = book.sheet_names[0]
+        raw = book.get_sheet_by_index(0)
+    except UploadRefused:
+        raise
+    except pc.PasswordError:
+        raise UploadRefused("文件设置了打开密码，系统无法读取。请取消密码后重新上传", code="password") from None
+    except Exception:
+        raise UploadRefused("文件已损坏或不是 Excel 表格，请用 Excel 打开确认后重新上传", code="not_spreadsheet") from None
+    if raw.height > limits.max_rows or raw.width > limits.max_columns:
+        raise UploadRefused(f"工作表“{sheet_name}”有 {raw.height:,} 行 {raw.width} 列，超过上限"
+                            f"（{limits.max_rows:,} 行、{limits.max_columns} 列），请删除空白行列或拆分后上传",
+                            code="too_large")
+    return sheet_name, _checked_rows(sheet_name, raw.iter_rows(), limits)
+
+
+def _csv_encoding(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)  # validates the whole file; the text itself is not kept
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise UploadRefused("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码后重新上传", code="encoding")
+
+
+def _csv_iter(text, dialect, limits: Limits) -> Iterator[list]:
+    old = csv.field_size_limit()
+    csv.field_size_limit(limits.max_cell_chars)  # a longer cell: csv.Error "field larger than field limit"
+    n = 0
+    try:
+        for n, row in enumerate(csv.reader(text, dialect), start=1):  # noqa: B007 - n is the error's row
+            yield row
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise UploadRefused(f"第{n + 1}行有单元格超过 {limits.max_cell_chars} 个字，请检查文件",
+                                code="cell_too_long") from None
+        raise UploadRefused(f"CSV 文件第{n + 1}行格式错误，无法读取（{exc}）", code="csv_format") from None
+    finally:
+        csv.field_size_limit(old)
+
+
+def _checked_rows(sheet_name: str, rows, limits: Limits, *, cells: bool = True) -> Iterator[list]:
+    """`cells`: check every cell's length (a csv reader already refuses a longer field)."""
+    cap, width = limits.max_cell_chars, limits.max_columns
+    for r, row in enumerate(rows, start=1):
+        if r > limits.max_rows:
+            raise UploadRefused(f"工作表“{sheet_name}”超过 {limits.max_rows:,} 行，请拆分后分批上传", code="too_many_rows")
+        if len(row) > width:
+            raise UploadRefused(f"工作表“{sheet_name}”第{r}行超过 {width} 列，请删除多余的列后另存",
+                                code="too_many_columns")
+        if cells:
+            for c, value in enumerate(row, start=1):
+                if value.__class__ is str and len(value) > cap:
+                    raise UploadRefused(f"工作表“{sheet_name}”第{r}行第{c}列的内容超过 {cap} 个字，请检查文件",
+                                        code="cell_too_long")
+        yield row
 
 
 def peek(data: bytes, *, name: str = "", limits: Limits | None = None, rows: int = HEADER_SCAN_ROWS) -> list[list]:

@@ -37,6 +37,11 @@ class PayCategory(models.TextChoices):
     TEMPORARY_AID = "temporary_aid", "临时救助"
 
 
+def seal_card(value: str, aad: str) -> tuple[bytes, str, str]:
+    """A normalised card number as a payee row stores it: (ciphertext bound to `aad`, blind index, masked)."""
+    return pii.seal(value, aad=aad), pii.index("card", value), pii.mask_card(value)
+
+
 class PayeeAccount(PlaceMixin, SealedRowMixin):
     """The social-security card / bank account a household is paid to. A correction creates a new row
     (the old one is kept, inactive), so a finalised batch always points at the card it was made with."""
@@ -70,10 +75,7 @@ class PayeeAccount(PlaceMixin, SealedRowMixin):
         return f"{self.payee_name} {self.bank_name} {self.card_masked}"
 
     def set_card(self, raw: str) -> None:
-        value = pii.normalize_card(raw)
-        self.card_cipher = pii.seal(value, aad=self.aad("card_number"))
-        self.card_index = pii.index("card", value)
-        self.card_masked = pii.mask_card(value)
+        self.card_cipher, self.card_index, self.card_masked = seal_card(pii.normalize_card(raw), self.aad("card_number"))
 
     def reveal_card(self) -> str:
         return pii.unseal(self.card_cipher, aad=self.aad("card_number"))

@@ -50,12 +50,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("start_month", "起始月份", ("享受起始月份", "起始时间", "保障起始月份", "享受时间"), False,
            "如 2025-01", "2025-01"),
     Column("persons_covered", "保障人数", ("享受人数", "保障人口"), False, "", "3"),
+    Column("card_number", "社保卡号/银行账号", ("社保卡号", "社会保障卡号", "银行账号", "银行卡号", "发放账号", "卡号",
+                                         "存折账号", "账号", "社保卡号或银行账号", "社保卡/银行账号"), False,
+           "12至19位数字，户主一行填写即可，发放给户主；请把该列设为文本", "6217000000000001234"),
+    Column("bank_name", "开户银行", ("开户行", "发放银行", "代发银行", "银行名称", "开户银行名称"), False,
+           "填写了卡号时必填", "武陟县农村信用合作联社"),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED = tuple(c.key for c in COLUMNS if c.required)
 ALIASES = {c.key: (c.label, *c.aliases) for c in COLUMNS}
 HOUSEHOLD_FIELDS = ("township", "village", "address", "hukou_type", "phone")
 ENTITLEMENT_FIELDS = ("category", "monthly_amount", "start_month", "persons_covered")
+PAYEE_FIELDS = ("card_number", "bank_name")
 # fields an update-mode import may change on an existing household / member
 UPDATABLE_HOUSEHOLD = ("address", "hukou_type")
 UPDATABLE_PERSON = ("name", "relationship", "disability_type", "disability_grade", "serious_illness", "work_capacity")

@@ -12,7 +12,9 @@ in update mode, field by field).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -22,6 +24,7 @@ from cases.models import Household, Person
 from core import idnumbers, pii, tabular, uploads
 from core.categories import Category
 from core.models import Region
+from core.registry import collect
 from imports import columns as C
 
 SHEET_LIMITS = {"max_bytes": 60 * 1024 * 1024, "max_rows": 400_000, "max_columns": 60, "max_cell_chars": 500}
@@ -66,9 +69,15 @@ class HouseholdPlan:
     phone: str = ""
     members: list[Member] = field(default_factory=list)
     entitlement: tuple | None = None  # (category, amount, start_month, persons_covered)
+    card: str = ""  # the payee card (social-security card or bank account), paid to the head
+    bank: str = ""
+    card_row: int = 0
     existing_id: int | None = None
+    existing_village: str = ""
     action: str = "create"  # create | update | skip
     changes: list = field(default_factory=list)  # (row, field, before, after, person id or None)
+    new_members: list[Member] = field(default_factory=list)  # update mode: members added to an existing household
+    card_changed: bool = False  # update mode: the file's card replaces the household's active card
 
 
 @dataclass
@@ -84,7 +93,7 @@ class Plan:
 
     @property
     def persons_to_create(self) -> int:
-        return sum(len(h.members) for h in self.households if h.action == "create")
+        return sum(len(h.members) if h.action == "create" else len(h.new_members) for h in self.households)
 
 
 def mask_value(key: str, value) -> str:
@@ -93,10 +102,14 @@ def mask_value(key: str, value) -> str:
         return text[:6] + "*" * max(0, len(text) - 10) + text[-4:] if len(text) > 10 else "*" * len(text)
     if key == "phone":
         return text[:3] + "****" + text[-4:] if len(text) > 7 else "*" * len(text)
+    if key == "card_number":
+        return "*" * max(0, len(text) - 4) + text[-4:] if len(text) > 8 else "*" * len(text)
     return text[:40] + ("…" if len(text) > 40 else "")
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -125,6 +138,14 @@ def header_of(rows: list[list]) -> tuple[int, dict[str, int]]:
         raise uploads.UploadRefused(f"表头缺少必需的列：{'、'.join(missing)}（表头在第{index + 1}行）",
                                     code="wrong_columns")
     return index, cols
+
+
+def stream(data: bytes, name: str) -> tuple[str, int, dict[str, int], Iterator[list]]:
+    """As `read`, without holding the sheet: its name, header row, columns and the rows after the header."""
+    sheet_name, rows = tabular.stream(data, name=name, limits=uploads.default_limits(**SHEET_LIMITS))
+    head = list(itertools.islice(rows, tabular.HEADER_SCAN_ROWS))
+    header_index, cols = header_of(head)
+    return sheet_name, header_index, cols, itertools.chain(head[header_index + 1:], rows)
 
 
 def check_header(data: bytes, name: str) -> None:
@@ -186,21 +207,47 @@ def _amount(raw) -> Decimal | None:
     return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def parse_rows(sheet: tabular.Sheet, header_index: int, cols: dict[str, int], *, today=None) -> Plan:
-    """Every row parsed and checked on its own, grouped into households (no database access)."""
-    plan = Plan(sheet=sheet.name, header_row=header_index + 1)
-    p = _Rows(sheet.name, plan)
+def _card(p: _Rows, row: int, raw, text: str) -> str:
+    """A card number as funds stores it (digits only), or "" with the problem recorded."""
+    if "E+" in text.upper():
+        p.problem(row, "card_number", text, "卡号被 Excel 转成了科学计数法（如 6.22E+18），后几位已丢失："
+                                            "请把该列设为文本后重新填写")
+        return ""
+    if not isinstance(raw, str) and len(text) > 15:
+        p.problem(row, "card_number", text, "卡号被 Excel 存成了数字，超过15位的部分已丢失：请把该列设为文本后重新填写")
+        return ""
+    try:
+        return pii.normalize_card(text)
+    except ValidationError as exc:
+        p.problem(row, "card_number", text, exc.messages[0])
+        return ""
+
+
+def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, int], *, rows=None, today=None) -> Plan:
+    """Every row parsed and checked on its own, grouped into households (no database access). `sheet` is a read
+    Sheet, or a sheet's name with `rows` the rows after its header (streamed: see `stream`)."""
+    name = sheet if isinstance(sheet, str) else sheet.name
+    if rows is None:
+        rows = sheet.rows[header_index + 1:]
+    plan = Plan(sheet=name, header_row=header_index + 1)
+    p = _Rows(name, plan)
     households: dict[str, HouseholdPlan] = {}
     seen_ids: dict[str, int] = {}
+    seen_cards: dict[str, tuple[int, str]] = {}
     entitlement_rows: dict[str, list] = {}
-    get = {key: cols.get(key) for key in C.BY_KEY}
+    keys = list(C.BY_KEY)
+    positions = [cols.get(key) for key in keys]
+    width = max(i for i in positions if i is not None) + 1
+    pad = [None] * width
     today = today or dt.date.today()
-    for offset, raw_row in enumerate(sheet.rows[header_index + 1:]):
-        row = header_index + 2 + offset
-        cell = {key: (raw_row[i] if i is not None and i < len(raw_row) else None) for key, i in get.items()}
-        text = {key: _text(v) for key, v in cell.items()}
-        if not any(text.values()):
+    for row, raw_row in enumerate(rows, start=header_index + 2):
+        if len(raw_row) < width:
+            raw_row = list(raw_row) + pad[len(raw_row):]
+        values = [raw_row[i] if i is not None else None for i in positions]  # by position: no dict per cell
+        texts = list(map(_text, values))
+        if not any(texts):
             continue
+        cell, text = dict(zip(keys, values, strict=True)), dict(zip(keys, texts, strict=True))
         plan.rows_read += 1
         before = len(plan.problems)
         key = text["household_key"]
@@ -254,8 +301,24 @@ def parse_rows(sheet: tabular.Sheet, header_index: int, cols: dict[str, int], *,
                 phone = pii.normalize_phone(text["phone"])
             except ValidationError as exc:
                 p.problem(row, "phone", text["phone"], exc.messages[0])
+        card, bank = "", text["bank_name"]
+        if text["card_number"]:
+            card = _card(p, row, cell["card_number"], text["card_number"])
+            if not bank:
+                p.problem(row, "bank_name", "", "填写了社保卡号/银行账号，请同时填写开户银行")
+        elif bank:
+            p.problem(row, "card_number", "", "填写了开户银行，请同时填写社保卡号/银行账号")
+        if len(bank) > 60:
+            p.problem(row, "bank_name", bank, "开户银行不能超过60个字")
+            bank = ""
+        if card and key:
+            first = seen_cards.setdefault(card, (row, key))
+            if first[1] != key:
+                p.problem(row, "card_number", card, f"与第{first[0]}行（户编号 {first[1]}）的卡号相同：一张卡只能发放给一户")
+                card = ""
         if any(text[k] for k in C.ENTITLEMENT_FIELDS):
-            entitlement_rows.setdefault(key, []).append((row, cell, text))
+            entitlement_rows.setdefault(key, []).append(  # only its own cells: 60 % of a caseload has one
+                (row, cell["monthly_amount"], cell["start_month"], tuple(text[k] for k in C.ENTITLEMENT_FIELDS)))
         if not key:
             continue
         household = households.get(key)
@@ -269,6 +332,12 @@ def parse_rows(sheet: tabular.Sheet, header_index: int, cols: dict[str, int], *,
                 setattr(household, k, v)
             elif getattr(household, k) != v and k != "phone":
                 p.problem(row, k, v, f"同一户（户编号 {key}）各行的{C.BY_KEY[k].label}不一致，请统一填写")
+        if card and bank:
+            if not household.card:
+                household.card, household.bank, household.card_row = card, bank, row
+            elif (household.card, household.bank) != (card, bank):
+                p.problem(row, "card_number", card, f"同一户（户编号 {key}）各行的社保卡号/银行账号或开户银行不一致，"
+                                                    f"请只在户主一行填写（第{household.card_row}行已填写）")
         if len(plan.problems) == before and ident:
             household.members.append(Member(row, name, ident, p.index(ident), relationship, disability_type or "",
                                             grade, illness, work or Person.WorkCapacity.FULL))
@@ -289,7 +358,9 @@ def _entitlement(p: _Rows, key: str, rows: list, members: int, today: dt.date) -
     if not rows:
         return None
     found = None
-    for row, cell, text in rows:
+    for row, amount_cell, start_cell, texts in rows:
+        text = dict(zip(C.ENTITLEMENT_FIELDS, texts, strict=True))
+        cell = {"monthly_amount": amount_cell, "start_month": start_cell}
         category = p.choice(row, "category", text["category"], required=True)
         amount = _amount(cell["monthly_amount"]) if text["monthly_amount"] else None
         if not text["monthly_amount"]:
@@ -367,7 +438,12 @@ def resolve_regions(plan: Plan, *, scope: Region) -> None:
 
 
 def match_registry(plan: Plan, *, scope: Region, update: bool) -> None:
-    """Existing households and conflicts, by the blind index of every member (in chunks)."""
+    """Existing households and conflicts, by the blind index of every member (in chunks).
+
+    A file household whose head is registered is the head's registered household (when in scope): skipped, or
+    in update mode changed field by field, its card replaced and its members not registered anywhere added
+    (新增成员; in create mode they are an error). A member registered in any other household — or any registered
+    member of a household whose head is new — is a conflict, never a silent move."""
     indexes = [m.index for h in plan.households for m in h.members if m.index]
     known: dict[str, dict] = {}
     fields = ["id_index", "id", "household_id", "name", "relationship", "disability_type", "disability_grade",
@@ -381,30 +457,61 @@ def match_registry(plan: Plan, *, scope: Region, update: bool) -> None:
     existing = {h["id"]: h for h in Household.objects.filter(id__in=household_ids)
                 .values("id", "address", "hukou_type", "village_id", "head_name")}
     p = _Rows(plan.sheet, plan)
+    matched: list[HouseholdPlan] = []
     for household in plan.households:
         hits = [(m, known[m.index]) for m in household.members if m.index in known]
         if not hits:
             continue
-        target = {v["household_id"] for _, v in hits}
-        if len(target) > 1 or len(hits) < len(household.members):
-            for m, v in hits:
-                p.problem(m.row, "id_number", m.id_value, _conflict(v, existing, scope))
-            for m in household.members:
-                if m.index and m.index not in known:
-                    p.problem(m.row, "id_number", m.id_value,
-                              "本户其他成员已在系统中登记，本成员却不在该户：新增家庭成员请在系统中逐户办理")
-            continue
-        registered = existing[target.pop()]
-        if not registered["village_id"].startswith(scope.code):
-            for m, v in hits:
+        head = next((m for m in household.members if m.relationship == Person.Relationship.HEAD), None)
+        anchor = known.get(head.index) if head and head.index else (None if head else hits[0][1])
+        registered = existing[anchor["household_id"]] if anchor else None
+        if registered is None or not registered["village_id"].startswith(scope.code):
+            for m, v in hits:  # a new household (its head is not registered) cannot take in registered people
                 p.problem(m.row, "id_number", m.id_value, _conflict(v, existing, scope))
             continue
-        household.existing_id = registered["id"]
+        elsewhere = [(m, v) for m, v in hits if v["household_id"] != registered["id"]]
+        for m, v in elsewhere:
+            p.problem(m.row, "id_number", m.id_value, _conflict(v, existing, scope))
+        if elsewhere:
+            continue
+        new = [m for m in household.members if m.index and m.index not in known]
+        if new and not update:
+            for m in new:
+                p.problem(m.row, "id_number", m.id_value, "户主已在系统中登记，本成员却不在该户：新增家庭成员"
+                                                          "请选择“更新”方式导入，或在系统中逐户办理")
+            continue
+        household.existing_id, household.existing_village = registered["id"], registered["village_id"]
         household.action = "skip"
         if update:
+            household.new_members = new
             household.changes = _changes(household, registered, hits)
-            if household.changes:
-                household.action = "update"
+            matched.append(household)
+    if not matched:
+        return
+    hook = payee_hook() if any(h.card for h in matched) else None
+    cards = hook["current"](h.existing_id for h in matched if h.card) if hook else {}
+    for household in matched:
+        for m in household.new_members:
+            household.changes.append((m.row, "member", "", f"{m.name}（{_relationship_label(m.relationship)}）", None))
+        if household.card:
+            before = cards.get(household.existing_id)
+            if before is None or before[0] != pii.index("card", household.card) or before[1] != household.bank:
+                household.card_changed = True
+                household.changes.append((household.card_row, "card_number",
+                                          f"{before[1]} {before[2]}" if before else "",
+                                          f"{household.bank} {pii.mask_card(household.card)}", None))
+        if household.changes:
+            household.action = "update"
+
+
+def payee_hook() -> dict | None:
+    """funds' card store (funds/household_import.py), found through the registry: imports never imports funds."""
+    found = collect("household_import", "PAYEES")
+    return found[0] if found else None
+
+
+def _relationship_label(value: str) -> str:
+    return dict(Person.Relationship.choices).get(value, value)
 
 
 def _conflict(person: dict, existing: dict, scope: Region) -> str:
@@ -432,9 +539,8 @@ def _changes(household: HouseholdPlan, registered: dict, hits: list) -> list:
 
 
 def build(data: bytes, name: str, *, scope: Region, update: bool = False, today=None) -> Plan:
-    sheet, header_index, cols = read(data, name)
-    plan = parse_rows(sheet, header_index, cols, today=today)
-    del sheet
+    sheet_name, header_index, cols, rows = stream(data, name)
+    plan = parse_rows(sheet_name, header_index, cols, rows=rows, today=today)
     if plan.rows_read == 0:
         raise uploads.UploadRefused("文件只有表头，没有数据行", code="empty")
     resolve_regions(plan, scope=scope)

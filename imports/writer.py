@@ -8,15 +8,15 @@ Update mode changes the listed fields of existing households and members with bu
 """
 from __future__ import annotations
 
-import datetime as dt
-import uuid
+import os
 
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import Entitlement, Household, Person
 from core import bulk, crypto, idnumbers, pii
 from imports.columns import BY_KEY
-from imports.plan import Plan
+from imports.plan import Plan, payee_hook
 
 PERSON_AAD = "cases.person.id_number:"  # == Person(uid=u).aad("id_number") without the uid
 PHONE_AAD = "cases.household.phone:"  # == Household(uid=u).aad("phone") without the uid
@@ -32,69 +32,185 @@ ENTITLEMENT_FIELDS = ["household_id", "category", "status", "persons_covered", "
                       "reason", "created_at", "updated_at", "county_id", "township_id", "village_id"]
 
 
+def _uids(n: int):
+    """`n` random UUIDs (version 4) as text: one urandom call, no UUID object per row (≈5 µs saved each)."""
+    raw = os.urandom(16 * n).hex()
+    for i in range(0, 32 * n, 32):
+        h = raw[i:i + 32]
+        yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+
+
+def _seal_id(value: str, uid: str) -> bytes:
+    """As Person.set_id_number seals: SM4-GCM bound to the row's uid."""
+    return crypto.encrypt(value, aad=PERSON_AAD + uid)
+
+
+def _person_row(m, uid: str, key_version: int, now, village: str, hid: int) -> tuple:
+    value = m.id_value
+    return (uid, key_version, m.name, _seal_id(value, uid), m.index, idnumbers.mask(value), value[-4:],
+            "M" if int(value[16]) % 2 else "F", f"{value[6:10]}-{value[10:12]}-{value[12:14]}", m.relationship,
+            m.disability_grade, m.disability_type, m.serious_illness, m.work_capacity, now, village[:6], village[:9],
+            village, hid)
+
+
+def _household_rows(new, ids, key_version, now, actor_id):
+    for uid, hid, h in zip(_uids(len(new)), ids, new, strict=True):
+        head = next(m for m in h.members if m.relationship == Person.Relationship.HEAD)
+        phone_cipher = pii.seal(h.phone, aad=f"{PHONE_AAD}{uid}") if h.phone else None
+        yield (hid, uid, key_version, h.address, h.hukou_type, head.name, phone_cipher, pii.mask_phone(h.phone),
+               IMPORT_NOTE, now, now, h.village[:6], h.village[:9], h.village, actor_id)
+
+
+def _person_rows(pairs, key_version, now, progress=None):
+    """(household id, HouseholdPlan) pairs -> member rows; `progress` every FLUSH_EVERY households (cancel)."""
+    for done, (hid, h) in enumerate(pairs, start=1):
+        for m, uid in zip(h.members, _uids(len(h.members)), strict=True):
+            yield _person_row(m, uid, key_version, now, h.village, hid)
+        if progress and done % FLUSH_EVERY == 0:
+            progress(done)
+
+
+def _entitlement_rows(pairs, now):
+    for hid, h in pairs:
+        if h.entitlement:
+            category, amount, start, covered = h.entitlement
+            yield (hid, category, Entitlement.Status.ACTIVE, covered, amount, start, IMPORT_NOTE, now, now,
+                   h.village[:6], h.village[:9], h.village)
+
+
+def _line(row: tuple) -> str:
+    """A row as a COPY text line, formatted for the types these rows hold (faster than the generic one)."""
+    out = []
+    for v in row:
+        if v is None:
+            out.append("\\N")
+        elif v.__class__ is str:
+            out.append(bulk.escape(v))
+        elif v.__class__ is bytes:
+            out.append("\\\\x" + v.hex())
+        else:
+            out.append(str(v))
+    return "\t".join(out)
+
+
+def _write(model, fields, rows) -> None:
+    """PostgreSQL: one streamed COPY (the server indexes while the rows are sealed); elsewhere batches."""
+    if connection.vendor == "postgresql":
+        bulk.copy_lines(model, fields, map(_line, rows))
+        return
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= FLUSH_EVERY:
+            bulk.insert_rows(model, fields, batch)
+            batch = []
+    bulk.insert_rows(model, fields, batch)
+
+
 def create(plan: Plan, *, actor_id: int | None, progress=None) -> list[int]:
-    """Insert every household marked 'create' with its members and entitlement; returns the new ids."""
+    """Insert every household marked 'create' with its members and entitlement; returns the new ids.
+    Rows are made as they are written (streamed), so memory stays bounded whatever the file's size."""
     new = [h for h in plan.households if h.action == "create"]
     if not new:
         return []
     ids = bulk.reserve_ids(Household, len(new))
-    now = timezone.now()
+    now = timezone.now().isoformat()
     key_version = crypto.key_version(crypto.encrypt("", aad="probe"))
-    households, persons, entitlements = [], [], []
-    encrypt = crypto.encrypt
-    for done, (hid, h) in enumerate(zip(ids, new, strict=True), start=1):
-        village, township, county = h.village, h.village[:9], h.village[:6]
-        uid = uuid.uuid4()
-        head = next(m for m in h.members if m.relationship == Person.Relationship.HEAD)
-        phone_cipher = pii.seal(h.phone, aad=f"{PHONE_AAD}{uid}") if h.phone else None
-        households.append((hid, uid, key_version, h.address, h.hukou_type, head.name, phone_cipher,
-                           pii.mask_phone(h.phone), IMPORT_NOTE, now, now, county, township, village, actor_id))
-        for m in h.members:
-            puid = uuid.uuid4()
-            value = m.id_value
-            birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))  # validated already
-            persons.append((puid, key_version, m.name, encrypt(value, aad=f"{PERSON_AAD}{puid}"), m.index,
-                            idnumbers.mask(value), value[-4:], "M" if int(value[16]) % 2 else "F", birth,
-                            m.relationship, m.disability_grade, m.disability_type, m.serious_illness, m.work_capacity,
-                            now, county, township, village, hid))
-        if h.entitlement:
-            category, amount, start, covered = h.entitlement
-            entitlements.append((hid, category, Entitlement.Status.ACTIVE, covered, amount, start, IMPORT_NOTE, now,
-                                 now, county, township, village))
-        if done % FLUSH_EVERY == 0 or done == len(new):  # bounded memory: one COPY per few thousand households
-            bulk.insert_rows(Household, HOUSEHOLD_FIELDS, households)
-            bulk.insert_rows(Person, PERSON_FIELDS, persons)
-            bulk.insert_rows(Entitlement, ENTITLEMENT_FIELDS, entitlements)
-            households, persons, entitlements = [], [], []
-            if progress:
-                progress(done, len(new))
+    # no query may run while a streamed COPY is in progress: on PostgreSQL `progress` (the cancel check) is
+    # called between the COPYs only
+    tick = (lambda done: progress(done, len(new))) if progress and connection.vendor != "postgresql" else None
+    _write(Household, HOUSEHOLD_FIELDS, _household_rows(new, ids, key_version, now, actor_id))
+    if progress:
+        progress(0, len(new))
+    pairs = list(zip(ids, new, strict=True))
+    _write(Person, PERSON_FIELDS, _person_rows(pairs, key_version, now, tick))
+    if progress:
+        progress(len(new), len(new))
+    _write(Entitlement, ENTITLEMENT_FIELDS, _entitlement_rows(pairs, now))
     return ids
+
+
+LABELS = {"member": "新增成员"}
+NOT_MODEL_FIELDS = {"member", "card_number"}  # changes written by add_members / payees, not by setattr
 
 
 def _shown(field: str, person_id, value):
     """A stored code as people read it (农村, 配偶, 无劳动能力), for the audit event and the result page."""
+    if field in NOT_MODEL_FIELDS:
+        return value
     model = Household if person_id is None else Person
     choices = dict(model._meta.get_field(field).choices or ())
     return choices.get(value, value)
 
 
-def update(plan: Plan) -> list[dict]:
-    """Apply the field changes of every household marked 'update'; returns them for the audit event."""
+def describe(plan: Plan, added: dict[int, int] | None = None) -> list[dict]:
+    """Every change of the households marked 'update' as the result page and the audit event show it; `added`
+    maps a new member's row to the person written (none in a dry run)."""
+    added = added or {}
+    return [{"row": row, "household": h.existing_id, "person": added.get(row) if field == "member" else pid,
+             "field": field, "label": LABELS.get(field) or BY_KEY[field].label,
+             "before": _shown(field, pid, before), "after": _shown(field, pid, after)}
+            for h in plan.households if h.action == "update" for row, field, before, after, pid in h.changes]
+
+
+def add_members(plan: Plan) -> dict[int, int]:
+    """Update mode: insert the new members of existing households (sealed as in create); returns {row: person id}."""
+    now = timezone.now().isoformat()
+    key_version = crypto.key_version(crypto.encrypt("", aad="probe"))
+    persons, rows = [], {}
+    for h in plan.households:
+        if h.action != "update" or not h.new_members:
+            continue
+        village = h.existing_village
+        for m, uid in zip(h.new_members, _uids(len(h.new_members)), strict=True):
+            persons.append(_person_row(m, uid, key_version, now, village, h.existing_id))
+            rows[m.index] = m.row
+    if not persons:
+        return {}
+    bulk.insert_rows(Person, PERSON_FIELDS, persons)
+    return {rows[index]: pk for index, pk in Person.objects.filter(id_index__in=list(rows)).values_list("id_index", "pk")}
+
+
+def update(plan: Plan, added: dict[int, int] | None = None) -> list[dict]:
+    """Apply the field changes of every household marked 'update'; returns every change for the audit event."""
     now = timezone.now()
     changes = [(h.existing_id, *change) for h in plan.households if h.action == "update" for change in h.changes]
-    rows = [{"row": row, "household": hid, "person": pid, "field": field, "label": BY_KEY[field].label,
-             "before": _shown(field, pid, before), "after": _shown(field, pid, after)}
-            for hid, row, field, before, after, pid in changes]
+    rows = describe(plan, added)
     households = Household.objects.in_bulk({c[0] for c in changes})
-    persons = Person.objects.in_bulk({c[5] for c in changes if c[5] is not None})
-    for hid, _row, field, _before, after, pid in changes:
+    fields = [c for c in changes if c[2] not in NOT_MODEL_FIELDS]
+    persons = Person.objects.in_bulk({c[5] for c in fields if c[5] is not None})
+    for hid, _row, field, _before, after, pid in fields:
         setattr(households[hid] if pid is None else persons[pid], field, after)
     for household in households.values():
         household.updated_at = now
-    household_fields = sorted({c[2] for c in changes if c[5] is None} | {"updated_at"})
-    person_fields = sorted({c[2] for c in changes if c[5] is not None})
+    household_fields = sorted({c[2] for c in fields if c[5] is None} | {"updated_at"})
+    person_fields = sorted({c[2] for c in fields if c[5] is not None})
     if households:
         Household.objects.bulk_update(list(households.values()), household_fields, batch_size=2000)
     if person_fields:
         Person.objects.bulk_update(list(persons.values()), person_fields, batch_size=2000)
     return rows
+
+
+def payees(plan: Plan, created: list[int], *, actor_id: int | None) -> int:
+    """The cards of the file: every new household's, and in update mode every changed one, paid to the head;
+    sealed by funds itself (through the registry hook)."""
+    wanted = {hid: h for hid, h in zip(created, (h for h in plan.households if h.action == "create"), strict=True)
+              if h.card}
+    wanted.update({h.existing_id: h for h in plan.households if h.action == "update" and h.card_changed})
+    if not wanted:
+        return 0
+    hook = payee_hook()
+    if hook is None:
+        raise RuntimeError("funds is not installed: cards cannot be stored")
+    ids = list(wanted)
+    heads = {}
+    for start in range(0, len(ids), 5_000):
+        heads.update({hid: (pk, name, village) for hid, pk, name, village in Person.objects.filter(
+            household_id__in=ids[start:start + 5_000], relationship=Person.Relationship.HEAD)
+            .values_list("household_id", "pk", "name", "village_id")})
+    entries = []
+    for hid, h in wanted.items():
+        pk, name, village = heads[hid]
+        entries.append((hid, pk, name, h.card, h.bank, village[:6], village[:9], village))
+    return hook["write"](entries, actor_id=actor_id)

@@ -12,9 +12,9 @@ HEADER = [c.label for c in columns.COLUMNS]
 
 def row(key, name, id_number, relationship="户主", *, village="何营东村", township="詹店镇", address="詹店镇何营东村1组",
         hukou="农村", sex="", disability_type="", grade="", illness="", work="有劳动能力", phone="", category="",
-        amount="", start="", covered=""):
+        amount="", start="", covered="", card="", bank=""):
     return [key, township, village, address, hukou, name, id_number, relationship, sex, disability_type, grade,
-            illness, work, phone, category, amount, start, covered]
+            illness, work, phone, category, amount, start, covered, card, bank]
 
 
 def xlsx(rows, header=HEADER, title=None) -> bytes:

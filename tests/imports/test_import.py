@@ -153,19 +153,19 @@ def test_person_registered_in_another_county_does_not_leak(township):
 
 
 def test_a_failure_in_the_middle_of_writing_leaves_the_registry_as_it_was(township, monkeypatch):
-    real = writer.bulk.insert_rows
-    calls = []
+    real = writer._seal_id
+    sealed = []
 
-    def failing(model, fields, rows, **kw):
-        calls.append(model.__name__)
-        if len(calls) == 5:  # the second household's members: the first household is already written
+    def failing(value, uid):
+        sealed.append(value)
+        if len(sealed) == 5:  # the second household's members: households and the first members are written
             raise RuntimeError("disk full")
-        return real(model, fields, rows, **kw)
+        return real(value, uid)
 
-    monkeypatch.setattr(writer.bulk, "insert_rows", failing)
+    monkeypatch.setattr(writer, "_seal_id", failing)
     monkeypatch.setattr(writer, "FLUSH_EVERY", 1)
     job = run(township, xlsx(_family("H1") + _family("H2")))
-    assert calls == ["Household", "Person", "Entitlement", "Household", "Person"]
+    assert len(sealed) == 5
     assert job.status == JobStatus.FAILED and "未写入任何数据" in job.error
     assert not Household.objects.exists() and not Person.objects.exists() and not Entitlement.objects.exists()
 
@@ -227,3 +227,118 @@ def test_id_normalisation_matches_the_registry(township):
     job = run(township, xlsx([row("H1", "甲", " " + ident.lower() + " ")]))
     assert job.status == JobStatus.SUCCEEDED
     assert Person.objects.get().id_index == idnumbers.index(ident.upper())
+
+
+# --- payee cards (stored by funds through its registry hook) ------------------------------------------------
+
+CARD = "6217000000000001234"
+
+
+def test_cards_are_sealed_and_blind_indexed_as_funds_does(township):
+    from core import pii
+    from funds.models import PayeeAccount
+
+    rows = _family("H1")
+    rows[0][18], rows[0][19] = "6217 0000 0000 0001 234", "武陟农商银行"
+    job = run(township, xlsx(rows))
+    assert job.status == JobStatus.SUCCEEDED, job.errors
+    account = PayeeAccount.objects.get(household_id=job.created_ids[0])
+    assert account.active and account.bank_name == "武陟农商银行" and account.payee_name == "张大山"
+    assert account.person.relationship == "head" and account.person.household_id == job.created_ids[0]
+    assert account.reveal_card() == CARD and account.card_masked == "****1234"
+    assert account.card_index == pii.index("card", CARD) and CARD.encode() not in bytes(account.card_cipher)
+    assert account.village_id == "410823101200"
+    event = AuditEvent.objects.get(action="household_import.create", object_id=str(job.pk))
+    assert event.after["cards"] == 1
+
+
+def test_card_errors_are_reported_in_chinese(township):
+    rows = [
+        row("H1", "甲", make_id(), card="62170000001", bank="农行"),           # 2 too short
+        row("H2", "乙", make_id(), card="6.21700E+18", bank="农行"),           # 3 scientific notation
+        row("H3", "丙", make_id(), card=CARD),                                # 4 no bank
+        row("H4", "丁", make_id(), bank="农行"),                               # 5 bank without card
+        row("H5", "戊", make_id(), card="６２１７０００００００００００１２３", bank="农行"),  # 6 full-width
+        row("H6", "己", make_id(), card="6217000000000005678", bank="农行"),
+        row("H7", "庚", make_id(), card="6217000000000005678", bank="农行"),   # 8 same card, another household
+        row("H8", "辛", make_id(), card="6217000000000009999", bank="农行"),
+        row("H8", "壬", make_id(), "配偶", card="6217000000000008888", bank="农行"),  # 10 two cards in one household
+        row("H9", "癸", make_id(), card=6217000000000007777, bank="农行"),      # 11 stored as a number by Excel
+    ]
+    errors = _errors(run(township, xlsx(rows)))
+    assert "12至19位数字" in errors[(2, "社保卡号/银行账号")]
+    assert "科学计数法" in errors[(3, "社保卡号/银行账号")]
+    assert "请同时填写开户银行" in errors[(4, "开户银行")]
+    assert "请同时填写社保卡号/银行账号" in errors[(5, "社保卡号/银行账号")]
+    assert "全角" in errors[(6, "社保卡号/银行账号")]
+    assert "与第7行（户编号 H6）的卡号相同" in errors[(8, "社保卡号/银行账号")]
+    assert "不一致" in errors[(10, "社保卡号/银行账号")]
+    assert "存成了数字" in errors[(11, "社保卡号/银行账号")]
+    masked = [e[3] for e in _errors_raw(township, rows) if e[2] == "社保卡号/银行账号" and len(e[3]) > 8]
+    assert masked and all(v.startswith("*") for v in masked)
+
+
+def _errors_raw(township, rows):
+    return run(township, xlsx(rows)).errors
+
+
+def test_update_mode_replaces_a_changed_card_and_keeps_the_old_one(township):
+    from funds.models import PayeeAccount
+
+    rows = _family("H1")
+    rows[0][18], rows[0][19] = CARD, "武陟农商银行"
+    first = run(township, xlsx(rows))
+    hid = first.created_ids[0]
+    same = run(township, xlsx(rows), mode="update")  # the same card: nothing to change
+    assert (same.households_updated, same.households_skipped) == (0, 1)
+    rows[0][18] = "6217000000000004321"
+    run(township, xlsx(rows))  # create mode: an existing household is skipped, its card too
+    assert PayeeAccount.objects.filter(household_id=hid).count() == 1
+    job = run(township, xlsx(rows), mode="update")
+    assert job.status == JobStatus.SUCCEEDED and job.households_updated == 1, job.errors
+    old, new = PayeeAccount.objects.filter(household_id=hid).order_by("pk")
+    assert not old.active and old.replaced_at and new.active and new.reveal_card() == "6217000000000004321"
+    change = [c for c in job.changes if c["field"] == "card_number"]
+    assert change and change[0]["before"].endswith("****1234") and change[0]["after"].endswith("****4321")
+    assert "6217000000000004321" not in str(AuditEvent.objects.get(action="household_import.update",
+                                                                     object_id=str(job.pk)).after)
+
+
+# --- new members of registered households ------------------------------------------------------------------
+
+def test_update_mode_adds_a_new_member_to_a_registered_household(township):
+    rows = _family("H1")
+    first = run(township, xlsx(rows))
+    hid = first.created_ids[0]
+    baby = make_id(birth=dt.date(2024, 3, 1), sex="F")
+    rows.append(row("H1", "张小花", baby, "女"))
+    refused = run(township, xlsx(rows))  # create mode: a new member is an error, nothing written
+    assert "“更新”方式" in _errors(refused)[(5, "身份证号码")]
+    preview = run(township, xlsx(rows), mode="update", dry_run=True)
+    assert preview.status == JobStatus.SUCCEEDED and preview.persons_created == 1 and preview.households_updated == 1
+    assert [(c["label"], c["after"], c["household"]) for c in preview.changes] == [("新增成员", "张小花（子女）", hid)]
+    assert Person.objects.filter(household_id=hid).count() == 3
+    job = run(township, xlsx(rows), mode="update")
+    assert job.status == JobStatus.SUCCEEDED and job.persons_created == 1, job.errors
+    person = Person.objects.with_id_number(baby).get()
+    assert person.household_id == hid and person.relationship == "child" and person.sex == "F"
+    assert person.village_id == "410823101200" and person.reveal_id_number() == baby
+    event = AuditEvent.objects.get(action="household_import.update", object_id=str(job.pk))
+    assert event.after["persons_added"] == 1
+    assert [(r["field"], r["person"]) for r in event.after["rows"]] == [("member", person.pk)]
+    again = run(township, xlsx(rows), mode="update")  # idempotent
+    assert (again.households_updated, again.persons_created) == (0, 0)
+    assert Person.objects.filter(household_id=hid).count() == 4
+
+
+def test_a_person_of_another_household_stays_a_conflict_in_update_mode(township):
+    rows = _family("H1")
+    run(township, xlsx(rows))
+    other = HouseholdFactory(village="410823101201")
+    stranger = PersonFactory(household=other)
+    rows.append(row("H1", "外人", stranger.reveal_id_number(), "其他"))
+    rows.append(row("H1", "新人", make_id(), "其他"))
+    job = run(township, xlsx(rows), mode="update")
+    assert "已登记在另一户" in _errors(job)[(5, "身份证号码")]
+    assert Person.objects.get(pk=stranger.pk).household_id == other.pk
+    assert not Person.objects.filter(name="新人").exists()

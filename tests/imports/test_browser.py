@@ -1,0 +1,40 @@
+"""Browser: 詹店镇's caseworker uploads a file with a card column and a new member of a registered household
+(update mode, dry run) and reads what would change."""
+import datetime as dt
+
+import pytest
+
+from tests.factories import make_id
+from tests.imports.helpers import row, xlsx
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_dry_run_in_update_mode_shows_the_new_member_and_the_card(login_as, shot, tmp_path):
+    from accounts.models import User
+    from cases.models import Household
+    from imports import services
+
+    head_id, wife_id = make_id(), make_id(sex="F")
+    family = [row("H1", "张大山", head_id, "户主"), row("H1", "李秀英", wife_id, "妻")]
+    page = login_as("zhandian_jingban")
+    actor = User.objects.get(username="zhandian_jingban")
+    job = services.import_request(actor=actor, name="a.xlsx", data=xlsx(family), dry_run=False, enqueue=False)
+    services.import_run(job.pk)
+    household = Household.objects.get(head_name="张大山")
+    family[0][18], family[0][19] = "6217000000000001234", "武陟农商银行"
+    family.append(row("H1", "张小花", make_id(birth=dt.date(2024, 3, 1), sex="F"), "女"))
+    path = tmp_path / "新增成员.xlsx"
+    path.write_bytes(xlsx(family))
+    assert page.goto("/imports/").status == 200
+    shot(page, "upload-form")
+    page.set_input_files("input[type=file]", str(path))
+    page.select_option("select[name=mode]", "update")
+    page.get_by_role("button", name="上传并校验").click()
+    page.wait_for_url("**/imports/*/")
+    page.wait_for_selector("text=试导入通过", timeout=30_000)
+    body = page.inner_text("body")
+    shot(page, "dry-run")
+    assert "新增成员" in body and "张小花（子女）" in body and "社保卡号/银行账号" in body
+    assert "武陟农商银行 ****1234" in body and str(household.pk) in body
+    assert household.members.count() == 2  # a dry run writes nothing
