@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.scope import Action
@@ -158,6 +158,12 @@ def unpaired_households(*, user, on: dt.date | None = None):
     return (Household.objects.restrict(user, Action.CASE_VIEW)
             .filter(pk__in=wanted).exclude(pk__in=paired).select_related("township", "village")
             .order_by("township_id", "village_id", "head_name"))
+
+
+def unpaired_per_township(queryset) -> list[dict]:
+    """One grouped statement: how many unpaired households each township in reach has (name, id, n)."""
+    return list(queryset.order_by().values("township_id", "township__name", "township__code")
+                .annotate(n=Count("id")).order_by("township__code"))
 
 
 def per_township(rows) -> list[tuple[Region, list]]:

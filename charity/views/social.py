@@ -152,8 +152,18 @@ def pairing_detail(request, pk):
 
 @login_required
 def unpaired(request):
-    """Households the policy wants paired (param charity.pairing_groups) without an active pairing, per township."""
+    """Households the policy wants paired (param charity.pairing_groups) without an active pairing: how many per
+    township (one grouped statement), and the households of one township, a page at a time."""
     require_page(request, Action.PAIRING_CHANGE, Action.CHARITY_MANAGE)
-    rows = list(selectors.unpaired_households(user=request.user)[:2000])
+    queryset = selectors.unpaired_households(user=request.user)
+    townships = selectors.unpaired_per_township(queryset)
+    chosen = None
+    wanted = request.GET.get("township", "")
+    if len(townships) == 1:
+        chosen = townships[0]
+    elif wanted:
+        chosen = next((t for t in townships if str(t["township_id"]) == wanted), None)
+    page = paginate(queryset.filter(township_id=chosen["township_id"]), request, size=100) if chosen else None
     return render(request, "charity/unpaired.html", {
-        "groups": selectors.per_township(rows), "total": len(rows), "policy": selectors.pairing_groups()})
+        "townships": townships, "total": sum(t["n"] for t in townships), "chosen": chosen, "page": page,
+        "policy": selectors.pairing_groups()})

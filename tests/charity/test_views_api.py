@@ -93,3 +93,34 @@ def test_statement_and_public_account_pages(client, users, fund, society):
     body = client.get(f"/charity/societies/{society.pk}/account/").content.decode()
     assert "王*锤户" in body and "王大锤" not in body and "2,500.00" in body
     assert h.members.count() == 0 or "身份证" not in body
+
+
+def test_unpaired_page_counts_per_township_then_lists_one_township_a_page_at_a_time(client, users):
+    """A county's unpaired households are thousands: the page counts them per township in one statement and lists
+    the households of the township chosen, 100 at a time; a township sees its own list and nothing else."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from cases.models import Entitlement
+    from tests.factories import HouseholdFactory
+
+    def urban_dibao(village, name):
+        h = HouseholdFactory(hukou_type="urban", village=village, head_name=name)
+        Entitlement.objects.create(household=h, category="dibao", status="active", persons_covered=1,
+                                   monthly_amount=Decimal("500"), start_month=dt.date(2026, 1, 1),
+                                   county_id=h.county_id, township_id=h.township_id, village_id=h.village_id)
+        return h
+
+    zhandian = [urban_dibao("410823101200", f"詹店户{i}") for i in range(3)]
+    xitao = urban_dibao("410823102200", "西陶户甲")
+    client.force_login(users["wuzhi_minzheng"])
+    page = client.get("/charity/pairings/unpaired/").content.decode()
+    assert "共 4 户" in page and "詹店镇" in page and "西陶镇" in page
+    assert "詹店户0" not in page, "the county first sees counts, not 4,000 rows"
+    page = client.get(f"/charity/pairings/unpaired/?township={zhandian[0].township_id}").content.decode()
+    assert all(h.head_name in page for h in zhandian) and xitao.head_name not in page
+    assert client.get("/charity/pairings/unpaired/?township=abc").status_code == 200  # hostile input: the summary
+    client.force_login(users["zhandian_jingban"])
+    page = client.get(f"/charity/pairings/unpaired/?township={xitao.township_id}").content.decode()
+    assert "共 3 户" in page and xitao.head_name not in page and "西陶镇" not in page
+    assert all(h.head_name in page for h in zhandian)
