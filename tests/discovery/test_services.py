@@ -356,3 +356,23 @@ def test_visit_page_with_a_photo_and_a_bad_one(client, users, hh):
     assert ok.status_code == 302 and "/discovery/ledger/" in ok["Location"]
     page = client.get(ok["Location"]).content.decode()
     assert "走访照片" in page
+
+
+def test_scorecard_page_city_chooses_a_township_county_sees_all_or_one(users, hh, client):
+    """The city's 2,000 villages are not computed on every visit: the city picks a township first; a county sees all
+    its villages or one township's; a township outside the reach is ignored, never shown."""
+    services.visit_record(actor=users["heying_wangge"], household=hh, visited_on=timezone.localdate(), seen="户主",
+                          situations=["illness"], note="患病")
+    client.force_login(users["shi_admin"])
+    page = client.get("/discovery/scorecard/").content.decode()
+    assert "请先选择乡镇（街道）" in page and "何营东村" not in page
+    assert '<option value="410823101">' in page and '<option value="410825101">' in page
+    page = client.get("/discovery/scorecard/?township=410823101").content.decode()
+    assert "何营东村" in page and "请先选择" not in page
+    client.force_login(users["wuzhi_minzheng"])
+    page = client.get("/discovery/scorecard/").content.decode()
+    assert "何营东村" in page and '<option value="410825101">' not in page  # 温县 is not this county's
+    page = client.get("/discovery/scorecard/?township=410825101").content.decode()
+    assert "何营东村" in page, "a township out of reach falls back to the whole county"
+    page = client.get("/discovery/scorecard/?township=410823102").content.decode()
+    assert "何营东村" not in page and "本月没有数据" in page
