@@ -57,8 +57,8 @@ def board(request):
     require_page(request, Action.CASE_VIEW)
     village = _village_of(request)
     if village is None:
-        return render(request, "discovery/board_choose.html", {
-            "villages": selectors.scorecard(user=request.user, month=timezone.localdate())})
+        return render(request, "discovery/board_choose.html",
+                      _villages_scored(request, timezone.localdate().replace(day=1)))
     data = selectors.village_board(user=request.user, village=village)
     manage = can(request.user, Action.DISCOVERY_LEDGER) and village.code.startswith(request.user.region_id)
     return render(request, "discovery/board.html", {
@@ -273,18 +273,25 @@ def scorecard(request):
     """The village scorecard (五星 branch work): per village and month, every village of the reach side by side."""
     require_page(request, Action.CASE_VIEW)
     month = _month(request)
+    return render(request, "discovery/scorecard.html", {
+        **_villages_scored(request, month), "month": month, "prev": add_months(month, -1),
+        "next": add_months(month, 1)})
+
+
+def _villages_scored(request, month: dt.date) -> dict:
+    """The scorecard's rows for the township chosen with ?township= (or the whole reach below the city).
+
+    A city's 2,000 villages side by side are neither readable nor quick (3 s at city scale): the city chooses a
+    township first; a county sees all its villages, or one township's; a township out of reach is ignored."""
     townships = list(Region.objects.filter(region_q(request.user), level=Region.Level.TOWNSHIP)
                      .select_related("parent").order_by("code"))
     wanted = request.GET.get("township", "")
     chosen = next((t for t in townships if t.code == wanted), None)
-    # A city's 2,000 villages side by side are neither readable nor quick (3 s at city scale): the city chooses a
-    # township; a county sees all its villages, or one township's.
     must_choose = request.user.region.level == Region.Level.CITY and chosen is None and len(townships) > 1
     rows = [] if must_choose else selectors.scorecard(user=request.user, month=month,
                                                        township=chosen.code if chosen else "")
-    return render(request, "discovery/scorecard.html", {
-        "rows": rows, "month": month, "prev": add_months(month, -1), "next": add_months(month, 1),
-        "townships": townships if len(townships) > 1 else [], "chosen": chosen, "must_choose": must_choose})
+    return {"rows": rows, "townships": townships if len(townships) > 1 else [], "chosen": chosen,
+            "must_choose": must_choose}
 
 
 @login_required

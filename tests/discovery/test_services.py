@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.spotchecks import population_for
@@ -376,3 +377,6 @@ def test_scorecard_page_city_chooses_a_township_county_sees_all_or_one(users, hh
     assert "何营东村" in page, "a township out of reach falls back to the whole county"
     page = client.get("/discovery/scorecard/?township=410823102").content.decode()
     assert "何营东村" not in page and "本月没有数据" in page
+    client.force_login(users["shi_admin"])
+    assert "请先选择乡镇（街道）" in client.get(reverse("discovery:board")).content.decode()
+    assert "何营东村" in client.get(reverse("discovery:board") + "?township=410823101").content.decode()
