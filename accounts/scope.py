@@ -7,6 +7,8 @@ role may take at all. Out of reach looks like not found: views use `get_in_scope
 """
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.core.exceptions import ValidationError
@@ -158,6 +160,16 @@ def granted_pks(user, model: type[models.Model], action: str) -> list:
         return []
     raw = _user_grants(user).get(f"{model._meta.label_lower}:{_grant_level(action)}_{model._meta.model_name}", ())
     return [model._meta.pk.to_python(pk) for pk in raw]
+
+
+def grants_fingerprint(user) -> str:
+    """A short digest of all the user's explicit grants (equal digests, equal grants): for cache keys of results
+    that depend on what the user reaches (reports.selectors.dashboard_cached)."""
+    grants = _user_grants(user)
+    if not grants:
+        return "-"
+    text = repr(sorted((k, sorted(map(str, v))) for k, v in grants.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _user_grants(user) -> dict[str, list[str]]:

@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench walk", description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5, help="每页请求次数（另有一次预热）")
     parser.add_argument("--roles", nargs="*", default=ROLES, help="演示用户名")
+    parser.add_argument("--only", default="", help="只走路径匹配此正则的页面（如 ^/reports/）")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out" / "walk.json"))
     args = parser.parse_args(argv)
 
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     from jiuzhu.navigation import menu_for
     from jiuzhu.search_views import may_search
 
-    probe = (Person.objects.filter(township_id="410823101", household__note=citysim.MARKER).order_by("-id")
+    only = re.compile(args.only) if args.only else None
+    probe = None if only and not only.search("/search/") else (Person.objects.filter(township_id="410823101", household__note=citysim.MARKER).order_by("-id")
              .only("uid", "id_cipher", "name").first())
     searches = {"名字": probe.name, "身份证号": probe.reveal_id_number()} if probe else {}
 
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             if (url, label if data is not None else "") in seen:  # each posted search counts; a page once
                 continue
             seen.add((url, label if data is not None else ""))
+            if only and not only.search(url):
+                continue
 
             def fetch(url=url, data=data, client=client):
                 return client.post(url, data) if data is not None else client.get(url)

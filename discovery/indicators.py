@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from accounts.scope import Action
@@ -21,22 +21,31 @@ V = Action.CASE_VIEW
 
 def visits_overdue(ask: Ask):
     """Households whose last visit (or, never visited, their registration) lies more than their group's visit
-    cycle before the day looked at: 分散供养特困 > 低保 > other, as discovery.selectors.visits_due decides."""
+    cycle before the day looked at: 分散供养特困 > 低保 > other, as discovery.selectors.visits_due decides.
+
+    The filter reads sets of households (in force per category, last visit per household), each computed once:
+    a correlated look-up per household took 4-11 s for the city's 400,000. The annotations are for the rows."""
     on = ask.as_of
-    in_force = Entitlement.objects.in_force().filter(household_id=OuterRef("pk"))
+    in_force = Entitlement.objects.in_force()
     last = (Visit.objects.filter(household_id=OuterRef("pk"), visited_on__lte=on)
             .order_by("-visited_on").values("visited_on")[:1])
     qs = ask.place(Household.objects.restrict(ask.user, V).filter(created_at__date__lte=on)).annotate(
-        last_visit=Subquery(last), is_tekun=Exists(in_force.filter(category="tekun_dispersed")),
-        is_dibao=Exists(in_force.filter(category="dibao")))
+        last_visit=Subquery(last), is_tekun=Exists(in_force.filter(household_id=OuterRef("pk"),
+                                                                   category="tekun_dispersed")),
+        is_dibao=Exists(in_force.filter(household_id=OuterRef("pk"), category="dibao")))
+    tekun = Q(pk__in=in_force.filter(category="tekun_dispersed").values("household_id"))
+    dibao = Q(pk__in=in_force.filter(category="dibao").values("household_id"))
+    visits = Visit.objects.filter(visited_on__lte=on)
+    visited = Q(pk__in=visits.values("household_id"))
 
     def late(group: str) -> Q:
         cutoff = on - dt.timedelta(days=visit_cycle_days(group, on))
-        return Q(last_visit__lt=cutoff) | Q(last_visit__isnull=True, created_at__date__lt=cutoff)
+        last_before = (visits.order_by().values("household_id").annotate(last=Max("visited_on"))
+                       .filter(last__lt=cutoff).values("household_id"))
+        return Q(pk__in=last_before) | (~visited & Q(created_at__date__lt=cutoff))
 
-    return qs.filter((Q(is_tekun=True) & late("tekun"))
-                     | (Q(is_tekun=False, is_dibao=True) & late("dibao"))
-                     | (Q(is_tekun=False, is_dibao=False) & late("other"))).select_related("village")
+    return qs.filter((tekun & late("tekun")) | (~tekun & dibao & late("dibao"))
+                     | (~tekun & ~dibao & late("other"))).select_related("village")
 
 
 def ledger_overdue(ask: Ask):

@@ -46,10 +46,10 @@ def aims(request):
     if request.accepted_renderer.format == "xlsx":
         return views.aims(_as_xlsx(request))
     region, month = views._context(request)
-    data = selectors.dashboard(user=request.user, region=region, month=month)
+    data, computed_at = selectors.dashboard_cached(user=request.user, region=region, month=month)
     return Response({
         "region": {"code": region.code, "name": region.name, "level": region.level},
-        "month": f"{month:%Y-%m}",
+        "month": f"{month:%Y-%m}", "computed_at": computed_at.isoformat(),
         "aims": [{"code": a["code"], "label": a["label"], "meaning": a["meaning"],
                   "indicators": [c.as_json() for c in a["cells"]]} for a in data],
     })

@@ -108,17 +108,18 @@ def report(*, user, region: Region, month: dt.date) -> dict:
 
 
 def category_counts(*, user, region: Region, months: list) -> list[tuple[dt.date, dict]]:
-    """Households per paid category for each month (one grouped query per month)."""
+    """Households per paid category for each month: one grouped query for all the months (a conditional count
+    per month over the entitlements in force in any of them; `active_in` of each month)."""
     action = _entitlement_action(user)
-    out = []
-    for m in months:
-        row = {}
-        if action:
-            qs = _place(Entitlement.objects.restrict(user, action).filter(category__in=[c for c, _ in CATEGORIES]),
-                        region)
-            row = dict(qs.active_in(m).order_by().values_list("category").annotate(n=Count("pk")))
-        out.append((m, row))
-    return out
+    if not action or not months:
+        return [(m, {}) for m in months]
+    qs = _place(Entitlement.objects.restrict(user, action).filter(category__in=[c for c, _ in CATEGORIES]), region)
+    first, last = min(months), max(months)
+    qs = qs.in_force().filter(start_month__lte=last).filter(Q(end_month__isnull=True) | Q(end_month__gte=first))
+    counts = {f"n{k}": Count("pk", filter=Q(start_month__lte=m) & (Q(end_month__isnull=True) | Q(end_month__gte=m)))
+              for k, m in enumerate(months)}
+    rows = list(qs.order_by().values("category").annotate(**counts))
+    return [(m, {r["category"]: r[f"n{k}"] for r in rows if r[f"n{k}"]}) for k, m in enumerate(months)]
 
 
 def _money(value) -> Decimal:

@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import ROLE_LEVEL
+from accounts.scope import grants_fingerprint
 from core.indicators import AIMS, STATUS_LABELS, Ask, Indicator
 from core.models import Region
 from core.months import add_months, first_of_month
@@ -143,12 +146,46 @@ def dashboard(*, user, region: Region, month: dt.date, today: dt.date | None = N
     """The three aims, each with its indicators measured for the month and the month before."""
     stored = summarised(region, add_months(month, -1), today)
     cells = [measure(user, i, region, month, today, previous=stored.get(i.code)) for i in registry.visible(user)]
+    return _grouped(cells)
+
+
+def _grouped(cells: list[Cell]) -> list[dict]:
     out = []
     for code, label, meaning in AIMS:
         mine = [c for c in cells if c.indicator.aim == code]
         out.append({"code": code, "label": label, "meaning": meaning, "cells": mine,
                     "red": sum(c.status == "red" for c in mine), "amber": sum(c.status == "amber" for c in mine)})
     return out
+
+
+def _dashboard_key(user, region: Region, month: dt.date, today: dt.date) -> str:
+    """Everything the dashboard's numbers depend on besides the data: what the user reaches (role, whether the
+    account is active, own region, explicit grants — accounts.scope), the region and month asked and the day
+    (the running month is counted up to today)."""
+    return (f"reports:aims:{user.role}:{int(user.is_active)}:{user.region_id}:{grants_fingerprint(user)}:"
+            f"{region.code}:{month:%Y-%m}:{today:%Y-%m-%d}")
+
+
+def dashboard_cached(*, user, region: Region, month: dt.date, today: dt.date | None = None) -> tuple[list[dict], dt.datetime]:
+    """`dashboard`, kept in the shared cache for `REPORTS_AIMS_CACHE_SECONDS` (0: always live) per scope, region,
+    month and day: the whole city's running month counts several 100,000-row tables. Returns the aims and the
+    time they were computed (shown on the page as 数据更新于 HH:MM)."""
+    today = today or timezone.localdate()
+    ttl = getattr(settings, "REPORTS_AIMS_CACHE_SECONDS", 0)
+    key = _dashboard_key(user, region, month, today) if ttl else ""
+    stored = cache.get(key) if key else None
+    if stored is not None:
+        computed_at, values = stored
+        by_code = {i.code: i for i in registry.visible(user)}
+        if set(values) == set(by_code):  # the same indicators as when stored (else compute afresh)
+            cells = [Cell(by_code[code], *v) for code, v in values.items()]
+            return _grouped(cells), computed_at
+    computed_at = timezone.now()
+    data = dashboard(user=user, region=region, month=month, today=today)
+    if key:
+        values = {c.indicator.code: (c.value, c.previous, c.target, c.status) for a in data for c in a["cells"]}
+        cache.set(key, (computed_at, values), ttl)
+    return data, computed_at
 
 
 def indicator_or_404(user, code: str) -> Indicator:

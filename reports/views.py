@@ -55,7 +55,7 @@ def _region_codes(region):
 def aims(request):
     require_page(request, *READERS)
     region, month = _context(request)
-    data = selectors.dashboard(user=request.user, region=region, month=month)
+    data, computed_at = selectors.dashboard_cached(user=request.user, region=region, month=month)
     if request.GET.get("format") == "xlsx":
         rows = ([AIM_LABELS[c.indicator.aim], c.indicator.label, c.indicator.definition, c.value, c.previous,
                  "—" if c.target is None else c.target, c.indicator.unit, c.status_label]
@@ -67,7 +67,7 @@ def aims(request):
     months, current = _months(month)
     return render(request, "reports/aims.html", {
         "aims": data, "region": region, "month": month, "months": months, "current": current,
-        "previous": f"{add_months(month, -1):%Y-%m}",
+        "computed_at": timezone.localtime(computed_at), "previous": f"{add_months(month, -1):%Y-%m}",
         "trail": selectors.trail(request.user, region), "children": selectors.children(region),
     })
 

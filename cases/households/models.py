@@ -159,6 +159,10 @@ class Person(PlaceMixin, SealedRowMixin):
                 name="person_disability_has_type",
             ),
         ]
+        indexes = [
+            # the few verified deaths (funds.indicators.paid_after_death, monitoring): never a scan of every person
+            models.Index(fields=["deceased_on"], condition=Q(deceased_on__isnull=False), name="person_deceased"),
+        ]
 
     def __str__(self):
         return self.name

@@ -256,6 +256,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
                   else "django.contrib.sessions.backends.db")
 JIUZHU_SHARED_CACHE = bool(REDIS_URL)
+# the aims dashboard (reports.selectors.dashboard_cached) is kept this long per scope, region, month and day;
+# 0 computes it on every view (the default without a shared cache)
+REPORTS_AIMS_CACHE_SECONDS = env_int("REPORTS_AIMS_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 CACHES = {
     "default": (
