@@ -17,3 +17,7 @@ MEDIA_ROOT = BASE_DIR / ".run" / "test-media"
 # A second alias that mirrors the default database, so the read-replica router is tested (core.replica).
 # The router stays off unless a test names the alias in JIUZHU_READ_REPLICA.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+
+# The aims dashboard is computed live in tests even with REDIS_URL set (CI): a result cached by one test would
+# otherwise answer the next test's question. tests/reports/test_dashboard_cache.py turns the cache on.
+REPORTS_AIMS_CACHE_SECONDS = 0
