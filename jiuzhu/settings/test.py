@@ -21,3 +21,17 @@ DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  
 # The aims dashboard is computed live in tests even with REDIS_URL set (CI): a result cached by one test would
 # otherwise answer the next test's question. tests/reports/test_dashboard_cache.py turns the cache on.
 REPORTS_AIMS_CACHE_SECONDS = 0
+
+# With REDIS_URL and pytest-xdist, each worker gets its own Redis database for the cache: the autouse fixture's
+# cache.clear() is a FLUSHDB, and one worker's cached grants or counts (keyed by primary keys that the other
+# worker's database reuses) must never answer the other's requests.
+import os as _os  # noqa: E402
+
+_worker = _os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _base = int(_url.path.strip("/") or 0)
+    _db = (_base + 1 + int(_worker[2:])) % 16
+    CACHES = {"default": {**CACHES["default"], "LOCATION": urlunsplit(_url._replace(path=f"/{_db}"))}}  # noqa: F405
