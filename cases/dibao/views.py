@@ -271,6 +271,9 @@ def recheck_list(request):
         "assignees": list(dibao_rechecks.caseworkers(request.user.region_id)) if can_assign else []})
 
 
+BULK_ASSIGN_MAX = 500
+
+
 @login_required
 @require_POST
 def recheck_assign_many(request):
@@ -279,7 +282,11 @@ def recheck_assign_many(request):
     require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)
     month = _month_param(request)
     back = f"{reverse('cases:recheck_list')}?month={month:%Y-%m}"
-    ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit() and len(str(i)) < 12][:500]
+    ticked = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit() and len(str(i)) < 12]
+    ids = ticked[:BULK_ASSIGN_MAX]
+    if len(ticked) > BULK_ASSIGN_MAX:
+        messages.warning(request, f"一次最多分派 {BULK_ASSIGN_MAX} 户，本次只处理了前 {BULK_ASSIGN_MAX} 户，"
+                                  f"其余 {len(ticked) - BULK_ASSIGN_MAX} 户请再次分派。")
     if not ids:
         messages.error(request, "请先勾选要分派的复核。")
         return redirect(back)

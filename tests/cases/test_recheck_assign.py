@@ -114,3 +114,15 @@ def test_roles_without_case_work_cannot_assign(users, client, username):
     assert Recheck.objects.get(pk=mine.pk).assigned_to is None
     if username == "heying_cun":
         assert 'data-check-all="ids"' not in client.get("/rechecks/?month=2026-11").content.decode()
+
+
+def test_more_ticked_than_the_limit_says_what_was_left(users, client, monkeypatch):
+    """A bulk assignment processes at most BULK_ASSIGN_MAX rows and says how many were left for another round."""
+    from cases.dibao import views
+
+    monkeypatch.setattr(views, "BULK_ASSIGN_MAX", 2)
+    mine = [_recheck(ZHANDIAN_VILLAGE) for _ in range(3)]
+    client.force_login(users["zhandian_jingban"])
+    page = _post(client, [m.pk for m in mine], users["zhandian_jingban"]).content.decode()
+    assert "一次最多分派 2 户" in page and "其余 1 户请再次分派" in page
+    assert Recheck.objects.filter(assigned_to=users["zhandian_jingban"]).count() == 2
