@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from accounts.scope import Action
@@ -147,16 +148,18 @@ def pairing_groups(on: dt.date | None = None) -> list[tuple[str, str]]:
 def unpaired_households(*, user, on: dt.date | None = None):
     """Households of the policy's groups (open entitlement of the category, urban/rural where given) without an
     active pairing, within the user's reach."""
+    # one correlated EXISTS (a semi-join the planner runs by index for a township and by hash for a county); the
+    # urban/rural condition reads the outer household: a join inside the set read the city's households (0.4 s)
     q = Q(pk__in=[])
     for category, hukou in pairing_groups(on):
         part = Q(category=category)
         if hukou:
-            part &= Q(household__hukou_type=hukou)
+            part &= Q(Exact(OuterRef("hukou_type"), hukou))
         q |= part
-    wanted = Entitlement.objects.open().filter(q).values("household_id")
+    wanted = Exists(Entitlement.objects.open().filter(q, household_id=OuterRef("pk")))
     paired = Pairing.objects.active(on).values("household_id")
     return (Household.objects.restrict(user, Action.CASE_VIEW)
-            .filter(pk__in=wanted).exclude(pk__in=paired).select_related("township", "village")
+            .filter(wanted).exclude(pk__in=paired).select_related("township", "village")
             .order_by("township_id", "village_id", "head_name"))
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Case, Count, DateField, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db import connection
+from django.db.models import Case, Count, Max, Q, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.scope import Action
@@ -62,21 +63,29 @@ def visits_due(*, user, households, on: dt.date | None = None) -> dict[int, dict
 
 
 def _visits_due_per_village(user, households, *, on: dt.date, by: dt.date) -> dict[str, int]:
-    """How many of `households` fall due for a visit by `by` (the rule of visits_due, as of `on`), per village:
-    one grouped query, so a city's 400,000 households are never brought into Python (that took minutes)."""
-    in_force = Entitlement.objects.in_force()
-    last_visit = (Visit.objects.restrict(user, Action.CASE_VIEW).filter(household=OuterRef("pk"), visited_on__lte=on)
-                  .order_by().values("household").annotate(m=Max("visited_on")).values("m"))
-    # due when start + cycle(group) <= by, i.e. start <= by - cycle; group tekun > dibao > other (household_groups)
+    """How many of `households` fall due for a visit by `by` (the rule of visits_due, as of `on`), per village.
+
+    One statement over three sets, each read once: the households, their last visit (grouped) and their group
+    (in-force 特困/低保, grouped): joined by hash, so a county's 70,000 households cost one pass of each table.
+    A correlated look-up of the last visit per household took 0.5 s for a township, 1.2 s for a county."""
     cutoff = {g: by - dt.timedelta(days=visit_cycle_days(g, on)) for g in GROUP_LABELS}
-    qs = households.order_by().annotate(
-        _start=Coalesce(Subquery(last_visit, output_field=DateField()), TruncDate("created_at")),
-        _cutoff=Case(
-            When(pk__in=in_force.filter(category="tekun_dispersed").values("household_id"), then=Value(cutoff["tekun"])),
-            When(pk__in=in_force.filter(category="dibao").values("household_id"), then=Value(cutoff["dibao"])),
-            default=Value(cutoff["other"]), output_field=DateField()))
-    return dict(qs.filter(_start__lte=F("_cutoff")).values("village_id").annotate(n=Count("id"))
-                .values_list("village_id", "n"))
+    homes = households.order_by().annotate(day=TruncDate("created_at")).values("id", "village_id", "day")
+    last = (Visit.objects.restrict(user, Action.CASE_VIEW).filter(visited_on__lte=on).order_by()
+            .values("household_id").annotate(m=Max("visited_on")))
+    group = (Entitlement.objects.in_force().filter(category__in=["tekun_dispersed", "dibao"],
+                                                   household_id__in=households.order_by().values("id"))
+             .order_by().values("household_id")
+             .annotate(tekun=Max(Case(When(category="tekun_dispersed", then=Value(1)), default=Value(0)))))
+    (h_sql, h_params), (v_sql, v_params), (g_sql, g_params) = (
+        qs.query.sql_with_params() for qs in (homes, last, group))
+    sql = (f"SELECT h.village_id, COUNT(*) FROM ({h_sql}) h "
+           f"LEFT JOIN ({v_sql}) v ON v.household_id = h.id "
+           f"LEFT JOIN ({g_sql}) g ON g.household_id = h.id "
+           "WHERE COALESCE(v.m, h.day) <= CASE WHEN g.tekun = 1 THEN %s WHEN g.household_id IS NOT NULL THEN %s "
+           "ELSE %s END GROUP BY h.village_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*h_params, *v_params, *g_params, cutoff["tekun"], cutoff["dibao"], cutoff["other"]))
+        return dict(cursor.fetchall())
 
 
 def village_board(*, user, village: Region) -> dict:
