@@ -23,3 +23,14 @@ def month_range(month: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of `month`'s month."""
     first = first_of_month(month)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the site's time zone, as an aware datetime.
+
+    `created_at < day_start(d)` is "created before day d" as a plain timestamp comparison: `created_at__date`
+    converts every row's timestamp to a local date (AT TIME ZONE), which costs a county's 70,000-row count
+    most of its time."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

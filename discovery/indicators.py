@@ -13,6 +13,7 @@ from cases.dibao.models import Application
 from cases.entitlements.models import Entitlement
 from cases.households.models import Household
 from core.indicators import Ask, Column, Indicator
+from core.months import day_start
 from discovery.models import LedgerRecord, Visit
 from discovery.selectors import GROUP_LABELS, visit_cycle_days
 
@@ -29,12 +30,15 @@ def visits_overdue(ask: Ask):
     in_force = Entitlement.objects.in_force()
     last = (Visit.objects.filter(household_id=OuterRef("pk"), visited_on__lte=on)
             .order_by("-visited_on").values("visited_on")[:1])
-    qs = ask.place(Household.objects.restrict(ask.user, V).filter(created_at__date__lte=on)).annotate(
+    qs = ask.place(Household.objects.restrict(ask.user, V).filter(
+        created_at__lt=day_start(on + dt.timedelta(days=1)))).annotate(
         last_visit=Subquery(last), is_tekun=Exists(in_force.filter(household_id=OuterRef("pk"),
                                                                    category="tekun_dispersed")),
         is_dibao=Exists(in_force.filter(household_id=OuterRef("pk"), category="dibao")))
-    tekun = Q(pk__in=in_force.filter(category="tekun_dispersed").values("household_id"))
-    dibao = Q(pk__in=in_force.filter(category="dibao").values("household_id"))
+    # the groups' sets narrowed to the asked region (an open entitlement carries its household's region): the
+    # city's 130,000 低保 households hashed for a township's count took most of its 0.2-0.4 s
+    tekun = Q(pk__in=ask.place(in_force.filter(category="tekun_dispersed")).values("household_id"))
+    dibao = Q(pk__in=ask.place(in_force.filter(category="dibao")).values("household_id"))
     visits = Visit.objects.filter(visited_on__lte=on)
     visited = Q(pk__in=visits.values("household_id"))
 
@@ -42,7 +46,7 @@ def visits_overdue(ask: Ask):
         cutoff = on - dt.timedelta(days=visit_cycle_days(group, on))
         last_before = (visits.order_by().values("household_id").annotate(last=Max("visited_on"))
                        .filter(last__lt=cutoff).values("household_id"))
-        return Q(pk__in=last_before) | (~visited & Q(created_at__date__lt=cutoff))
+        return Q(pk__in=last_before) | (~visited & Q(created_at__lt=day_start(cutoff)))
 
     return qs.filter((tekun & late("tekun")) | (~tekun & dibao & late("dibao"))
                      | (~tekun & ~dibao & late("other"))).select_related("village")

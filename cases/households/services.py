@@ -141,6 +141,9 @@ def household_update(*, actor, household: Household, reason: str = "", **changes
         if "village" in fields:
             household.members.update(county=household.county_id, township=household.township_id,
                                      village=household.village_id)
+            # open entitlements follow the household: they are scoped (payments, indicators) by their own region
+            household.entitlements.open().update(county=household.county_id, township=household.township_id,
+                                                 village=household.village_id)
         b, a = audit.diff(before, audit.snapshot(household, HOUSEHOLD_FIELDS + ["phone_masked"]))
         audit.record(actor=actor, action="household.update", obj=household, before=b, after=a, reason=reason)
     return household

@@ -200,3 +200,27 @@ def test_service_check_refuses_role_and_region_and_honours_an_explicit_grant(use
     xitao = type(xitao).objects.get(pk=xitao.pk)  # as in the next request: grants are read again
     require(xitao, Action.CASE_CHANGE, other)
     require(users["zhandian_jingban"], Action.CASE_CHANGE, other)
+
+
+def test_moving_a_household_moves_its_open_entitlements_not_its_ended_ones(users, homes):
+    """An open entitlement is scoped by its own region (payments, indicators): when the household moves to
+    another village, the open one follows it, an ended one stays where it was paid."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from cases.entitlements.models import Entitlement
+    from cases.households import services
+    from core.models import Region
+
+    home = homes[HEYING]
+    place = {"county_id": home.county_id, "township_id": home.township_id, "village_id": home.village_id}
+    common = {"household": home, "persons_covered": 1, "monthly_amount": Decimal("500.00"),
+              "start_month": dt.date(2026, 1, 1), **place}
+    open_one = Entitlement.objects.create(category="dibao", status="active", **common)
+    ended = Entitlement.objects.create(category="tekun_dispersed", status="ended", **common)
+    services.household_update(actor=users["zhandian_jingban"], household=home,
+                              village=Region.objects.get(code=HEYING_NEIGHBOUR), reason="搬迁")
+    open_one.refresh_from_db()
+    ended.refresh_from_db()
+    assert open_one.village_id == HEYING_NEIGHBOUR and open_one.township_id == HEYING_NEIGHBOUR[:9]
+    assert ended.village_id == HEYING
