@@ -51,9 +51,14 @@ def missed(ask: Ask):
     excluded with a reason — in any batch of the month, in counties whose regular batch is finalised."""
     line = PaymentLine.objects.filter(household_id=OuterRef("household_id"), month=ask.month,
                                       category=OuterRef("category"), basis="")
+    # a line that holds the month's slot (read through the slot's unique index), or one excluded with a reason
+    # in a live batch of the month (few; a cancelled batch's lines count for nothing): any line at all, read
+    # in one unindexed look-up per entitlement, took 2.6 s for the city's 150,000
+    holds_slot = line.filter(claims_slot=True)
+    excluded = line.filter(excluded=True, batch__in=PaymentBatch.objects.live().filter(month=ask.month))
     qs = (Entitlement.objects.restrict(ask.user, A).active_in(ask.month)
           .filter(category__in=categories.PAID, monthly_amount__gt=0, county_id__in=_batch_due(ask))
-          .filter(~Exists(line)))
+          .filter(~Exists(holds_slot), ~Exists(excluded)))
     return ask.place(qs).select_related("household", "village")
 
 

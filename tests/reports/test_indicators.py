@@ -108,6 +108,21 @@ def test_missed_payment_when_batch_finalised_without_the_household(users):
     assert value(officer, "missed") == 0
 
 
+def test_missed_payment_a_cancelled_batch_pays_nothing(users):
+    """漏发 reads the line holding the month's slot (through its unique index) or an excluded line of a live batch:
+    a line of a cancelled batch (its slot given up) does not hide the miss; the supplementary batch's line does."""
+    officer = users["wuzhi_minzheng"]
+    _, ent = entitled()
+    cancelled = batch(status=PaymentBatch.Status.CANCELLED)
+    line(cancelled, ent, claims_slot=False)
+    line(cancelled, ent, no=2, excluded=True, exclusion_reason="暂停发放", claims_slot=False, basis="")
+    regular = batch(status=PaymentBatch.Status.FINALISED, sequence=2)
+    assert value(officer, "missed") == 1
+    assert [e.pk for e in listed(officer, "missed")] == [ent.pk]
+    line(regular, ent)  # paid in the live batch: holds the slot
+    assert value(officer, "missed") == 0
+
+
 def test_short_payment(users):
     officer = users["wuzhi_minzheng"]
     _, ent = entitled(amount="500.00")
