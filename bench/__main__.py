@@ -75,6 +75,9 @@ def main(argv=None) -> int:
         call_command("seed_city", persons=args.persons)
         seed_seconds = time.perf_counter() - t0
 
+    from bench import pages as page_bench
+
+    page_bench.ensure_statistics()
     with connection.cursor() as cur:
         cur.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", ["cases_household"])
         n_households = cur.fetchone()[0]

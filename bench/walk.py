@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from jiuzhu.navigation import menu_for
     from jiuzhu.search_views import may_search
 
+    pages.ensure_statistics()
     only = re.compile(args.only) if args.only else None
     probe = None if only and not only.search("/search/") else (Person.objects.filter(township_id="410823101", household__note=citysim.MARKER).order_by("-id")
              .only("uid", "id_cipher", "name").first())
