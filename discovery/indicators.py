@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from accounts.scope import Action
@@ -16,7 +15,7 @@ from cases.households.models import Household
 from core.indicators import Ask, Column, Indicator
 from core.months import day_start
 from discovery.models import LedgerRecord, Visit
-from discovery.selectors import GROUP_LABELS, due_sql
+from discovery.selectors import GROUP_LABELS, visit_cycle_days
 
 V = Action.CASE_VIEW
 
@@ -25,19 +24,32 @@ def visits_overdue(ask: Ask):
     """Households whose last visit (or, never visited, their registration) lies more than their group's visit
     cycle before the day looked at: 分散供养特困 > 低保 > other, as discovery.selectors.visits_due decides.
 
-    The filter is discovery.selectors.due_sql (one statement over households, last visits and groups, each read
-    once; a visit overdue on day d fell due by d - 1); the annotations are for the drill-down's rows."""
+    The filter reads sets of households (in force per category, last visit per household), each computed once:
+    a correlated look-up per household took 4-11 s for the city's 400,000. The annotations are for the rows."""
     on = ask.as_of
-    households = ask.place(Household.objects.restrict(ask.user, V).filter(
-        created_at__lt=day_start(on + dt.timedelta(days=1))))
-    sql, params = due_sql(ask.user, households, on=on, by=on - dt.timedelta(days=1))
     in_force = Entitlement.objects.in_force()
     last = (Visit.objects.filter(household_id=OuterRef("pk"), visited_on__lte=on)
             .order_by("-visited_on").values("visited_on")[:1])
-    return households.filter(pk__in=RawSQL(f"SELECT d.id FROM ({sql}) d", params)).annotate(
+    qs = ask.place(Household.objects.restrict(ask.user, V).filter(
+        created_at__lt=day_start(on + dt.timedelta(days=1)))).annotate(
         last_visit=Subquery(last), is_tekun=Exists(in_force.filter(household_id=OuterRef("pk"),
                                                                    category="tekun_dispersed")),
-        is_dibao=Exists(in_force.filter(household_id=OuterRef("pk"), category="dibao"))).select_related("village")
+        is_dibao=Exists(in_force.filter(household_id=OuterRef("pk"), category="dibao")))
+    # the groups' sets narrowed to the asked region (an open entitlement carries its household's region): the
+    # city's 130,000 低保 households hashed for a township's count took most of its 0.2-0.4 s
+    tekun = Q(pk__in=ask.place(in_force.filter(category="tekun_dispersed")).values("household_id"))
+    dibao = Q(pk__in=ask.place(in_force.filter(category="dibao")).values("household_id"))
+    visits = Visit.objects.filter(visited_on__lte=on)
+    visited = Q(pk__in=visits.values("household_id"))
+
+    def late(group: str) -> Q:
+        cutoff = on - dt.timedelta(days=visit_cycle_days(group, on))
+        last_before = (visits.order_by().values("household_id").annotate(last=Max("visited_on"))
+                       .filter(last__lt=cutoff).values("household_id"))
+        return Q(pk__in=last_before) | (~visited & Q(created_at__lt=day_start(cutoff)))
+
+    return qs.filter((tekun & late("tekun")) | (~tekun & dibao & late("dibao"))
+                     | (~tekun & ~dibao & late("other"))).select_related("village")
 
 
 def ledger_overdue(ask: Ask):
