@@ -25,6 +25,8 @@ def aggregates(key: Hashable, build: Callable[[], Iterable[tuple]]) -> dict:
         parts, names, alias = [], [], "default"
         for qs, wanted in build():
             alias = qs.db
+            if not wanted:  # nothing asked of it: without an aggregate it would be a row per object, or none
+                continue
             one_row = qs.order_by().annotate(_row=Value(1, output_field=IntegerField())).values("_row") \
                 .annotate(**wanted)  # grouped by a constant: no GROUP BY, one row
             parts.append(one_row.query.get_compiler(using=alias, elide_empty=False).as_sql())
