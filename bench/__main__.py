@@ -26,6 +26,10 @@ def main(argv=None) -> int:
         from bench import walk
 
         return walk.main(argv[1:])
+    if argv and argv[0] == "report":  # sub-command: the README's figures from the output files (bench/report.py)
+        from bench import report
+
+        return report.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description="jiuzhu 城市规模性能基准")
     parser.add_argument("--persons", type=int, default=1_000_000, help="城市规模数据的人数（缺失时生成）")
     parser.add_argument("--rounds", type=int, default=3)
