@@ -26,6 +26,10 @@ def main(argv=None) -> int:
         from bench import walk
 
         return walk.main(argv[1:])
+    if argv and argv[0] == "serve":  # sub-command: gunicorn under concurrent clients vs a bare app (bench/serve.py)
+        from bench import serve
+
+        return serve.main(argv[1:])
     if argv and argv[0] == "report":  # sub-command: the README's figures from the output files (bench/report.py)
         from bench import report
 
