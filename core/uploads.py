@@ -120,8 +120,15 @@ def sniff(data: bytes, name: str = "") -> str:
     return "csv"
 
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"')
+# Any r="A1"-style attribute (a cell's reference; no other element of a worksheet carries one — an attribute that
+# only ends in r is counted too, which can only over-count). Each pattern starts with a literal, which the regex
+# engine finds with a fast search; the highest column is found by the length of its letters first, so no reference
+# is turned into a number one at a time.
+_CELL_COLUMN = {n: re.compile(rb'r="([A-Z]{%d})[0-9]' % n) for n in (4, 3, 2, 1)}
+_CELL_ROW = re.compile(rb'r="[A-Z]{1,4}([0-9]{1,8})"')
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row\b([^>]*)')
+_PLAIN_ROW_TAG = re.compile(rb'<row\b')
+_PLAIN_ROW_NUMBERED = re.compile(rb'<row\b[^>]*?r="([0-9]{1,8})"')
 _R_ATTR = re.compile(rb'\br="([0-9]{1,8})"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{0,4})([0-9]{0,8})(?::([A-Z]{1,4})([0-9]{1,8}))?"')
 
@@ -199,12 +206,25 @@ def _scan(text: bytes, extent: SheetExtent, limits: Limits) -> None:
             refusal = _extent_refusal(int(last_row), column_number(last_col), limits)
             if refusal:
                 raise refusal
-    for m in _ROW_TAG.finditer(text):
-        r = _R_ATTR.search(m.group(1))
-        extent.rows = max(extent.rows, int(r.group(1))) if r else extent.rows + 1
-    for m in _CELL_REF.finditer(text):
-        extent.columns = max(extent.columns, column_number(m.group(1)))
-        extent.rows = max(extent.rows, int(m.group(2)))
+    # rows: every <row> carries its number (as every spreadsheet program writes it) — the highest; otherwise
+    # one by one, a row without a number following the one before
+    plain = b":row" not in text  # no namespace-prefixed <x:row> (those take the exact path below)
+    numbered = _PLAIN_ROW_NUMBERED.findall(text) if plain else ()
+    if numbered and len(numbered) == len(_PLAIN_ROW_TAG.findall(text)):
+        extent.rows = max(extent.rows, max(map(int, numbered)))
+    else:
+        for attrs in _ROW_TAG.findall(text):
+            r = _R_ATTR.search(attrs)
+            extent.rows = max(extent.rows, int(r.group(1))) if r else extent.rows + 1
+    # cells: the highest row any reference names, and the highest column (longest letters first)
+    rows = _CELL_ROW.findall(text)
+    if rows:
+        extent.rows = max(extent.rows, max(map(int, rows)))
+    for pattern in _CELL_COLUMN.values():
+        letters = pattern.findall(text)
+        if letters:
+            extent.columns = max(extent.columns, max(column_number(c) for c in set(letters)))
+            break
     refusal = _extent_refusal(extent.rows, extent.columns, limits)
     if refusal:
         raise refusal
