@@ -126,7 +126,7 @@ def sniff(data: bytes, name: str = "") -> str:
 # engine finds with a fast search.
 _CELL_REF = re.compile(rb'r="([A-Z]{1,4})([0-9]{1,8})"')
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row\b([^>]*)')
-_PLAIN_ROW_TAG = re.compile(rb'<row\b')
+_AFTER_TAG_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow "<row" in a row tag (counted, not matched)
 _PLAIN_ROW_NUMBERED = re.compile(rb'<row\b[^>]*?r="([0-9]{1,8})"')
 _R_ATTR = re.compile(rb'\br="([0-9]{1,8})"')
 
@@ -237,7 +237,7 @@ def _scan(text: bytes, extent: SheetExtent, limits: Limits) -> None:
     # one by one, a row without a number following the one before
     plain = b":row" not in text  # no namespace-prefixed <x:row> (those take the exact path below)
     numbered = _PLAIN_ROW_NUMBERED.findall(text) if plain else ()
-    if numbered and len(numbered) == len(_PLAIN_ROW_TAG.findall(text)):
+    if numbered and len(numbered) == sum(text.count(b"<row" + c) for c in _AFTER_TAG_NAME):
         extent.rows = max(extent.rows, max(map(int, numbered)))
     else:
         for attrs in _ROW_TAG.findall(text):
