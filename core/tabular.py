@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from core.uploads import Limits, UploadRefused, check_bytes, default_limits
+from core.uploads import Limits, UploadRefused, check_bytes, check_size, default_limits, sniff
+from core.uploads import column_number as uploads_column
 
 HEADER_SCAN_ROWS = 10
 
@@ -89,12 +90,20 @@ def _check_cells(sheet: Sheet, limits: Limits) -> None:
                                     code="cell_too_long")
 
 
-def read(data: bytes, *, name: str = "", limits: Limits | None = None, all_sheets: bool = False) -> Table:
-    """The file's sheets (the first only unless `all_sheets`), every limit checked; raises UploadRefused."""
+def read(data: bytes, *, name: str = "", limits: Limits | None = None, all_sheets: bool = False,
+         passed_gate: bool = False) -> Table:
+    """The file's sheets (the first only unless `all_sheets`), every limit checked; raises UploadRefused.
+    `passed_gate`: these very bytes already passed `check_bytes` under the same limits (a background job reading
+    the sealed copy of a file that was gated at upload, its SHA-256 compared) — the zip is not scanned again;
+    size, type and the sheets' extent and cells are still checked here."""
     import python_calamine as pc  # heavy; only for uploads
 
     limits = limits or default_limits()
-    kind = check_bytes(data, name, limits)
+    if passed_gate:
+        check_size(len(data), limits)
+        kind = sniff(data, name)
+    else:
+        kind = check_bytes(data, name, limits)
     if kind == "csv":
         sheet = Sheet("Sheet1", _csv_rows(decode_csv(data), limits))
         _check_cells(sheet, limits)
@@ -213,6 +222,12 @@ def peek(data: bytes, *, name: str = "", limits: Limits | None = None, rows: int
         return _csv_rows("\n".join(text.splitlines()[:rows]), limits)
     if kind == "xls":
         return read(data, name=name, limits=limits).first.rows[:rows]
+    try:
+        head = _xlsx_head(data, rows, limits.max_columns)
+    except Exception:  # anything unusual: the general reader below (and its refusals)
+        head = None
+    if head is not None:
+        return head
     from openpyxl import load_workbook  # streaming: reads only the rows asked for
 
     try:
@@ -224,6 +239,102 @@ def peek(data: bytes, *, name: str = "", limits: Limits | None = None, rows: int
         return out
     except Exception:
         raise UploadRefused("文件已损坏或不是 Excel 表格，请用 Excel 打开确认后重新上传", code="not_spreadsheet") from None
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REF = re.compile(r"([A-Z]{1,4})([0-9]{1,8})$")
+
+
+def _xlsx_head(data: bytes, rows: int, max_columns: int) -> list[list] | None:
+    """The first `rows` rows of an xlsx's first sheet, parsed as a stream that stops after them: the sheet's
+    XML up to its row `rows`, and the shared strings only up to the highest one those rows use (openpyxl reads
+    the whole string table first — a 200,000-row file of ID numbers is 200,000 strings — and calamine the whole
+    sheet). Values: text, numbers (int when whole; a date stays its serial number — the callers look for header
+    text), booleans. None when the file is laid out in a way this does not handle (the caller then uses the
+    general reader)."""
+    import xml.etree.ElementTree as ET  # noqa: N817, S405 - the zip was bounded by check_bytes
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    book = ET.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
+    first = book.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    if first is None:
+        return None
+    target = next((r.get("Target") for r in rels.iter(f"{_PKG_REL_NS}Relationship")
+                   if r.get("Id") == first.get(f"{_REL_NS}id")), None)
+    if not target:
+        return None
+    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    cells: list[dict[int, tuple[str, str]]] = []
+    with archive.open(path) as member:
+        last = 0
+        for _, el in ET.iterparse(member, events=("end",)):  # noqa: S314
+            if el.tag != f"{_MAIN_NS}row":
+                continue
+            number = int(el.get("r") or last + 1)
+            if number > rows:
+                break
+            while len(cells) < number - 1:
+                cells.append({})
+            row, column = {}, 0
+            for c in el.iter(f"{_MAIN_NS}c"):
+                ref = _REF.match(c.get("r") or "")
+                column = uploads_column(ref.group(1)) if ref else column + 1
+                if column > max_columns:
+                    return None
+                kind = c.get("t") or "n"
+                if kind == "inlineStr":
+                    text = _rich_text(c.find(f"{_MAIN_NS}is"))
+                else:
+                    v = c.find(f"{_MAIN_NS}v")
+                    if v is None or v.text is None:
+                        continue
+                    text = v.text
+                row[column] = (kind, text)
+            cells.append(row)
+            last = number
+            el.clear()
+    needed = {int(text) for row in cells for kind, text in row.values() if kind == "s"}
+    strings: list[str] = []
+    if needed:
+        with archive.open("xl/sharedStrings.xml") as member:
+            for _, el in ET.iterparse(member, events=("end",)):  # noqa: S314
+                if el.tag == f"{_MAIN_NS}si":
+                    strings.append(_rich_text(el))
+                    el.clear()
+                    if len(strings) > max(needed):
+                        break
+        if len(strings) <= max(needed):
+            return None
+    width = max((max(row) for row in cells if row), default=0)
+    out = []
+    for row in cells:
+        values = [""] * width
+        for column, (kind, text) in row.items():
+            values[column - 1] = _value(kind, text, strings)
+        out.append(values)
+    return out
+
+
+def _rich_text(el) -> str:
+    """A string item's text: its <t>, or its runs' <t> in order (phonetic runs <rPh> left out, as Excel shows it)."""
+    if el is None:
+        return ""
+    return "".join(t.text or "" for t in (*el.findall(f"{_MAIN_NS}t"), *el.findall(f"{_MAIN_NS}r/{_MAIN_NS}t")))
+
+
+def _value(kind: str, text: str, strings: list[str]):
+    if kind == "s":
+        return strings[int(text)]
+    if kind == "b":
+        return text == "1"
+    if kind in ("str", "inlineStr", "e", "d"):
+        return text
+    number = float(text)
+    return int(number) if number.is_integer() and "." not in text and "E" not in text.upper() else number
 
 
 def _decode_prefix(head: bytes) -> str:

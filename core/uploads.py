@@ -14,6 +14,7 @@ library allocates its grid. Memory stays at one chunk; time is bounded by `max_u
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import re
@@ -120,9 +121,41 @@ def sniff(data: bytes, name: str = "") -> str:
     return "csv"
 
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"')
+# Any r="A1"-style attribute (a cell's reference; no other element of a worksheet carries one — an attribute that
+# only ends in r is matched too, which can only refuse more). The patterns start with a literal, which the regex
+# engine finds with a fast search.
+_CELL_REF = re.compile(rb'r="([A-Z]{1,4})([0-9]{1,8})"')
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row\b([^>]*)')
+_AFTER_TAG_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow "<row" in a row tag (counted, not matched)
+_PLAIN_ROW_NUMBERED = re.compile(rb'<row\b[^>]*?r="([0-9]{1,8})"')
 _R_ATTR = re.compile(rb'\br="([0-9]{1,8})"')
+
+
+def _above(limit: str, alphabet: str) -> str:
+    """A pattern for the strings over `alphabet` (in order) that stand for a number above `limit`: longer (up to
+    the longest a reference may have), or as long and greater."""
+    longest = 8 if alphabet[0] == "0" else 4
+    options = [f"[{alphabet[0]}-{alphabet[-1]}]{{{len(limit) + 1},{longest}}}"] if len(limit) < longest else []
+    for i, ch in enumerate(limit):
+        if ch != alphabet[-1]:
+            nxt = alphabet[alphabet.index(ch) + 1]
+            options.append(f"{limit[:i]}[{nxt}-{alphabet[-1]}][{alphabet[0]}-{alphabet[-1]}]{{{len(limit) - i - 1}}}")
+    return "(?:" + "|".join(options) + ")" if options else "(?!)"
+
+
+@functools.lru_cache(maxsize=16)
+def _beyond(max_rows: int, max_columns: int) -> re.Pattern:
+    """A cell reference naming a row or a column beyond the limits (found with one search, no number built)."""
+    letters = ""
+    n = max_columns
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    rows = _above(str(max_rows), "0123456789")
+    columns = _above(letters, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return re.compile(f'r="(?:[A-Z]{{1,4}}{rows}"|{columns}[0-9])'.encode())
+
+
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{0,4})([0-9]{0,8})(?::([A-Z]{1,4})([0-9]{1,8}))?"')
 
 
@@ -155,7 +188,8 @@ def _extent_refusal(rows: int, columns: int, limits: Limits) -> UploadRefused | 
 
 
 def check_zip(data: bytes, limits: Limits) -> dict[str, SheetExtent]:
-    """Declared sizes, then a streaming count of every member; the extent of each worksheet."""
+    """Declared sizes, then a streaming count of every member; each worksheet's extent as far as the check needs it:
+    its rows, and its columns only when a reference lies beyond the limits (then counted for the message)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -199,12 +233,21 @@ def _scan(text: bytes, extent: SheetExtent, limits: Limits) -> None:
             refusal = _extent_refusal(int(last_row), column_number(last_col), limits)
             if refusal:
                 raise refusal
-    for m in _ROW_TAG.finditer(text):
-        r = _R_ATTR.search(m.group(1))
-        extent.rows = max(extent.rows, int(r.group(1))) if r else extent.rows + 1
-    for m in _CELL_REF.finditer(text):
-        extent.columns = max(extent.columns, column_number(m.group(1)))
-        extent.rows = max(extent.rows, int(m.group(2)))
+    # rows: every <row> carries its number (as every spreadsheet program writes it) — the highest; otherwise
+    # one by one, a row without a number following the one before
+    plain = b":row" not in text  # no namespace-prefixed <x:row> (those take the exact path below)
+    numbered = _PLAIN_ROW_NUMBERED.findall(text) if plain else ()
+    if numbered and len(numbered) == sum(text.count(b"<row" + c) for c in _AFTER_TAG_NAME):
+        extent.rows = max(extent.rows, max(map(int, numbered)))
+    else:
+        for attrs in _ROW_TAG.findall(text):
+            r = _R_ATTR.search(attrs)
+            extent.rows = max(extent.rows, int(r.group(1))) if r else extent.rows + 1
+    # cells: one search for a reference beyond the limits; only then every reference is read, for the message
+    if _beyond(limits.max_rows, limits.max_columns).search(text):
+        for letters, digits in _CELL_REF.findall(text):
+            extent.columns = max(extent.columns, column_number(letters))
+            extent.rows = max(extent.rows, int(digits))
     refusal = _extent_refusal(extent.rows, extent.columns, limits)
     if refusal:
         raise refusal

@@ -106,27 +106,38 @@ _EXCLUDED = "CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN TRUE ELSE FALS
 def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
     """The INSERT … SELECT of a regular batch; the price-subsidy lines only for `subsidised_categories`
     (empty: no subsidy this month). The category codes are bound as query parameters (%(subsidy_i)s).
+    The county's payable entitlements are read once, each joined once to its household, its card and its
+    household's open holds; a two-row constant table makes an entitlement's regular line (k = 1: a paid category
+    with an amount) and its price-subsidy line (k = 2: a subsidised category with persons covered).
     序号 (line_no): the paid lines first, 1..N without gaps in township/village order — the 一卡通 file and the
     bank's result file use that number — then the excluded lines N+1.. (never in the file). Lines never change
     after the draft (regenerating deletes and drafts them again), so the numbering holds to the bank."""
     paid = ", ".join(f"'{c}'" for c in PAID_CATEGORIES)
-    with_subsidy = bool(subsidised_categories)
     subsidised = ", ".join(f"%(subsidy_{i})s" for i in range(len(subsidised_categories)))
-    active = f"e.county_id = %(county)s AND {Entitlement.payable_sql('e', '%(month)s')}"
-    src = (f"SELECT e.household_id, e.id AS entitlement_id, e.category, '' AS basis, e.persons_covered AS persons,"
-           f" e.monthly_amount AS amount, e.status FROM cases_entitlement e"
-           f" WHERE {active} AND e.category IN ({paid}) AND e.monthly_amount > 0")
-    if with_subsidy:
-        src += (f" UNION ALL SELECT e.household_id, e.id, 'price_subsidy', e.category, e.persons_covered,"
-                f" ROUND(CASE WHEN hh.hukou_type = 'urban' THEN CAST(%(urban)s AS NUMERIC(12,2))"
-                f" ELSE CAST(%(rural)s AS NUMERIC(12,2)) END * e.persons_covered, 2), e.status"
-                f" FROM cases_entitlement e JOIN cases_household hh ON hh.id = e.household_id"
-                f" WHERE {active} AND e.category IN ({subsidised}) AND e.persons_covered > 0")
+    if subsidised_categories:
+        kinds = "(SELECT 1 AS k UNION ALL SELECT 2 AS k)"
+        wanted = f"(e.category IN ({paid}) OR e.category IN ({subsidised}))"
+        make = (f"(k.k = 1 AND e.category IN ({paid}) AND e.monthly_amount > 0)"
+                f" OR (k.k = 2 AND e.category IN ({subsidised}) AND e.persons_covered > 0)")
+    else:
+        kinds, wanted, make = "(SELECT 1 AS k)", f"e.category IN ({paid})", "e.monthly_amount > 0"
+    src = f"""
+        SELECT e.household_id, e.id AS entitlement_id, e.status, e.persons_covered AS persons,
+               CASE WHEN k.k = 1 THEN e.category ELSE 'price_subsidy' END AS category,
+               CASE WHEN k.k = 1 THEN '' ELSE e.category END AS basis,
+               CASE WHEN k.k = 1 THEN e.monthly_amount
+                    ELSE ROUND(CASE WHEN h.hukou_type = 'urban' THEN CAST(%(urban)s AS NUMERIC(12,2))
+                                    ELSE CAST(%(rural)s AS NUMERIC(12,2)) END * e.persons_covered, 2) END AS amount,
+               h.head_name, h.county_id, h.township_id, h.village_id
+        FROM cases_entitlement e
+        JOIN cases_household h ON h.id = e.household_id
+        JOIN {kinds} k ON {make}
+        WHERE e.county_id = %(county)s AND {Entitlement.payable_sql('e', '%(month)s')} AND {wanted}"""
     return f"""
         INSERT INTO funds_paymentline ({_INSERT_COLUMNS})
-        SELECT %(batch)s, ROW_NUMBER() OVER (ORDER BY {_EXCLUDED}, h.township_id, h.village_id, s.household_id,
+        SELECT %(batch)s, ROW_NUMBER() OVER (ORDER BY {_EXCLUDED}, s.township_id, s.village_id, s.household_id,
                                              s.category, s.basis),
-               %(month)s, s.household_id, s.entitlement_id, p.id, h.head_name,
+               %(month)s, s.household_id, s.entitlement_id, p.id, s.head_name,
                COALESCE(p.card_masked, ''), COALESCE(p.bank_name, ''), s.category, s.basis, s.persons, s.amount,
                prev.amount,
                CASE WHEN prev.amount IS NULL THEN 'new' WHEN s.status = 'phasing_out' THEN 'phasing_out'
@@ -134,9 +145,8 @@ def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
                {_EXCLUDED},
                COALESCE(hd.reason, CASE WHEN p.id IS NULL THEN '{MISSING_CARD}' ELSE '' END),
                CASE WHEN hd.reason IS NOT NULL OR p.id IS NULL THEN FALSE ELSE TRUE END,
-               'pending', '', h.county_id, h.township_id, h.village_id, NULL
+               'pending', '', s.county_id, s.township_id, s.village_id, NULL
         FROM ({src}) s
-        JOIN cases_household h ON h.id = s.household_id
         LEFT JOIN ({_OPEN_HOLDS}) hd ON hd.household_id = s.household_id
         LEFT JOIN funds_payeeaccount p ON p.household_id = s.household_id AND p.active
         LEFT JOIN funds_paymentline prev ON prev.household_id = s.household_id AND prev.month = %(prev)s
@@ -147,7 +157,8 @@ def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
 def _fill_lines(batch: PaymentBatch) -> None:
     """INSERT … SELECT every line of a regular batch from the active entitlements in one statement."""
     rate = pricing.rate_for(batch.month)
-    args = {"batch": batch.pk, "county": batch.county_id, "month": batch.month, "prev": previous_month(batch.month)}
+    args = {"batch": batch.pk, "county": batch.county_id, "month": batch.month, "prev": previous_month(batch.month),
+            "urban": 0, "rural": 0}
     categories = pricing.subsidy_categories(batch.month) if rate is not None else ()
     if categories:
         args["urban"] = pricing.per_person_for(batch.county_id, "urban", batch.month, rate)
@@ -156,9 +167,18 @@ def _fill_lines(batch: PaymentBatch) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the county's lines in memory
-        cursor.execute(_draft_sql(categories), args)
+            # the batch's totals from the rows as they are written (the same figures as _refresh_totals, without
+            # reading the lines back)
+            cursor.execute(f"WITH ins AS ({_draft_sql(categories)} RETURNING household_id, excluded, amount)"
+                           " SELECT COUNT(DISTINCT household_id) FILTER (WHERE NOT excluded),"
+                           " COUNT(DISTINCT household_id) FILTER (WHERE excluded),"
+                           " SUM(amount) FILTER (WHERE NOT excluded) FROM ins", args)
+            n, x, total = cursor.fetchone()
+            batch.line_count, batch.excluded_count, batch.total_amount = n, x, total or Decimal("0.00")
+        else:
+            cursor.execute(_draft_sql(categories), args)
+            _refresh_totals(batch)
     batch.price_rate = rate
-    _refresh_totals(batch)
     batch.drafted_at = timezone.now()
     batch.save(update_fields=["price_rate", "line_count", "excluded_count", "total_amount", "drafted_at"])
 

@@ -30,10 +30,11 @@ class Table:
     rows: list[list]  # data rows after the header, in file order
 
 
-def read_cells(data: bytes, file_name: str) -> tuple[list[list], list, str]:
+def read_cells(data: bytes, file_name: str, *, passed_gate: bool = False) -> tuple[list[list], list, str]:
     """All cells of the first sheet; merged ranges; the format read ('xlsx', 'xls', 'csv') — through the one
-    bounded reader (core.tabular): size, type from the content, zip bounds, rows, columns, cell length."""
-    table = tabular.read(data, name=file_name, limits=uploads.default_limits(**LIMIT_CHANGES))
+    bounded reader (core.tabular): size, type from the content, zip bounds, rows, columns, cell length.
+    `passed_gate`: the same bytes passed the gate at upload (`check_header`, same limits), see tabular.read."""
+    table = tabular.read(data, name=file_name, limits=uploads.default_limits(**LIMIT_CHANGES), passed_gate=passed_gate)
     return table.first.rows, table.first.merged, table.kind
 
 
@@ -73,8 +74,8 @@ def _fill_merged(cells: list[list], merged: list) -> None:
                     row[c] = value
 
 
-def read_table(data: bytes, file_name: str, source: Source) -> Table:
-    cells, merged, fmt = read_cells(data, file_name)
+def read_table(data: bytes, file_name: str, source: Source, *, passed_gate: bool = False) -> Table:
+    cells, merged, fmt = read_cells(data, file_name, passed_gate=passed_gate)
     if not any(any(str(c).strip() for c in row) for row in cells):
         raise FileRefused("上传的文件没有任何内容", code="empty")
     columns = None

@@ -352,3 +352,27 @@ def test_finalise_refuses_a_stale_draft_after_a_death_hold(users, standards, wuz
     batch = services.batch_regenerate(actor=officer, batch=batch)
     batch = services.batch_transition(actor=officer, batch=batch, to=S.FINALISED)
     assert batch.line_count == 1 and batch.total_amount == Decimal("200.00")
+
+
+def test_draft_totals_and_numbering_with_subsidy_hold_and_missing_card(users, standards, wuzhi):
+    """The batch's totals as written by the draft (on PostgreSQL from the inserted rows) are those recounted from
+    its lines; every line of an entitlement is made once: the regular line and the subsidy line, paid lines first
+    in 1..N, the excluded (held, no card) after them."""
+    price(users, cpi="3.70", food="6.40")
+    paid, _ = make_paid("dibao", "500.00", 3)
+    held, _ = make_paid("tekun_dispersed", "1000.00", 1)
+    edge, _ = make_paid("dibao_edge", "0", 2)
+    nocard, _ = make_paid("dibao", "300.00", 2, card=False)
+    hold(held)
+    batch = services.batch_draft(actor=users["wuzhi_minzheng"], county=wuzhi, month=MONTH)
+    lines = list(PaymentLine.objects.filter(batch=batch).order_by("line_no"))
+    assert sorted((ln.household_id, ln.category) for ln in lines) == sorted([
+        (paid.pk, "dibao"), (paid.pk, "price_subsidy"), (held.pk, "tekun_dispersed"), (held.pk, "price_subsidy"),
+        (edge.pk, "price_subsidy"), (nocard.pk, "dibao"), (nocard.pk, "price_subsidy")])
+    assert [ln.line_no for ln in lines] == list(range(1, len(lines) + 1))
+    assert [ln.excluded for ln in lines] == sorted(ln.excluded for ln in lines)  # paid lines first
+    assert {ln.household_id for ln in lines if ln.excluded} == {held.pk, nocard.pk}
+    written = (batch.line_count, batch.excluded_count, batch.total_amount)
+    services._refresh_totals(batch)
+    assert written == (batch.line_count, batch.excluded_count, batch.total_amount) == (
+        2, 2, Decimal("500.00") + Decimal("99.84") + Decimal("66.56"))
