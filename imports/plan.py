@@ -547,6 +547,7 @@ def _registered(indexes: list[str]) -> dict[str, dict]:
                        "ON p.id_index = q.id_index")
         for row in cursor.fetchall():
             known[row[0]] = dict(zip(_REGISTERED_FIELDS, row, strict=True))
+        cursor.execute("DROP TABLE import_lookup")  # inside an outer transaction ON COMMIT comes too late
     return known
 
 
