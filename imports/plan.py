@@ -76,8 +76,9 @@ class HouseholdPlan:
     existing_id: int | None = None
     existing_village: str = ""
     action: str = "create"  # create | update | skip
-    changes: list = field(default_factory=list)  # (row, field, before, after, person id or None)
-    new_members: list[Member] = field(default_factory=list)  # update mode: members added to an existing household
+    # update mode (a list once matched; the shared empty tuple until then: 100,000 households need no 2 lists each)
+    changes: list | tuple = ()  # (row, field, before, after, person id or None)
+    new_members: list[Member] | tuple = ()  # members added to an existing household
     card_changed: bool = False  # update mode: the file's card replaces the household's active card
     head_id: int | None = None  # the head's person id, once written (writer.create)
 
@@ -253,6 +254,7 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
     rel_aliases, sex_aliases, dtype_aliases = aliases["relationship"], aliases["sex"], aliases["disability_type"]
     work_aliases, hukou_aliases = aliases["work_capacity"], aliases["hukou_type"]
     problems, normalize, index = plan.problems, p.normalize, p.index
+    same = {}.setdefault  # one object for texts many rows repeat (villages, banks, amounts, months): memory
     for row, raw_row in enumerate(rows, start=header_index + 2):
         if len(raw_row) < width:
             raw_row = list(raw_row) + pad[len(raw_row):]
@@ -331,8 +333,14 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
                 p.problem(row, "card_number", card, f"与第{first[0]}行（户编号 {first[1]}）的卡号相同：一张卡只能发放给一户")
                 card = ""
         if t_category or t_amount or t_start or t_covered:
-            entitlement_rows.setdefault(key, []).append(  # only its own cells: 60 % of a caseload has one
-                (row, values[_AMOUNT], values[_START], (t_category, t_amount, t_start, t_covered)))
+            # only its own cells (60 % of a caseload has one), each text held once for the whole file; a text
+            # cell is its stripped text (what _amount and _month read of it)
+            amount_cell, start_cell = values[_AMOUNT], values[_START]
+            t_category, t_amount, t_start, t_covered = (same(t_category, t_category), same(t_amount, t_amount),
+                                                        same(t_start, t_start), same(t_covered, t_covered))
+            entitlement_rows.setdefault(key, []).append(
+                (row, t_amount if amount_cell.__class__ is str else amount_cell,
+                 t_start if start_cell.__class__ is str else start_cell, (t_category, t_amount, t_start, t_covered)))
         if not key:
             continue
         household = households.get(key)
@@ -341,7 +349,7 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
         # the household's columns: the first row that fills one sets it, a later different value is a problem
         if village:
             if not household.village:
-                household.village = village
+                household.village = same(village, village)  # a few hundred villages: one text each
             elif household.village != village:
                 p.problem(row, "village", village, f"同一户（户编号 {key}）各行的{C.BY_KEY['village'].label}不一致，请统一填写")
         if address:
@@ -359,7 +367,7 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
             household.phone = phone
         if card and bank:
             if not household.card:
-                household.card, household.bank, household.card_row = card, bank, row
+                household.card, household.bank, household.card_row = card, same(bank, bank), row
             elif (household.card, household.bank) != (card, bank):
                 p.problem(row, "card_number", card, f"同一户（户编号 {key}）各行的社保卡号/银行账号或开户银行不一致，"
                                                     f"请只在户主一行填写（第{household.card_row}行已填写）")
@@ -374,7 +382,8 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
             p.problem(household.first_row, "relationship", "", f"户编号 {key} 的家庭没有户主（须有且只有一名户主）")
         for extra in heads[1:]:
             p.problem(extra.row, "relationship", "户主", f"户编号 {key} 的家庭有多名户主（第{heads[0].row}行已是户主）")
-        household.entitlement = _entitlement(p, key, entitlement_rows.get(key, []), len(household.members), today)
+        found = _entitlement(p, key, entitlement_rows.pop(key, ()), len(household.members), today)
+        household.entitlement = same(found, found) if found else None  # equal entitlements: one tuple
     plan.households = list(households.values())
     return plan
 
