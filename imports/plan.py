@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 
 from cases.models import Household, Person
-from core import bulk, idnumbers, pii, tabular, uploads
+from core import idnumbers, pii, tabular, uploads
 from core.categories import Category
 from core.models import Region
 from core.registry import collect
 from imports import columns as C
+from imports import lookup
 
 SHEET_LIMITS = {"max_bytes": 60 * 1024 * 1024, "max_rows": 400_000, "max_columns": 60, "max_cell_chars": 500}
 MAX_AMOUNT = Decimal("100000")
@@ -478,7 +478,7 @@ def match_registry(plan: Plan, *, scope: Region, update: bool) -> None:
     in update mode changed field by field, its card replaced and its members not registered anywhere added
     (新增成员; in create mode they are an error). A member registered in any other household — or any registered
     member of a household whose head is new — is a conflict, never a silent move."""
-    known = _registered([m.index for h in plan.households for m in h.members if m.index])
+    known = lookup.registered([m.index for h in plan.households for m in h.members if m.index])
     if not known:
         return
     household_ids = {v["household_id"] for v in known.values()}
@@ -530,34 +530,6 @@ def match_registry(plan: Plan, *, scope: Region, update: bool) -> None:
                                           f"{household.bank} {pii.mask_card(household.card)}", None))
         if household.changes:
             household.action = "update"
-
-
-_REGISTERED_FIELDS = ["id_index", "id", "household_id", "name", "relationship", "disability_type", "disability_grade",
-                      "serious_illness", "work_capacity", "village_id"]
-
-
-def _registered(indexes: list[str]) -> dict[str, dict]:
-    """{blind index: the registered person's fields} for those of `indexes` already in the registry. PostgreSQL:
-    the file's indexes are COPYed into a temporary table and joined with the registry in one statement (a hash
-    join: ≈2.5 s for 280,000 values against a million persons, where Django's IN of 5,000 parameters at a time
-    took 9–18 s, most of it building the parameters); elsewhere the ORM's IN in chunks."""
-    known: dict[str, dict] = {}
-    if connection.vendor != "postgresql":
-        for start in range(0, len(indexes), CHUNK):
-            for values in Person.objects.filter(id_index__in=indexes[start:start + CHUNK]).values(*_REGISTERED_FIELDS):
-                known[values["id_index"]] = values
-        return known
-    columns = ", ".join(f"p.{Person._meta.get_field(f).column}" for f in _REGISTERED_FIELDS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE import_lookup (id_index varchar(64)) ON COMMIT DROP")
-        cursor.cursor.copy_expert("COPY import_lookup FROM STDIN", bulk.line_stream(indexes), size=64 * 1024)
-        cursor.execute("ANALYZE import_lookup")
-        cursor.execute(f"SELECT {columns} FROM import_lookup q JOIN {connection.ops.quote_name(Person._meta.db_table)} p "
-                       "ON p.id_index = q.id_index")
-        for row in cursor.fetchall():
-            known[row[0]] = dict(zip(_REGISTERED_FIELDS, row, strict=True))
-        cursor.execute("DROP TABLE import_lookup")  # inside an outer transaction ON COMMIT comes too late
-    return known
 
 
 def payee_hook() -> dict | None:
