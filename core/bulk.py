@@ -127,6 +127,12 @@ class _LineStream(io.TextIOBase):
         return text
 
 
+def line_stream(lines, tail: str = "") -> io.TextIOBase:
+    """A file for `copy_expert` that reads the (escaped, tab-separated) `lines` one by one, each followed by
+    `tail` and a newline: a COPY of values that are never held as one text."""
+    return _LineStream(lines, tail)
+
+
 def copy_lines(model, fields: list[str], lines) -> None:
     """PostgreSQL only: COPY pre-formatted lines — the values of `fields`, tab-separated, text escaped with
     `escape`, NULL as \\N, no newline — streamed from an iterator. For the largest writes (a county's caseload),

@@ -34,10 +34,24 @@ def encrypt_bytes(plaintext: bytes, *, aad: str, version: int | None = None) -> 
     ring = keys.get_keyring()
     version = ring.current if version is None else version
     nonce = os.urandom(_NONCE)
-    enc = Cipher(algorithms.SM4(ring.enc_key(version)), modes.GCM(nonce)).encryptor()
+    enc = Cipher(_sm4(version, ring.enc_key(version)), modes.GCM(nonce)).encryptor()
     enc.authenticate_additional_data(aad.encode())
     body = enc.update(plaintext) + enc.finalize()
     return bytes([FORMAT]) + version.to_bytes(2, "big") + nonce + body + enc.tag
+
+
+_SM4_KEYS: dict[tuple[int, bytes], algorithms.SM4] = {}
+
+
+def _sm4(version: int, key: bytes) -> algorithms.SM4:
+    """The key object of an SM4 key, made once per key (a bulk job seals hundreds of thousands of values);
+    a new key (rotation, tests) gets its own."""
+    found = _SM4_KEYS.get((version, key))
+    if found is None:
+        if len(_SM4_KEYS) > 16:
+            _SM4_KEYS.clear()
+        found = _SM4_KEYS[(version, key)] = algorithms.SM4(key)
+    return found
 
 
 def key_version(blob: bytes) -> int:

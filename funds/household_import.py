@@ -38,19 +38,19 @@ def write(entries, *, actor_id: int | None) -> int:
         return 0
     now = timezone.now()
     aad = PayeeAccount(uid=uuid.UUID(int=0)).aad("card_number")[:-36]  # "funds.payeeaccount.card_number:"
-    rows = []
-    for hid, person_id, payee_name, card, bank, county, township, village in entries:
-        uid = uuid.uuid4()
-        cipher, index, masked = seal_card(pii.normalize_card(card), f"{aad}{uid}")
-        rows.append((uid, crypto.key_version(cipher), hid, person_id, payee_name, cipher, index, masked, bank, True,
-                     actor_id, now, county, township, village))
     household_ids = [e[0] for e in entries]
     for start in range(0, len(household_ids), CHUNK):
         PayeeAccount.objects.filter(household_id__in=household_ids[start:start + CHUNK], active=True).update(
             active=False, replaced_at=now)
-    for start in range(0, len(rows), CHUNK):  # bounded memory: the COPY text of a chunk at a time
-        bulk.insert_rows(PayeeAccount, FIELDS, rows[start:start + CHUNK])
-    return len(rows)
+    for start in range(0, len(entries), CHUNK):  # bounded memory: a chunk's sealed rows and COPY text at a time
+        rows = []
+        for hid, person_id, payee_name, card, bank, county, township, village in entries[start:start + CHUNK]:
+            uid = uuid.uuid4()
+            cipher, index, masked = seal_card(pii.normalize_card(card), f"{aad}{uid}")
+            rows.append((uid, crypto.key_version(cipher), hid, person_id, payee_name, cipher, index, masked, bank,
+                         True, actor_id, now, county, township, village))
+        bulk.insert_rows(PayeeAccount, FIELDS, rows)
+    return len(entries)
 
 
 PAYEES = {"current": current, "write": write}

@@ -26,6 +26,7 @@ from core.categories import Category
 from core.models import Region
 from core.registry import collect
 from imports import columns as C
+from imports import lookup
 
 SHEET_LIMITS = {"max_bytes": 60 * 1024 * 1024, "max_rows": 400_000, "max_columns": 60, "max_cell_chars": 500}
 MAX_AMOUNT = Decimal("100000")
@@ -75,9 +76,11 @@ class HouseholdPlan:
     existing_id: int | None = None
     existing_village: str = ""
     action: str = "create"  # create | update | skip
-    changes: list = field(default_factory=list)  # (row, field, before, after, person id or None)
-    new_members: list[Member] = field(default_factory=list)  # update mode: members added to an existing household
+    # update mode (a list once matched; the shared empty tuple until then: 100,000 households need no 2 lists each)
+    changes: list | tuple = ()  # (row, field, before, after, person id or None)
+    new_members: list[Member] | tuple = ()  # members added to an existing household
     card_changed: bool = False  # update mode: the file's card replaces the household's active card
+    head_id: int | None = None  # the head's person id, once written (writer.create)
 
 
 @dataclass
@@ -223,6 +226,14 @@ def _card(p: _Rows, row: int, raw, text: str) -> str:
         return ""
 
 
+# the columns parse_rows reads, in the order it unpacks them (a row is read by position, no dict per row)
+_ROW_KEYS = ("household_key", "township", "village", "address", "hukou_type", "name", "id_number", "relationship",
+             "sex", "disability_type", "disability_grade", "serious_illness", "work_capacity", "phone", "category",
+             "monthly_amount", "start_month", "persons_covered", "card_number", "bank_name")
+_ID, _AMOUNT, _START, _CARD = (_ROW_KEYS.index(k) for k in ("id_number", "monthly_amount", "start_month", "card_number"))
+assert set(_ROW_KEYS) == set(C.BY_KEY), "parse_rows must read every column of the template"
+
+
 def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, int], *, rows=None, today=None) -> Plan:
     """Every row parsed and checked on its own, grouped into households (no database access). `sheet` is a read
     Sheet, or a sheet's name with `rows` the rows after its header (streamed: see `stream`)."""
@@ -235,75 +246,80 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, tuple[int, str]] = {}
     entitlement_rows: dict[str, list] = {}
-    keys = list(C.BY_KEY)
-    positions = [cols.get(key) for key in keys]
+    positions = [cols.get(key) for key in _ROW_KEYS]
     width = max(i for i in positions if i is not None) + 1
     pad = [None] * width
     today = today or dt.date.today()
+    aliases = C.VALUE_ALIASES
+    rel_aliases, sex_aliases, dtype_aliases = aliases["relationship"], aliases["sex"], aliases["disability_type"]
+    work_aliases, hukou_aliases = aliases["work_capacity"], aliases["hukou_type"]
+    problems, normalize, index = plan.problems, p.normalize, p.index
+    same = {}.setdefault  # one object for texts many rows repeat (villages, banks, amounts, months): memory
     for row, raw_row in enumerate(rows, start=header_index + 2):
         if len(raw_row) < width:
             raw_row = list(raw_row) + pad[len(raw_row):]
         values = [raw_row[i] if i is not None else None for i in positions]  # by position: no dict per cell
-        texts = list(map(_text, values))
+        texts = [v.strip() if v.__class__ is str else _text(v) for v in values]
         if not any(texts):
             continue
-        cell, text = dict(zip(keys, values, strict=True)), dict(zip(keys, texts, strict=True))
+        (key, _township, village, address, t_hukou, name, t_id, t_rel, t_sex, t_dtype, t_grade, illness, t_work,
+         t_phone, t_category, t_amount, t_start, t_covered, t_card, bank) = texts
         plan.rows_read += 1
-        before = len(plan.problems)
-        key = text["household_key"]
+        before = len(problems)
         if not key:
             p.problem(row, "household_key", "", "请填写户编号（同一户的成员填写相同的户编号）")
-        name = text["name"]
         if not name:
             p.problem(row, "name", "", "请填写姓名")
         elif len(name) > 50 or _BAD_NAME.search(name):
             p.problem(row, "name", name, "姓名过长或含有不可见字符、控制字符，请核对")
         ident = None
         try:
-            raw_id = cell["id_number"]
-            value = p.normalize(raw_id if isinstance(raw_id, (str, float)) else text["id_number"])
+            raw_id = values[_ID]
+            value = normalize(raw_id if isinstance(raw_id, (str, float)) else t_id)
             ident = value
         except ValidationError as exc:
-            p.problem(row, "id_number", text["id_number"], exc.messages[0])
+            p.problem(row, "id_number", t_id, exc.messages[0])
         if ident:
             if ident in seen_ids:
                 p.problem(row, "id_number", ident, f"与第{seen_ids[ident]}行的身份证号码重复（同一人只能登记一次）")
                 ident = None
             else:
                 seen_ids[ident] = row
-        relationship = p.choice(row, "relationship", text["relationship"], required=True)
-        sex = p.choice(row, "sex", text["sex"])
+        # choice columns: the exact spelling looked up first, anything else (spaces, unknown, empty) by p.choice
+        relationship = ((rel_aliases.get(t_rel) or p.choice(row, "relationship", t_rel)) if t_rel
+                        else p.choice(row, "relationship", t_rel, required=True))
+        sex = (sex_aliases.get(t_sex) or p.choice(row, "sex", t_sex)) if t_sex else ""
         if ident and sex and sex != ("M" if int(ident[16]) % 2 else "F"):
-            p.problem(row, "sex", text["sex"], "性别与身份证号码不符（身份证号码第17位奇数为男、偶数为女）")
-        disability_type = p.choice(row, "disability_type", text["disability_type"])
+            p.problem(row, "sex", t_sex, "性别与身份证号码不符（身份证号码第17位奇数为男、偶数为女）")
+        disability_type = (dtype_aliases.get(t_dtype) or p.choice(row, "disability_type", t_dtype)) if t_dtype else ""
         grade = None
-        if text["disability_grade"]:
-            grade = C.GRADES.get(text["disability_grade"].replace(" ", ""))
+        if t_grade:
+            grade = C.GRADES.get(t_grade.replace(" ", ""))
             if grade is None:
-                p.problem(row, "disability_grade", text["disability_grade"], "残疾等级应为1—4级")
+                p.problem(row, "disability_grade", t_grade, "残疾等级应为1—4级")
             elif not disability_type:
                 p.problem(row, "disability_type", "", "填写了残疾等级，请同时填写残疾类别")
-        illness = text["serious_illness"]
         if len(illness) > 100:
             p.problem(row, "serious_illness", illness, "重特大疾病不能超过100个字")
-        work = p.choice(row, "work_capacity", text["work_capacity"], default=Person.WorkCapacity.FULL)
-        for k in ("address",):
-            if not text[k]:
-                p.problem(row, k, "", f"请填写{C.BY_KEY[k].label}")
-            elif len(text[k]) > 200:
-                p.problem(row, k, text[k], "家庭住址不能超过200个字")
-        if not text["village"]:
+        work = ((work_aliases.get(t_work) or p.choice(row, "work_capacity", t_work)) if t_work
+                else Person.WorkCapacity.FULL)
+        if not address:
+            p.problem(row, "address", "", f"请填写{C.BY_KEY['address'].label}")
+        elif len(address) > 200:
+            p.problem(row, "address", address, "家庭住址不能超过200个字")
+        if not village:
             p.problem(row, "village", "", "请填写村（社区）名称或区划代码")
-        hukou = p.choice(row, "hukou_type", text["hukou_type"], required=True)
+        hukou = ((hukou_aliases.get(t_hukou) or p.choice(row, "hukou_type", t_hukou)) if t_hukou
+                 else p.choice(row, "hukou_type", t_hukou, required=True))
         phone = ""
-        if text["phone"]:
+        if t_phone:
             try:
-                phone = pii.normalize_phone(text["phone"])
+                phone = pii.normalize_phone(t_phone)
             except ValidationError as exc:
-                p.problem(row, "phone", text["phone"], exc.messages[0])
-        card, bank = "", text["bank_name"]
-        if text["card_number"]:
-            card = _card(p, row, cell["card_number"], text["card_number"])
+                p.problem(row, "phone", t_phone, exc.messages[0])
+        card = ""
+        if t_card:
+            card = _card(p, row, values[_CARD], t_card)
             if not bank:
                 p.problem(row, "bank_name", "", "填写了社保卡号/银行账号，请同时填写开户银行")
         elif bank:
@@ -316,30 +332,47 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
             if first[1] != key:
                 p.problem(row, "card_number", card, f"与第{first[0]}行（户编号 {first[1]}）的卡号相同：一张卡只能发放给一户")
                 card = ""
-        if any(text[k] for k in C.ENTITLEMENT_FIELDS):
-            entitlement_rows.setdefault(key, []).append(  # only its own cells: 60 % of a caseload has one
-                (row, cell["monthly_amount"], cell["start_month"], tuple(text[k] for k in C.ENTITLEMENT_FIELDS)))
+        if t_category or t_amount or t_start or t_covered:
+            # only its own cells (60 % of a caseload has one), each text held once for the whole file; a text
+            # cell is its stripped text (what _amount and _month read of it)
+            amount_cell, start_cell = values[_AMOUNT], values[_START]
+            t_category, t_amount, t_start, t_covered = (same(t_category, t_category), same(t_amount, t_amount),
+                                                        same(t_start, t_start), same(t_covered, t_covered))
+            entitlement_rows.setdefault(key, []).append(
+                (row, t_amount if amount_cell.__class__ is str else amount_cell,
+                 t_start if start_cell.__class__ is str else start_cell, (t_category, t_amount, t_start, t_covered)))
         if not key:
             continue
         household = households.get(key)
         if household is None:
             household = households[key] = HouseholdPlan(key=key, first_row=row)
-        for k, v in (("village", text["village"]), ("address", text["address"]), ("hukou_type", hukou or ""),
-                     ("phone", phone)):
-            if not v:
-                continue
-            if not getattr(household, k):
-                setattr(household, k, v)
-            elif getattr(household, k) != v and k != "phone":
-                p.problem(row, k, v, f"同一户（户编号 {key}）各行的{C.BY_KEY[k].label}不一致，请统一填写")
+        # the household's columns: the first row that fills one sets it, a later different value is a problem
+        if village:
+            if not household.village:
+                household.village = same(village, village)  # a few hundred villages: one text each
+            elif household.village != village:
+                p.problem(row, "village", village, f"同一户（户编号 {key}）各行的{C.BY_KEY['village'].label}不一致，请统一填写")
+        if address:
+            if not household.address:
+                household.address = address
+            elif household.address != address:
+                p.problem(row, "address", address, f"同一户（户编号 {key}）各行的{C.BY_KEY['address'].label}不一致，请统一填写")
+        if hukou:
+            if not household.hukou_type:
+                household.hukou_type = hukou
+            elif household.hukou_type != hukou:
+                p.problem(row, "hukou_type", hukou,
+                          f"同一户（户编号 {key}）各行的{C.BY_KEY['hukou_type'].label}不一致，请统一填写")
+        if phone and not household.phone:
+            household.phone = phone
         if card and bank:
             if not household.card:
-                household.card, household.bank, household.card_row = card, bank, row
+                household.card, household.bank, household.card_row = card, same(bank, bank), row
             elif (household.card, household.bank) != (card, bank):
                 p.problem(row, "card_number", card, f"同一户（户编号 {key}）各行的社保卡号/银行账号或开户银行不一致，"
                                                     f"请只在户主一行填写（第{household.card_row}行已填写）")
-        if len(plan.problems) == before and ident:
-            household.members.append(Member(row, name, ident, p.index(ident), relationship, disability_type or "",
+        if len(problems) == before and ident:
+            household.members.append(Member(row, name, ident, index(ident), relationship, disability_type or "",
                                             grade, illness, work or Person.WorkCapacity.FULL))
         elif ident:
             household.members.append(Member(row, name, ident, "", relationship or "", "", None, "", ""))
@@ -349,7 +382,8 @@ def parse_rows(sheet: tabular.Sheet | str, header_index: int, cols: dict[str, in
             p.problem(household.first_row, "relationship", "", f"户编号 {key} 的家庭没有户主（须有且只有一名户主）")
         for extra in heads[1:]:
             p.problem(extra.row, "relationship", "户主", f"户编号 {key} 的家庭有多名户主（第{heads[0].row}行已是户主）")
-        household.entitlement = _entitlement(p, key, entitlement_rows.get(key, []), len(household.members), today)
+        found = _entitlement(p, key, entitlement_rows.pop(key, ()), len(household.members), today)
+        household.entitlement = same(found, found) if found else None  # equal entitlements: one tuple
     plan.households = list(households.values())
     return plan
 
@@ -444,13 +478,7 @@ def match_registry(plan: Plan, *, scope: Region, update: bool) -> None:
     in update mode changed field by field, its card replaced and its members not registered anywhere added
     (新增成员; in create mode they are an error). A member registered in any other household — or any registered
     member of a household whose head is new — is a conflict, never a silent move."""
-    indexes = [m.index for h in plan.households for m in h.members if m.index]
-    known: dict[str, dict] = {}
-    fields = ["id_index", "id", "household_id", "name", "relationship", "disability_type", "disability_grade",
-              "serious_illness", "work_capacity", "village_id"]
-    for start in range(0, len(indexes), CHUNK):
-        for values in Person.objects.filter(id_index__in=indexes[start:start + CHUNK]).values(*fields):
-            known[values["id_index"]] = values
+    known = lookup.registered([m.index for h in plan.households for m in h.members if m.index])
     if not known:
         return
     household_ids = {v["household_id"] for v in known.values()}

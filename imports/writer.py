@@ -9,6 +9,7 @@ Update mode changes the listed fields of existing households and members with bu
 from __future__ import annotations
 
 import os
+from array import array
 
 from django.db import connection
 from django.utils import timezone
@@ -28,6 +29,7 @@ HOUSEHOLD_FIELDS = ["id", "uid", "key_version", "address", "hukou_type", "head_n
 PERSON_FIELDS = ["uid", "key_version", "name", "id_cipher", "id_index", "id_masked", "id_last4", "sex", "birth_date",
                  "relationship", "disability_grade", "disability_type", "serious_illness", "work_capacity",
                  "created_at", "county_id", "township_id", "village_id", "household_id"]
+NEW_PERSON_FIELDS = ["id", *PERSON_FIELDS]  # new households' members: primary keys reserved in file order
 ENTITLEMENT_FIELDS = ["household_id", "category", "status", "persons_covered", "monthly_amount", "start_month",
                       "reason", "created_at", "updated_at", "county_id", "township_id", "village_id"]
 
@@ -38,6 +40,18 @@ def _uids(n: int):
     for i in range(0, 32 * n, 32):
         h = raw[i:i + 32]
         yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+
+
+def _ordered_uids(n: int, chunk: int = 10_000):
+    """`n` random UUIDs (version 4) in ascending order, made as they are used: the first 32 bits rise with the
+    position, the other 90 free bits are random. Rows written in this order add to the unique uid index from left
+    to right (a page at a time) instead of at random places in an index of millions, and no list of `n` UUIDs is
+    held (a sorted list of 280,000 took 24 MB)."""
+    for start in range(0, n, chunk):
+        raw = os.urandom(12 * min(chunk, n - start)).hex()
+        for k in range(start, min(start + chunk, n)):
+            h = raw[24 * (k - start):24 * (k - start) + 24]
+            yield (f"{(k << 32) // n:08x}-{h[:4]}-4{h[5:8]}-{'89ab'[int(h[8], 16) & 3]}{h[9:12]}-{h[12:]}")
 
 
 def _seal_id(value: str, uid: str) -> bytes:
@@ -53,21 +67,61 @@ def _person_row(m, uid: str, key_version: int, now, village: str, hid: int) -> t
             village, hid)
 
 
-def _household_rows(new, ids, key_version, now, actor_id):
-    for uid, hid, h in zip(_uids(len(new)), ids, new, strict=True):
-        head = next(m for m in h.members if m.relationship == Person.Relationship.HEAD)
+def _person_line(row: tuple) -> str:
+    """A new member's row (NEW_PERSON_FIELDS) as a COPY line: only the free text is escaped, the rest are codes,
+    digits and hex (the generic `_line` costs a type test per value: 5 million for a county)."""
+    escape = bulk.escape
+    return "\t".join((str(row[0]), row[1], str(row[2]), escape(row[3]), "\\\\x" + row[4].hex(), *row[5:11],
+                      "\\N" if row[11] is None else str(row[11]), row[12], escape(row[13]), *row[14:19], str(row[19])))
+
+
+def _household_rows(new, ids, heads, key_version, now, actor_id):
+    for uid, hid, h in zip(_ordered_uids(len(new)), ids, new, strict=True):
+        head = h.members[heads[hid]] if hid in heads else next(m for m in h.members
+                                                               if m.relationship == Person.Relationship.HEAD)
         phone_cipher = pii.seal(h.phone, aad=f"{PHONE_AAD}{uid}") if h.phone else None
         yield (hid, uid, key_version, h.address, h.hukou_type, head.name, phone_cipher, pii.mask_phone(h.phone),
                IMPORT_NOTE, now, now, h.village[:6], h.village[:9], h.village, actor_id)
 
 
-def _person_rows(pairs, key_version, now, progress=None):
-    """(household id, HouseholdPlan) pairs -> member rows; `progress` every FLUSH_EVERY households (cancel)."""
-    for done, (hid, h) in enumerate(pairs, start=1):
-        for m, uid in zip(h.members, _uids(len(h.members)), strict=True):
-            yield _person_row(m, uid, key_version, now, h.village, hid)
-        if progress and done % FLUSH_EVERY == 0:
-            progress(done)
+class _Members:
+    """The members of the new households, numbered in file order (their primary keys are reserved in that
+    order, so a household's members keep the order of the file), written in the order of their blind index.
+
+    The unique blind index is a random 64-character value: rows written in file order would each add to a
+    random page of an index of millions (most of the member COPY's time on the server); in index order the
+    index grows from left to right, a page at a time. The uids are drawn sorted for the same reason."""
+
+    def __init__(self, new):
+        self.new = new
+        self.offsets = array("q")  # first member of each household
+        self.owner = array("q")  # household (position in `new`) of each member
+        indexes = []
+        for i, h in enumerate(new):
+            self.offsets.append(len(indexes))
+            self.owner.extend([i] * len(h.members))
+            indexes.extend(m.index for m in h.members)
+        self.total = len(indexes)
+        self.order = array("q", sorted(range(self.total), key=indexes.__getitem__))  # 8 bytes a member, not 36
+
+    def heads(self, ids, pids) -> dict[int, int]:
+        """{household id: the head's position in its members}, and each household's head person id noted on it."""
+        out = {}
+        for i, (hid, h) in enumerate(zip(ids, self.new, strict=True)):
+            j = next(j for j, m in enumerate(h.members) if m.relationship == Person.Relationship.HEAD)
+            out[hid] = j
+            h.head_id = pids[self.offsets[i] + j]
+        return out
+
+    def rows(self, ids, pids, key_version, now, progress=None):
+        """Member rows (NEW_PERSON_FIELDS) in blind-index order; `progress` every FLUSH_EVERY rows (cancel)."""
+        new, owner, offsets = self.new, self.owner, self.offsets
+        for done, (p, uid) in enumerate(zip(self.order, _ordered_uids(self.total), strict=True), start=1):
+            i = owner[p]
+            h = new[i]
+            yield (pids[p], *_person_row(h.members[p - offsets[i]], uid, key_version, now, h.village, ids[i]))
+            if progress and done % FLUSH_EVERY == 0:
+                progress(done * len(new) // self.total)
 
 
 def _entitlement_rows(pairs, now):
@@ -93,10 +147,10 @@ def _line(row: tuple) -> str:
     return "\t".join(out)
 
 
-def _write(model, fields, rows) -> None:
+def _write(model, fields, rows, line=_line) -> None:
     """PostgreSQL: one streamed COPY (the server indexes while the rows are sealed); elsewhere batches."""
     if connection.vendor == "postgresql":
-        bulk.copy_lines(model, fields, map(_line, rows))
+        bulk.copy_lines(model, fields, map(line, rows))
         return
     batch = []
     for row in rows:
@@ -108,25 +162,32 @@ def _write(model, fields, rows) -> None:
 
 
 def create(plan: Plan, *, actor_id: int | None, progress=None) -> list[int]:
-    """Insert every household marked 'create' with its members and entitlement; returns the new ids.
-    Rows are made as they are written (streamed), so memory stays bounded whatever the file's size."""
+    """Insert every household marked 'create' with its members and entitlement; returns the new ids (and notes
+    each household's head on it: `head_id`). Rows are made as they are written (streamed), so memory stays
+    bounded whatever the file's size."""
     new = [h for h in plan.households if h.action == "create"]
     if not new:
         return []
+    members = _Members(new)
     ids = bulk.reserve_ids(Household, len(new))
+    pids = array("q")  # reserved in chunks: a list of 280,000 fetched rows at once took 24 MB
+    for start in range(0, members.total, 50_000):
+        pids.extend(bulk.reserve_ids(Person, min(50_000, members.total - start)))
+    heads = members.heads(ids, pids)
     now = timezone.now().isoformat()
     key_version = crypto.key_version(crypto.encrypt("", aad="probe"))
     # no query may run while a streamed COPY is in progress: on PostgreSQL `progress` (the cancel check) is
     # called between the COPYs only
     tick = (lambda done: progress(done, len(new))) if progress and connection.vendor != "postgresql" else None
-    _write(Household, HOUSEHOLD_FIELDS, _household_rows(new, ids, key_version, now, actor_id))
+    _write(Household, HOUSEHOLD_FIELDS, _household_rows(new, ids, heads, key_version, now, actor_id))
+    del heads
     if progress:
         progress(0, len(new))
-    pairs = list(zip(ids, new, strict=True))
-    _write(Person, PERSON_FIELDS, _person_rows(pairs, key_version, now, tick))
+    _write(Person, NEW_PERSON_FIELDS, members.rows(ids, pids, key_version, now, tick), line=_person_line)
+    del members, pids
     if progress:
         progress(len(new), len(new))
-    _write(Entitlement, ENTITLEMENT_FIELDS, _entitlement_rows(pairs, now))
+    _write(Entitlement, ENTITLEMENT_FIELDS, _entitlement_rows(zip(ids, new, strict=True), now))
     return ids
 
 
@@ -203,8 +264,9 @@ def payees(plan: Plan, created: list[int], *, actor_id: int | None) -> int:
     hook = payee_hook()
     if hook is None:
         raise RuntimeError("funds is not installed: cards cannot be stored")
-    ids = list(wanted)
-    heads = {}
+    heads = {hid: (h.head_id, next(m.name for m in h.members if m.relationship == Person.Relationship.HEAD),
+                   h.village) for hid, h in wanted.items() if h.head_id}  # new households: noted by `create`
+    ids = [hid for hid in wanted if hid not in heads]
     for start in range(0, len(ids), 5_000):
         heads.update({hid: (pk, name, village) for hid, pk, name, village in Person.objects.filter(
             household_id__in=ids[start:start + 5_000], relationship=Person.Relationship.HEAD)

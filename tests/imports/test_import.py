@@ -342,3 +342,26 @@ def test_a_person_of_another_household_stays_a_conflict_in_update_mode(township)
     assert "已登记在另一户" in _errors(job)[(5, "身份证号码")]
     assert Person.objects.get(pk=stranger.pk).household_id == other.pk
     assert not Person.objects.filter(name="新人").exists()
+
+
+def test_members_keep_the_files_order_and_the_card_goes_to_the_head(township):
+    """Members are written in the order of their blind index (writer._Members), but their primary keys are reserved
+    in file order: a household's members list as the file lists them; the card is paid to the head."""
+    from funds.models import PayeeAccount
+
+    rows = []
+    for n in range(6):
+        family = _family(f"H{n}")
+        family[0][18:20] = [f"62170000000000{n:05d}", "武陟农商银行"]
+        rows += family
+    job = run(township, xlsx(rows))
+    assert job.status == JobStatus.SUCCEEDED, (job.error, job.errors)
+    by_file = [r[6] for r in rows]
+    written = [p.reveal_id_number() for hid in job.created_ids
+               for p in Person.objects.filter(household_id=hid).order_by("pk")]
+    assert written == by_file  # file order, whatever the write order (the index order differs from it)
+    assert sorted(by_file, key=idnumbers.index) != by_file
+    for account in PayeeAccount.objects.filter(household_id__in=job.created_ids):
+        head = Person.objects.get(household_id=account.household_id, relationship="head")
+        assert account.person_id == head.pk and account.payee_name == head.name
+    assert PayeeAccount.objects.filter(household_id__in=job.created_ids).count() == 6
