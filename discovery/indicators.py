@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, Max, OuterRef, Q, Subquery, When
 from django.urls import reverse
 
 from accounts.scope import Action
@@ -48,8 +48,12 @@ def visits_overdue(ask: Ask):
                        .filter(last__lt=cutoff).values("household_id"))
         return Q(pk__in=last_before) | (~visited & Q(created_at__lt=day_start(cutoff)))
 
-    return qs.filter((tekun & late("tekun")) | (~tekun & dibao & late("dibao"))
-                     | (~tekun & ~dibao & late("other"))).select_related("village")
+    # one CASE: each group's set is read (hashed) once, not once per mention — a county's parallel workers
+    # each rebuilt five sets (0.3 s)
+    overdue = Case(When(tekun, then=ExpressionWrapper(late("tekun"), output_field=BooleanField())),
+                   When(dibao, then=ExpressionWrapper(late("dibao"), output_field=BooleanField())),
+                   default=ExpressionWrapper(late("other"), output_field=BooleanField()), output_field=BooleanField())
+    return qs.filter(overdue).select_related("village")
 
 
 def ledger_overdue(ask: Ask):
