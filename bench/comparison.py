@@ -180,6 +180,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="每项重复次数，取最短（共享机器上噪声很大）")
     parser.add_argument("--min-persons", type=int, default=900_000,
                         help="少于此人数时提示先生成城市规模数据（小规模试跑可设为 0）")
+    parser.add_argument("--out", help="write the figures as JSON to this file (bench/province.py reads it)")
     args = parser.parse_args(argv)
     if not _setup():
         return 2
@@ -209,6 +210,7 @@ def main(argv=None) -> int:
     print(f"{'文件':<10}{'行数':>9}{'完整流程':>10}{'下限':>9}{'倍数':>7}{'逐行查询(外推)':>16}{'逐行/完整':>10}"
           f"{'匹配':>8}{'新线索':>8}{'暂停':>7}")
     ok = True
+    figures = {}
     try:
         for label, source, data in files:
             floor_times, full_times = [], []
@@ -224,6 +226,8 @@ def main(argv=None) -> int:
             ok &= ratio <= TARGET and run.status == "succeeded"
             print(f"{label:<10}{rows:>9,}{full_s:>9.2f}s{floor_s:>8.2f}s{ratio:>6.2f}×{naive_s:>15.1f}s"
                   f"{naive_s / full_s:>9.1f}×{run.rows_matched:>8,}{run.clues_created:>8,}{run.holds_placed:>7,}")
+            figures[source] = {"rows": rows, "full_s": full_s, "floor_s": floor_s, "ratio": ratio,
+                               "matched": run.rows_matched, "status": run.status, "timings": run.timings}
             print("  完整流程各步骤（秒）：" + "，".join(f"{k} {v}" for k, v in run.timings.items())
                   + "（另含上传加密存档与提交）")
             if run.status != "succeeded":
@@ -234,6 +238,12 @@ def main(argv=None) -> int:
     finally:
         cleanup()
     print(f"目标：完整流程 ≤ {TARGET:.0f} × 下限 —— {'达到' if ok else '未达到'}")
+    if args.out:
+        import json
+        from pathlib import Path
+
+        Path(args.out).write_text(json.dumps({"persons": persons, "files": figures, "loadavg_1m": os.getloadavg()[0]},
+                                             ensure_ascii=False, indent=2, default=str))
     return 0 if ok else 1
 
 

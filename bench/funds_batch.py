@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare-only", action="store_true",
                         help="register the synthetic cards and stop (run in a child process by the benchmark, so "
                              "the measured process's peak memory is the draft and the export alone)")
+    parser.add_argument("--out", help="write the figures as JSON to this file (bench/province.py reads it)")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings.local")
@@ -171,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"比值：{ratio:.2f}×  {ok(ratio <= TARGET_RATIO)} ≤ {TARGET_RATIO}×")
     print(f"进程峰值内存：{peak:.0f} MB  {ok(peak <= TARGET_MB)} ≤ {TARGET_MB} MB")
     print(f"（机器负载 {os.getloadavg()[0]:.1f}，{os.cpu_count()} 核；负载高时耗时偏大）")
+    if args.out:
+        import json
+
+        Path(args.out).write_text(json.dumps({**report, "paid_households": paid, "counties": len(counties),
+                                              "month": args.month, "peak_mb": peak, "loadavg_1m": os.getloadavg()[0]},
+                                             ensure_ascii=False, indent=2))
     return 0 if report["rows"] == report["floor_rows"] else 3
 
 

@@ -162,6 +162,7 @@ def main(argv=None) -> int:
     parser.add_argument("--phase", choices=("floor", "full"), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="保留导入的家庭（默认运行后删除）")
+    parser.add_argument("--out", help="write the figures as JSON to this file (bench/province.py reads it)")
     args = parser.parse_args(argv)
     if not _setup():
         return 2
@@ -189,6 +190,10 @@ def main(argv=None) -> int:
     print(f"比值 {ratio:.1f}×（目标 ≤ {TARGET_RATIO:.0f}×），内存目标 < {TARGET_MB} MB：{'达到' if ok else '未达到'}")
     if not args.keep:
         _cleanup(full["job"])
+    if args.out:
+        Path(args.out).write_text(json.dumps({"households": args.households, "rows": rows, "floor": floor,
+                                              "full": full, "ratio": ratio, "loadavg_1m": os.getloadavg()[0]},
+                                             ensure_ascii=False, indent=2))
     return 0 if ok else 1
 
 
