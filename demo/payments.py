@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Entitlement, PaymentHold, Person
+from core import bulk
 from core.models import Region
 from funds import services
 from funds.models import PayeeAccount, PaymentBatch, PriceIndex
@@ -40,7 +41,8 @@ def seed_payees(rng: random.Random, household_ids=None, missing_ratio: float = 0
     # model instances at once would take gigabytes. The same households get the same cards (same rng order).
     for start in range(0, len(ordered), PAYEE_SLICE):
         part = ordered[start:start + PAYEE_SLICE]
-        heads = {p.household_id: p for p in Person.objects.filter(household_id__in=part, relationship="head")}
+        heads = {p.household_id: p for p in Person.objects.filter(household_id__in=part, relationship="head")
+                 .only("id", "household_id", "name", "county_id", "township_id", "village_id")}
         rows = []
         for hid in part:
             head = heads.get(hid)
@@ -50,7 +52,7 @@ def seed_payees(rng: random.Random, household_ids=None, missing_ratio: float = 0
                                county_id=head.county_id, township_id=head.township_id, village_id=head.village_id)
             acc.set_card(synthetic_card(rng))
             rows.append(acc)
-        PayeeAccount.objects.bulk_create(rows, batch_size=2000)
+        bulk.insert(PayeeAccount, rows)  # COPY on PostgreSQL (bulk_create elsewhere)
         made += len(rows)
     return made
 
