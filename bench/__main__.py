@@ -22,6 +22,10 @@ def main(argv=None) -> int:
         from bench import household_import
 
         return household_import.main(argv[1:])
+    if argv and argv[0] == "province":  # sub-command: 1M against 10M persons, per-row costs (bench/province.py)
+        from bench import province
+
+        return province.main(argv[1:])
     if argv and argv[0] == "walk":  # sub-command: every main page of every demo role under 300 ms (bench/walk.py)
         from bench import walk
 

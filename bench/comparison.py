@@ -180,6 +180,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="每项重复次数，取最短（共享机器上噪声很大）")
     parser.add_argument("--min-persons", type=int, default=900_000,
                         help="少于此人数时提示先生成城市规模数据（小规模试跑可设为 0）")
+    parser.add_argument("--out", help="write the figures as JSON to this file (bench/province.py reads it)")
     args = parser.parse_args(argv)
     if not _setup():
         return 2
@@ -209,6 +210,7 @@ def main(argv=None) -> int:
     print(f"{'文件':<10}{'行数':>9}{'完整流程':>10}{'下限':>9}{'倍数':>7}{'逐行查询(外推)':>16}{'逐行/完整':>10}"
           f"{'匹配':>8}{'新线索':>8}{'暂停':>7}")
     ok = True
+    figures = {}
     try:
         for label, source, data in files:
             floor_times, full_times = [], []
@@ -227,6 +229,8 @@ def main(argv=None) -> int:
                   f"  {'达到' if ratio <= TARGET else '未达到'} ≤ {TARGET}×")
             print(f"  各轮（秒）：完整流程 {'、'.join(f'{x:.2f}' for x in full_times)}；"
                   f"下限 {'、'.join(f'{x:.2f}' for x in floor_times)}")
+            figures[source] = {"rows": rows, "full_s": full_s, "floor_s": floor_s, "ratio": ratio,
+                               "matched": run.rows_matched, "status": run.status, "timings": run.timings}
             print("  完整流程各步骤（秒）：" + "，".join(f"{k} {v}" for k, v in run.timings.items())
                   + "（另含上传加密存档与提交）")
             if run.status != "succeeded":
@@ -238,6 +242,19 @@ def main(argv=None) -> int:
         cleanup()
     print(f"目标：完整流程 ≤ {TARGET} × 下限（同一次运行中测得）—— {'达到' if ok else '未达到'}"
           f"（机器负载 {os.getloadavg()[0]:.1f}，{os.cpu_count()} 核）")
+    if args.out:
+        import json
+        import time
+        from pathlib import Path
+
+        rows = [{"job": f"部门数据比对：{source}（{f['rows']:,} 行，{persons:,} 人）",
+                 "measured": f"{f['full_s']:.2f} s vs 下限 {f['floor_s']:.2f} s = {f['ratio']:.2f}×",
+                 "target": f"≤ {TARGET}× 下限", "reached": f["ratio"] <= TARGET and f["status"] == "succeeded"}
+                for source, f in figures.items()]
+        Path(args.out).write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                              "persons": persons, "files": figures, "report": rows,
+                                              "loadavg_1m": os.getloadavg()[0]},
+                                             ensure_ascii=False, indent=2, default=str))
     return 0 if ok else 1
 
 

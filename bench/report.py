@@ -5,8 +5,8 @@ Reads what is there (a benchmark not run is simply left out, never invented):
 
   latest.json   `python -m bench --out …`: page scenarios, CPU ratio to the bare view (`pages.<key>.cpu_ratio_to_bare`)
   walk.json     `python -m bench walk`: every page of every demo role, p50/p99, the slow ones
-  *.json        any other file with `"rows"`: [{job, measured, target, reached}] — the generic form the
-                funds, comparison, import and province benchmarks write
+  *.json        any other file with `"report"`: [{job, measured, target, reached}] — the generic form the
+                funds, comparison, import, serve and province benchmarks write
 
 and prints one Markdown table (job, measured, target, 达到/未达到, when, load). `--write FILE` replaces the text
 between the markers <!-- bench:begin --> and <!-- bench:end --> in FILE and nothing else.
@@ -86,8 +86,8 @@ def collect(directory: Path) -> list[dict]:
         data = _load(path)
         if not isinstance(data, dict):
             continue
-        if "rows" in data:
-            rows = [r for r in data["rows"] if isinstance(r, dict) and r.get("job")]
+        if isinstance(data.get("report"), list):
+            rows = [r for r in data["report"] if isinstance(r, dict) and r.get("job")]
         elif path.name == "walk.json" or isinstance(data.get("pages"), list):
             rows = walk_rows(data)
         elif isinstance(data.get("pages"), dict):

@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "loadavg_1m": os.getloadavg()[0],
         "workers": args.workers, "clients": args.clients, "result": result,
-        "rows": [{"job": f"gunicorn {args.workers} 进程、{args.clients} 并发：户列表 vs 裸应用",
+        "report": [{"job": f"gunicorn {args.workers} 进程、{args.clients} 并发：户列表 vs 裸应用",
                   "measured": f"{result['site']['rps']:.0f} vs {result['bare']['rps']:.0f} req/s = {ratio:.0%}，"
                               f"p99 {result['site']['p99_ms']:.0f} ms" + (f"，错误 {errors}" if errors else ""),
                   "target": f"≥ {TARGET:.0%}", "reached": reached}]}, ensure_ascii=False, indent=2))

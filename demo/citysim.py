@@ -64,17 +64,40 @@ def seal_row_id(value: str, uid: uuid.UUID) -> tuple[bytes, str]:
     return crypto.encrypt(value, aad=f"{PERSON_AAD_PREFIX}{uid}"), idnumbers.index(value)
 
 
+CHUNK_PERSONS = 100_000  # rows a worker holds at once (≈270 MB of Python objects per 100,000 persons)
+
+
 def build_county(job: CountyJob) -> CountyRows:
+    """The whole county in one piece (the SQLite path and tests); the COPY path streams `build_county_chunks`."""
+    households, persons, entitlements, last = [], [], [], job.first_household_id - 1
+    for rows in build_county_chunks(job):
+        households += rows.households
+        persons += rows.persons
+        entitlements += rows.entitlements
+        last = rows.last_household_id
+    return CountyRows(job.county, households, persons, entitlements, last)
+
+
+def build_county_chunks(job: CountyJob, chunk_persons: int = CHUNK_PERSONS):
+    """The county's rows in pieces of about `chunk_persons` persons (whole households), one IdFactory for all.
+
+    A worker keeps only the current piece and the set of IDs issued so far (≈ 100 bytes per person), so its
+    memory no longer grows with the county: at 10,000,000 persons the largest county has ≈ 1.85 million.
+    """
     rng = random.Random(job.seed)
     ids = synthetic.IdFactory(rng)
     ids.used.update(job.existing_ids)
     today = dt.date.fromisoformat(job.now[:10])
     households, persons, entitlements = [], [], []
     hid = job.first_household_id - 1
-    count = 0
+    count = made = 0
     villages = job.villages
     while count < job.persons:
-        village, township, short = villages[len(households) % len(villages)]
+        if len(persons) >= chunk_persons:
+            yield CountyRows(job.county, households, persons, entitlements, hid)
+            households, persons, entitlements = [], [], []
+        village, township, short = villages[made % len(villages)]
+        made += 1
         hh = synthetic.household(rng, ids, job.county, short, today)
         if len(hh.members) > 1 and rng.random() < SINGLE_SHARE:
             # Cities have more one-person households than the demo mix: keep ~2.5 persons per household.
@@ -96,7 +119,7 @@ def build_county(job: CountyJob) -> CountyRows:
                             job.county, hid, township, village))
         if rng.random() < job.entitled_share:
             entitlements.append(_entitlement(rng, hh, hid, job, township, village))
-    return CountyRows(job.county, households, persons, entitlements, hid)
+    yield CountyRows(job.county, households, persons, entitlements, hid)
 
 
 def _entitlement(rng, hh: synthetic.SynthHousehold, hid: int, job: CountyJob, township: str, village: str):
@@ -160,9 +183,29 @@ def _bytea(value) -> str:
     return r"\N" if value is None else "\\\\x" + value.hex()
 
 
-def build_county_copy(job: CountyJob) -> tuple[str, int, int, int, int, str, str, str]:
-    """Worker entry point for the COPY path: the three COPY buffers, already formatted."""
-    rows = build_county(job)
+def copy_buffers(rows: CountyRows) -> tuple[str, int, int, int, int, str, str, str]:
+    """The three COPY buffers of a piece, already formatted, with its counts."""
     return (rows.county, len(rows.households), len(rows.persons), len(rows.entitlements),
             rows.last_household_id, _household_lines(rows.households), _person_lines(rows.persons),
             copy_text(rows.entitlements))
+
+
+def build_county_copy(job: CountyJob) -> tuple[str, int, int, int, int, str, str, str]:
+    """The whole county's COPY buffers in one piece (small runs, the encryption-cost benchmark)."""
+    return copy_buffers(build_county(job))
+
+
+def stream_counties(jobs, results, chunk_persons: int = CHUNK_PERSONS) -> None:
+    """Worker process of the COPY path: build the counties taken from `jobs` (None ends) piece by piece and put
+    ("piece", buffers) on `results` — a bounded queue, so a worker waits while the loader is behind — then
+    ("done", county); on failure ("error", county, traceback) and stop."""
+    import traceback
+
+    for job in iter(jobs.get, None):
+        try:
+            for rows in build_county_chunks(job, chunk_persons):
+                results.put(("piece", copy_buffers(rows)))
+            results.put(("done", job.county))
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+            results.put(("error", job.county, traceback.format_exc()))
+            return

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Entitlement, PaymentHold, Person
+from core import bulk
 from core.models import Region
 from funds import services
 from funds.models import PayeeAccount, PaymentBatch, PriceIndex
@@ -26,24 +27,34 @@ def synthetic_card(rng: random.Random) -> str:
     return body + str((10 - total % 10) % 10)
 
 
+PAYEE_SLICE = 20_000
+
+
 def seed_payees(rng: random.Random, household_ids=None, missing_ratio: float = 0.04) -> int:
     qs = Entitlement.objects.in_force().filter(category__in=PAID)
     if household_ids is not None:
         qs = qs.filter(household_id__in=household_ids)
     ids = set(qs.values_list("household_id", flat=True))
     ids -= set(PayeeAccount.objects.filter(active=True).values_list("household_id", flat=True))
-    heads = {p.household_id: p for p in Person.objects.filter(household_id__in=ids, relationship="head")}
-    rows = []
-    for hid in sorted(ids):
-        head = heads.get(hid)
-        if head is None or rng.random() < missing_ratio:
-            continue
-        acc = PayeeAccount(household_id=hid, person=head, payee_name=head.name, bank_name=rng.choice(BANKS),
-                           county_id=head.county_id, township_id=head.township_id, village_id=head.village_id)
-        acc.set_card(synthetic_card(rng))
-        rows.append(acc)
-    PayeeAccount.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    ordered, made = sorted(ids), 0
+    # In slices: at 10,000,000 persons ≈1.5 million households are paid; one IN list of them and their heads as
+    # model instances at once would take gigabytes. The same households get the same cards (same rng order).
+    for start in range(0, len(ordered), PAYEE_SLICE):
+        part = ordered[start:start + PAYEE_SLICE]
+        heads = {p.household_id: p for p in Person.objects.filter(household_id__in=part, relationship="head")
+                 .only("id", "household_id", "name", "county_id", "township_id", "village_id")}
+        rows = []
+        for hid in part:
+            head = heads.get(hid)
+            if head is None or rng.random() < missing_ratio:
+                continue
+            acc = PayeeAccount(household_id=hid, person=head, payee_name=head.name, bank_name=rng.choice(BANKS),
+                               county_id=head.county_id, township_id=head.township_id, village_id=head.village_id)
+            acc.set_card(synthetic_card(rng))
+            rows.append(acc)
+        bulk.insert(PayeeAccount, rows)  # COPY on PostgreSQL (bulk_create elsewhere)
+        made += len(rows)
+    return made
 
 
 def _at(day: dt.date, hour: int = 10):

@@ -251,7 +251,8 @@ def stage(run_id: int, staged: list[tuple[int, str]]) -> StageRef:
     finds its person), so the plan is chosen here: a file much smaller than the registry (under a tenth)
     probes the persons' unique index row by row in parallel workers (50,000 deaths: ≈0.1 s against ≈0.17 s for
     a hash join); a larger one is ANALYZEd and left to the planner, which hash-joins it against one scan of
-    the persons (200,000 vehicles: ≈0.25 s against ≈0.4 s probing).
+    the persons (200,000 vehicles: ≈0.25 s against ≈0.4 s probing). At 10,000,000 persons a 200,000-row file is
+    probed too, with JIT off for that query (issue #22 item 3).
 
     Other databases: bulk_create into StagingRow, deleted by `unstage`."""
     if connection.vendor == "postgresql":
@@ -347,12 +348,15 @@ def match(ref: StageRef, checked: Validated) -> list[Match]:
     ents: dict[int, list[tuple[str, int]]] = {}
     with connection.cursor() as cursor:
         if ref.probe:
+            # jit off: at 10,000,000 persons the probe's estimated cost passes jit_inline/optimize_above_cost
+            # (500,000) and PostgreSQL spent ≈0.5 s compiling a nested loop that runs one index probe per row.
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; "
-                           "SET LOCAL min_parallel_table_scan_size = 0")
+                           "SET LOCAL min_parallel_table_scan_size = 0; SET LOCAL jit = off")
         cursor.execute(MATCH_SQL.format(**names), list(ref.params))
         rows = cursor.fetchall()
         if ref.probe:
-            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin; RESET min_parallel_table_scan_size")
+            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin; RESET min_parallel_table_scan_size; "
+                           "RESET jit")
         households = sorted({r[3] for r in rows})
         for start in range(0, len(households), 5000):
             chunk = households[start:start + 5000]

@@ -88,3 +88,67 @@ def test_seed_city_refuses_city_scale_on_sqlite():
         pytest.skip("only meaningful on SQLite")
     with pytest.raises(CommandError, match="需要 PostgreSQL"):
         _seed(persons=1_000_000)
+
+
+def _job(persons: int) -> citysim.CountyJob:
+    villages = [(f"410823101{i:03d}", "410823101", f"村{i}") for i in range(1, 8)]
+    return citysim.CountyJob(county="410823", villages=villages, persons=persons, entitled_share=0.4,
+                             first_household_id=1001, existing_ids=[], seed=7, now="2026-12-03T08:00:00+00:00",
+                             key_version=1, plaintext=True)
+
+
+def test_county_pieces_are_the_one_piece_build_cut_at_whole_households():
+    """#22.3 at 10 million persons a county has ≈1.85 million: a worker builds it in pieces of about
+    `chunk_persons` persons with one IdFactory, so IDs stay unique across pieces and the rows are the same."""
+    whole = citysim.build_county(_job(3000))
+    pieces = list(citysim.build_county_chunks(_job(3000), chunk_persons=400))
+    assert len(pieces) >= 7
+    assert all(len(p.persons) < 400 + 10 for p in pieces)  # a piece ends at the household that crosses the size
+    persons = [row for p in pieces for row in p.persons]
+    households = [row for p in pieces for row in p.households]
+    ids = [row[4] for row in persons]  # plaintext=True: the ID itself stands in the index column
+    assert ids == [row[4] for row in whole.persons] and len(set(ids)) == len(ids) >= 3000
+    assert [h[0] for h in households] == list(range(1001, 1001 + len(households)))
+    assert [p.last_household_id for p in pieces][-1] == whole.last_household_id == households[-1][0]
+    assert [(h[14], h[13]) for h in households] == [(h[14], h[13]) for h in whole.households]  # same villages
+    assert sum(len(p.entitlements) for p in pieces) == len(whole.entitlements)
+
+
+def test_stream_counties_puts_pieces_then_done_and_reports_failures():
+    """#22.3 the COPY path's worker: pieces through the (bounded) queue, then done; an error is sent, not lost."""
+    import queue
+
+    jobs, results = queue.Queue(), queue.Queue()
+    for item in (_job(900), None):
+        jobs.put(item)
+    citysim.stream_counties(jobs, results, chunk_persons=300)
+    messages = [results.get_nowait() for _ in range(results.qsize())]
+    assert [m[0] for m in messages][-1] == "done" and {m[0] for m in messages[:-1]} == {"piece"}
+    assert sum(m[1][2] for m in messages[:-1]) >= 900  # persons counted in each piece's buffers
+    assert sum(m[1][6].count("\n") for m in messages[:-1]) == sum(m[1][2] for m in messages[:-1])
+    bad = _job(100)
+    bad.villages = []  # no village to put a household in
+    jobs.put(bad)
+    jobs.put(None)
+    citysim.stream_counties(jobs, results, chunk_persons=300)
+    kind, county, trace = results.get_nowait()
+    assert (kind, county) == ("error", "410823") and "ZeroDivisionError" in trace
+
+
+@pytest.mark.django_db
+def test_seed_payees_in_slices_gives_every_paid_household_its_head_card(monkeypatch):
+    """#22.3 at province scale the synthetic cards are registered in slices (no 1.5-million IN list)."""
+    import random
+
+    from demo import payments
+    from funds.models import PayeeAccount
+
+    _seed(persons=1200, workers=1)
+    monkeypatch.setattr(payments, "PAYEE_SLICE", 7)
+    paid = set(Entitlement.objects.in_force().filter(category__in=payments.PAID).values_list("household_id", flat=True))
+    paid -= set(PayeeAccount.objects.filter(active=True).values_list("household_id", flat=True))
+    assert len(paid) > 20
+    made = payments.seed_payees(random.Random(1), missing_ratio=0.0)
+    accounts = PayeeAccount.objects.filter(household_id__in=paid).select_related("person")
+    assert made == len(paid) == accounts.count()
+    assert all(a.person.relationship == "head" and a.person.household_id == a.household_id for a in accounts)

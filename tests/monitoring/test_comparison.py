@@ -533,14 +533,24 @@ def test_small_file_probes_the_index_and_leaves_the_planner_settings_as_they_wer
     staged = [(3, key), (4, idnumbers.index(make_id("410823")))]
     checked = matching.Validated(staged=staged, issues=[], rows={3: ["", _id(person)], 4: ["", ""]},
                                  extract=lambda row_no, k, row: matching.Staged(row_no=row_no, id_index=k))
+    from django.test.utils import CaptureQueriesContext
+
     results = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
     for probe in (False, True):
         with transaction.atomic():
             ref = matching.stage(99, staged)
             ref = matching.StageRef(ref.table, ref.where, ref.params, probe=probe)
-            results[probe] = [(m.row_no, m.person_id) for m in matching.match(ref, checked)]
+            with CaptureQueriesContext(connection) as ctx:
+                results[probe] = [(m.row_no, m.person_id) for m in matching.match(ref, checked)]
+            # #22.3: no JIT compile for the probe (≈0.5 s at 10,000,000 persons), only for that query
+            assert any("SET LOCAL jit = off" in q["sql"] for q in ctx.captured_queries) is probe
             with connection.cursor() as cursor:
                 cursor.execute("SHOW enable_hashjoin")
                 assert cursor.fetchone()[0] == "on"
+                cursor.execute("SHOW jit")
+                assert cursor.fetchone()[0] == jit
             matching.unstage(99, ref)
     assert results[True] == results[False] == [(3, person.pk)]

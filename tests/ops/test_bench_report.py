@@ -17,7 +17,7 @@ def outputs(tmp_path):
         "pages": [{"user": "wuzhi_minzheng", "page": "村级|评分", "p99_ms": 120.0, "slow": False},
                   {"user": "shi_admin", "page": "户列表", "p99_ms": 40.0, "slow": False}]}), encoding="utf-8")
     (tmp_path / "funds.json").write_text(json.dumps({
-        "when": "2026-12-03T18:10:00Z", "rows": [{"job": "起草", "measured": "1.4×", "target": "≤ 1.5×",
+        "when": "2026-12-03T18:10:00Z", "rows": 3, "report": [{"job": "起草", "measured": "1.4×", "target": "≤ 1.5×",
                                                    "reached": True}]}), encoding="utf-8")
     (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
     return tmp_path

@@ -37,8 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="删除已有的城市规模合成数据后重新生成")
         parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
         parser.add_argument("--seed", type=int, default=20261129)
+        parser.add_argument("--chunk-persons", type=int, default=citysim.CHUNK_PERSONS,
+                            help="每个进程一次生成并装载的人数（内存上限随之而定）")
 
-    def handle(self, *args, persons, entitled, reset, workers, seed, **options):
+    def handle(self, *args, persons, entitled, reset, workers, seed, chunk_persons=citysim.CHUNK_PERSONS, **options):
+        self.chunk_persons = max(1, chunk_persons)
         if persons < 1:
             raise CommandError("--persons 必须为正数")
         postgres = connection.vendor == "postgresql"
@@ -132,11 +135,27 @@ class Command(BaseCommand):
         connection.ensure_connection()
         raw = connection.connection
         ctx = multiprocessing.get_context("fork")
-        # The parent's DB connection is used only by the parent; children never touch it.
-        with ctx.Pool(processes=max(1, workers)) as pool:
-            for county, h, p, e, last, hh_buf, person_buf, ent_buf in pool.imap_unordered(
-                citysim.build_county_copy, jobs
-            ):
+        # The parent's DB connection is used only by the parent; children never touch it. Workers stream each
+        # county in pieces through a bounded queue, so memory stays flat however many persons a county has.
+        queue_jobs, results = ctx.Queue(), ctx.Queue(maxsize=2 * max(1, workers))
+        for job in jobs:
+            queue_jobs.put(job)
+        procs = [ctx.Process(target=citysim.stream_counties, args=(queue_jobs, results, self.chunk_persons),
+                             daemon=True) for _ in range(max(1, workers))]
+        for proc in procs:
+            queue_jobs.put(None)
+            proc.start()
+        pending = len(jobs)
+        try:
+            while pending:
+                message = results.get()
+                if message[0] == "error":
+                    raise CommandError(f"生成 {message[1]} 的数据失败：\n{message[2]}")
+                if message[0] == "done":
+                    pending -= 1
+                    self.stdout.write(f"  {message[1]}：完成（累计 {totals[1]} 人，{time.perf_counter() - t0:.0f} 秒）")
+                    continue
+                county, h, p, e, last, hh_buf, person_buf, ent_buf = message[1]
                 with raw.cursor() as cur:
                     _copy(cur, "cases_household", citysim.HOUSEHOLD_COLUMNS, hh_buf)
                     _copy(cur, "cases_person", citysim.PERSON_COLUMNS, person_buf)
@@ -145,8 +164,11 @@ class Command(BaseCommand):
                 totals[1] += p
                 totals[2] += e
                 last_id = max(last_id, last)
-                self.stdout.write(f"  {county}: {h} 户 {p} 人 {e} 户待遇（累计 {totals[1]} 人，"
-                                  f"{time.perf_counter() - t0:.0f} 秒）")
+        finally:
+            for proc in procs:
+                if pending:
+                    proc.terminate()
+                proc.join()
         with connection.cursor() as cur:
             cur.execute("SELECT setval(pg_get_serial_sequence('cases_household', 'id'), "
                         "GREATEST(%s, (SELECT COALESCE(MAX(id), 1) FROM cases_household)))", [last_id])
