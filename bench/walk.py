@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                               "loadavg_1m": os.getloadavg()[0], "requests": args.requests, "pages": results,
+                               "loadavg_1m": os.getloadavg()[0], "requests": args.requests,
+                               "aims_cache_seconds": settings.REPORTS_AIMS_CACHE_SECONDS, "pages": results,
                                "failures": failures}, ensure_ascii=False, indent=2))
     print(f"结果已写入 {out}")
     return 0 if not slow and not failures else 1
