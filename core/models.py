@@ -63,6 +63,22 @@ class PlaceMixin(models.Model):
         self.county_id = village.code[:6]
 
 
+class BigPlaceMixin(PlaceMixin):
+    """PlaceMixin for the big tables (households, persons): no index per place column. Django's index per foreign
+    key, and its LIKE (varchar_pattern_ops) twin, are never used there — scope is an equality, served by the
+    table's own (place, …) indexes — and every insert paid for them."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）",
+                               db_index=False)
+    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="乡镇（街道）",
+                                 db_index=False)
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）",
+                                db_index=False)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """Append-only. On PostgreSQL and SQLite a trigger refuses UPDATE and DELETE (migration 0002)."""
 

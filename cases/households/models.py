@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from core import idnumbers
-from core.models import PlaceMixin, Region
+from core.models import BigPlaceMixin
 from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
@@ -20,7 +20,7 @@ class HouseholdQuerySet(RestrictedQuerySet):
     pass
 
 
-class Household(PlaceMixin, SealedPhoneMixin, SealedRowMixin):
+class Household(BigPlaceMixin, SealedPhoneMixin, SealedRowMixin):  # indexed by (place, -id) in Meta
     class HukouType(models.TextChoices):
         URBAN = "urban", "城市"
         RURAL = "rural", "农村"
@@ -36,14 +36,6 @@ class Household(PlaceMixin, SealedPhoneMixin, SealedRowMixin):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    # the place without an index of its own: the (place, -id) indexes below begin with it and serve every filter
-    # (scope is an equality on one of them); an index per column, and its LIKE twin, only slowed every insert
-    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）",
-                               db_index=False)
-    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="乡镇（街道）",
-                                 db_index=False)
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）",
-                                db_index=False)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -70,7 +62,7 @@ class PersonQuerySet(RestrictedQuerySet):
         return self.filter(id_index__in=idnumbers.index_candidates(value)) if value else self.none()
 
 
-class Person(PlaceMixin, SealedRowMixin):
+class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
     class Relationship(models.TextChoices):
         HEAD = "head", "户主"
         SPOUSE = "spouse", "配偶"
@@ -152,13 +144,6 @@ class Person(PlaceMixin, SealedRowMixin):
     special_status = models.CharField("特殊情况", max_length=12, choices=SpecialStatus, blank=True, default="")
     deceased_on = models.DateField("死亡日期（经核实）", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # the place indexed in Meta.indexes: scope filters are equalities, so no LIKE twin of each index
-    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）",
-                               db_index=False)
-    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="乡镇（街道）",
-                                 db_index=False)
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）",
-                                db_index=False)
 
     objects = PersonQuerySet.as_manager()
 
