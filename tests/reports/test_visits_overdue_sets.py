@@ -9,7 +9,7 @@ from cases.models import Entitlement, Household
 from core.indicators import Ask
 from discovery import indicators
 from discovery.models import Visit
-from discovery.selectors import visit_cycle_days
+from discovery.selectors import visit_cycle_days, visits_due
 from reports import selectors
 from tests.factories import PersonFactory
 from tests.reports.test_indicators import HEYING, WENXIAN_VILLAGE, entitled, tz
@@ -78,5 +78,9 @@ def test_same_households_as_the_former_lookups(users, households, username, mont
     assert set(new.values_list("pk", flat=True)) == expected
     assert new.count() == len(expected)
     assert expected  # the data has late households in every scope asked
+    # the same rule as the village board's (discovery.selectors.visits_due) and so the scorecard's due_sql
+    homes = ask.place(Household.objects.restrict(user, indicators.V).filter(created_at__date__lte=ask.as_of))
+    board = {hid for hid, info in visits_due(user=user, households=homes, on=ask.as_of).items() if info["overdue"]}
+    assert board == expected
     row = {r.pk: (r.last_visit, r.is_tekun, r.is_dibao) for r in new}
     assert row == {r.pk: (r.last_visit, r.is_tekun, r.is_dibao) for r in former(ask)}
