@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ROLE_LEVEL
 from accounts.scope import NOTHING, RestrictedQuerySet, grant_q, scope_q
-from core.models import PlaceMixin, Region
+from cases.dibao.models import handling_q
+from core.models import PlaceMixin
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
 
@@ -44,11 +44,7 @@ class NotificationQuerySet(RestrictedQuerySet):
             return self.none()
         if q == Q():  # city-wide reach
             return self.all()
-        level = ROLE_LEVEL.get(getattr(user, "role", None))
-        if level == Region.Level.TOWNSHIP:
-            q |= Q(application__handling_township_id=user.region_id)
-        elif level == Region.Level.COUNTY:
-            q |= Q(application__handling_county_id=user.region_id)
+        q |= handling_q(user, prefix="application__")
         extra = grant_q(user, self.model, action)
         if extra != NOTHING:
             q |= extra

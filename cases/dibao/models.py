@@ -21,16 +21,24 @@ def _level(user):
     return ROLE_LEVEL.get(Role(user.role)) if getattr(user, "role", None) else None
 
 
+def handling_q(user, prefix: str = "") -> Q:
+    """The applications a township or county user reaches as the place that handles them (`prefix` reaches them
+    through a relation, e.g. "application__"); nothing to add for other levels. Scope ORs it with the place."""
+    level = _level(user)
+    if level == Region.Level.TOWNSHIP:
+        return Q(**{f"{prefix}handling_township_id": user.region_id})
+    if level == Region.Level.COUNTY:
+        return Q(**{f"{prefix}handling_county_id": user.region_id})
+    return Q(pk__in=[])
+
+
 class ApplicationQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str):
         q = scope_q(user, action)
         if q == NOTHING:
             return self.none()
-        level = _level(user)
-        if level == Region.Level.TOWNSHIP:
-            q |= Q(handling_township_id=user.region_id)
-        elif level == Region.Level.COUNTY:
-            q |= Q(handling_county_id=user.region_id)
+        if q != Q():
+            q |= handling_q(user)
         pks = granted_pks(user, self.model, action)
         if pks and q != Q():
             q |= Q(pk__in=pks)
