@@ -74,7 +74,7 @@ def decrypt_bytes(blob: bytes, *, aad: str) -> bytes:
         ring = keys.get_keyring()
     nonce = blob[_HEADER : _HEADER + _NONCE]
     body, tag = blob[_HEADER + _NONCE : -_TAG], blob[-_TAG:]
-    dec = Cipher(algorithms.SM4(ring.enc_key(version)), modes.GCM(nonce, tag)).decryptor()
+    dec = Cipher(_sm4(version, ring.enc_key(version)), modes.GCM(nonce, tag)).decryptor()
     dec.authenticate_additional_data(aad.encode())
     try:
         return dec.update(body) + dec.finalize()
