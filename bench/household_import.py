@@ -277,8 +277,9 @@ def main(argv=None) -> int:
     ratio = full["seconds"] / floor["seconds"] if floor["seconds"] else 0.0
     ratio_tables = full["seconds"] / tables["seconds"] if tables["seconds"] else 0.0
     ok = ratio <= TARGET_RATIO and full["peak_mb"] < TARGET_MB and full["status"] == "succeeded"
-    print(f"比值 {ratio:.1f}×（对下限；目标 ≤ {TARGET_RATIO:.0f}×，按此判定），对下限二 {ratio_tables:.1f}×（参考），"
-          f"内存目标 < {TARGET_MB} MB：{'达到' if ok else '未达到'}")
+    print(f"比值 {ratio:.1f}×（对下限；目标 ≤ {TARGET_RATIO:.0f}×，按此判定）：{'达到' if ratio <= TARGET_RATIO else '未达到'}；"
+          f"对下限二 {ratio_tables:.1f}×（参考）；峰值内存目标 < {TARGET_MB} MB："
+          f"{'达到' if full['peak_mb'] < TARGET_MB else '未达到'}")
     if not args.keep:
         _cleanup(full["job"])
         _vacuum()

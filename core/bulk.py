@@ -77,6 +77,22 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
     _copy(model, list(fields) + extra, (tuple(row) + tail for row in rows), ignore_conflicts)
 
 
+def stream_rows(model, fields: list[str], rows, *, chunk: int = 5_000) -> None:
+    """`insert_rows` for rows made as they are written (an iterator): on PostgreSQL one COPY that pulls each row
+    while the server indexes the previous ones, so the making (sealing, say) and the writing overlap and the rows
+    are never all held; elsewhere `insert_rows` a chunk at a time."""
+    if not _postgres():
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= chunk:
+                insert_rows(model, fields, batch)
+                batch = []
+        insert_rows(model, fields, batch)
+        return
+    copy_lines(model, fields, ("\t".join(map(_text, row)) for row in rows))
+
+
 def _omitted(model, fields: list[str]) -> tuple[list[str], list]:
     """The fields a row leaves out, and what a new instance would hold in them (the default, NULL or "")."""
     by_name = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key or f.attname in fields}

@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from core import crypto
 
 _FULLWIDTH = re.compile(r"[\uff10-\uff19]")
+_SEPARATORS = re.compile(r"[\s-]+")
+_PHONE = re.compile(r"1\d{10}|0\d{9,11}")
 
 
 def normalize_card(raw: str) -> str:
     text = str(raw or "")
     if _FULLWIDTH.search(text):
         raise ValidationError("卡号含全角数字，请改用半角数字", code="fullwidth")
-    value = re.sub(r"[\s-]+", "", text)
+    value = _SEPARATORS.sub("", text)
     if not value.isdigit() or not 12 <= len(value) <= 19:
         raise ValidationError("社保卡号/银行账号应为12至19位数字", code="card")
     return value
@@ -25,8 +27,8 @@ def mask_card(value: str) -> str:
 
 
 def normalize_phone(raw: str) -> str:
-    value = re.sub(r"[\s-]+", "", str(raw or ""))
-    if not re.fullmatch(r"1\d{10}|0\d{9,11}", value):
+    value = _SEPARATORS.sub("", str(raw or ""))
+    if not _PHONE.fullmatch(value):
         raise ValidationError("电话号码格式不正确（手机11位，座机带区号）", code="phone")
     return value
 

@@ -18,7 +18,7 @@ from accounts.scope import RestrictedQuerySet
 from core import pii
 from core.categories import Category
 from core.jobs import Job
-from core.models import PlaceMixin
+from core.models import BigPlaceMixin, PlaceMixin, place_follows_village
 from core.names import validate_name
 from core.sealing import SealedRowMixin
 from core.uploads import StoredUploadMixin
@@ -42,7 +42,7 @@ def seal_card(value: str, aad: str) -> tuple[bytes, str, str]:
     return pii.seal(value, aad=aad), pii.index("card", value), pii.mask_card(value)
 
 
-class PayeeAccount(PlaceMixin, SealedRowMixin):
+class PayeeAccount(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
     """The social-security card / bank account a household is paid to. A correction creates a new row
     (the old one is kept, inactive), so a finalised batch always points at the card it was made with."""
 
@@ -53,7 +53,7 @@ class PayeeAccount(PlaceMixin, SealedRowMixin):
                                verbose_name="领取人")
     payee_name = models.CharField("领取人姓名", max_length=50, validators=[validate_name])
     card_cipher = models.BinaryField("卡号（密文）", editable=False)
-    card_index = models.CharField("卡号盲索引", max_length=64, db_index=True, editable=False)
+    card_index = models.CharField("卡号盲索引", max_length=64, editable=False)  # indexed in Meta.indexes
     card_masked = models.CharField("社保卡号/银行账号", max_length=24, editable=False)
     bank_name = models.CharField("开户银行", max_length=60)
     active = models.BooleanField("当前使用", default=True)
@@ -69,6 +69,14 @@ class PayeeAccount(PlaceMixin, SealedRowMixin):
         verbose_name_plural = "发放账户"
         constraints = [
             models.UniqueConstraint(fields=["household"], condition=Q(active=True), name="payee_one_active_per_household"),
+            place_follows_village("payee_place_follows_village"),
+        ]
+        # plain btrees: scope and card lookups are equalities (the LIKE twins of db_index were never used)
+        indexes = [
+            models.Index(fields=["county"], name="payee_county"),
+            models.Index(fields=["township"], name="payee_township"),
+            models.Index(fields=["village"], name="payee_village"),
+            models.Index(fields=["card_index"], name="payee_card_index"),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.scope import RestrictedQuerySet
 from cases.households.models import MONEY, Household
 from core import categories
-from core.models import PlaceMixin
+from core.models import BigPlaceMixin, place_follows_village
 
 # The two rules every app asks about an entitlement, defined once (the SQL fragments below are derived from them):
 # open — not ended: active, phasing out or suspended (at most one open per household and category);
@@ -50,7 +50,7 @@ class EntitlementQuerySet(RestrictedQuerySet):
             Q(end_month__isnull=True) | Q(end_month__gte=month))
 
 
-class Entitlement(PlaceMixin):
+class Entitlement(BigPlaceMixin):  # place indexed in Meta.indexes
     """A household's enrollment in a category, with its monthly amount (Decimal yuan)."""
 
     Category = categories.Category
@@ -62,8 +62,8 @@ class Entitlement(PlaceMixin):
         ENDED = "ended", "已终止"
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="entitlements")
-    category = models.CharField("类别", max_length=20, choices=Category, db_index=True)
-    status = models.CharField("状态", max_length=12, choices=Status, default=Status.ACTIVE, db_index=True)
+    category = models.CharField("类别", max_length=20, choices=Category)  # indexed in Meta.indexes
+    status = models.CharField("状态", max_length=12, choices=Status, default=Status.ACTIVE)  # indexed in Meta.indexes
     persons_covered = models.PositiveSmallIntegerField("保障人数")
     monthly_amount = models.DecimalField("月救助金额（元）", **MONEY)
     start_month = models.DateField("起始月份")
@@ -91,8 +91,16 @@ class Entitlement(PlaceMixin):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="entitlement_one_open_per_household_category",
             ),
+            place_follows_village("entitlement_place_follows_village"),
         ]
-        indexes = [models.Index(fields=["county", "category", "status"], name="entitlement_county_cat")]
+        # plain btrees: every filter on these columns is an equality (db_index's LIKE twins were never used)
+        indexes = [
+            models.Index(fields=["county", "category", "status"], name="entitlement_county_cat"),
+            models.Index(fields=["township"], name="entitlement_township"),
+            models.Index(fields=["village"], name="entitlement_village"),
+            models.Index(fields=["category"], name="entitlement_category"),
+            models.Index(fields=["status"], name="entitlement_status"),
+        ]
 
     def __str__(self):
         return f"{self.household} {self.get_category_display()}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from core import idnumbers
-from core.models import BigPlaceMixin
+from core.models import BigPlaceMixin, Region, place_follows_village
 from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedPhoneMixin, SealedRowMixin
 
@@ -29,7 +29,7 @@ class Household(BigPlaceMixin, SealedPhoneMixin, SealedRowMixin):  # indexed by 
 
     address = models.CharField("家庭住址", max_length=200)
     hukou_type = models.CharField("户籍类型", max_length=10, choices=HukouType)
-    head_name = models.CharField("户主姓名", max_length=50, db_index=True, validators=[validate_name])
+    head_name = models.CharField("户主姓名", max_length=50, validators=[validate_name])  # indexed in Meta.indexes
     phone_cipher = models.BinaryField("联系电话（密文）", null=True, blank=True, editable=False)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     note = models.TextField("备注", blank=True, max_length=FREE_TEXT_MAX)
@@ -47,6 +47,14 @@ class Household(BigPlaceMixin, SealedPhoneMixin, SealedRowMixin):  # indexed by 
             models.Index(fields=["township", "-id"], name="household_township_recent"),
             models.Index(fields=["village", "-id"], name="household_village_recent"),
             models.Index(fields=["county", "-id"], name="household_county_recent"),
+            # equality and prefix search (head_name__startswith) alike; the plain btree twin was never needed
+            models.Index(fields=["head_name"], opclasses=["varchar_pattern_ops"], name="household_head_name"),
+        ]
+        constraints = [
+            place_follows_village("household_place_follows_village"),
+            # what a member's foreign key to its household points at (migration 0015, PostgreSQL): the member's
+            # place is its household's place, and moving the household moves its members
+            models.UniqueConstraint(fields=["id", "village", "township", "county"], name="household_id_place"),
         ]
 
     def __str__(self):
@@ -63,6 +71,11 @@ class PersonQuerySet(RestrictedQuerySet):
 
 
 class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
+    """A household member. Its place is its household's: on PostgreSQL one composite foreign key
+    (household, village, township, county) → the household's (id, village, township, county), ON UPDATE CASCADE
+    (migration 0015), instead of four single ones — a member cannot sit in another village than its household,
+    and an import of a county's 250,000 members pays one check per row, not four."""
+
     class Relationship(models.TextChoices):
         HEAD = "head", "户主"
         SPOUSE = "spouse", "配偶"
@@ -122,8 +135,11 @@ class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
     sealed_fields = {"id_cipher": "id_number"}
     indexed_fields = {"id_index": ("id_cipher", idnumbers.INDEX_KIND)}
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭")
-    name = models.CharField("姓名", max_length=50, db_index=True, validators=[validate_name])
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭",
+                                  db_constraint=False)  # the composite key above, on PostgreSQL
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）",
+                                db_index=False, db_constraint=False)  # through the household's, on PostgreSQL
+    name = models.CharField("姓名", max_length=50, validators=[validate_name])  # indexed in Meta.indexes
     id_cipher = models.BinaryField("身份证号（密文）", editable=False)
     # unique through Meta.constraints (the same unique index): a unique field would also get a LIKE
     # (varchar_pattern_ops) index of 90 MB per million persons, which no query uses and every insert pays
@@ -161,6 +177,7 @@ class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
                 condition=Q(disability_grade__isnull=True) | ~Q(disability_type=""),
                 name="person_disability_has_type",
             ),
+            place_follows_village("person_place_follows_village"),
         ]
         indexes = [
             # the few verified deaths (funds.indicators.paid_after_death, monitoring): never a scan of every person
@@ -169,7 +186,10 @@ class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
             models.Index(fields=["county"], name="person_county"),
             models.Index(fields=["township"], name="person_township"),
             models.Index(fields=["village"], name="person_village"),
-            models.Index(fields=["id_last4"], name="person_id_last4"),
+            # a name: equality and prefix search (name__startswith); a name with the ID's last four digits
+            # (the search box's "张三 1234") — one index instead of a plain, a LIKE and a last-four one
+            models.Index(fields=["name", "id_last4"], opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                         name="person_name_last4"),
         ]
 
     def __str__(self):

@@ -233,7 +233,9 @@ def _drop_secondary(tables) -> dict:
                 [table, table],
             )
             saved["indexes"].extend(cur.fetchall())
-        for table, name, _ in saved["constraints"]:
+        # every table's foreign keys before any unique constraint: a member's key points at its household's
+        # (id, place) unique constraint
+        for table, name, _ in sorted(saved["constraints"], key=lambda c: "FOREIGN KEY" not in c[2]):
             cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in saved["indexes"]:
             cur.execute(f'DROP INDEX "{name}"')
