@@ -12,7 +12,11 @@ from core.models import Region
 from tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="composite foreign key: PostgreSQL")
+
+def postgres_only(test):
+    """The composite foreign key exists on PostgreSQL only (SQLite cannot add one to an existing table)."""
+    return pytest.mark.postgres(pytest.mark.skipif("connection.vendor != 'postgresql'",
+                                                   reason="needs PostgreSQL (DATABASE_URL=postgres://…)")(test))
 
 
 def _check_now():
