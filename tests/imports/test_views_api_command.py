@@ -121,3 +121,21 @@ def test_command_dry_run_then_real_run(users, tmp_path, capsys):
     assert Household.objects.get().village_id == "410823101200"
     with pytest.raises(CommandError):
         call_command("import_households", str(path), "--county", "999999")
+
+
+def test_detail_page_and_status_poll_never_read_the_stored_file(client, users):
+    """A county's caseload is stored sealed on the job (30 MB for 100,000 households); only the worker reads it.
+    The detail page and its progress poll must not load it (0.66 s per view at that size)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["zhandian_jingban"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        resp = client.post("/imports/", {"file": SimpleUploadedFile("b.xlsx", xlsx([row("H1", "张三", make_id())])),
+                                         "mode": "create"})
+    job = HouseholdImport.objects.get()
+    assert job.stored_file()  # the file is there to be read...
+    for url in (resp["Location"], f"/imports/{job.pk}/?format=json"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        assert not [q for q in ctx.captured_queries if "file_cipher" in q["sql"]], url  # ...but not by a page
