@@ -2,7 +2,7 @@
 `core.registry.collect("household_import", "PAYEES")` so that neither app imports the other:
 
 - `current(household_ids)`: each household's active card as {household id: (card index, bank, masked card)};
-- `write(entries, actor_id=...)`: register the cards of a file — each entry is (household id, payee person id,
+- `write(entries, actor_id=..., new_households=...)`: register the cards of a file — each entry is (household id, payee person id,
   payee name, card number, bank name, county, township, village). The card is sealed, blind-indexed and masked
   by `funds.models.seal_card`, the function `PayeeAccount.set_card` uses for a card entered on the payee page; a household's previous active card
   is kept on record, inactive (as `services.payee_set` does). Set-based: an UPDATE per 5,000 households and one
@@ -33,13 +33,14 @@ def current(household_ids) -> dict[int, tuple[str, str, str]]:
     return out
 
 
-def write(entries, *, actor_id: int | None) -> int:
+def write(entries, *, actor_id: int | None, new_households=frozenset()) -> int:
+    """`new_households`: households this import created, which have no card yet to set aside."""
     entries = list(entries)
     if not entries:
         return 0
     now = timezone.now()
     aad = PayeeAccount(uid=uuid.UUID(int=0)).aad("card_number")[:-36]  # "funds.payeeaccount.card_number:"
-    household_ids = [e[0] for e in entries]
+    household_ids = [e[0] for e in entries if e[0] not in new_households]
     for start in range(0, len(household_ids), CHUNK):
         PayeeAccount.objects.filter(household_id__in=household_ids[start:start + CHUNK], active=True).update(
             active=False, replaced_at=now)

@@ -275,4 +275,4 @@ def payees(plan: Plan, created: list[int], *, actor_id: int | None) -> int:
     for hid, h in wanted.items():
         pk, name, village = heads[hid]
         entries.append((hid, pk, name, h.card, h.bank, village[:6], village[:9], village))
-    return hook["write"](entries, actor_id=actor_id)
+    return hook["write"](entries, actor_id=actor_id, new_households=frozenset(created))
