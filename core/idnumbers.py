@@ -5,6 +5,7 @@ blind index for exact matches and uniqueness, the masked form and the last four 
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -94,23 +95,25 @@ def bulk_normalizer(*, today: dt.date | None = None):
 
     The check sum in one C call: the weights of GB 11643 are 2^k mod 11 (k = 17 … 1 from the first digit), and
     13 ≡ 2 (mod 11), so Σ aᵢ·2^(18−i) ≡ 2 · int(first17, 13) (mod 11) — the 17 digits read as a base-13 number.
-    The birth date (YYYYMMDD) is judged once per distinct date and remembered: it must exist, lie in 1880 or
-    later and not after today. Anything that is not a clean 18-character ID, and every refusal, goes through
+    The birth date is judged by comparing text against its month's last day (`last_day`, remembered per month):
+    it must exist, lie in 1880 or later and not after today. Anything that is not a clean 18-character ID, and every refusal, goes through
     `normalize` itself, so values and messages never differ. A closure, not a class: it is called once per
     row of a 200,000-row file.
     """
     today = today or timezone.localdate()
-    dates: dict[str, bool] = {}
+    today_text = f"{today:%Y%m%d}"
+    months: dict[str, str | None] = {}
 
     def normalize_one(raw) -> str:
         if not (raw.__class__ is str and len(raw) == 18 and raw.isascii() and raw[:17].isdigit()
                 and raw[17] in "0123456789Xx"):
             return normalize(raw, today=today)
         value = raw.upper() if raw[17] == "x" else raw
-        born = dates.get(value[6:14])
-        if born is None:
-            born = dates[value[6:14]] = birth_date_ok(value[6:14], today)
-        if not born or CHECK_CHARS[2 * int(value[:17], 13) % 11] != value[17]:
+        last = months.get(value[6:12], "")
+        if last == "":
+            last = months[value[6:12]] = last_day(value[6:12])
+        if (last is None or not "01" <= value[12:14] <= last or value[6:14] > today_text
+                or CHECK_CHARS[2 * int(value[:17], 13) % 11] != value[17]):
             return normalize(value, today=today)  # raises with the specific reason
         return value
 
@@ -122,13 +125,14 @@ def checksum_ok(value: str) -> bool:
     return CHECK_CHARS[2 * int(value[:17], 13) % 11] == value[17]
 
 
-def birth_date_ok(digits: str, today: dt.date) -> bool:
-    """YYYYMMDD is a real date, in 1880 or later and not after `today` (what `normalize` accepts)."""
-    try:
-        birth = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
-        return False
-    return 1880 <= birth.year and birth <= today
+def last_day(yyyymm: str) -> str | None:
+    """The last day ("28" … "31") of a birth month YYYYMM in 1880 or later; None if that is no such month. With
+    it a bulk check judges a birth date YYYYMMDD by comparing text: "01" <= DD <= last day, and YYYYMMDD not after
+    today's — what `normalize` accepts (the date exists, 1880 or later, not after today)."""
+    year, month = int(yyyymm[:4]), int(yyyymm[4:])
+    if year < 1880 or not 1 <= month <= 12:
+        return None
+    return f"{calendar.monthrange(year, month)[1]:02d}"
 
 
 def _checked_shape(raw) -> str:
