@@ -1,7 +1,6 @@
 """Writes of the monitoring floor: comparison runs, clue findings, monthly snapshots and alerts."""
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import gc
@@ -18,7 +17,7 @@ from accounts.scope import Action, reaches, require
 from cases.dibao import rechecks as dibao_rechecks
 from cases.models import Entitlement, PaymentHold, TemporaryAid
 from cases.supervision import services as case_services
-from core import audit, bulk, categories, crypto, jobs, locks, params, workdays
+from core import audit, bulk, categories, jobs, locks, params, workdays
 from core.models import Alert, Region
 from core.months import add_months, first_of_month
 from core.queue import enqueue_on_commit
@@ -60,7 +59,7 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
     run = ComparisonRun(county=county, source=source, period=first_of_month(period or timezone.localdate()),
                         file_name=name, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
                         uploaded_by=actor)
-    run.file_cipher = crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=run.aad("file"))
+    run.store_file(data)
     run.full_clean(exclude=["file_cipher", "uploaded_by"])
     with transaction.atomic():
         run.save()
@@ -201,7 +200,7 @@ def _execute(run: ComparisonRun) -> None:
         clock[0] = now
 
     source = SOURCES[run.source]
-    data = base64.b64decode(crypto.decrypt(run.file_cipher, aad=run.aad("file")))
+    data = run.stored_file()
     # run_create let these bytes through the upload gate (reader.check_header: size, type, zip bounds, under the
     # same limits) before sealing them; the same SHA-256 means the same bytes, so the zip is not scanned twice
     gated = hashlib.sha256(data).hexdigest() == run.file_sha256

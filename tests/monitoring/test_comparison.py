@@ -657,3 +657,35 @@ def test_progress_inside_the_jobs_transaction_does_not_make_its_commit_asynchron
         assert cursor.fetchone()[0] == "on"
     run.refresh_from_db()
     assert (run.progress, run.stage) == (60, "写入比对库并匹配")
+
+
+def test_file_is_sealed_as_bytes_older_base64_runs_still_run_and_rotation_keeps_both(officer, settings, tmp_path):
+    """The uploaded file is sealed as its bytes behind a marker (not base64 text), bound to the run; a run sealed
+    the old way (base64 text) is still read; key rotation re-seals both so that they read the same afterwards."""
+    import base64
+    import shutil
+    from pathlib import Path
+
+    from core import crypto, keys, rotation
+
+    path = tmp_path / "keys.json"
+    shutil.copy(Path(__file__).resolve().parent.parent / "keys" / "test-keys.json", path)
+    settings.JIUZHU_KEY_FILE, settings.JIUZHU_KEYS_JSON = str(path), ""
+    keys.reset_keyring()
+    _, person, _ = enrolled("dibao")
+    data = xlsx([HEAD, [person.name, _id(person), "2026-10-01"]])
+    new = services.run_create(actor=officer, source="death_police", file_name="d.xlsx", data=data, enqueue=False)
+    plain = crypto.decrypt_bytes(ComparisonRun.objects.get(pk=new.pk).file_cipher, aad=new.aad("file"))
+    assert plain == ComparisonRun.RAW_FILE + data and data not in bytes(new.file_cipher)
+    old = services.run_create(actor=officer, source="death_police", file_name="o.xlsx", data=data, enqueue=False)
+    ComparisonRun.objects.filter(pk=old.pk).update(
+        file_cipher=crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=old.aad("file")))
+    assert services.run_execute(old.pk).status == "succeeded"
+    keys.add_enc_version()
+    keys.reset_keyring()
+    rotation.rotate_model(ComparisonRun)
+    for run in ComparisonRun.objects.all():
+        assert crypto.key_version(bytes(run.file_cipher)) == 2 and run.stored_file() == data
+    assert services.run_execute(new.pk).status == "succeeded"
+    assert Clue.objects.filter(person=person).count() == 1
+    keys.reset_keyring()
