@@ -201,21 +201,24 @@ def validate(source: Source, rows: list[list], columns: dict[str, int], header_r
                 on_staged(staged, sent)
                 sent = len(staged)
         raw = row[id_pos] if len(row) > id_pos else ""
-        if raw.__class__ is str and len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and (
-                raw[17] in "0123456789X"):
-            last = months.get(raw[6:12], "")
+        # a clean ID, also with spaces around it or a lower-case x (id_value would give the same value, no note)
+        value = (raw if len(raw) == 18 else raw.strip()) if raw.__class__ is str else ""
+        if len(value) == 18 and value.isascii() and value[:17].isdigit() and value[17] in "0123456789Xx":
+            if value[17] == "x":
+                value = value[:17] + "X"
+            last = months.get(value[6:12], "")
             if last == "":
-                last = months[raw[6:12]] = last_day(raw[6:12])
-            if (last is not None and "01" <= raw[12:14] <= last and raw[6:14] <= today_text
-                    and check_chars[2 * int(raw[:17], 13) % 11] == raw[17]):
+                last = months[value[6:12]] = last_day(value[6:12])
+            if (last is not None and "01" <= value[12:14] <= last and value[6:14] <= today_text
+                    and check_chars[2 * int(value[:17], 13) % 11] == value[17]):
                 read += 1
-                first = seen.setdefault(raw, row_no)
+                first = seen.setdefault(value, row_no)
                 if first != row_no:
                     duplicate += 1
-                    issues.append((row_no, DUPLICATE, idnumbers.mask(raw),
+                    issues.append((row_no, DUPLICATE, idnumbers.mask(value),
                                    f"与第{first}行身份证号码重复，已按第{first}行比对"))
                 else:
-                    staged.append((row_no, index(raw)))
+                    staged.append((row_no, index(value)))
                 continue
         if (raw is None or raw == "") and not any(to_text(c) for c in row):
             continue  # blank lines inside the sheet are not data
