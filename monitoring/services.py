@@ -147,10 +147,12 @@ def _progress(run_id: int, progress: int, stage: str, **counts) -> None:
 
 
 def run_execute(run_id: int) -> ComparisonRun | None:
-    """The job. Reading and validating happen first; every write of results (issue rows, clues, holds) happens in
-    one transaction at the end, so a refused file or a crash leaves no clue or hold behind. On SQLite the
-    staging rows are written and removed in short chunks outside it (the single writer lock is never held for
-    the whole file); a re-run after an interruption replaces them, and clues are never duplicated."""
+    """The job. The file is read first; every write (staging, issue rows, clues, holds) happens in one
+    transaction, so a refused file or a crash leaves no clue or hold behind. On PostgreSQL the rows are
+    validated inside it while a COPY streams them into the run's staging table (matching.StagingStream); on
+    SQLite they are validated first and the staging rows written and removed in short chunks outside it (the
+    single writer lock is never held for the whole file); a re-run after an interruption replaces them, and
+    clues are never duplicated."""
     if not _claim(run_id):
         logger.info("comparison run %s not queued; skipped", run_id)
         return None
