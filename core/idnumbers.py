@@ -93,57 +93,46 @@ def normalize(raw, *, today: dt.date | None = None) -> str:
 def bulk_normalizer(*, today: dt.date | None = None):
     """`normalize` for one bulk job (a department's file): the same values and the same refusals, faster.
 
-    The check sum is split into the area code, the birth year and month, the birth day and the sequence
-    number; a city's IDs share a few hundred area codes and a thousand-odd birth months, so each part's
-    weighted sum (and the month's length) is computed once and remembered. The birth date must exist, lie
-    after 1880 and not after today (YYYYMMDD compares as text). Anything that is not a clean 18-character ID,
-    and every refusal, goes through `normalize` itself, so values and messages never differ. A closure, not
-    a class: it is called once per row of a 200,000-row file.
+    The check sum in one C call: the weights of GB 11643 are 2^k mod 11 (k = 17 … 1 from the first digit), and
+    13 ≡ 2 (mod 11), so Σ aᵢ·2^(18−i) ≡ 2 · int(first17, 13) (mod 11) — the 17 digits read as a base-13 number.
+    The birth date is judged by comparing text against its month's last day (`last_day`, remembered per month):
+    it must exist, lie in 1880 or later and not after today. Anything that is not a clean 18-character ID, and every refusal, goes through
+    `normalize` itself, so values and messages never differ. A closure, not a class: it is called once per
+    row of a 200,000-row file.
     """
     today = today or timezone.localdate()
     today_text = f"{today:%Y%m%d}"
-    areas: dict[str, int] = {}
-    months: dict[str, tuple[int, int] | None] = {}  # YYYYMM -> (sum, days in month); None: not a real month
-    days: dict[str, tuple[int, int]] = {}  # DD -> (sum, day)
-    seqs: dict[str, int] = {}
+    months: dict[str, str | None] = {}
 
     def normalize_one(raw) -> str:
         if not (raw.__class__ is str and len(raw) == 18 and raw.isascii() and raw[:17].isdigit()
                 and raw[17] in "0123456789Xx"):
             return normalize(raw, today=today)
         value = raw.upper() if raw[17] == "x" else raw
-        area = areas.get(value[:6])
-        if area is None:
-            area = areas[value[:6]] = _weighted(value[:6], 0)
-        month = months.get(value[6:12], False)
-        if month is False:
-            month = months[value[6:12]] = _month_part(value[6:12])
-        day = days.get(value[12:14])
-        if day is None:
-            day = days[value[12:14]] = (_weighted(value[12:14], 12), int(value[12:14]))
-        seq = seqs.get(value[14:17])
-        if seq is None:
-            seq = seqs[value[14:17]] = _weighted(value[14:17], 14)
-        if (month is None or not 1 <= day[1] <= month[1] or value[6:14] > today_text
-                or CHECK_CHARS[(area + month[0] + day[0] + seq) % 11] != value[17]):
+        last = months.get(value[6:12], "")
+        if last == "":
+            last = months[value[6:12]] = last_day(value[6:12])
+        if (last is None or not "01" <= value[12:14] <= last or value[6:14] > today_text
+                or CHECK_CHARS[2 * int(value[:17], 13) % 11] != value[17]):
             return normalize(value, today=today)  # raises with the specific reason
         return value
 
     return normalize_one
 
 
-def _weighted(digits: str, start: int) -> int:
-    """The check-sum contribution of digits standing at positions start.. of the 17."""
-    return sum(map(mul, digits.encode("ascii"), WEIGHTS[start:start + len(digits)])) \
-        - 48 * sum(WEIGHTS[start:start + len(digits)])
+def checksum_ok(value: str) -> bool:
+    """The check character of a clean 18-character ID (17 ASCII digits + digit or upper-case X)."""
+    return CHECK_CHARS[2 * int(value[:17], 13) % 11] == value[17]
 
 
-def _month_part(digits: str) -> tuple[int, int] | None:
-    """(check-sum contribution, days in the month) of a birth YYYYMM, None if not a real month after 1880."""
-    year, month = int(digits[:4]), int(digits[4:])
+def last_day(yyyymm: str) -> str | None:
+    """The last day ("28" … "31") of a birth month YYYYMM in 1880 or later; None if that is no such month. With
+    it a bulk check judges a birth date YYYYMMDD by comparing text: "01" <= DD <= last day, and YYYYMMDD not after
+    today's — what `normalize` accepts (the date exists, 1880 or later, not after today)."""
+    year, month = int(yyyymm[:4]), int(yyyymm[4:])
     if year < 1880 or not 1 <= month <= 12:
         return None
-    return _weighted(digits, 6), calendar.monthrange(year, month)[1]
+    return f"{calendar.monthrange(year, month)[1]:02d}"
 
 
 def _checked_shape(raw) -> str:

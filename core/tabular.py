@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from core.uploads import Limits, UploadRefused, check_bytes, check_size, default_limits, sniff
 from core.uploads import column_number as uploads_column
@@ -77,15 +78,21 @@ def _csv_rows(text: str, limits: Limits) -> list[list]:
 
 
 def _check_cells(sheet: Sheet, limits: Limits) -> None:
+    """Rows, columns and every text cell's length within the limits. The common case — nothing too long — is
+    decided by two passes that run in C (the widest row; the longest text over all cells); only a sheet that
+    passes a limit is walked cell by cell, for the message naming the row and column."""
     if len(sheet.rows) > limits.max_rows:
         raise UploadRefused(f"工作表“{sheet.name}”超过 {limits.max_rows:,} 行，请拆分后分批上传", code="too_many_rows")
     cap = limits.max_cell_chars
+    if (max(map(len, sheet.rows), default=0) <= limits.max_columns
+            and max(map(len, filter(str.__instancecheck__, chain.from_iterable(sheet.rows))), default=0) <= cap):
+        return
     for r, row in enumerate(sheet.rows, start=1):
         if len(row) > limits.max_columns:
             raise UploadRefused(f"工作表“{sheet.name}”超过 {limits.max_columns} 列，请删除多余的列后另存",
                                 code="too_many_columns")
         for c, value in enumerate(row, start=1):
-            if value.__class__ is str and len(value) > cap:
+            if isinstance(value, str) and len(value) > cap:
                 raise UploadRefused(f"工作表“{sheet.name}”第{r}行第{c}列的内容超过 {cap} 个字，请检查文件",
                                     code="cell_too_long")
 

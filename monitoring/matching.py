@@ -4,7 +4,6 @@ clues in bulk. No query per input row. Called only from monitoring.services.run_
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -42,7 +41,7 @@ class Staged:
 class Validated:
     staged: list[tuple[int, str]]  # (row number, blind index) of every valid, first-seen row
     issues: list[tuple]  # (row number, kind, masked ID, message): ISSUE_FIELDS of RunIssue
-    rows: dict = None  # row number -> the raw row, for extracting facts of matched rows only
+    rows: object = None  # row number -> the raw row (RowsByNumber), for extracting facts of matched rows only
     extract: object = None
     id_pos: int = 0
     read: int = 0
@@ -155,35 +154,77 @@ UNREGISTERED = RunIssue.Kind.UNREGISTERED.value
 UNREGISTERED_KEY = "unregistered:"  # fact_key prefix of a clue about a person not registered: + the ID's blind index
 
 
+class RowsByNumber:
+    """The file's rows by their row number in the file (`rows[no]`), padded to the columns the job reads, without
+    a dict of 200,000 entries: row numbers are positions in the list of data rows."""
+    __slots__ = ("rows", "first", "width")
+
+    def __init__(self, rows: list[list], first: int, width: int):
+        self.rows, self.first, self.width = rows, first, width
+
+    def __getitem__(self, row_no: int) -> list:
+        row = self.rows[row_no - self.first]
+        return row if len(row) >= self.width else list(row) + [""] * (self.width - len(row))
+
+
 def validate(source: Source, rows: list[list], columns: dict[str, int], header_row: int,
-             progress=None) -> Validated:
+             progress=None, on_staged=None) -> Validated:
     """Every row's ID validated (GB 11643, 15-digit upgrade) and blind-indexed; refused, upgraded and repeated
     rows become problem rows with their reason. The loop is the hot path of a 200,000-row file: a clean
-    18-character ID goes straight to the bulk normaliser, and counters live in locals."""
-    out = Validated(staged=[], issues=[], rows={}, extract=fact_extractor(source, columns), id_pos=columns["id"])
-    seen: dict[str, int] = {}
+    18-character ID (17 ASCII digits and a digit or X) is checked inline — birth date compared as text with the
+    last day of its month (idnumbers.last_day), check sum in one C call (idnumbers.checksum_ok) — and
+    blind-indexed once per distinct ID; anything else, and every refusal, goes through id_value /
+    idnumbers.normalize for its value or its Chinese reason.
+    `on_staged(staged, start)`: called every 8,192 rows and at the end with the staged rows from `start` on
+    (StagingStream.feed: the COPY runs while validation goes on)."""
     width = max(columns.values()) + 1
+    first_row = header_row + 1
+    out = Validated(staged=[], issues=[], rows=RowsByNumber(rows, first_row, width),
+                    extract=fact_extractor(source, columns), id_pos=columns["id"])
+    seen: dict[str, int] = {}  # ID -> first row number
     id_pos = columns["id"]
     index = idnumbers.indexer()
-    normalize = idnumbers.bulk_normalizer(today=timezone.localdate())
-    issues, staged, kept = out.issues, out.staged, out.rows
+    today = timezone.localdate()
+    normalize = idnumbers.bulk_normalizer(today=today)
+    months: dict[str, str | None] = {}  # birth YYYYMM -> its last day, None: no such month (idnumbers.last_day)
+    last_day, check_chars, today_text = idnumbers.last_day, idnumbers.CHECK_CHARS, f"{today:%Y%m%d}"
+    issues, staged = out.issues, out.staged
     read = invalid = upgraded = duplicate = 0
-    first_row = header_row + 1
-    for offset, row in enumerate(rows):
-        if progress and offset and offset % 20000 == 0:
-            progress(offset)
-        if len(row) < width:
-            row = list(row) + [""] * (width - len(row))
-        raw = row[id_pos]
+    row_no = first_row - 1
+    sent = 0
+    for row in rows:
+        row_no += 1
+        if not (row_no - first_row) & 8191 and row_no > first_row:
+            if progress and not (row_no - first_row) % 16384:
+                progress(row_no - first_row)
+            if on_staged:
+                on_staged(staged, sent)
+                sent = len(staged)
+        raw = row[id_pos] if len(row) > id_pos else ""
+        # a clean ID, also with spaces around it or a lower-case x (id_value would give the same value, no note)
+        value = (raw if len(raw) == 18 else raw.strip()) if raw.__class__ is str else ""
+        if len(value) == 18 and value.isascii() and value[:17].isdigit() and value[17] in "0123456789Xx":
+            if value[17] == "x":
+                value = value[:17] + "X"
+            last = months.get(value[6:12], "")
+            if last == "":
+                last = months[value[6:12]] = last_day(value[6:12])
+            if (last is not None and "01" <= value[12:14] <= last and value[6:14] <= today_text
+                    and check_chars[2 * int(value[:17], 13) % 11] == value[17]):
+                read += 1
+                first = seen.setdefault(value, row_no)
+                if first != row_no:
+                    duplicate += 1
+                    issues.append((row_no, DUPLICATE, idnumbers.mask(value),
+                                   f"与第{first}行身份证号码重复，已按第{first}行比对"))
+                else:
+                    staged.append((row_no, index(value)))
+                continue
         if (raw is None or raw == "") and not any(to_text(c) for c in row):
             continue  # blank lines inside the sheet are not data
-        row_no = first_row + offset
         read += 1
         try:
-            if raw.__class__ is str and len(raw) == 18 and raw.isalnum():
-                value, note = normalize(raw), ""
-            else:
-                value, note = id_value(raw, normalize=normalize)
+            value, note = id_value(raw, normalize=normalize)
         except ValidationError as exc:
             invalid += 1
             issues.append((row_no, INVALID, _mask_raw(raw), exc.messages[0][:300]))
@@ -192,14 +233,14 @@ def validate(source: Source, rows: list[list], columns: dict[str, int], header_r
         if note:
             upgraded += 1
             issues.append((row_no, UPGRADED, idnumbers.mask(value), note))
-        key = index(value)
-        first = seen.setdefault(key, row_no)
+        first = seen.setdefault(value, row_no)
         if first != row_no:
             duplicate += 1
             issues.append((row_no, DUPLICATE, idnumbers.mask(value), f"与第{first}行身份证号码重复，已按第{first}行比对"))
             continue
-        staged.append((row_no, key))
-        kept[row_no] = row
+        staged.append((row_no, index(value)))
+    if on_staged:
+        on_staged(staged, sent)
     out.read, out.invalid, out.upgraded, out.duplicate = read, invalid, upgraded, duplicate
     return out
 
@@ -256,19 +297,77 @@ def stage(run_id: int, staged: list[tuple[int, str]]) -> StageRef:
 
     Other databases: bulk_create into StagingRow, deleted by `unstage`."""
     if connection.vendor == "postgresql":
-        table = f"monitoring_stage_{int(run_id)}"
-        buf = io.StringIO("".join(f"{row_no}\t{key}\n" for row_no, key in staged))
+        stream = StagingStream(run_id)
+        stream.feed(staged, 0)
+        return stream.finish(len(staged))
+    return stage_in_chunks(run_id, staged)
+
+
+class StagingStream:
+    """PostgreSQL: the run's staging table filled by a COPY that runs while the rows are still being validated
+    (`validate(..., on_staged=stream.feed)`): a thread sends each batch of (row number, blind index) lines as
+    it comes, so PostgreSQL parses and stores them on the other core while Python validates the next rows.
+    Created in the caller's transaction (a crash rolls the table back). While the stream is open the
+    connection belongs to the COPY: the caller runs no other statement until `finish` (or `abort`)."""
+
+    BATCH_LINES = 8192
+
+    def __init__(self, run_id: int):
+        import queue
+        import threading
+
+        self.table = f"monitoring_stage_{int(run_id)}"
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(f"CREATE UNLOGGED TABLE {table} (row_no integer NOT NULL, id_index varchar(64) NOT NULL)")
-            cursor.cursor.copy_expert(f"COPY {table} (row_no, id_index) FROM STDIN", buf)
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"CREATE UNLOGGED TABLE {self.table} "
+                           "(row_no integer NOT NULL, id_index varchar(64) NOT NULL)")
+        self._chunks: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        connection.ensure_connection()
+        self._raw = connection.connection.cursor()  # the psycopg2 cursor, used by the thread only
+        self._thread = threading.Thread(target=self._copy, name=f"{self.table}-copy", daemon=True)
+        self._thread.start()
+
+    def _copy(self) -> None:
+        try:
+            self._raw.copy_expert(f"COPY {self.table} (row_no, id_index) FROM STDIN", self, size=1 << 16)
+        except BaseException as exc:  # handed to the job's thread in finish()
+            self._error = exc
+
+    def read(self, size: int = -1) -> str:
+        """For psycopg2's copy_expert: the next batch of lines ('' ends the COPY)."""
+        chunk = self._chunks.get()
+        if isinstance(chunk, BaseException):
+            raise chunk
+        return chunk
+
+    def feed(self, staged: list[tuple[int, str]], start: int) -> None:
+        """Send staged[start:] (the rows validated since the last call)."""
+        if start < len(staged):
+            self._chunks.put("".join([f"{row_no}\t{key}\n" for row_no, key in staged[start:]]))
+
+    def abort(self) -> None:
+        """Validation failed: end the COPY with an error and wait for the thread (the transaction rolls back)."""
+        self._chunks.put(RuntimeError("comparison validation failed"))
+        self._thread.join()
+        self._raw.close()
+
+    def finish(self, staged_count: int) -> StageRef:
+        self._chunks.put("")
+        self._thread.join()
+        self._raw.close()
+        if self._error is not None:
+            raise self._error
+        with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Person._meta.db_table])
             persons = (cursor.fetchone() or [0])[0]
-            probe = len(staged) * 10 < persons
+            probe = staged_count * 10 < persons
             if not probe:
-                cursor.execute(f"ANALYZE {table}")
-        return StageRef(table, probe=probe)
-    return stage_in_chunks(run_id, staged)
+                # the planner needs the table's row count (to hash the staged rows, not the persons): a sample of
+                # 300 rows gives it as well as the default 30,000 (≈2 ms instead of ≈0.1 s for 200,000 rows)
+                cursor.execute(f"SET LOCAL default_statistics_target = 1; ANALYZE {self.table}; "
+                               "RESET default_statistics_target")
+        return StageRef(self.table, probe=probe)
 
 
 CHUNK_ROWS = 10000

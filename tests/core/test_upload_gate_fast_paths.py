@@ -110,3 +110,53 @@ def test_a_job_reading_gated_bytes_does_not_scan_the_zip_again(monkeypatch):
     assert len(calls) == 1
     with pytest.raises(uploads.UploadRefused):  # size and type are still checked
         tabular.read(b"%PDF-1.7" + bytes(100), name="x.xlsx", passed_gate=True)
+
+
+def _rows_sheet(rows: str, tail: str = "") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet><sheetData>{rows}</sheetData>{tail}</worksheet>")
+    return buf.getvalue()
+
+
+def test_one_row_without_a_number_among_numbered_rows_is_counted():
+    """The fast row count takes the highest row number only when every "<row" of the text is a numbered row tag;
+    one row without a number after row 300 is row 301 — past the limit."""
+    numbered = "".join(f'<row r="{n}"><c/></row>' for n in range(1, 301))
+    assert uploads.check_zip(_rows_sheet(numbered), LIMITS)["xl/worksheets/sheet1.xml"].rows == 300
+    with pytest.raises(uploads.UploadRefused) as err:
+        uploads.check_zip(_rows_sheet(numbered + "<row><c/></row>"), LIMITS)
+    assert err.value.code == "too_many_rows"
+
+
+def test_other_elements_named_row_something_do_not_count_as_rows():
+    """<rowBreaks> (page breaks) starts with "<row" too: such a sheet takes the exact path and its rows are
+    still counted right."""
+    numbered = "".join(f'<row r="{n}"><c/></row>' for n in range(1, 11))
+    data = _rows_sheet(numbered, '<rowBreaks count="1" manualBreakCount="1"><brk id="5" max="16383" man="1"/></rowBreaks>')
+    assert uploads.check_zip(data, LIMITS)["xl/worksheets/sheet1.xml"].rows == 10
+
+
+def test_cell_length_and_width_checks_of_a_read_sheet_name_the_cell():
+    """tabular.read decides "nothing too long or too wide" in two C passes; a sheet that passes a limit is still
+    refused with the row and column of the cell (numbers and dates in the sheet do not disturb either path)."""
+    limits = uploads.Limits(max_rows=50, max_columns=4, max_cell_chars=10)
+
+    def book(rows):
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+        sheet = wb.add_worksheet()
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+        wb.close()
+        return buf.getvalue()
+
+    ok = [["序号", "姓名", "金额"], [1, "张三", 12.5], [2, "李四" * 5, 3]]
+    assert tabular.read(book(ok), name="a.xlsx", limits=limits).first.rows[2][1] == "李四" * 5
+    with pytest.raises(uploads.UploadRefused) as err:
+        tabular.read(book(ok + [[3, "王五", "x" * 11]]), name="b.xlsx", limits=limits)
+    assert err.value.code == "cell_too_long" and "第4行第3列" in err.value.messages[0]
+    with pytest.raises(uploads.UploadRefused) as err:
+        tabular.read(book(ok + [[4, "赵六", 1, 2, 3]]), name="c.xlsx", limits=limits)
+    assert err.value.code in ("too_large", "too_many_columns")

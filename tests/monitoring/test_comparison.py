@@ -554,3 +554,138 @@ def test_small_file_probes_the_index_and_leaves_the_planner_settings_as_they_wer
                 assert cursor.fetchone()[0] == jit
             matching.unstage(99, ref)
     assert results[True] == results[False] == [(3, person.pk)]
+
+
+# --- the fast paths of issue #22: inline ID check, streamed staging ------------------------------------------
+
+def test_inline_id_check_gives_every_row_the_outcome_of_the_general_check():
+    """validate() checks clean 18-character IDs inline (base-13 check sum, birth dates remembered): every row —
+    valid, wrong check digit, impossible or future birth date, before 1880, lower-case x, spaces, 15 digits,
+    repeated — ends exactly as id_value (the general check) says: staged with its blind index, or a problem row
+    with the same Chinese reason."""
+    import random
+
+    from monitoring import matching
+    from monitoring.sources import SOURCES
+
+    rng = random.Random(22)
+    today = timezone.localdate()
+    raws = []
+    for _ in range(3000):
+        first17 = f"41{rng.choice(['0823', '0825', '0802'])}{rng.randrange(1870, today.year + 2)}" \
+                  f"{rng.randrange(0, 14):02d}{rng.randrange(0, 33):02d}{rng.randrange(0, 1000):03d}"
+        check = idnumbers.check_digit(first17) if rng.random() < 0.8 else rng.choice("0123456789X")
+        raw = first17 + check
+        shape = rng.random()
+        if shape < 0.05:
+            raw = raw.lower()
+        elif shape < 0.1:
+            raw = f" {raw} "
+        elif shape < 0.12:
+            raw = raw[:6] + raw[8:17]
+        raws.append(raw)
+    raws += raws[:50]  # repeated IDs
+    rows = [["某某", raw, "2026-10-01"] for raw in raws]
+    checked = matching.validate(SOURCES["death_police"], rows, {"name": 0, "id": 1, "event_date": 2}, 1)
+
+    index = idnumbers.indexer()
+    expected_staged, expected_issues, seen = [], [], {}
+    for row_no, raw in enumerate(raws, start=2):
+        try:
+            value, note = matching.id_value(raw)
+        except ValidationError as exc:
+            expected_issues.append((row_no, matching.INVALID, exc.messages[0][:300]))
+            continue
+        if note:
+            expected_issues.append((row_no, matching.UPGRADED, note))
+        if value in seen:
+            expected_issues.append((row_no, matching.DUPLICATE, f"与第{seen[value]}行身份证号码重复，已按第{seen[value]}行比对"))
+            continue
+        seen[value] = row_no
+        expected_staged.append((row_no, index(value)))
+    assert checked.staged == expected_staged
+    assert [(no, kind, message) for no, kind, _, message in checked.issues] == expected_issues
+    assert checked.read == len(raws)
+    kinds = {kind for _, kind, _ in expected_issues}
+    assert kinds == {matching.INVALID, matching.UPGRADED, matching.DUPLICATE}
+    assert len(expected_staged) > 1500
+    assert checked.rows[2] == rows[0] and checked.rows[len(raws) + 1] == rows[-1]
+
+
+def test_validation_failing_while_the_copy_streams_leaves_no_staging_table_and_no_clue(officer, monkeypatch):
+    """PostgreSQL stages the rows by a COPY that runs while they are validated: a failure half-way ends the COPY,
+    the run fails in Chinese, nothing is written, no staging table is left — and the next run works."""
+    from django.db import connection
+
+    from monitoring import matching
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the streamed COPY is PostgreSQL's")
+    _, person, _ = enrolled("dibao")
+    real = matching.validate
+
+    def half_then_boom(*args, on_staged=None, **kwargs):
+        real(*args, on_staged=on_staged, **kwargs)  # every row sent to the COPY …
+        raise RuntimeError("worker killed")  # … then the job dies before the COPY ends
+
+    monkeypatch.setattr(matching, "validate", half_then_boom)
+    run = upload(officer, "death_police", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    _assert_refused(run, "未写入任何线索")
+    monkeypatch.setattr(matching, "validate", real)
+    run = upload(officer, "death_police", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.rows_matched == 1 and Clue.objects.get().person_id == person.pk
+    assert _staging_tables() == []
+
+
+def test_progress_inside_the_jobs_transaction_does_not_make_its_commit_asynchronous(officer):
+    """A progress mark on its own commits without waiting for the WAL (SET LOCAL synchronous_commit off); one
+    written inside the job's transaction (PostgreSQL, while staging) must not switch that off for the clues,
+    holds and audit rows committed with it."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    _, person, _ = enrolled("dibao")
+    run = upload(officer, "death_police", xlsx([HEAD, [person.name, _id(person), "2026-10-01"]]))
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:  # (the test runs in a transaction too)
+        services._progress(run.pk, 60, "写入比对库并匹配")
+    assert not any("synchronous_commit" in q["sql"] for q in inside.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    run.refresh_from_db()
+    assert (run.progress, run.stage) == (60, "写入比对库并匹配")
+
+
+def test_file_is_sealed_as_bytes_older_base64_runs_still_run_and_rotation_keeps_both(officer, settings, tmp_path):
+    """The uploaded file is sealed as its bytes behind a marker (not base64 text), bound to the run; a run sealed
+    the old way (base64 text) is still read; key rotation re-seals both so that they read the same afterwards."""
+    import base64
+    import shutil
+    from pathlib import Path
+
+    from core import crypto, keys, rotation
+
+    path = tmp_path / "keys.json"
+    shutil.copy(Path(__file__).resolve().parent.parent / "keys" / "test-keys.json", path)
+    settings.JIUZHU_KEY_FILE, settings.JIUZHU_KEYS_JSON = str(path), ""
+    keys.reset_keyring()
+    _, person, _ = enrolled("dibao")
+    data = xlsx([HEAD, [person.name, _id(person), "2026-10-01"]])
+    new = services.run_create(actor=officer, source="death_police", file_name="d.xlsx", data=data, enqueue=False)
+    plain = crypto.decrypt_bytes(ComparisonRun.objects.get(pk=new.pk).file_cipher, aad=new.aad("file"))
+    assert plain == ComparisonRun.RAW_FILE + data and data not in bytes(new.file_cipher)
+    old = services.run_create(actor=officer, source="death_police", file_name="o.xlsx", data=data, enqueue=False)
+    ComparisonRun.objects.filter(pk=old.pk).update(
+        file_cipher=crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=old.aad("file")))
+    assert services.run_execute(old.pk).status == "succeeded"
+    keys.add_enc_version()
+    keys.reset_keyring()
+    rotation.rotate_model(ComparisonRun)
+    for run in ComparisonRun.objects.all():
+        assert crypto.key_version(bytes(run.file_cipher)) == 2 and run.stored_file() == data
+    assert services.run_execute(new.pk).status == "succeeded"
+    assert Clue.objects.filter(person=person).count() == 1
+    keys.reset_keyring()
