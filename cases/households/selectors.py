@@ -7,9 +7,9 @@ import time
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
-from accounts.scope import Action, get_in_scope_or_404
+from accounts.scope import Action, get_in_scope_or_404, scope_key
 from cases.households.models import Household, Person
-from core import categories, idnumbers
+from core import categories, idnumbers, sqlmemo
 from core.models import Region
 
 _LAST4 = re.compile(r"^(?P<name>[^\d\s]+)\s*(?P<last4>\d{3}[\dXx])$")
@@ -47,6 +47,20 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
 
 
 LIST_COLUMNS = ("id", "head_name", "hukou_type", "address", "township_id", "village_id", "member_count")
+
+
+def household_rows(*, user, q: str = "", hukou_type: str = "", offset: int = 0, limit: int = 50) -> list[dict]:
+    """LIST_COLUMNS of household_list's rows [offset, offset + limit), as plain dicts. Without a search its SQL is
+    compiled once per scope, filter and slice (core.sqlmemo, keyed by accounts.scope.scope_key: role, region and
+    explicit grants) and run afresh on every call: building and compiling the queryset cost more CPU than the
+    statement itself on every view of the list (bench/README.md). A search builds its queryset each time."""
+    def build():
+        return household_list(user=user, q=q, hukou_type=hukou_type).values(*LIST_COLUMNS)[offset:offset + limit]
+
+    if q:
+        return list(build())
+    key = ("cases.household_rows", scope_key(user, Action.CASE_VIEW, Household), hukou_type, offset, limit)
+    return sqlmemo.values(key, build)
 
 
 REGION_NAMES_SECONDS = 600
