@@ -12,6 +12,7 @@ from cases.dibao import selectors as dibao_selectors
 from core import workdays
 from core.models import Alert
 from funds import deadlines
+from funds import listing as funds_listing
 from funds import selectors as funds_selectors
 from jiuzhu import charts
 from jiuzhu import overdue as overdue_board
@@ -38,7 +39,7 @@ def home(request):
     batches = []
     if can(user, Action.PAYMENT_VIEW):
         today = timezone.localdate()
-        recent = list(funds_selectors.batch_list(user=user).select_related("county")[:5])
+        recent = funds_selectors.recent_batches(user=user, limit=5)
         due = deadlines.schedules([b.month for b in recent])  # one read of the calendar for all five
         batches = [{"batch": b, "states": deadlines.states(b, today, due[b.month])} for b in recent]
     alerts = list(Alert.objects.filter(resolved_at__isnull=True, region_code=user.region_id)
@@ -46,7 +47,8 @@ def home(request):
     chart = charts.applications_by_month(user) if can(user, Action.CASE_VIEW) else ""
     return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE),
                                          "calendar_warnings": calendar_warnings, "work": work,
-                                         "alerts": alerts, "batches": batches, "chart": chart})
+                                         "alerts": alerts, "batches": batches, "chart": chart,
+                                         "batch_rows": funds_listing.batch_rows_html(batches) if batches else ""})
 
 
 OVERDUE_ACTIONS = (Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.PAYMENT_VIEW)
