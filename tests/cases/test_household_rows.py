@@ -92,3 +92,57 @@ def test_values_of_an_empty_queryset_run_no_statement_and_convert_values_like_th
     assert len(ctx.captured_queries) == 0
     qs = Household.objects.values("id", "created_at").annotate(n=Count("members"))
     assert sqlmemo.values(("test-values", "typed"), lambda: qs) == list(qs)  # datetimes as the ORM gives them
+
+
+def _memoized_kinds():
+    return {key[2] for key, entry in sqlmemo._rows.items()
+            if key[0] == "cases.household_rows" and entry is not sqlmemo._UNMEMOIZABLE}
+
+
+def test_searches_equal_the_querysets_rows_and_are_compiled_once_per_kind(users):
+    from tests.factories import make_id
+
+    value = make_id("410823")
+    member = PersonFactory(household__village="410823101200", name="欧阳测试", id_number=value)
+    PersonFactory(household__village="410823101200", household__head_name="欧阳%测")
+    PersonFactory(household__village="410823101200", household__head_name="欧阳x测")
+    PersonFactory(household__village="410823101200", household__head_name="欧_\\'\"测")
+    sqlmemo._rows.clear()
+    searches = [value, value.lower(), f" {value[:6]} {value[6:]} ", make_id("410823"), "欧阳测试",
+                f"欧阳测试{value[-4:]}", "欧阳", "欧阳%", "欧阳x", "欧_", "欧%", "_", "\\", "'", '"', "测试' OR 1=1 --",
+                member.household.head_name[:1]]
+    for username in ("zhandian_jingban", "shi_admin", "xitao_jingban"):
+        user = users[username]
+        for q in searches:
+            for hukou_type in ("", "rural", "urban"):
+                expected = list(selectors.household_list(user=user, q=q, hukou_type=hukou_type)
+                                .values(*selectors.LIST_COLUMNS)[0:51])
+                got = selectors.household_rows(user=user, q=q, hukou_type=hukou_type, offset=0, limit=51)
+                assert got == expected, (username, q, hukou_type)
+    assert _memoized_kinds() == {"id", "last4", "name"}
+    rows = selectors.household_rows(user=users["zhandian_jingban"], q="欧阳%")
+    assert [r["head_name"] for r in rows] == ["欧阳%测"]  # a % typed in the box is a character, not a wildcard
+
+
+def test_values_with_arguments_escapes_like_patterns_and_refuses_what_it_cannot_fill():
+    from django.db.models.functions import Upper
+
+    HouseholdFactory(head_name="甲%乙")
+    HouseholdFactory(head_name="甲丙乙")
+    HouseholdFactory(head_name="甲丙")
+
+    def by_prefix(prefix):
+        return Household.objects.filter(head_name__startswith=prefix).order_by("head_name").values("head_name")
+
+    key = ("test-values", "prefix")
+    assert sqlmemo.values(key, by_prefix, ("甲丙",)) == [{"head_name": "甲丙"}, {"head_name": "甲丙乙"}]
+    assert sqlmemo.values(key, by_prefix, ("甲%",)) == [{"head_name": "甲%乙"}]
+    assert sqlmemo.values(key, by_prefix, ("乙",)) == []
+
+    def by_upper(name):  # the argument is changed before it reaches the query: cannot be filled in later
+        return Household.objects.annotate(u=Upper("head_name")).filter(u=name.upper()).values("head_name")
+
+    key = ("test-values", "upper")
+    assert sqlmemo.values(key, by_upper, ("甲丙",)) == [{"head_name": "甲丙"}]
+    assert sqlmemo._rows[key] is sqlmemo._UNMEMOIZABLE
+    assert sqlmemo.values(key, by_upper, ("甲丙乙",)) == [{"head_name": "甲丙乙"}]
