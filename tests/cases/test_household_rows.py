@@ -146,3 +146,18 @@ def test_values_with_arguments_escapes_like_patterns_and_refuses_what_it_cannot_
     assert sqlmemo.values(key, by_upper, ("甲丙",)) == [{"head_name": "甲丙"}]
     assert sqlmemo._rows[key] is sqlmemo._UNMEMOIZABLE
     assert sqlmemo.values(key, by_upper, ("甲丙乙",)) == [{"head_name": "甲丙乙"}]
+
+
+def test_home_counts_follow_a_grant_on_the_next_request(users, settings):
+    from cases.overview import home_counts
+
+    settings.JIUZHU_SHARED_CACHE = True
+    PersonFactory(household__village="410823101200")  # 詹店镇
+    xitao = users["xitao_jingban"]
+    assert home_counts(user=xitao)["households"] == 0
+    other = Household.objects.get()
+    account_services.object_grant(actor=users["wuzhi_minzheng"], user=xitao, obj=other, level="view", reason="协查")
+    xitao = User.objects.get(pk=xitao.pk)  # the next request's user
+    assert home_counts(user=xitao)["households"] == 1
+    account_services.object_revoke(actor=users["wuzhi_minzheng"], user=xitao, obj=other, level="view", reason="结束")
+    assert home_counts(user=User.objects.get(pk=xitao.pk))["households"] == 0

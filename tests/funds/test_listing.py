@@ -66,3 +66,25 @@ def test_the_city_home_shows_current_batches(client, users, batches):
     PaymentBatch.objects.filter(line_count=1000000).update(line_count=2000000)
     body = client.get("/").content.decode()
     assert "2,000,000" in body and "1,000,000" not in body
+
+
+def test_home_alerts_are_current_and_addressed_to_region_and_role(client, users):
+    from core.models import Alert
+
+    def make(key, **fields):
+        return Alert.objects.create(dedupe_key=key, kind="test", message=f"消息{key}", **fields)
+
+    make("a", region_code="410823", level="overdue", link="/funds/")
+    make("b", region_code="410823", role="finance_officer", level="warning")
+    make("c", region_code="410825")
+    client.force_login(users["wuzhi_minzheng"])  # county officer of 410823
+    body = client.get("/").content.decode()
+    assert '<a href="/funds/">消息a</a>' in body and "逾期" in body
+    assert "消息b" not in body and "消息c" not in body
+    make("d", region_code="410823", role="county_officer", level="warning")
+    Alert.objects.filter(dedupe_key="a").update(resolved_at=timezone.now())
+    body = client.get("/").content.decode()
+    assert "消息d" in body and "预警" in body and "消息a" not in body
+    client.force_login(users["wuzhi_caizheng"])
+    body = client.get("/").content.decode()
+    assert "消息b" in body and "消息d" not in body
