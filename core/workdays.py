@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 # (one process per office, `make run`) every calendar reads the table, as before.
 VERSION_KEY = "workdays:version"
 SNAPSHOT_SECONDS = 300
-_snapshot: dict = {"version": None, "request": "", "at": 0.0, "overrides": {}, "years": frozenset()}
+_snapshot: dict = {"version": None, "request": 0, "at": 0.0, "overrides": {}, "years": frozenset()}
 
 
 def calendar_changed() -> None:
@@ -57,7 +57,7 @@ def _current() -> dict | None:
     cache."""
     if not settings.JIUZHU_SHARED_CACHE:
         return None
-    snap, request, now = _snapshot, context.request_id.get(), time.monotonic()
+    snap, request, now = _snapshot, context.request_serial.get(), time.monotonic()
     if request and snap["request"] == request and snap["version"] is not None:
         return snap  # checked earlier in this request
     version = cache.get(VERSION_KEY)

@@ -63,13 +63,13 @@ def test_a_lost_version_reads_the_table_again(shared, users):
 
 
 def test_the_table_is_read_at_most_once_per_request(shared, users):
-    token = context.request_id.set("req-one-0001")
+    token = context.request_serial.set(10**9)
     try:
         (first, n1) = _queries(lambda: (workdays.unknown_years(D(2098, 6, 1)), workdays.is_workday(FAR)))
         cache.set(workdays.VERSION_KEY, "changed-meanwhile", None)
         (_, n2) = _queries(lambda: workdays.is_workday(FAR))
     finally:
-        context.request_id.reset(token)
+        context.request_serial.reset(token)
     assert first == ([2098, 2099], True) and n1 == 1 and n2 == 0
     _, n3 = _queries(lambda: workdays.is_workday(FAR))  # next request (none here): the new version is read
     assert n3 == 1
@@ -82,3 +82,27 @@ def test_without_a_shared_cache_every_calendar_reads_the_table(settings, users):
     WorkdayOverride.objects.bulk_create([WorkdayOverride(date=FAR, is_workday=False, name="x",
                                                          created_by=users["shi_admin"])])
     assert not workdays.is_workday(FAR)
+
+
+def test_a_request_id_sent_by_the_client_is_not_the_request(shared, client, users):
+    """Two requests with the same X-Request-ID header are two requests: the second reads the new version."""
+    client.force_login(users["shi_admin"])
+    headers = {"HTTP_X_REQUEST_ID": "same-id-every-time"}
+    assert client.get("/", **headers).status_code == 200
+    WorkdayOverride.objects.bulk_create([WorkdayOverride(date=FAR, is_workday=False, name="外进程",
+                                                         created_by=users["shi_admin"])])
+    cache.set(workdays.VERSION_KEY, "set-by-another-process", None)
+    seen = []
+    original = workdays._current
+
+    def spy():
+        snap = original()
+        seen.append(snap["overrides"].get(FAR))
+        return snap
+
+    workdays._current = spy
+    try:
+        assert client.get("/", **headers).status_code == 200
+    finally:
+        workdays._current = original
+    assert seen and seen[0] is False
