@@ -6,7 +6,7 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from accounts.scope import Action, granted_pks
+from accounts.scope import Action, scope_key
 from cases.models import Entitlement, Household
 from core import categories
 
@@ -21,9 +21,9 @@ def home_counts(*, user) -> dict[str, int]:
     """
 
 
-    grants = granted_pks(user, Household, Action.CASE_VIEW)
-    scope = hashlib.sha1(",".join(map(str, sorted(grants))).encode()).hexdigest()[:16] if grants else "-"
-    key = f"home-counts:v1:{user.role}:{user.region_id}:{scope}"
+    # everything the two restricted querysets depend on (accounts.scope.scope_key); city-wide reach reads no grants
+    scope = scope_key(user, Action.CASE_VIEW, Household, Entitlement)
+    key = f"home-counts:v2:{hashlib.sha1(repr(scope).encode()).hexdigest()[:24]}"
     counts = cache.get(key)
     if counts is None:
         households = Household.objects.restrict(user, Action.CASE_VIEW)

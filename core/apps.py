@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from core import checks  # noqa: F401  (registers the key check; it reads core.models)
+        # checks: registers the key check (it reads core.models); workdays: a write of a calendar override sets
+        # a new calendar version (signals)
+        from core import checks, workdays  # noqa: F401
 
         # Known-answer tests of SM4 and SM3 before any personal data is touched (GB/T 39786).
         crypto.self_test()

@@ -17,6 +17,7 @@ MAX_PAGE = 1_000_000
 
 
 def paginate(queryset, request, size: int = 50) -> Page:
+    """`queryset`: a queryset, or a function (offset, limit) -> rows for rows read another way."""
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except (ValueError, OverflowError):
@@ -24,5 +25,5 @@ def paginate(queryset, request, size: int = 50) -> Page:
     if number > MAX_PAGE:  # an OFFSET past bigint was a 500; such a page is simply empty
         return Page(rows=[], number=number, has_next=False)
     offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size + 1])
+    rows = queryset(offset, size + 1) if callable(queryset) else list(queryset[offset : offset + size + 1])
     return Page(rows=rows[:size], number=number, has_next=len(rows) > size)

@@ -8,19 +8,73 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
+import time
 
 import chinese_calendar
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from core import audit
+from core import audit, context
 from core.models import WorkdayOverride
 
 logger = logging.getLogger(__name__)
 
+# The city's overrides (a few dozen rows a year) are kept per process and read again when the calendar's version
+# in the shared cache changes — every write of an override sets a new one, at once and after commit — checked
+# at most once per request, and at least every SNAPSHOT_SECONDS whatever the version says. Without a shared cache
+# (one process per office, `make run`) every calendar reads the table, as before.
+VERSION_KEY = "workdays:version"
+SNAPSHOT_SECONDS = 300
+_snapshot: dict = {"version": None, "request": 0, "at": 0.0, "overrides": {}, "years": frozenset()}
+
+
+def calendar_changed() -> None:
+    """A new calendar version: every process reads the overrides again on its next request (called on every
+    save or delete of an override, again after commit)."""
+    def bump():
+        _snapshot["version"] = None  # this process too, even later in the same request
+        cache.set(VERSION_KEY, secrets.token_hex(8), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _on_write(sender, **kwargs):
+    calendar_changed()
+
+
+post_save.connect(_on_write, sender=WorkdayOverride, dispatch_uid="workdays-version-save")
+post_delete.connect(_on_write, sender=WorkdayOverride, dispatch_uid="workdays-version-delete")
+
+
+def _current() -> dict | None:
+    """The snapshot of every override ({date: is_workday} and the years they fall in), or None without a shared
+    cache."""
+    if not settings.JIUZHU_SHARED_CACHE:
+        return None
+    snap, request, now = _snapshot, context.request_serial.get(), time.monotonic()
+    if request and snap["request"] == request and snap["version"] is not None:
+        return snap  # checked earlier in this request
+    version = cache.get(VERSION_KEY)
+    if version is None:  # never set, or evicted: a new version makes every process read the table again
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(VERSION_KEY)
+    if version is None or version != snap["version"] or now - snap["at"] >= SNAPSHOT_SECONDS:
+        overrides = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
+        snap.update(version=version, at=now, overrides=overrides, years=frozenset(d.year for d in overrides))
+    snap["request"] = request
+    return snap
+
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    snap = _current()
+    if snap is not None:
+        return {day: w for day, w in snap["overrides"].items() if start <= day <= end}
     return dict(
         WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
     )
@@ -31,6 +85,9 @@ def year_known(year: int) -> bool:
         chinese_calendar.is_workday(dt.date(year, 6, 1))
         return True
     except NotImplementedError:
+        snap = _current()
+        if snap is not None:
+            return year in snap["years"]
         return WorkdayOverride.objects.filter(date__year=year).exists()
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.scope import Action, get_in_scope_or_404, region_q
+from accounts.scope import Action, get_in_scope_or_404, region_q, scope_key
+from core import sqlmemo
 from core.categories import Category
 from core.models import Region
 from funds import deadlines
@@ -23,6 +25,19 @@ def batch_list(*, user, month: dt.date | None = None, status: str = ""):
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-month", "county_id", "sequence")
+
+
+RECENT_COLUMNS = ("id", "month", "county_id", "kind", "status", "line_count", "total_amount",
+                  *(step.done_field for step in deadlines.STEPS))
+
+
+def recent_batches(*, user, limit: int = 5) -> list[SimpleNamespace]:
+    """The newest batches in the user's reach (batch_list's order), with the columns the home page shows and the
+    dates its deadline states read, as plain objects: the SQL compiled once per scope (core.sqlmemo, keyed by
+    accounts.scope.scope_key) and run afresh on every view, no model instances with three joined users."""
+    key = ("funds.recent_batches", scope_key(user, Action.PAYMENT_VIEW, PaymentBatch), limit)
+    rows = sqlmemo.values(key, lambda: batch_list(user=user).values(*RECENT_COLUMNS)[:limit])
+    return [SimpleNamespace(**row) for row in rows]
 
 
 def batch_detail(*, user, pk: int) -> PaymentBatch:

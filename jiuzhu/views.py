@@ -9,9 +9,10 @@ from django.utils import timezone
 from accounts.scope import Action, can
 from cases import overview as selectors
 from cases.dibao import selectors as dibao_selectors
-from core import workdays
+from core import sqlmemo, workdays
 from core.models import Alert
 from funds import deadlines
+from funds import listing as funds_listing
 from funds import selectors as funds_selectors
 from jiuzhu import charts
 from jiuzhu import overdue as overdue_board
@@ -38,15 +39,30 @@ def home(request):
     batches = []
     if can(user, Action.PAYMENT_VIEW):
         today = timezone.localdate()
-        recent = list(funds_selectors.batch_list(user=user).select_related("county")[:5])
+        recent = funds_selectors.recent_batches(user=user, limit=5)
         due = deadlines.schedules([b.month for b in recent])  # one read of the calendar for all five
         batches = [{"batch": b, "states": deadlines.states(b, today, due[b.month])} for b in recent]
-    alerts = list(Alert.objects.filter(resolved_at__isnull=True, region_code=user.region_id)
-                  .filter(Q(role="") | Q(role=user.role)).order_by("-created_at")[:8])
+    alerts = open_alerts(user=user)
     chart = charts.applications_by_month(user) if can(user, Action.CASE_VIEW) else ""
     return render(request, "home.html", {"cards": cards, "can_create": can(user, Action.CASE_CHANGE),
                                          "calendar_warnings": calendar_warnings, "work": work,
-                                         "alerts": alerts, "batches": batches, "chart": chart})
+                                         "alerts": alerts, "batches": batches, "chart": chart,
+                                         "batch_rows": funds_listing.batch_rows_html(batches) if batches else ""})
+
+
+_ALERT_LEVELS = dict(Alert.Level.choices)
+
+
+def open_alerts(*, user, limit: int = 8) -> list[dict]:
+    """The newest unresolved alerts of the user's region addressed to everyone there or to the user's role, with
+    their level's label; the SQL compiled once per region and role (core.sqlmemo), run afresh on every view."""
+    rows = sqlmemo.values(("home.alerts", user.region_id, user.role, limit), lambda: (
+        Alert.objects.filter(resolved_at__isnull=True, region_code=user.region_id)
+        .filter(Q(role="") | Q(role=user.role)).order_by("-created_at")
+        .values("created_at", "level", "message", "link")[:limit]))
+    for row in rows:
+        row["level_label"] = _ALERT_LEVELS.get(row["level"], row["level"])
+    return rows
 
 
 OVERDUE_ACTIONS = (Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.PAYMENT_VIEW)

@@ -7,32 +7,51 @@ import time
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
-from accounts.scope import Action, get_in_scope_or_404
+from accounts.scope import Action, get_in_scope_or_404, scope_key
 from cases.households.models import Household, Person
-from core import categories, idnumbers
+from core import categories, idnumbers, sqlmemo
 from core.models import Region
 
 _LAST4 = re.compile(r"^(?P<name>[^\d\s]+)\s*(?P<last4>\d{3}[\dXx])$")
 
 
+def search_terms(q: str) -> tuple[str, tuple[str, ...]]:
+    """What a search asks for: ("id", blind-index candidates) for a full ID number, ("last4", (name, last four))
+    for a name plus the ID's last four, ("name", (q,)) for a name, ("", ()) for no search."""
+    q = (q or "").strip()
+    if not q:
+        return "", ()
+    value = idnumbers.normalize_for_lookup(q)
+    if value:
+        return "id", tuple(idnumbers.index_candidates(value))
+    if m := _LAST4.match(q):
+        return "last4", (m["name"], m["last4"].upper())
+    return "name", (q,)
+
+
+def _searched(qs, kind: str, terms):
+    # Matching persons are found through their own indexes and joined back by household id (a semi-join):
+    # no DISTINCT over household x person, and no OR across a join that would defeat the indexes.
+    if kind == "id":
+        return qs.filter(pk__in=Person.objects.filter(id_index__in=list(terms)).values("household_id"))
+    if kind == "last4":
+        name, last4 = terms
+        return qs.filter(pk__in=Person.objects.filter(name=name, id_last4=last4).values("household_id"))
+    if kind == "name":
+        (q,) = terms
+        by_head = Household.objects.filter(head_name__startswith=q).order_by().values("pk")
+        by_member = Person.objects.filter(name=q).order_by().values("household_id")
+        return qs.filter(pk__in=by_head.union(by_member))
+    return qs
+
+
 def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""):
     """Households in scope, newest first. `q`: a full ID number, a name, or a name plus the ID's last four."""
-    qs = Household.objects.restrict(user, Action.CASE_VIEW)
-    q = (q or "").strip()
-    if q:
-        # Matching persons are found through their own indexes and joined back by household id (a semi-join):
-        # no DISTINCT over household x person, and no OR across a join that would defeat the indexes.
-        value = idnumbers.normalize_for_lookup(q)
-        if value:
-            qs = qs.filter(pk__in=Person.objects.filter(id_index__in=idnumbers.index_candidates(value))
-                           .values("household_id"))
-        elif m := _LAST4.match(q):
-            qs = qs.filter(pk__in=Person.objects.filter(name=m["name"], id_last4=m["last4"].upper())
-                           .values("household_id"))
-        else:
-            by_head = Household.objects.filter(head_name__startswith=q).order_by().values("pk")
-            by_member = Person.objects.filter(name=q).order_by().values("household_id")
-            qs = qs.filter(pk__in=by_head.union(by_member))
+    return _household_list(user, *search_terms(q), village=village, hukou_type=hukou_type)
+
+
+def _household_list(user, kind: str, terms, *, village: str = "", hukou_type: str = ""):
+    qs = _searched(Household.objects.restrict(user, Action.CASE_VIEW), kind, terms)
     if village:
         qs = qs.filter(village_id=village)
     if hukou_type:
@@ -47,6 +66,23 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
 
 
 LIST_COLUMNS = ("id", "head_name", "hukou_type", "address", "township_id", "village_id", "member_count")
+
+
+def household_rows(*, user, q: str = "", hukou_type: str = "", offset: int = 0, limit: int = 50) -> list[dict]:
+    """LIST_COLUMNS of household_list's rows [offset, offset + limit), as plain dicts. The SQL is compiled once per
+    scope, kind of search and slice (core.sqlmemo, keyed by accounts.scope.scope_key: role, region and explicit
+    grants), the search terms and the filter passed as its arguments, and run afresh on every call: building
+    and compiling the queryset cost more CPU than the statement itself on every view of the list
+    (bench/README.md)."""
+    kind, terms = search_terms(q)
+
+    def build(*args):
+        return (_household_list(user, kind, args[:len(terms)], hukou_type=args[-1] if hukou_type else "")
+                .values(*LIST_COLUMNS)[offset:offset + limit])
+
+    key = ("cases.household_rows", scope_key(user, Action.CASE_VIEW, Household), kind, len(terms), bool(hukou_type),
+           offset, limit)
+    return sqlmemo.values(key, build, (*terms, hukou_type) if hukou_type else terms)
 
 
 REGION_NAMES_SECONDS = 600

@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jiuzhu.navigation.navigation",
             ],
+            # {% url %} remembering what it reversed, per process (core/templatetags/url_memo.py)
+            "builtins": ["core.templatetags.url_memo"],
         },
     },
 ]
