@@ -15,29 +15,22 @@ TARGET_RATIO = 0.60  # household list pages
 TARGET_HOME_RATIO = 0.50  # home pages
 TARGET_P99_MS = 20.0  # household list pages, quiet machine
 
+# sub-commands, each one job against the floor measured in the same run (see bench/README.md)
+SUBCOMMANDS = {"household-import": "household_import",  # the bulk household import
+               "comparison": "comparison",  # the monthly department data comparison
+               "funds-batch": "funds_batch",  # drafting a month and the 一卡通 export
+               "province": "province",  # 1M against 10M persons, per-row costs
+               "walk": "walk",  # every main page of every demo role under 300 ms
+               "serve": "serve",  # gunicorn under concurrent clients vs a bare app
+               "report": "report"}  # the README's figures from the output files
+
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "household-import":  # sub-command: the bulk household import (bench/household_import.py)
-        from bench import household_import
+    if argv and argv[0] in SUBCOMMANDS:
+        import importlib
 
-        return household_import.main(argv[1:])
-    if argv and argv[0] == "province":  # sub-command: 1M against 10M persons, per-row costs (bench/province.py)
-        from bench import province
-
-        return province.main(argv[1:])
-    if argv and argv[0] == "walk":  # sub-command: every main page of every demo role under 300 ms (bench/walk.py)
-        from bench import walk
-
-        return walk.main(argv[1:])
-    if argv and argv[0] == "serve":  # sub-command: gunicorn under concurrent clients vs a bare app (bench/serve.py)
-        from bench import serve
-
-        return serve.main(argv[1:])
-    if argv and argv[0] == "report":  # sub-command: the README's figures from the output files (bench/report.py)
-        from bench import report
-
-        return report.main(argv[1:])
+        return importlib.import_module(f"bench.{SUBCOMMANDS[argv[0]]}").main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description="jiuzhu 城市规模性能基准")
     parser.add_argument("--persons", type=int, default=1_000_000, help="城市规模数据的人数（缺失时生成）")
     parser.add_argument("--rounds", type=int, default=3)
