@@ -103,7 +103,7 @@ class RunIssue(models.Model):
 
 class StagingRow(models.Model):
     """The validated rows of a run while it is matched, on databases other than PostgreSQL (there each run
-    stages into an unlogged table of its own, monitoring.matching.stage): row number and blind index only;
+    stages into an unlogged table of its own, monitoring.staging.stage): row number and blind index only;
     emptied afterwards."""
 
     run_id = models.BigIntegerField(db_index=True)

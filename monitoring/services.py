@@ -21,7 +21,7 @@ from core import audit, bulk, categories, jobs, locks, params, workdays
 from core.models import Alert, Region
 from core.months import add_months, first_of_month
 from core.queue import enqueue_on_commit
-from monitoring import matching, reader
+from monitoring import matching, reader, staging
 from monitoring.models import Clue, ComparisonRun, MonthlySnapshot, RunIssue
 from monitoring.sources import GROUP_LABELS, SOURCES
 
@@ -149,7 +149,7 @@ def _progress(run_id: int, progress: int, stage: str, **counts) -> None:
 def run_execute(run_id: int) -> ComparisonRun | None:
     """The job. The file is read first; every write (staging, issue rows, clues, holds) happens in one
     transaction, so a refused file or a crash leaves no clue or hold behind. On PostgreSQL the rows are
-    validated inside it while a COPY streams them into the run's staging table (matching.StagingStream); on
+    validated inside it while a COPY streams them into the run's staging table (staging.StagingStream); on
     SQLite they are validated first and the staging rows written and removed in short chunks outside it (the
     single writer lock is never held for the whole file); a re-run after an interruption replaces them, and
     clues are never duplicated."""
@@ -184,7 +184,7 @@ def _collector_paused():
 
 def _fail(run: ComparisonRun, message: str) -> None:
     if connection.vendor != "postgresql":  # staging rows written in chunks outside the rolled-back transaction
-        matching.discard_staged(run.pk)
+        staging.discard_staged(run.pk)
     ComparisonRun.objects.filter(pk=run.pk).update(
         status=ComparisonRun.Status.FAILED, error=message[:2000], finished_at=timezone.now(), stage="失败",
         heartbeat_at=timezone.now())
@@ -230,16 +230,16 @@ def _execute(run: ComparisonRun) -> None:
         if chunked:  # SQLite: the big staging write in short transactions, outside the job's one (matching)
             checked = validated(matching.validate(source, table.rows, table.columns, table.header_row,
                                                   progress=tick))
-            staged = matching.stage_in_chunks(run.pk, checked.staged, on_chunk=lambda done, total: jobs.beat(
+            staged = staging.stage_in_chunks(run.pk, checked.staged, on_chunk=lambda done, total: jobs.beat(
                 ComparisonRun, run.pk, progress=60, stage=f"写入比对库 {done}/{total}", rows_done=done,
                 rows_total=total))
             job.enter_context(transaction.atomic())
         else:
             # PostgreSQL: in the job's one transaction, the staging table is filled by a COPY that runs while the
-            # rows are validated (matching.StagingStream); "validate" times both. The connection belongs to the
+            # rows are validated (staging.StagingStream); "validate" times both. The connection belongs to the
             # COPY until it ends, so no progress ticks in between (a 300,000-row file validates in about a second).
             job.enter_context(transaction.atomic())
-            stream = matching.StagingStream(run.pk)
+            stream = staging.StagingStream(run.pk)
             try:
                 checked = matching.validate(source, table.rows, table.columns, table.header_row,
                                             on_staged=stream.feed)
@@ -278,7 +278,7 @@ def _execute(run: ComparisonRun) -> None:
              lead.id_masked) for lead in leads], ignore_conflicts=True)
         created = Clue.objects.filter(run=run).count() - before
         if not chunked:
-            matching.unstage(run.pk, staged)
+            staging.unstage(run.pk, staged)
         lap("clues")
         now = timezone.now()
         ComparisonRun.objects.filter(pk=run.pk).update(
@@ -291,7 +291,7 @@ def _execute(run: ComparisonRun) -> None:
                             "unregistered_unplaced": len(missing), "clues_created": created,
                             "holds": holds})
     if chunked:
-        matching.unstage(run.pk, staged)
+        staging.unstage(run.pk, staged)
 
 
 CLUE_FIELDS = ["run_id", "source", "kind", "fact_key", "person_id", "household_id", "county_id", "township_id",

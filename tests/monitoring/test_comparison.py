@@ -524,7 +524,7 @@ def test_small_file_probes_the_index_and_leaves_the_planner_settings_as_they_wer
     the rest of the job's transaction plans normally."""
     from django.db import connection, transaction
 
-    from monitoring import matching
+    from monitoring import matching, staging
 
     if connection.vendor != "postgresql":
         pytest.skip("the join plan is chosen on PostgreSQL only")
@@ -541,8 +541,8 @@ def test_small_file_probes_the_index_and_leaves_the_planner_settings_as_they_wer
         jit = cursor.fetchone()[0]
     for probe in (False, True):
         with transaction.atomic():
-            ref = matching.stage(99, staged)
-            ref = matching.StageRef(ref.table, ref.where, ref.params, probe=probe)
+            ref = staging.stage(99, staged)
+            ref = staging.StageRef(ref.table, ref.where, ref.params, probe=probe)
             with CaptureQueriesContext(connection) as ctx:
                 results[probe] = [(m.row_no, m.person_id) for m in matching.match(ref, checked)]
             # #22.3: no JIT compile for the probe (≈0.5 s at 10,000,000 persons), only for that query
@@ -552,7 +552,7 @@ def test_small_file_probes_the_index_and_leaves_the_planner_settings_as_they_wer
                 assert cursor.fetchone()[0] == "on"
                 cursor.execute("SHOW jit")
                 assert cursor.fetchone()[0] == jit
-            matching.unstage(99, ref)
+            staging.unstage(99, ref)
     assert results[True] == results[False] == [(3, person.pk)]
 
 
