@@ -15,9 +15,8 @@ from django.utils import timezone
 from accounts.models import ROLE_LEVEL, Role
 from accounts.scope import NOTHING, RestrictedQuerySet, scope_q
 from attachments.doctypes import DocType
-from core import crypto
 from core.models import Region
-from core.sealing import SealedRowMixin
+from core.sealing import SealedBytesMixin, SealedRowMixin
 
 
 class AttachmentQuerySet(RestrictedQuerySet):
@@ -99,7 +98,7 @@ class Attachment(models.Model):
         return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(self.mime, "bin")
 
 
-class AttachmentContent(SealedRowMixin):
+class AttachmentContent(SealedBytesMixin, SealedRowMixin):
     """The file's bytes, SM4-GCM sealed with the row's uid as associated data (a body copied to another row
     does not open). Key rotation re-seals it like every sealed column, a few rows per batch."""
 
@@ -112,17 +111,6 @@ class AttachmentContent(SealedRowMixin):
     class Meta:
         verbose_name = "材料内容（密文）"
         verbose_name_plural = "材料内容（密文）"
-
-    # bytes instead of text: the rotation calls these two with what the other returns
-    def unseal_column(self, column: str) -> bytes | None:
-        blob = getattr(self, column)
-        if blob is None or not len(bytes(blob)):
-            return None
-        return crypto.decrypt_bytes(blob, aad=self.aad(self.sealed_fields[column]))
-
-    def seal_column(self, column: str, plaintext: bytes | None, *, version: int | None = None) -> None:
-        setattr(self, column, None if plaintext is None
-                else crypto.encrypt_bytes(plaintext, aad=self.aad(self.sealed_fields[column]), version=version))
 
     def set_content(self, data: bytes) -> None:
         self.seal_column("content_cipher", data)

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core import crypto
+from core.sealing import SealedBytesMixin
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -265,10 +265,16 @@ def check_bytes(data: bytes, name: str, limits: Limits) -> str:
     return kind
 
 
-class StoredUploadMixin(models.Model):
+class StoredUploadMixin(SealedBytesMixin, models.Model):
     """An uploaded file kept for a background job: SM4-sealed (a file of IDs and card numbers is PII), bound
     to its row like every sealed column. For a `SealedRowMixin` model listing `"file_cipher": "file"` in its
-    `sealed_fields`."""
+    `sealed_fields` (this mixin first in the bases: the file column holds bytes, see SealedBytesMixin).
+
+    The file is sealed as its bytes behind a marker; files stored before were base64 text, which never starts
+    with NUL, and still read (no base64: a quarter less to encrypt, write, read back and decrypt — a county's
+    caseload is 30 MB)."""
+
+    RAW_FILE = b"\x00raw\x00"
 
     file_name = models.CharField("文件名", max_length=200)
     file_sha256 = models.CharField(max_length=64)
@@ -282,7 +288,8 @@ class StoredUploadMixin(models.Model):
         self.file_name = (name or "upload").strip()[:200]
         self.file_sha256 = hashlib.sha256(data).hexdigest()
         self.file_size = len(data)
-        self.file_cipher = crypto.encrypt(base64.b64encode(data).decode("ascii"), aad=self.aad("file"))
+        self.seal_column("file_cipher", self.RAW_FILE + data)
 
     def stored_file(self) -> bytes:
-        return base64.b64decode(crypto.decrypt(self.file_cipher, aad=self.aad("file")))
+        plain = self.unseal_column("file_cipher") or b""
+        return plain[len(self.RAW_FILE):] if plain.startswith(self.RAW_FILE) else base64.b64decode(plain)

@@ -1,21 +1,19 @@
 """Comparison runs, their staged rows and row problems, the clues they produce, and monthly counts."""
-import base64
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
-from core import crypto
 from core.jobs import Job
 from core.models import PlaceMixin
 from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedRowMixin
+from core.uploads import StoredUploadMixin
 from monitoring.sources import SOURCE_CHOICES
 
 
-class ComparisonRun(SealedRowMixin, Job):
+class ComparisonRun(StoredUploadMixin, SealedRowMixin, Job):
     """One uploaded department file and the job that matches it (core.jobs: status, progress, heartbeat; a
     run whose worker died is marked interrupted and may be run again). The file is kept SM4-sealed for reruns
     (a sealed row: key rotation re-encrypts it like every other sealed column)."""
@@ -25,10 +23,6 @@ class ComparisonRun(SealedRowMixin, Job):
     county = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县（市、区）")
     source = models.CharField("数据来源", max_length=20, choices=SOURCE_CHOICES, db_index=True)
     period = models.DateField("比对月份", help_text="该月第一天")
-    file_name = models.CharField("文件名", max_length=200)
-    file_sha256 = models.CharField(max_length=64)
-    file_size = models.PositiveIntegerField("文件大小（字节）", default=0)
-    file_cipher = models.BinaryField("文件（密文）", editable=False)
     rows_read = models.PositiveIntegerField("读取行数", default=0)
     rows_valid = models.PositiveIntegerField("有效行数", default=0)
     rows_invalid = models.PositiveIntegerField("无效行数", default=0)
@@ -55,28 +49,6 @@ class ComparisonRun(SealedRowMixin, Job):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.period:%Y年%m月} {self.file_name}"
-
-    # The file is sealed as its bytes behind a marker (no base64: a quarter less to encrypt, write, read and
-    # decrypt — a 200,000-row file is 8 MB); runs sealed before hold base64 text, which never starts with NUL.
-    # Rotation re-seals whichever it finds, unchanged (bytes in, bytes out, as attachments.AttachmentContent).
-    RAW_FILE = b"\x00raw\x00"
-
-    def store_file(self, data: bytes) -> None:
-        self.seal_column("file_cipher", self.RAW_FILE + data)
-
-    def stored_file(self) -> bytes:
-        plain = self.unseal_column("file_cipher") or b""
-        return plain[len(self.RAW_FILE):] if plain.startswith(self.RAW_FILE) else base64.b64decode(plain)
-
-    def unseal_column(self, column: str) -> bytes | None:
-        blob = getattr(self, column)
-        if blob is None or not len(bytes(blob)):
-            return None
-        return crypto.decrypt_bytes(blob, aad=self.aad(self.sealed_fields[column]))
-
-    def seal_column(self, column: str, plaintext: bytes | None, *, version: int | None = None) -> None:
-        setattr(self, column, None if plaintext is None
-                else crypto.encrypt_bytes(plaintext, aad=self.aad(self.sealed_fields[column]), version=version))
 
 
 class RunIssue(models.Model):

@@ -57,9 +57,8 @@ def run_create(*, actor, source: str, file_name: str, data: bytes, period: dt.da
     except reader.FileRefused as exc:
         raise ValidationError({"file": exc.messages}) from None
     run = ComparisonRun(county=county, source=source, period=first_of_month(period or timezone.localdate()),
-                        file_name=name, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
                         uploaded_by=actor)
-    run.store_file(data)
+    run.store_file(name, data)  # file name, size, SHA-256 and the sealed bytes
     run.full_clean(exclude=["file_cipher", "uploaded_by"])
     with transaction.atomic():
         run.save()
