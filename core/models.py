@@ -66,8 +66,9 @@ class PlaceMixin(models.Model):
 
 
 class BigPlaceMixin(PlaceMixin):
-    """PlaceMixin for the big tables (households, persons): no index per place column and one foreign-key check
-    per row instead of three.
+    """PlaceMixin for the big tables (households, members, entitlements, payee accounts): no index per place
+    column (each declares the ones its queries use in Meta.indexes) and one foreign-key check per row instead of
+    three. A subclass must add `place_follows_village(...)` to its Meta.constraints (a test holds every one to it).
 
     Django's index per foreign key, and its LIKE (varchar_pattern_ops) twin, are never used there — scope is an
     equality, served by the table's own (place, …) indexes — and every insert paid for them. The township and

@@ -85,3 +85,17 @@ def test_moving_a_household_in_the_database_moves_its_members():
     _check_now()
     person.refresh_from_db()
     assert (person.village_id, person.township_id, person.county_id) == (other.code, other.code[:9], other.code[:6])
+
+
+def test_every_table_without_township_and_county_keys_checks_them_against_the_village():
+    """A BigPlaceMixin table has no foreign key on its township and county: without the check constraint
+    they could name any region."""
+    from django.apps import apps
+
+    from core.models import BigPlaceMixin
+
+    tables = [m for m in apps.get_models() if issubclass(m, BigPlaceMixin)]
+    assert {m.__name__ for m in tables} >= {"Household", "Person", "Entitlement", "PayeeAccount"}
+    for model in tables:
+        checks = [c for c in model._meta.constraints if c.name.endswith("place_follows_village")]
+        assert checks, f"{model.__name__} lacks place_follows_village"
