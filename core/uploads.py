@@ -270,11 +270,14 @@ class StoredUploadMixin(SealedBytesMixin, models.Model):
     to its row like every sealed column. For a `SealedRowMixin` model listing `"file_cipher": "file"` in its
     `sealed_fields` (this mixin first in the bases: the file column holds bytes, see SealedBytesMixin).
 
-    The file is sealed as its bytes behind a marker; files stored before were base64 text, which never starts
-    with NUL, and still read (no base64: a quarter less to encrypt, write, read back and decrypt — a county's
-    caseload is 30 MB)."""
+    The file is sealed as its bytes behind a marker: compressed (zlib, fastest level) when that makes it at least
+    a tenth smaller — a county's caseload as CSV is 30 MB and 7 MB compressed, which is what is then encrypted,
+    written, read back and decrypted (≈ 0.9 s less per import); an xlsx is a zip already and is kept as it is.
+    Files stored before as base64 text never start with NUL and still read."""
 
     RAW_FILE = b"\x00raw\x00"
+    ZLIB_FILE = b"\x00zlib\x00"
+    _ZIP_MAGIC = b"PK\x03\x04"
 
     file_name = models.CharField("文件名", max_length=200)
     file_sha256 = models.CharField(max_length=64)
@@ -288,8 +291,19 @@ class StoredUploadMixin(SealedBytesMixin, models.Model):
         self.file_name = (name or "upload").strip()[:200]
         self.file_sha256 = hashlib.sha256(data).hexdigest()
         self.file_size = len(data)
-        self.seal_column("file_cipher", self.RAW_FILE + data)
+        packed = b"" if data.startswith(self._ZIP_MAGIC) else zlib.compress(data, 1)
+        if packed and len(packed) <= len(data) * 0.9:
+            self.seal_column("file_cipher", self.ZLIB_FILE + packed)
+        else:
+            self.seal_column("file_cipher", self.RAW_FILE + data)
 
     def stored_file(self) -> bytes:
         plain = self.unseal_column("file_cipher") or b""
+        if plain.startswith(self.ZLIB_FILE):
+            # authenticated ciphertext of our own writing, still bounded by the size recorded at upload
+            inflate = zlib.decompressobj()
+            data = inflate.decompress(memoryview(plain)[len(self.ZLIB_FILE):], self.file_size + 1)
+            if len(data) != self.file_size or inflate.unconsumed_tail:
+                raise ValueError("stored file does not match its recorded size")
+            return data
         return plain[len(self.RAW_FILE):] if plain.startswith(self.RAW_FILE) else base64.b64decode(plain)

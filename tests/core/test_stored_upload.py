@@ -43,3 +43,33 @@ def test_rotation_reseals_both_kinds_unchanged(keyfile):
     rotation.rotate_model(HouseholdImport)
     for job in HouseholdImport.objects.filter(pk__in=[new.pk, old.pk]):
         assert crypto.key_version(bytes(job.file_cipher)) == 2 and job.stored_file() == DATA
+
+
+CSV = ("户编号,姓名,身份证号码,与户主关系\n" + "".join(f"B{n:06d},张三,11010519491231002X,户主\n" for n in range(2000))
+       ).encode("gb18030")
+
+
+def test_a_compressible_file_is_sealed_compressed_and_reads_back_exactly(keyfile):
+    job = HouseholdImport(county_id="410823", stage="排队等待")
+    job.store_file("家庭.csv", CSV)
+    job.save()
+    job = HouseholdImport.objects.get(pk=job.pk)
+    plain = crypto.decrypt_bytes(job.file_cipher, aad=job.aad("file"))
+    assert plain.startswith(HouseholdImport.ZLIB_FILE) and len(plain) < len(CSV) / 10
+    assert job.file_size == len(CSV) and job.stored_file() == CSV
+
+
+def test_an_xlsx_is_a_zip_already_and_is_kept_as_it_is(keyfile):
+    xlsx = b"PK\x03\x04" + b"\x00" * 5000  # would compress well, but a zip is never compressed twice
+    job = HouseholdImport(county_id="410823")
+    job.store_file("家庭.xlsx", xlsx)
+    assert crypto.decrypt_bytes(job.file_cipher, aad=job.aad("file")) == HouseholdImport.RAW_FILE + xlsx
+    assert job.stored_file() == xlsx
+
+
+def test_a_stored_file_that_inflates_past_its_recorded_size_is_refused(keyfile):
+    job = HouseholdImport(county_id="410823")
+    job.store_file("家庭.csv", CSV)
+    job.file_size = len(CSV) - 1  # the row says less than the compressed file holds
+    with pytest.raises(ValueError):
+        job.stored_file()

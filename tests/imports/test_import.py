@@ -365,3 +365,21 @@ def test_members_keep_the_files_order_and_the_card_goes_to_the_head(township):
         head = Person.objects.get(household_id=account.household_id, relationship="head")
         assert account.person_id == head.pk and account.payee_name == head.name
     assert PayeeAccount.objects.filter(household_id__in=job.created_ids).count() == 6
+
+
+def test_rows_of_text_then_rows_with_numbers_and_empty_cells_parse_alike():
+    """parse_rows takes a fast path while every cell is text (a CSV) and leaves it at the first row that has a
+    number or an empty cell (an xlsx): the same rows give the same plan either way, wherever the switch falls."""
+    from imports import plan as planning
+
+    cols = {key: i for i, key in enumerate(planning._ROW_KEYS)}
+    texts = [row(f"H{n}", "张三", make_id(), "户主", village="410823100001", category="低保", amount="300.50",
+                 start="2025-01", covered="1") for n in range(4)]
+    mixed = [[None if v == "" else v for v in r] for r in texts]
+    for r in mixed[2:]:
+        r[cols["monthly_amount"]], r[cols["start_month"]] = 300.5, dt.datetime(2025, 1, 3)
+    plans = [planning.parse_rows("家庭成员", 0, cols, rows=[list(r) for r in rows]) for rows in (texts, mixed)]
+    assert [p.problems for p in plans] == [[], []]
+    (a, b) = ([(h.key, h.village, [(m.name, m.id_value, m.relationship, m.work_capacity) for m in h.members],
+                h.entitlement) for h in p.households] for p in plans)
+    assert a == b and a[3][3] == ("dibao", Decimal("300.50"), dt.date(2025, 1, 1), 1)
