@@ -11,19 +11,24 @@ CHUNK = 5_000
 _REGISTERED_FIELDS = ["id_index", "id", "household_id", "name", "relationship", "disability_type", "disability_grade",
                       "serious_illness", "work_capacity", "village_id"]
 
-# For the one join statement: memory to keep the hash of 280,000 values in one batch (with the default 4 MB it
-# was split in 8, both sides written to disk: 2.3 s against a million persons instead of 1.2 s), and the
-# registry read by parallel workers while the worker process waits (0.6 s). PostgreSQL would not choose them: it
-# expects every one of the file's IDs to be found (a row each through the Gather), where an import of new
-# households finds almost none.
-_JOIN_SETTINGS = (("work_mem", "'64MB'"), ("parallel_setup_cost", "0"), ("parallel_tuple_cost", "0"))
+# How the one join statement runs. PostgreSQL cannot know that an import of new households finds almost none of
+# its IDs (it expects a row each), so the plan is chosen here, as the comparison's staging does:
+# - a file of more than a tenth of the registry (a county's caseload in a city): one hash join, its table kept in
+#   memory (with the default 4 MB work_mem it was split in 8 batches on disk: 2.3 s against a million persons
+#   instead of 1.2 s) and the registry read by parallel workers while the worker process waits (0.6 s);
+# - a smaller one (the same file at province scale): the file's IDs sorted and probed one by one in the registry's
+#   unique index, in its order (140,000 IDs against 10,000,000 persons: 0.55 s, where the hash join read the whole
+#   table in 4 s); JIT off, as its estimated cost passes the JIT thresholds and compiling would take longer.
+_HASH_SETTINGS = (("work_mem", "'64MB'"), ("parallel_setup_cost", "0"), ("parallel_tuple_cost", "0"))
+_PROBE_SETTINGS = (("work_mem", "'64MB'"), ("enable_hashjoin", "off"), ("enable_mergejoin", "off"),
+                   ("max_parallel_workers_per_gather", "0"), ("jit", "off"))
 
 
 def registered(indexes: list[str]) -> dict[str, dict]:
     """{blind index: the registered person's fields} for those of `indexes` already in the registry. PostgreSQL:
     the file's indexes are COPYed into a temporary table and joined with the registry in one statement (a hash
     join, where Django's IN of 5,000 parameters at a time took 9–18 s, most of it building the parameters);
-    elsewhere the ORM's IN in chunks. See _JOIN_SETTINGS for how the join is run."""
+    elsewhere the ORM's IN in chunks. See _HASH_SETTINGS for how the join is run."""
     known: dict[str, dict] = {}
     if connection.vendor != "postgresql":
         for start in range(0, len(indexes), CHUNK):
@@ -35,11 +40,20 @@ def registered(indexes: list[str]) -> dict[str, dict]:
         cursor.execute("CREATE TEMP TABLE import_lookup (id_index varchar(64)) ON COMMIT DROP")
         cursor.cursor.copy_expert("COPY import_lookup FROM STDIN", bulk.line_stream(indexes), size=64 * 1024)
         cursor.execute("ANALYZE import_lookup")
-        cursor.execute(";".join(f"SET LOCAL {setting} = {value}" for setting, value in _JOIN_SETTINGS))
-        cursor.execute(f"SELECT {columns} FROM import_lookup q JOIN {connection.ops.quote_name(Person._meta.db_table)} p "
-                       "ON p.id_index = q.id_index")
+        table = connection.ops.quote_name(Person._meta.db_table)
+        probe = _probe(cursor, len(indexes))
+        settings = _PROBE_SETTINGS if probe else _HASH_SETTINGS
+        source = "(SELECT id_index FROM import_lookup ORDER BY id_index)" if probe else "import_lookup"
+        cursor.execute(";".join(f"SET LOCAL {setting} = {value}" for setting, value in settings))
+        cursor.execute(f"SELECT {columns} FROM {source} q JOIN {table} p ON p.id_index = q.id_index")
         for row in cursor.fetchall():
             known[row[0]] = dict(zip(_REGISTERED_FIELDS, row, strict=True))
-        cursor.execute(";".join(f"SET LOCAL {setting} TO DEFAULT" for setting, _ in _JOIN_SETTINGS))
+        cursor.execute(";".join(f"SET LOCAL {setting} TO DEFAULT" for setting, _ in settings))
         cursor.execute("DROP TABLE import_lookup")  # inside an outer transaction ON COMMIT comes too late
     return known
+
+
+def _probe(cursor, count: int) -> bool:
+    """Whether `count` IDs are few enough against the registry (its planner estimate) to be probed one by one."""
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Person._meta.db_table])
+    return count * 10 < (cursor.fetchone() or [0])[0]
