@@ -50,8 +50,8 @@ def write(entries, *, actor_id: int | None, new_households=frozenset()) -> int:
 
 def _rows(entries, aad: str, actor_id: int | None, now):
     """The cards sealed as they are written (bounded memory: no list of sealed rows)."""
-    for hid, person_id, payee_name, card, bank, county, township, village in entries:
-        uid = uuid.uuid4()
+    for (hid, person_id, payee_name, card, bank, county, township, village), uid in zip(
+            entries, bulk.rising_uids(len(entries)), strict=True):
         cipher, index, masked = seal_card(pii.normalize_card(card), f"{aad}{uid}")
         yield (uid, crypto.key_version(cipher), hid, person_id, payee_name, cipher, index, masked, bank, True,
                actor_id, now, county, township, village)

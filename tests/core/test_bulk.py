@@ -95,3 +95,17 @@ def test_insert_rows_fills_left_out_fields_like_a_new_instance_and_refuses_missi
     with pytest.raises(ValueError, match="nonsense"):
         bulk.insert_rows(RunIssue, ["run_id", "nonsense"], [(run.pk, 1)])
     assert Clue.objects.count() == 1 and not RunIssue.objects.exists()
+
+
+def test_rising_uids_are_valid_version_7_uuids_in_rising_order_and_unique():
+    import uuid
+
+    first = list(bulk.rising_uids(70_000, chunk=3_000))  # several chunks, past 2**16 positions
+    second = list(bulk.rising_uids(5))
+    assert first == sorted(first) and len(set(first + second)) == 70_005
+    parsed = [uuid.UUID(u) for u in first[::997] + second]
+    assert {(u.version, u.variant) for u in parsed} == {(7, uuid.RFC_4122)}
+    assert [str(u) for u in parsed] == first[::997] + second  # canonical text, as the AAD binds it
+    assert second[0][:13] >= first[-1][:13]  # a later batch starts at its own (later or same) millisecond
+    with pytest.raises(ValueError):
+        next(bulk.rising_uids(1 << 20))
