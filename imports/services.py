@@ -72,54 +72,8 @@ def import_run(job_id: int) -> HouseholdImport | None:
             raise _Cancelled
 
     try:
-        beat(2, "读取文件")
-        scope = Region.objects.get(code=job.scope_code)
-        data = job.stored_file()
-        job.file_cipher = b""  # not saved (the job row is only updated by field): a county's file is 30 MB
-        plan = planning.build(data, job.file_name, scope=scope, update=job.mode == HouseholdImport.Mode.UPDATE)
-        del data
-        bad_rows = {p.row for p in plan.problems}
-        counts = {"rows_total": plan.rows_read, "rows_valid": plan.rows_read - len(bad_rows),
-                  "households_created": plan.count("create"), "households_updated": plan.count("update"),
-                  "households_skipped": plan.count("skip"), "persons_created": plan.persons_to_create}
-        beat(50, f"校验完成（{plan.rows_read} 行）", **counts)
-        if plan.problems:
-            errors = [p.as_list() for p in plan.problems[:MAX_STORED_ERRORS]]
-            jobs.finish(HouseholdImport, job_id, status=jobs.JobStatus.FAILED, stage="校验未通过",
-                        error=f"文件有 {len(plan.problems)} 处错误（{len(bad_rows)} 行），未导入任何数据。"
-                              "请按错误报告更正后重新导入",
-                        errors=errors, error_count=len(plan.problems))
-            audit.record(actor=job.requested_by, action="household_import.refused", obj=job,
-                         region=(job.county_id, "", ""), after={"errors": len(plan.problems), "rows": plan.rows_read})
-            return _reload(job_id)
-        if job.dry_run:
-            jobs.finish(HouseholdImport, job_id, stage="试导入完成，未写入", rows_done=plan.rows_read,
-                        changes=writer.describe(plan)[:MAX_STORED_ERRORS])
-            return _reload(job_id)
-        beat(55, f"加密并写入 {plan.count('create')} 户、更新 {plan.count('update')} 户")
-        with transaction.atomic():
-            # no progress writes in here: they would lock the job row against a cancel until the commit
-            created = writer.create(plan, actor_id=job.requested_by_id, progress=lambda *_: _check_cancel(job_id))
-            added = writer.add_members(plan)
-            changes = writer.update(plan, added)
-            cards = writer.payees(plan, created, actor_id=job.requested_by_id)
-            _check_cancel(job_id)
-            if created:
-                audit.record(actor=job.requested_by, action="household_import.create", obj=job,
-                             region=(job.county_id, "", ""),
-                             after={"households": len(created), "persons": sum(len(h.members) for h in plan.households
-                                                                                if h.action == "create"),
-                                    "cards": sum(1 for h in plan.households if h.action == "create" and h.card),
-                                    "first_id": created[0], "last_id": created[-1]})
-            if changes:
-                audit.record(actor=job.requested_by, action="household_import.update", obj=job,
-                             region=(job.county_id, "", ""),
-                             after={"households": plan.count("update"), "persons_added": len(added),
-                                    "cards": sum(1 for h in plan.households if h.card_changed), "rows": changes})
-            logger.info("household import %s: %s cards registered", job_id, cards)
-            jobs.finish(HouseholdImport, job_id, stage="导入完成", rows_done=plan.rows_read, created_ids=created,
-                        changes=changes[:MAX_STORED_ERRORS])
-        logger.info("household import %s: %s households in %.1f s", job_id, len(created), time.monotonic() - started)
+        with jobs.young_collections_only():
+            return _run(job, job_id, started, beat)
     except _Cancelled:
         jobs.finish(HouseholdImport, job_id, status=jobs.JobStatus.CANCELLED, stage="已取消，未写入任何数据")
     except uploads.UploadRefused as exc:
@@ -129,6 +83,59 @@ def import_run(job_id: int) -> HouseholdImport | None:
     except Exception as exc:  # recorded on the job; the worker itself does not crash
         logger.exception("household import %s failed", job_id)
         jobs.fail(HouseholdImport, job_id, f"系统错误，未写入任何数据：{type(exc).__name__}")
+    return _reload(job_id)
+
+
+def _run(job: HouseholdImport, job_id: int, started: float, beat) -> HouseholdImport:
+    """import_run's body: validate, then write (or refuse, or describe a dry run)."""
+    beat(2, "读取文件")
+    scope = Region.objects.get(code=job.scope_code)
+    data = job.stored_file()
+    job.file_cipher = b""  # not saved (the job row is only updated by field): a county's file is 30 MB
+    plan = planning.build(data, job.file_name, scope=scope, update=job.mode == HouseholdImport.Mode.UPDATE)
+    del data
+    bad_rows = {p.row for p in plan.problems}
+    counts = {"rows_total": plan.rows_read, "rows_valid": plan.rows_read - len(bad_rows),
+              "households_created": plan.count("create"), "households_updated": plan.count("update"),
+              "households_skipped": plan.count("skip"), "persons_created": plan.persons_to_create}
+    beat(50, f"校验完成（{plan.rows_read} 行）", **counts)
+    if plan.problems:
+        errors = [p.as_list() for p in plan.problems[:MAX_STORED_ERRORS]]
+        jobs.finish(HouseholdImport, job_id, status=jobs.JobStatus.FAILED, stage="校验未通过",
+                    error=f"文件有 {len(plan.problems)} 处错误（{len(bad_rows)} 行），未导入任何数据。"
+                          "请按错误报告更正后重新导入",
+                    errors=errors, error_count=len(plan.problems))
+        audit.record(actor=job.requested_by, action="household_import.refused", obj=job,
+                     region=(job.county_id, "", ""), after={"errors": len(plan.problems), "rows": plan.rows_read})
+        return _reload(job_id)
+    if job.dry_run:
+        jobs.finish(HouseholdImport, job_id, stage="试导入完成，未写入", rows_done=plan.rows_read,
+                    changes=writer.describe(plan)[:MAX_STORED_ERRORS])
+        return _reload(job_id)
+    beat(55, f"加密并写入 {plan.count('create')} 户、更新 {plan.count('update')} 户")
+    with transaction.atomic():
+        # no progress writes in here: they would lock the job row against a cancel until the commit
+        created = writer.create(plan, actor_id=job.requested_by_id, progress=lambda *_: _check_cancel(job_id))
+        added = writer.add_members(plan)
+        changes = writer.update(plan, added)
+        cards = writer.payees(plan, created, actor_id=job.requested_by_id)
+        _check_cancel(job_id)
+        if created:
+            audit.record(actor=job.requested_by, action="household_import.create", obj=job,
+                         region=(job.county_id, "", ""),
+                         after={"households": len(created), "persons": sum(len(h.members) for h in plan.households
+                                                                            if h.action == "create"),
+                                "cards": sum(1 for h in plan.households if h.action == "create" and h.card),
+                                "first_id": created[0], "last_id": created[-1]})
+        if changes:
+            audit.record(actor=job.requested_by, action="household_import.update", obj=job,
+                         region=(job.county_id, "", ""),
+                         after={"households": plan.count("update"), "persons_added": len(added),
+                                "cards": sum(1 for h in plan.households if h.card_changed), "rows": changes})
+        logger.info("household import %s: %s cards registered", job_id, cards)
+        jobs.finish(HouseholdImport, job_id, stage="导入完成", rows_done=plan.rows_read, created_ids=created,
+                    changes=changes[:MAX_STORED_ERRORS])
+    logger.info("household import %s: %s households in %.1f s", job_id, len(created), time.monotonic() - started)
     return _reload(job_id)
 
 
