@@ -15,6 +15,7 @@ POST /api/v1/applications/{id}/transitions/      {"action": one of cases.dibao.w
 Out of scope is 404; a refused move is 400 with the Chinese message.
 """
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -88,7 +89,9 @@ class ApplicationCreateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Application.Source.choices, required=False,
                                      default=Application.Source.APPLICATION)
     source_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    reason = serializers.CharField()
+    # spaces around are trimmed, so a reason must hold a visible character: the schema says so (pattern \S), and
+    # a reason of only spaces, tabs or line breaks is refused as empty ("该字段不能为空")
+    reason = serializers.CharField(validators=[RegexValidator(r"\S", message="请填写申请理由")])
     applicant = serializers.IntegerField(required=False, allow_null=True)
     single_person = serializers.IntegerField(required=False, allow_null=True)
     via_residence = serializers.BooleanField(required=False, default=False)

@@ -93,3 +93,15 @@ def test_residence_application_by_id_number(users):
     assert r.json()["handling_township"] == "410823102" and r.json()["applicant"] == head.pk
     r = client.post("/api/v1/applications/", {"reason": "x"}, format="json")
     assert r.status_code == 400 and "请提供家庭ID" in r.content.decode()
+
+
+def test_a_reason_of_only_spaces_or_line_breaks_is_refused_and_the_schema_says_so(api):
+    hh = poor_household()
+    r = api.post("/api/v1/applications/", {"household": hh.pk, "reason": " \r\n\t"}, format="json")
+    assert r.status_code == 400 and "reason" in r.json()
+    assert not Application.objects.filter(household=hh).exists()
+    schema = api.get("/api/schema/?format=json").json()
+    reasons = [c["properties"]["reason"] for name, c in schema["components"]["schemas"].items()
+               if "Application" in name and "reason" in c.get("properties", {}) and "reason" in c.get("required", ())]
+    written = [r for r in reasons if not r.get("readOnly")]
+    assert written and all(r.get("pattern") == "\\S" for r in written), reasons

@@ -37,7 +37,7 @@ def _attachment_ids(body, w):
 # path -> (role, body fix-up, business-rule messages a field key may carry besides `detail`). An upload's
 # `file` is refused for its content (PDF/JPEG/PNG by magic bytes), which OpenAPI cannot say: "file" is listed.
 OPERATIONS = {
-    "/api/v1/applications/": ("zhandian_jingban", _application_ids, ("无需按居住地申请",)),
+    "/api/v1/applications/": ("zhandian_jingban", _application_ids, ("无需按居住地申请", "请选择防返贫监测类型")),
     "/api/v1/attachments/": ("zhandian_jingban", _attachment_ids, ("只能上传 PDF、JPEG 或 PNG", "文件不能为空")),
     "/api/v1/attachments/{id}/remove/": ("zhandian_jingban", None, ()),
     "/api/v1/payment-batches/": ("wuzhi_minzheng", None, ("的月度批次已存在",)),
