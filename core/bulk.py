@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import time
 import uuid
 from decimal import Decimal
 
@@ -231,9 +233,6 @@ def rising_uids(n: int, chunk: int = 10_000):
     land next to each other, on a few hundred new pages, whatever the table's size. Nothing reads meaning into a
     uid: it binds a row's ciphertexts to the row (associated data) and is unique, which the random bits keep
     across batches of the same millisecond."""
-    import os
-    import time
-
     if n >= 1 << 20:
         raise ValueError("at most 1,048,575 uids per batch")
     stamp = f"{time.time_ns() // 1_000_000:012x}"

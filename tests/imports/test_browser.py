@@ -26,13 +26,7 @@ def test_dry_run_in_update_mode_shows_the_new_member_and_the_card(login_as, shot
     family.append(row("H1", "张小花", make_id(birth=dt.date(2024, 3, 1), sex="F"), "女"))
     path = tmp_path / "新增成员.xlsx"
     path.write_bytes(xlsx(family))
-    assert page.goto("/imports/").status == 200
-    shot(page, "upload-form")
-    page.set_input_files("input[type=file]", str(path))
-    page.select_option("select[name=mode]", "update")
-    page.get_by_role("button", name="上传并校验").click()
-    page.wait_for_url("**/imports/*/")
-    page.wait_for_selector("text=试导入通过", timeout=30_000)
+    _upload(page, path, mode="update", wait_for="试导入通过", shot=lambda: shot(page, "upload-form"))
     body = page.inner_text("body")
     shot(page, "dry-run")
     assert "新增成员" in body and "张小花（子女）" in body and "社保卡号/银行账号" in body
@@ -60,11 +54,7 @@ def test_a_csv_with_errors_is_refused_on_the_page_and_its_error_report_holds_the
     path.write_bytes(gbk_csv(rows))
     persons = Person.objects.count()
     page = login_as("zhandian_jingban")
-    assert page.goto("/imports/").status == 200
-    page.set_input_files("input[type=file]", str(path))
-    page.get_by_role("button", name="上传并校验").click()
-    page.wait_for_url("**/imports/*/")
-    page.wait_for_selector("text=下载错误报告", timeout=30_000)
+    _upload(page, path, wait_for="下载错误报告")
     body = page.inner_text("body")
     shot(page, "csv-refused")
     assert "未导入任何数据" in body and "没有户主" in body and "校验位错误" in body
@@ -75,3 +65,16 @@ def test_a_csv_with_errors_is_refused_on_the_page_and_its_error_report_holds_the
     text = "\n".join(" ".join(map(str, r)) for r in cells)
     assert "钱二" in text and "孙三" in text and "校验位错误" in text and "没有户主" in text
     assert Person.objects.count() == persons
+
+
+def _upload(page, path, *, wait_for: str, mode: str = "", shot=None) -> None:
+    """Upload `path` on the import page as a caseworker does, and wait for the job's page to show `wait_for`."""
+    assert page.goto("/imports/").status == 200
+    if shot:
+        shot()
+    page.set_input_files("input[type=file]", str(path))
+    if mode:
+        page.select_option("select[name=mode]", mode)
+    page.get_by_role("button", name="上传并校验").click()
+    page.wait_for_url("**/imports/*/")
+    page.wait_for_selector(f"text={wait_for}", timeout=30_000)
