@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from core.jobs import Job
-from core.models import PlaceMixin
+from core.models import BigPlaceMixin, place_follows_village
 from core.names import FREE_TEXT_MAX, validate_name
 from core.sealing import SealedRowMixin
 from core.uploads import StoredUploadMixin
@@ -91,8 +91,12 @@ class ClueQuerySet(RestrictedQuerySet):
         return self.filter(status=Clue.Status.OPEN)
 
 
-class Clue(PlaceMixin):
-    """疑点线索: a task for the person's township. Only a caseworker's finding closes it (§12-5, no 一刀切)."""
+class Clue(BigPlaceMixin):
+    """疑点线索: a task for the person's township. Only a caseworker's finding closes it (§12-5, no 一刀切).
+
+    Written by the thousand by a comparison run (bulk COPY), read a page at a time: only the indexes its queries
+    use (scope by place with status and deadline, the natural keys, the foreign keys a delete must check), and one
+    region foreign key per row, the village (BigPlaceMixin)."""
 
     class Kind(models.TextChoices):
         DEATH = "death", "死亡"
@@ -116,7 +120,7 @@ class Clue(PlaceMixin):
 
     run = models.ForeignKey(ComparisonRun, on_delete=models.PROTECT, related_name="clues")
     source = models.CharField("数据来源", max_length=20, choices=SOURCE_CHOICES)
-    kind = models.CharField("线索类别", max_length=12, choices=Kind, db_index=True)
+    kind = models.CharField("线索类别", max_length=12, choices=Kind)  # served by clue_natural_key (kind, …)
     fact_key = models.CharField("事实标识", max_length=100, blank=True,
                                 help_text="同一人同一事实只生成一条线索（如车牌号、企业信用代码、结算年月）")
     # Empty for a person the system has never seen (主动发现 from a 残联 or 乡村振兴 file, placed by the
@@ -131,7 +135,7 @@ class Clue(PlaceMixin):
     summary = models.CharField("线索内容", max_length=300)
     event_date = models.DateField("事实日期", null=True, blank=True)
     amount = models.DecimalField("金额/数量", max_digits=14, decimal_places=2, null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status, default=Status.OPEN, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status, default=Status.OPEN)
     due_date = models.DateField("核查期限", db_index=True)
     hold = models.ForeignKey("cases.PaymentHold", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     followup = models.CharField("后续程序", max_length=16, choices=FollowUp, blank=True, default="")
@@ -160,8 +164,10 @@ class Clue(PlaceMixin):
                 name="clue_closed_has_finding",
             ),
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="clue_amount_non_negative"),
+            place_follows_village("clue_place_follows_village"),
         ]
         indexes = [
+            models.Index(fields=["village", "status", "due_date"], name="clue_village_open"),
             models.Index(fields=["township", "status", "due_date"], name="clue_township_open"),
             models.Index(fields=["county", "status", "due_date"], name="clue_county_open"),
         ]

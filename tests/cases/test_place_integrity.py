@@ -99,3 +99,19 @@ def test_every_table_without_township_and_county_keys_checks_them_against_the_vi
     for model in tables:
         checks = [c for c in model._meta.constraints if c.name.endswith("place_follows_village")]
         assert checks, f"{model.__name__} lacks place_follows_village"
+
+
+def test_a_clue_township_must_be_its_villages(users):
+    """Clues are written by the thousand by a comparison run: one region foreign key (the village) and the check."""
+    from monitoring.models import Clue, ComparisonRun
+
+    person = PersonFactory()
+    run = ComparisonRun.objects.create(county_id=person.county_id, source="death_police", period="2026-10-01",
+                                       file_name="f.xlsx", file_sha256="0" * 64, file_cipher=b"",
+                                       uploaded_by=users["wuzhi_minzheng"])
+    other = _other_village(person.village_id)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Clue.objects.create(run=run, source="death_police", kind="death", person=person,
+                            household_id=person.household_id, county_id=person.county_id,
+                            township_id=other.code[:9], village_id=person.village_id, summary="疑似死亡",
+                            due_date="2026-11-01")

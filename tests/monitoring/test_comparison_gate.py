@@ -36,3 +36,24 @@ def test_bytes_that_are_not_the_gated_ones_are_gated_again(users, scans):
     ComparisonRun.objects.filter(pk=run.pk).update(file_sha256="0" * 64)
     assert services.run_execute(run.pk).status == "succeeded"
     assert len(scans) == 2
+
+
+def test_a_file_the_gate_refuses_leaves_no_run_and_no_audit_entry(users, monkeypatch):
+    """The gate runs beside the sealing and the INSERT of the file (services.run_create); a refusal that comes
+    after the row was written rolls it back with its audit entry, and the officer gets the gate's message."""
+    import time
+
+    from core.models import AuditEvent
+    from monitoring import reader
+
+    def slow_refusal(*args):
+        time.sleep(0.2)  # the row is written by then
+        raise reader.FileRefused("文件解压后超过 200 MB", code="zip_bomb")
+
+    monkeypatch.setattr(reader, "check_header", slow_refusal)
+    with pytest.raises(services.ValidationError) as err:
+        _create(users["wuzhi_minzheng"])
+    assert "文件解压后超过 200 MB" in str(err.value)
+    assert not ComparisonRun.objects.exists()
+    assert not AuditEvent.objects.filter(action="comparison.upload").exists()
+
