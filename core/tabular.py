@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
+from core.sheetscan import column_number as uploads_column
 from core.uploads import Limits, UploadRefused, check_bytes, check_size, default_limits, sniff
-from core.uploads import column_number as uploads_column
 
 HEADER_SCAN_ROWS = 10
 

@@ -4,9 +4,10 @@ xlsx (a zip), the uncompressed size and the extent of every sheet.
 `check_bytes(data, name, limits)` is the one gate; it returns the format ('xlsx', 'xls', 'csv') or raises
 `UploadRefused` with a Chinese message. For an xlsx it reads the zip's declared sizes first (a bomb usually
 declares them honestly) and then decompresses every member in small chunks, counting the bytes actually
-produced (the declared sizes may lie) and, in the worksheets, the highest row and column any cell names and
-the declared `<dimension>` — so a sheet that claims a cell at XFD1048576 is refused before a spreadsheet
-library allocates its grid. Memory stays at one chunk; time is bounded by `max_uncompressed`.
+produced (the declared sizes may lie), and scans every worksheet — everything under xl/worksheets/ and whatever
+the workbook's relationships point to — for the places its rows and cells name, however the XML writes them
+(core.sheetscan), and its declared `<dimension>`: a sheet that names cell XFD1048576 is refused before the
+spreadsheet library allocates its grid. Memory stays at one chunk; time is bounded by `max_uncompressed`.
 
 `read_upload(file, limits)` checks an uploaded file's size before its content is read into memory;
 `StoredUploadMixin` keeps the file, sealed, for the background job that reads it.
@@ -14,9 +15,9 @@ library allocates its grid. Memory stays at one chunk; time is bounded by `max_u
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -26,7 +27,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core import sheetscan
 from core.sealing import SealedBytesMixin
+from core.sheetscan import SheetExtent
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -121,59 +124,17 @@ def sniff(data: bytes, name: str = "") -> str:
     return "csv"
 
 
-# Any r="A1"-style attribute (a cell's reference; no other element of a worksheet carries one — an attribute that
-# only ends in r is matched too, which can only refuse more). The patterns start with a literal, which the regex
-# engine finds with a fast search.
-_CELL_REF = re.compile(rb'r="([A-Z]{1,4})([0-9]{1,8})"')
-_ROW_TAG = re.compile(rb'<(?:\w+:)?row\b([^>]*)')
-_PLAIN_ROW_NUMBERED = re.compile(rb'<row\b[^>]*?r="([0-9]{1,8})"')
-_R_ATTR = re.compile(rb'\br="([0-9]{1,8})"')
-
-
-def _above(limit: str, alphabet: str) -> str:
-    """A pattern for the strings over `alphabet` (in order) that stand for a number above `limit`: longer (up to
-    the longest a reference may have), or as long and greater."""
-    longest = 8 if alphabet[0] == "0" else 4
-    options = [f"[{alphabet[0]}-{alphabet[-1]}]{{{len(limit) + 1},{longest}}}"] if len(limit) < longest else []
-    for i, ch in enumerate(limit):
-        if ch != alphabet[-1]:
-            nxt = alphabet[alphabet.index(ch) + 1]
-            options.append(f"{limit[:i]}[{nxt}-{alphabet[-1]}][{alphabet[0]}-{alphabet[-1]}]{{{len(limit) - i - 1}}}")
-    return "(?:" + "|".join(options) + ")" if options else "(?!)"
-
-
-@functools.lru_cache(maxsize=16)
-def _beyond(max_rows: int, max_columns: int) -> re.Pattern:
-    """A cell reference naming a row or a column beyond the limits (found with one search, no number built)."""
-    letters = ""
-    n = max_columns
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    rows = _above(str(max_rows), "0123456789")
-    columns = _above(letters, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    return re.compile(f'r="(?:[A-Z]{{1,4}}{rows}"|{columns}[0-9])'.encode())
-
-
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{0,4})([0-9]{0,8})(?::([A-Z]{1,4})([0-9]{1,8}))?"')
-
-
-def column_number(letters: bytes | str) -> int:
-    n = 0
-    for ch in letters.decode() if isinstance(letters, bytes) else letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-@dataclass
-class SheetExtent:
-    rows: int = 0
-    columns: int = 0
+_TARGET = re.compile(rb'Target\s*=\s*["\']([^"\']{1,500})["\']')
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 
 
 def _too_big(limits: Limits) -> UploadRefused:
     return UploadRefused(f"文件解压后超过 {_mb(limits.max_uncompressed)}（可能是异常或被篡改的文件），系统拒绝读取。"
                          "请检查文件，或拆分后分批上传", code="zip_bomb")
+
+
+def _damaged() -> UploadRefused:
+    return UploadRefused("文件已损坏（压缩数据不完整），请用 Excel 打开确认后重新保存再上传", code="not_spreadsheet")
 
 
 def _extent_refusal(rows: int, columns: int, limits: Limits) -> UploadRefused | None:
@@ -186,9 +147,24 @@ def _extent_refusal(rows: int, columns: int, limits: Limits) -> UploadRefused | 
     return None
 
 
+def _sheet_members(archive: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """The members a reader may take for a worksheet: everything under xl/worksheets/, and every target of the
+    workbook's relationships (the reader opens a sheet wherever its relationship points, whatever the name)."""
+    sheets = {n for n in names if n.startswith("xl/worksheets/")}
+    if WORKBOOK_RELS in names and archive.getinfo(WORKBOOK_RELS).file_size <= MB:
+        with archive.open(WORKBOOK_RELS) as rels:
+            text = rels.read(MB + 1)
+        for target in _TARGET.findall(text[:MB]):
+            path = target.decode("utf-8", "replace")
+            path = path[1:] if path.startswith("/") else f"xl/{path}"
+            sheets.update({path, posixpath.normpath(path)})
+    return sheets & names
+
+
 def check_zip(data: bytes, limits: Limits) -> dict[str, SheetExtent]:
-    """Declared sizes, then a streaming count of every member; each worksheet's extent as far as the check needs it:
-    its rows, and its columns only when a reference lies beyond the limits (then counted for the message)."""
+    """Declared sizes, then a streaming count of every member; every worksheet scanned for the places it names
+    (core.sheetscan: the fast path for sheets as spreadsheet programs write them, an exact count otherwise).
+    Returns the extent of the sheets that needed the exact count."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -205,55 +181,49 @@ def check_zip(data: bytes, limits: Limits) -> dict[str, SheetExtent]:
     produced = 0
     extents: dict[str, SheetExtent] = {}
     try:
+        sheets = _sheet_members(archive, names)
         for info in infos:
-            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-            extent = extents.setdefault(info.filename, SheetExtent()) if is_sheet else None
-            tail = b""
+            scan = sheetscan.SheetScan(limits) if info.filename in sheets else None
+            size = 0
             with archive.open(info) as member:
                 while chunk := member.read(CHUNK):
                     produced += len(chunk)
+                    size += len(chunk)
                     if produced > limits.max_uncompressed:
                         raise _too_big(limits)
-                    if extent is not None:
-                        _scan(tail + chunk, extent, limits)
-                        tail = chunk[-200:]
+                    if scan is not None:
+                        scan.feed(chunk)
+                        refusal = _extent_refusal(scan.declared.rows, scan.declared.columns, limits)
+                        if refusal:
+                            raise refusal
+            if scan is not None:
+                scan.finish()
+                if scan.suspect:
+                    with archive.open(info) as member:
+                        extent = extents[info.filename] = sheetscan.exact_extent(_Bounded(member, size), limits)
+                    refusal = _extent_refusal(extent.rows, extent.columns, limits)
+                    if refusal:
+                        raise refusal
     except UploadRefused:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
-        raise UploadRefused("文件已损坏（压缩数据不完整），请用 Excel 打开确认后重新保存再上传",
+    except sheetscan.MalformedSheet:
+        raise UploadRefused("文件中的工作表已损坏或格式异常，请用 Excel 打开确认后另存为 .xlsx 再上传",
                             code="not_spreadsheet") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        raise _damaged() from None
     return extents
 
 
-def _scan(text: bytes, extent: SheetExtent, limits: Limits) -> None:
-    # a <dimension> is searched for only where the name occurs (one fast byte search instead of trying the
-    # pattern at every "<" of a 50 MB sheet)
-    for m in _DIMENSION.finditer(text) if b"dimension" in text else ():
-        last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
-        if last_col and last_row:
-            refusal = _extent_refusal(int(last_row), column_number(last_col), limits)
-            if refusal:
-                raise refusal
-    # rows: every <row> carries its number (as every spreadsheet program writes it) — the highest; otherwise
-    # one by one, a row without a number following the one before. "Every": each numbered match starts at its
-    # own "<row", so as many matches as "<row" in the text means every one is a numbered row tag (a text with
-    # any other "<row…" element, such as <rowBreaks>, takes the exact path).
-    plain = b":row" not in text  # no namespace-prefixed <x:row> (those take the exact path below)
-    numbered = _PLAIN_ROW_NUMBERED.findall(text) if plain else ()
-    if numbered and len(numbered) == text.count(b"<row"):
-        extent.rows = max(extent.rows, max(map(int, numbered)))
-    else:
-        for attrs in _ROW_TAG.findall(text):
-            r = _R_ATTR.search(attrs)
-            extent.rows = max(extent.rows, int(r.group(1))) if r else extent.rows + 1
-    # cells: one search for a reference beyond the limits; only then every reference is read, for the message
-    if _beyond(limits.max_rows, limits.max_columns).search(text):
-        for letters, digits in _CELL_REF.findall(text):
-            extent.columns = max(extent.columns, column_number(letters))
-            extent.rows = max(extent.rows, int(digits))
-    refusal = _extent_refusal(extent.rows, extent.columns, limits)
-    if refusal:
-        raise refusal
+class _Bounded:
+    """A member read again for the exact count, no further than it decompressed the first time."""
+
+    def __init__(self, member, size: int):
+        self.member, self.left = member, size
+
+    def read(self, n: int) -> bytes:
+        data = self.member.read(min(n, self.left))
+        self.left -= len(data)
+        return data
 
 
 def check_bytes(data: bytes, name: str, limits: Limits) -> str:
