@@ -60,7 +60,8 @@ class RunIssue(models.Model):
         UPGRADED = "upgraded", "已换算"
         UNREGISTERED = "missing", "未登记（主动发现）"
 
-    run = models.ForeignKey(ComparisonRun, on_delete=models.CASCADE, related_name="issues")
+    run = models.ForeignKey(ComparisonRun, on_delete=models.CASCADE, related_name="issues",
+                            db_index=False)  # served by runissue_run_kind (run, kind, row)
     row_no = models.PositiveIntegerField("行号")
     kind = models.CharField("类型", max_length=10, choices=Kind)
     id_masked = models.CharField("身份证号", max_length=40, blank=True)

@@ -5,16 +5,16 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from cases.households.models import Household, Person
-from core.models import PlaceMixin
+from core.models import BigPlaceMixin, place_follows_village
 from core.names import validate_name
 
 
-class PaymentHold(PlaceMixin):
+class PaymentHold(BigPlaceMixin):
     """Stops a household's (or one person's) payment from the next batch until released.
 
     Deaths reported by data comparison put a hold at once (§1); the township confirms and ends the
-    entitlement. Payment batches exclude held lines and show the reason.
-    """
+    entitlement. Payment batches exclude held lines and show the reason. A comparison run places hundreds at
+    once: one region foreign key per row (BigPlaceMixin) and the indexes its queries use."""
 
     class Kind(models.TextChoices):
         DEATH = "death", "疑似死亡"
@@ -37,7 +37,10 @@ class PaymentHold(PlaceMixin):
     class Meta:
         verbose_name = "暂停发放"
         verbose_name_plural = "暂停发放"
-        indexes = [models.Index(fields=["county", "released_at"], name="hold_county_open")]
+        indexes = [models.Index(fields=["county", "released_at"], name="hold_county_open"),
+                   models.Index(fields=["township", "released_at"], name="hold_township_open"),
+                   models.Index(fields=["village", "released_at"], name="hold_village_open")]
+        constraints = [place_follows_village("hold_place_follows_village")]
 
     def __str__(self):
         return f"{self.household} {self.get_kind_display()}"

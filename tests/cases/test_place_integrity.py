@@ -115,3 +115,13 @@ def test_a_clue_township_must_be_its_villages(users):
                             household_id=person.household_id, county_id=person.county_id,
                             township_id=other.code[:9], village_id=person.village_id, summary="疑似死亡",
                             due_date="2026-11-01")
+
+
+def test_a_payment_hold_township_must_be_its_villages():
+    from cases.models import PaymentHold
+
+    household = HouseholdFactory()
+    other = _other_village(household.village_id)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentHold.objects.create(household=household, kind="death", reason="疑似死亡", county_id=household.county_id,
+                                   township_id=other.code[:9], village_id=household.village_id)
