@@ -329,8 +329,8 @@ def _hold_deaths(run: ComparisonRun, matches: list, *, drafted: set[int]) -> tup
         items=[{"household_id": paid[p].household_id, "person_id": p, "county_id": paid[p].county_id,
                 "township_id": paid[p].township_id, "village_id": paid[p].village_id,
                 "reason": f"{paid[p].person_name}疑似死亡（{labels.get(src, src)}），待乡镇核实"} for p, src in items])
-    bulk.set_column(Clue, "hold", [(clue_id, hold.pk) for (clue_id, _, _), hold in zip(old, holds[len(new):], strict=True)])
-    return len(holds), {p: hold.pk for p, hold in zip(new, holds[:len(new)], strict=True)}
+    bulk.set_column(Clue, "hold", list(zip((clue_id for clue_id, _, _ in old), holds[len(new):], strict=True)))
+    return len(holds), dict(zip(new, holds[:len(new)], strict=True))
 
 
 # --- clue findings ------------------------------------------------------------------------------------------
