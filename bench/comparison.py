@@ -193,7 +193,7 @@ def main(argv=None) -> int:
     parser.add_argument("--deaths", type=int, default=50_000)
     parser.add_argument("--vehicles", type=int, default=200_000)
     parser.add_argument("--naive-sample", type=int, default=2_000)
-    parser.add_argument("--rounds", type=int, default=3, help="每项重复次数，取最短（共享机器上噪声很大）")
+    parser.add_argument("--rounds", type=int, default=7, help="每项重复次数，取最短（共享机器上噪声很大）")
     parser.add_argument("--min-persons", type=int, default=900_000,
                         help="少于此人数时提示先生成城市规模数据（小规模试跑可设为 0）")
     parser.add_argument("--out", help="write the figures as JSON to this file (bench/province.py reads it)")
