@@ -70,7 +70,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         require_api(self.request, Action.CASE_VIEW, Action.COMPLAINT_HANDLE)
         qs = selectors.visible(self.request.user)
         params = self.request.query_params
-        if params.get("owner_type") in OWNERS and params.get("owner_id", "").isdigit():
+        if params.get("owner_type") in OWNERS and params.get("owner_id", "").isdecimal():
             owner = selectors.owner_or_404(self.request.user, params["owner_type"], int(params["owner_id"]))
             qs = qs.filter(pk__in=selectors.for_owner(owner).values("pk"))
         if params.get("doc_type") in DocType.values:
@@ -133,7 +133,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def checklist(self, request):
         require_api(request, Action.CASE_VIEW)
         owner_type, owner_id = request.query_params.get("owner_type", ""), request.query_params.get("owner_id", "")
-        if owner_type not in OWNERS or not owner_id.isdigit():
+        if owner_type not in OWNERS or not owner_id.isdecimal():
             raise serializers.ValidationError({"owner_type": ["请给出 owner_type 与 owner_id"]})
         owner = selectors.owner_or_404(request.user, owner_type, int(owner_id))
         items = checklist.status(owner)

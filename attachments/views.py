@@ -43,7 +43,7 @@ def _target(owner, choice: str):
         return owner
     spec = spec_for(owner)
     if spec.children:
-        child = getattr(owner, spec.children).filter(pk=pk).first() if pk.isdigit() else None
+        child = getattr(owner, spec.children).filter(pk=pk).first() if pk.isdecimal() else None
         if child is not None and child._meta.label_lower == label:
             return child
     raise ValidationError({"owner": "请选择材料归属"})
@@ -148,7 +148,7 @@ def remove(request, pk):
     else:
         messages.success(request, f"已撤下：{att}")
     label, pk = request.POST.get("next_label", ""), request.POST.get("next_pk", "")
-    if spec_for(label) is not None and pk.isdigit():
+    if spec_for(label) is not None and pk.isdecimal():
         return redirect("attachments:owner", label=label, pk=int(pk))
     return redirect("attachments:owner", label=owner._meta.label_lower, pk=owner.pk)
 

@@ -21,8 +21,8 @@ CHECK_CHARS = "10X98765432"
 INDEX_KIND = "id"
 
 _FULLWIDTH = re.compile(r"[\uff10-\uff19\uff38\uff58]")
-_SCIENTIFIC = re.compile(r"^\s*\d(\.\d+)?[eE][+]?\d+\s*$")
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SCIENTIFIC = re.compile(r"^\s*\d(\.\d+)?[eE][+]?\d+\s*$", re.ASCII)
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def _checked_shape(raw) -> str:
             code="excel_scientific",
         )
     value = re.sub(r"\s+", "", text).upper()
-    if len(value) == 15 and value.isdigit():
+    if len(value) == 15 and value.isascii() and value.isdigit():
         raise ValidationError("这是15位旧身份证号码，请换算为18位后录入", code="old_15")
     if len(value) != 18:
         raise ValidationError(f"身份证号码应为18位，当前为{len(value)}位", code="length")
@@ -164,7 +164,7 @@ def _checked_shape(raw) -> str:
 def upgrade_15(raw: str) -> str:
     """Convert a 15-digit first-generation ID to 18 digits: insert century 19, append check digit."""
     value = re.sub(r"\s+", "", str(raw))
-    if len(value) != 15 or not value.isdigit():
+    if len(value) != 15 or not (value.isascii() and value.isdigit()):
         raise ValidationError("不是15位旧身份证号码", code="not_15")
     first17 = value[:6] + "19" + value[6:]
     return first17 + check_digit(first17)

@@ -17,7 +17,7 @@ def normalize_card(raw: str) -> str:
     if _FULLWIDTH.search(text):
         raise ValidationError("卡号含全角数字，请改用半角数字", code="fullwidth")
     value = _SEPARATORS.sub("", text)
-    if not value.isdigit() or not 12 <= len(value) <= 19:
+    if not (value.isascii() and value.isdigit()) or not 12 <= len(value) <= 19:
         raise ValidationError("社保卡号/银行账号应为12至19位数字", code="card")
     return value
 

@@ -164,7 +164,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         p = self.request.query_params
         household = p.get("household", "")
         return selectors.visit_list(user=self.request.user, village=p.get("village", ""),
-                                    household=int(household) if household.isdigit() else None
+                                    household=int(household) if household.isdecimal() else None
                                     ).prefetch_related("records")
 
     def get_object(self):

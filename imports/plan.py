@@ -459,7 +459,7 @@ def resolve_regions(plan: Plan, *, scope: Region) -> None:
         raw = household.village
         if not raw:
             continue
-        if raw.isdigit() and len(raw) == 12:
+        if raw.isascii() and raw.isdigit() and len(raw) == 12:
             if raw in codes:
                 continue
             reason = ("该村（社区）不在您的管辖范围内，不能导入" if Region.objects.filter(code=raw).exists()

@@ -102,7 +102,7 @@ def clue_list(request):
     g = request.GET
     qs = selectors.clue_list(user=request.user, status=g.get("status", "open"), kind=g.get("kind", ""),
                              township=g.get("township", ""), overdue=g.get("overdue") == "1",
-                             run=int(g["run"]) if g.get("run", "").isdigit() else None)
+                             run=int(g["run"]) if g.get("run", "").isdecimal() else None)
     page = paginate(qs, request)
     return render(request, "monitoring/clue_list.html", {
         "page": page, "status": g.get("status", "open"), "kind": g.get("kind", ""), "overdue": g.get("overdue"),

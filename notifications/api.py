@@ -27,7 +27,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         require_api(self.request, Action.CASE_VIEW)
         qs = selectors.outbox(self.request.user)
         app = self.request.query_params.get("application", "")
-        if app.isdigit():
+        if app.isdecimal():
             qs = qs.filter(application_id=int(app))
         status = self.request.query_params.get("status", "")
         if status in Notification.Status.values:

@@ -167,7 +167,7 @@ class Row:
 
 def object_url(object_type: str, object_id: str) -> str:
     name = OBJECT_TYPES.get(object_type, ("", ""))[1]
-    if not name or not object_id.isdigit():
+    if not name or not object_id.isdecimal():
         return ""
     try:
         return reverse(name, args=[int(object_id)])

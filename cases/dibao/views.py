@@ -282,7 +282,7 @@ def recheck_assign_many(request):
     require_page(request, Action.CASE_PROCESS, Action.CASE_DECIDE)
     month = _month_param(request)
     back = f"{reverse('cases:recheck_list')}?month={month:%Y-%m}"
-    ticked = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit() and len(str(i)) < 12]
+    ticked = [int(i) for i in request.POST.getlist("ids") if str(i).isdecimal() and len(str(i)) < 12]
     ids = ticked[:BULK_ASSIGN_MAX]
     if len(ticked) > BULK_ASSIGN_MAX:
         messages.warning(request, f"一次最多分派 {BULK_ASSIGN_MAX} 户，本次只处理了前 {BULK_ASSIGN_MAX} 户，"
@@ -292,7 +292,7 @@ def recheck_assign_many(request):
         return redirect(back)
     raw = request.POST.get("assignee", "")
     assignee = (dibao_rechecks.caseworkers(request.user.region_id).filter(pk=int(raw)).first()
-                if raw.isdigit() and len(raw) < 12 else None)
+                if raw.isdecimal() and len(raw) < 12 else None)
     if assignee is None:
         messages.error(request, "请选择本乡镇（街道）的经办人。")
         return redirect(back)
@@ -359,7 +359,7 @@ MAX_PRINT = 200
 def notice_print_many(request):
     """Several notices on one printable page, one A4 page each (the township prints the day's pile at once)."""
     require_page(request, Action.CASE_VIEW)
-    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()][:MAX_PRINT]
+    ids = [int(i) for i in request.GET.getlist("ids") if i.isdecimal()][:MAX_PRINT]
     notices = list(Notice.objects.restrict(request.user, Action.CASE_VIEW).filter(pk__in=ids)
                    .select_related("household", "application", "county").order_by("decided_on", "pk"))
     if notices:
@@ -393,7 +393,7 @@ def drafts_accept(request):
     """受理 many village drafts at once (from 我的待办): each through the workflow, as if accepted one by one —
     the same checks, deadline and audit entry; drafts out of reach or no longer drafts are skipped and named."""
     require_page(request, Action.CASE_PROCESS)
-    ids = [int(i) for i in request.POST.getlist("draft_ids") if str(i).isdigit()][:200]
+    ids = [int(i) for i in request.POST.getlist("draft_ids") if str(i).isdecimal()][:200]
     if not ids:
         messages.error(request, "请先勾选要受理的村级代办申请。")
         return redirect("cases:todo")

@@ -56,7 +56,7 @@ def public_dibao_row(*, head_name: str, household_size: int, hukou_type: str, mo
 
 def public_village(code: str) -> Region | None:
     """A village (12-digit code) of the city, or None."""
-    if not (isinstance(code, str) and len(code) == 12 and code.isdigit()):
+    if not (isinstance(code, str) and len(code) == 12 and code.isascii() and code.isdigit()):
         return None
     return Region.objects.filter(code=code, level=Region.Level.VILLAGE).select_related("parent__parent").first()
 

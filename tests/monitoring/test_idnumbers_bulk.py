@@ -65,3 +65,13 @@ def test_base_13_check_sum_and_month_table_agree_with_the_standard():
     assert idnumbers.last_day("187912") is None and idnumbers.last_day("202400") is None
     assert idnumbers.last_day("202413") is None
     assert all(idnumbers.last_day(f"1999{m:02d}") == f"{calendar.monthrange(1999, m)[1]:02d}" for m in range(1, 13))
+
+
+@pytest.mark.parametrize("raw", ["٤١٠٨٢٣١٩٤٩١٢٣١٠٠٢٣", "41082319491231002²", "٤١٠٨٢٣٤٩١٢٣١٠٠٢", "4108231949123100²"])
+def test_digits_of_other_scripts_are_refused_with_a_reason_not_a_crash(raw):
+    """Arabic-Indic digits and superscripts are digits to str.isdigit() and \\d: they were taken for an ID's shape
+    and then broke the check digit (UnicodeEncodeError) or int() — a server error, a failed comparison."""
+    with pytest.raises(ValidationError):
+        idnumbers.parse(raw)
+    with pytest.raises(ValidationError):
+        id_value(raw)
