@@ -18,6 +18,7 @@ from core import crypto
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+MIN_BIRTH_YEAR = 1880  # an earlier birth date is a typing error, not a person (normalize, last_day, core.idvector)
 INDEX_KIND = "id"
 
 _FULLWIDTH = re.compile(r"[\uff10-\uff19\uff38\uff58]")
@@ -75,7 +76,7 @@ def normalize(raw, *, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
     if birth > today:
         raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}晚于今天", code="future_birth")
-    if birth.year < 1880:
+    if birth.year < MIN_BIRTH_YEAR:
         raise ValidationError(f"身份证号码中的出生日期{birth:%Y-%m-%d}不合理", code="birth_date")
     expected = check_digit(value[:17])
     if expected != value[17]:
@@ -120,17 +121,12 @@ def bulk_normalizer(*, today: dt.date | None = None):
     return normalize_one
 
 
-def checksum_ok(value: str) -> bool:
-    """The check character of a clean 18-character ID (17 ASCII digits + digit or upper-case X)."""
-    return CHECK_CHARS[2 * int(value[:17], 13) % 11] == value[17]
-
-
 def last_day(yyyymm: str) -> str | None:
     """The last day ("28" … "31") of a birth month YYYYMM in 1880 or later; None if that is no such month. With
     it a bulk check judges a birth date YYYYMMDD by comparing text: "01" <= DD <= last day, and YYYYMMDD not after
     today's — what `normalize` accepts (the date exists, 1880 or later, not after today)."""
     year, month = int(yyyymm[:4]), int(yyyymm[4:])
-    if year < 1880 or not 1 <= month <= 12:
+    if year < MIN_BIRTH_YEAR or not 1 <= month <= 12:
         return None
     return f"{calendar.monthrange(year, month)[1]:02d}"
 

@@ -49,17 +49,21 @@ def test_blind_index_follows_a_new_keyring():
 
 
 def test_base_13_check_sum_and_month_table_agree_with_the_standard():
-    """checksum_ok reads the 17 digits in base 13 (13 ≡ 2 mod 11, the weights are 2^k mod 11); last_day gives each
-    month's last day as text, None before 1880 or for a month that does not exist."""
+    """bulk_normalizer reads the 17 digits in base 13 (13 ≡ 2 mod 11, the weights are 2^k mod 11): the right check
+    character passes, every other one is refused; last_day gives each month's last day as text, None before 1880 or
+    for a month that does not exist."""
     import calendar
     import random
 
     rng = random.Random(13)
+    normalize = idnumbers.bulk_normalizer()
     for _ in range(3000):
-        first17 = "".join(rng.choice("0123456789") for _ in range(17))
+        first17 = f"410823{rng.randrange(1900, 2020)}0{rng.randrange(1, 10)}1{rng.randrange(0, 10)}" + \
+                  "".join(rng.choice("0123456789") for _ in range(3))
         right = idnumbers.check_digit(first17)
-        assert idnumbers.checksum_ok(first17 + right)
-        assert not idnumbers.checksum_ok(first17 + rng.choice([c for c in "0123456789X" if c != right]))
+        assert normalize(first17 + right) == first17 + right
+        with pytest.raises(ValidationError, match="校验位"):
+            normalize(first17 + rng.choice([c for c in "0123456789X" if c != right]))
     assert idnumbers.last_day("200002") == "29" and idnumbers.last_day("190002") == "28"
     assert idnumbers.last_day("202412") == "31" and idnumbers.last_day("202404") == "30"
     assert idnumbers.last_day("187912") is None and idnumbers.last_day("202400") is None
