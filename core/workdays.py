@@ -91,11 +91,16 @@ def year_known(year: int) -> bool:
         return WorkdayOverride.objects.filter(date__year=year).exists()
 
 
+_warned_years: set[int] = set()
+
+
 def _library_workday(day: dt.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        logger.warning("节假日安排未知的年份 %s，按周末计算", day.year)
+        if day.year not in _warned_years:  # once per year and process, not once per day computed
+            _warned_years.add(day.year)
+            logger.warning("节假日安排未知的年份 %s，按周末计算（请在系统设置中录入该年节假日）", day.year)
         return day.weekday() < 5
 
 

@@ -36,12 +36,16 @@ def test_city_override_wins_over_the_library(users):
 
 
 @pytest.mark.django_db
-def test_unknown_year_falls_back_to_weekends_and_warns(users, caplog):
-    """A year chinesecalendar does not know computes with weekends only, logs, and asks for the holidays."""
+def test_unknown_year_falls_back_to_weekends_and_warns(users, caplog, monkeypatch):
+    """A year chinesecalendar does not know computes with weekends only, logs once per process (not once per
+    day computed: a December deadline into January would fill the log), and asks for the holidays."""
+    monkeypatch.setattr(workdays, "_warned_years", set())
     with caplog.at_level(logging.WARNING, logger="core.workdays"):
         assert workdays.is_workday(D(2030, 1, 7))  # Monday
         assert not workdays.is_workday(D(2030, 1, 5))  # Saturday
-    assert "2030" in caplog.text
+        assert workdays.add_workdays(D(2030, 1, 4), 20) == D(2030, 2, 1)
+    warned = [r for r in caplog.records if r.name == "core.workdays"]
+    assert len(warned) == 1 and "2030" in warned[0].getMessage()
     assert workdays.warnings_for(D(2030, 1, 7)) == ["2030年的法定节假日尚未录入，期限暂按周末计算，请市级管理员补录"]
     assert workdays.warnings_for(D(2026, 1, 7)) == []
     WorkdayOverride.objects.create(date=D(2030, 1, 1), is_workday=False, name="元旦", created_by=users["shi_admin"])
