@@ -115,6 +115,7 @@ def floor(data: bytes) -> tuple[float, int]:
 
     from cases.models import Person
     from core import idnumbers
+    from core.sealing import INDEX_COLUMN_SQL
 
     t0 = time.perf_counter()
     rows = pc.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
@@ -127,7 +128,8 @@ def floor(data: bytes) -> tuple[float, int]:
             keys.append(index(value))
     buf = io.StringIO("\n".join(keys) + "\n")
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_floor (id_index varchar(64)) ON COMMIT PRESERVE ROWS")
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS bench_floor (id_index {INDEX_COLUMN_SQL}) "
+                       "ON COMMIT PRESERVE ROWS")
         cursor.execute("TRUNCATE bench_floor")
         cursor.cursor.copy_expert("COPY bench_floor (id_index) FROM STDIN", buf)
         cursor.execute(f"SELECT count(*) FROM bench_floor s JOIN {Person._meta.db_table} p ON p.id_index = s.id_index")

@@ -20,7 +20,7 @@ from core.categories import Category
 from core.jobs import Job
 from core.models import BigPlaceMixin, PlaceMixin, place_follows_village
 from core.names import validate_name
-from core.sealing import SealedRowMixin
+from core.sealing import BlindIndexField, SealedRowMixin
 from core.uploads import StoredUploadMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -53,7 +53,7 @@ class PayeeAccount(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.inde
                                verbose_name="领取人")
     payee_name = models.CharField("领取人姓名", max_length=50, validators=[validate_name])
     card_cipher = models.BinaryField("卡号（密文）", editable=False)
-    card_index = models.CharField("卡号盲索引", max_length=64, editable=False)  # indexed in Meta.indexes
+    card_index = BlindIndexField("卡号盲索引", editable=False)  # indexed in Meta.indexes
     card_masked = models.CharField("社保卡号/银行账号", max_length=24, editable=False)
     bank_name = models.CharField("开户银行", max_length=60)
     active = models.BooleanField("当前使用", default=True)

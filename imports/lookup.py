@@ -6,6 +6,7 @@ from django.db import connection, transaction
 
 from cases.models import Person
 from core import bulk
+from core.sealing import INDEX_COLUMN_SQL
 
 CHUNK = 5_000
 _REGISTERED_FIELDS = ["id_index", "id", "household_id", "name", "relationship", "disability_type", "disability_grade",
@@ -37,7 +38,7 @@ def registered(indexes: list[str]) -> dict[str, dict]:
         return known
     columns = ", ".join(f"p.{Person._meta.get_field(f).column}" for f in _REGISTERED_FIELDS)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE import_lookup (id_index varchar(64)) ON COMMIT DROP")
+        cursor.execute(f"CREATE TEMP TABLE import_lookup (id_index {INDEX_COLUMN_SQL}) ON COMMIT DROP")
         cursor.cursor.copy_expert("COPY import_lookup FROM STDIN", bulk.line_stream(indexes), size=64 * 1024)
         cursor.execute("ANALYZE import_lookup")
         table = connection.ops.quote_name(Person._meta.db_table)

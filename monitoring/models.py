@@ -8,7 +8,7 @@ from accounts.scope import RestrictedQuerySet
 from core.jobs import Job
 from core.models import BigPlaceMixin, place_follows_village
 from core.names import FREE_TEXT_MAX, validate_name
-from core.sealing import SealedRowMixin
+from core.sealing import BlindIndexField, SealedRowMixin
 from core.uploads import StoredUploadMixin
 from monitoring.sources import SOURCE_CHOICES
 
@@ -81,7 +81,7 @@ class StagingRow(models.Model):
 
     run_id = models.BigIntegerField(db_index=True)
     row_no = models.PositiveIntegerField()
-    id_index = models.CharField(max_length=64)
+    id_index = BlindIndexField()
 
     # No index on id_index: maintaining a B-tree of 200,000 random hashes costs more than the join saves
     # (the join probes the persons' unique index instead).

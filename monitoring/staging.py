@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from cases.models import Person
+from core.sealing import INDEX_COLUMN_SQL
 from monitoring.models import StagingRow
 
 
@@ -17,7 +18,7 @@ class StageRef:
     table: str
     where: str = ""
     params: tuple = ()
-    probe: bool = False  # PostgreSQL: probe the persons' unique index for each staged row (see stage)
+    probe: bool = False  # PostgreSQL: probe the persons' hash index for each staged row (see stage)
 
 
 def stage(run_id: int, staged: list[tuple[int, str]]) -> StageRef:
@@ -30,11 +31,11 @@ def stage(run_id: int, staged: list[tuple[int, str]]) -> StageRef:
     stages, joins and cleans up in about half the time.
 
     The planner cannot know that most rows of a department's file match nobody (it assumes each staged ID
-    finds its person), so the plan is chosen here: a file much smaller than the registry (under a tenth)
-    probes the persons' unique index row by row in parallel workers (50,000 deaths: ≈0.1 s against ≈0.17 s for
-    a hash join); a larger one is ANALYZEd and left to the planner, which hash-joins it against one scan of
-    the persons (200,000 vehicles: ≈0.25 s against ≈0.4 s probing). At 10,000,000 persons a 200,000-row file is
-    probed too, with JIT off for that query (issue #22 item 3).
+    finds its person), so the plan is chosen here: a file smaller than a third of the registry probes the
+    persons' hash index on id_index (cases migration 0019) row by row in parallel workers, with JIT off — one
+    bucket page per probe at any registry size (1,000,000 persons: 50,000 deaths ≈0.08 s, 200,000 vehicles
+    ≈0.25 s against ≈0.39 s for a hash join over one scan of the persons; 10,000,000: 0.13 s and 0.31 s); a
+    larger one is ANALYZEd and left to the planner, which hash-joins it against one scan of the persons.
 
     Other databases: bulk_create into StagingRow, deleted by `unstage`."""
     if connection.vendor == "postgresql":
@@ -61,7 +62,7 @@ class StagingStream:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             cursor.execute(f"CREATE UNLOGGED TABLE {self.table} "
-                           "(row_no integer NOT NULL, id_index varchar(64) NOT NULL)")
+                           f"(row_no integer NOT NULL, id_index {INDEX_COLUMN_SQL} NOT NULL)")
         self._chunks: queue.SimpleQueue = queue.SimpleQueue()
         self._error: BaseException | None = None
         connection.ensure_connection()
@@ -102,7 +103,7 @@ class StagingStream:
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Person._meta.db_table])
             persons = (cursor.fetchone() or [0])[0]
-            probe = staged_count * 10 < persons
+            probe = staged_count * 3 < persons
             if not probe:
                 # the planner needs the table's row count (to hash the staged rows, not the persons): a sample of
                 # 300 rows gives it as well as the default 30,000 (≈2 ms instead of ≈0.1 s for 200,000 rows)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.scope import RestrictedQuerySet
 from core.names import FREE_TEXT_MAX, validate_name
-from core.sealing import SealedPhoneMixin, SealedRowMixin
+from core.sealing import BlindIndexField, SealedPhoneMixin, SealedRowMixin
 
 
 class Complaint(SealedPhoneMixin, SealedRowMixin):
@@ -40,7 +40,7 @@ class Complaint(SealedPhoneMixin, SealedRowMixin):
     phone_cipher = models.BinaryField(null=True, blank=True, editable=False)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     id_cipher = models.BinaryField(null=True, blank=True, editable=False)
-    id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_index = BlindIndexField(blank=True, db_index=True, editable=False)
     id_masked = models.CharField("身份证号码", max_length=18, blank=True, editable=False)
     household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="complaints", verbose_name="涉及家庭")

@@ -6,14 +6,14 @@ from django.utils import timezone
 from accounts.scope import RestrictedQuerySet
 from core import idnumbers
 from core.names import validate_name
-from core.sealing import SealedRowMixin
+from core.sealing import BlindIndexField, SealedRowMixin
 
 
 class SealedIdMixin(SealedRowMixin):
     sealed_fields = {"id_cipher": "id_number"}
 
     id_cipher = models.BinaryField(editable=False)
-    id_index = models.CharField(max_length=64, db_index=True, editable=False)
+    id_index = BlindIndexField(db_index=True, editable=False)
     id_masked = models.CharField("身份证号码", max_length=18, editable=False)
 
     class Meta:

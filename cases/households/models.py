@@ -11,7 +11,7 @@ from accounts.scope import RestrictedQuerySet
 from core import idnumbers
 from core.models import BigPlaceMixin, Region, place_follows_village
 from core.names import FREE_TEXT_MAX, validate_name
-from core.sealing import SealedPhoneMixin, SealedRowMixin
+from core.sealing import BlindIndexField, SealedPhoneMixin, SealedRowMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -143,7 +143,7 @@ class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
     id_cipher = models.BinaryField("身份证号（密文）", editable=False)
     # unique through Meta.constraints (the same unique index): a unique field would also get a LIKE
     # (varchar_pattern_ops) index of 90 MB per million persons, which no query uses and every insert pays
-    id_index = models.CharField("身份证号盲索引", max_length=64, editable=False)
+    id_index = BlindIndexField("身份证号盲索引", editable=False)
     id_masked = models.CharField("身份证号", max_length=18, editable=False)
     id_last4 = models.CharField("身份证号后四位", max_length=4, editable=False)  # indexed in Meta.indexes
     sex = models.CharField("性别", max_length=1, choices=Sex, editable=False)
@@ -168,6 +168,8 @@ class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
         verbose_name_plural = "家庭成员"
         ordering = ["household_id", "id"]
         constraints = [
+            # on PostgreSQL also a hash index on id_index (person_id_index_hash, migration 0019) for the
+            # comparisons' probes: one bucket page per probe whatever the registry's size
             models.UniqueConstraint(fields=["id_index"], name="person_id_index_unique"),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),

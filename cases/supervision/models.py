@@ -7,6 +7,7 @@ from accounts.scope import RestrictedQuerySet
 from cases.households.models import Household, Person
 from core.models import BigPlaceMixin, place_follows_village
 from core.names import validate_name
+from core.sealing import BlindIndexField
 
 
 class PaymentHold(BigPlaceMixin):
@@ -52,7 +53,7 @@ class RelativeLink(models.Model):
     `cases.supervision.services.relative_links_replace`; read by case workflows to flag cases and enforce recusal.
     """
 
-    id_index = models.CharField(max_length=64, db_index=True)
+    id_index = BlindIndexField(db_index=True)
     registry_ref = models.CharField("备案编号", max_length=32, db_index=True)
     staff_name = models.CharField("工作人员/村干部", max_length=50, validators=[validate_name])
     staff_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -1,0 +1,66 @@
+"""Blind-index columns compare bytes (core.sealing.BlindIndexField): on PostgreSQL every one of them, and every
+raw staging table joined to them, has the "C" collation, so a comparison's or an import's join probes the
+persons' unique index without calling strcoll — and can probe it at all (an index is usable only for comparisons
+in its own collation)."""
+import pytest
+from django.apps import apps
+from django.db import connection, models, transaction
+
+from cases.models import Person
+from core.sealing import BlindIndexField
+from monitoring import matching
+from monitoring.staging import StagingStream
+from tests.factories import PersonFactory
+
+
+def _blind_index_fields():
+    return [(m, f) for m in apps.get_models() for f in m._meta.concrete_fields if isinstance(f, BlindIndexField)]
+
+
+def test_every_64_character_index_column_is_a_blind_index_field():
+    """A new blind-index column declared as a plain CharField would compare under the database's locale again
+    (and its joins with the others could not use their indexes)."""
+    plain = [f"{m._meta.label}.{f.name}" for m in apps.get_models() for f in m._meta.concrete_fields
+             if type(f) is models.CharField and f.max_length == 64 and f.name.endswith("_index")]
+    assert plain == []
+    names = {f"{m._meta.label}.{f.name}" for m, f in _blind_index_fields()}
+    assert {"cases.Person.id_index", "funds.PayeeAccount.card_index", "monitoring.StagingRow.id_index",
+            "audit.StaffRelative.id_index", "cases.RelativeLink.id_index"} <= names
+
+
+@pytest.mark.django_db
+def test_blind_index_columns_have_the_c_collation_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite compares bytes (BINARY) already")
+    with connection.cursor() as cursor:
+        for model, field in _blind_index_fields():
+            cursor.execute("SELECT collation_name, character_maximum_length FROM information_schema.columns "
+                           "WHERE table_name = %s AND column_name = %s", [model._meta.db_table, field.column])
+            assert cursor.fetchone() == ("C", 64), f"{model._meta.label}.{field.name}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_comparison_staging_table_probes_the_persons_hash_index():
+    """The staging table's column is declared in raw SQL: in any other collation than the persons' column the
+    probe plan of a small file could use neither of the persons' indexes on id_index and would scan the registry
+    once per row. The probe uses the hash index (cases migration 0019)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the staging table is PostgreSQL's")
+    person = PersonFactory()
+    with transaction.atomic():
+        stream = StagingStream(run_id=999_001)
+        stream.feed([(2, person.id_index), (3, "0" * 64)], 0)
+        ref = stream.finish(2)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT collation_name FROM information_schema.columns "
+                           "WHERE table_name = %s AND column_name = 'id_index'", [ref.table])
+            assert cursor.fetchone() == ("C",)
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; "
+                           "SET LOCAL enable_seqscan = off")
+            names = {"staging": ref.table, "where": "", "person": Person._meta.db_table}
+            cursor.execute("EXPLAIN " + matching.MATCH_SQL.format(**names))
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "person_id_index_hash" in plan, plan  # cases 0019: one bucket page per probe
+            cursor.execute(matching.MATCH_SQL.format(**names))
+            assert [(r[0], r[2]) for r in cursor.fetchall()] == [(2, person.pk)]
+        transaction.set_rollback(True)
