@@ -39,7 +39,7 @@ def test_blind_index_columns_have_the_c_collation_on_postgresql():
             assert cursor.fetchone() == ("C", 64), f"{model._meta.label}.{field.name}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_comparison_staging_table_probes_the_persons_hash_index():
     """The staging table's column is declared in raw SQL: in any other collation than the persons' column the
     probe plan of a small file could use neither of the persons' indexes on id_index and would scan the registry
@@ -47,7 +47,7 @@ def test_the_comparison_staging_table_probes_the_persons_hash_index():
     if connection.vendor != "postgresql":
         pytest.skip("the staging table is PostgreSQL's")
     person = PersonFactory()
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint inside the test's transaction: the table goes with its rollback
         stream = StagingStream(run_id=999_001)
         stream.feed([(2, person.id_index), (3, "0" * 64)], 0)
         ref = stream.finish(2)
