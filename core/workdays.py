@@ -100,7 +100,9 @@ def _library_workday(day: dt.date) -> bool:
     except NotImplementedError:
         if day.year not in _warned_years:  # once per year and process, not once per day computed
             _warned_years.add(day.year)
-            logger.warning("节假日安排未知的年份 %s，按周末计算（请在系统设置中录入该年节假日）", day.year)
+            if not year_known(day.year):  # the city has entered that year's holidays: nothing to ask for
+                logger.warning("%s年的法定节假日尚未录入，期限暂按周末计算：请市级管理员在“公开与设置 · 节假日安排”补录",
+                               day.year)
         return day.weekday() < 5
 
 

@@ -51,6 +51,11 @@ def test_unknown_year_falls_back_to_weekends_and_warns(users, caplog, monkeypatc
     WorkdayOverride.objects.create(date=D(2030, 1, 1), is_workday=False, name="元旦", created_by=users["shi_admin"])
     assert workdays.warnings_for(D(2030, 1, 7)) == []
     assert not workdays.is_workday(D(2030, 1, 1))
+    caplog.clear()
+    monkeypatch.setattr(workdays, "_warned_years", set())  # a new process: the city has entered 2030 by now
+    with caplog.at_level(logging.WARNING, logger="core.workdays"):
+        assert workdays.add_workdays(D(2030, 1, 4), 20) == D(2030, 2, 1)
+    assert [r for r in caplog.records if r.name == "core.workdays"] == []
 
 
 @pytest.mark.django_db
