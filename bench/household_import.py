@@ -287,8 +287,8 @@ def main(argv=None) -> int:
             _vacuum()
             floors.append(_child("floor", path))
             _vacuum()
-            # the second floor in every round too: measured once before the rounds it was 20.8 s in one run and
-            # 12.5-13.2 s in the next three on the same database (2026-12-04 evening)
+            # the second floor in every round too: measured once before the rounds it read 20.8 s in one run, and
+            # 12.1-13.8 s in the five rounds of the next on the same database (2026-12-04 evening)
             tables_runs.append(_child("floor-tables", path))
             _reindex()  # after its rollback (dead index entries, half-empty pages)
             _vacuum()
