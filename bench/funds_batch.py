@@ -91,7 +91,7 @@ def floor_draft(batch_id: int, county: str, month, subsidy: dict | None) -> None
         SELECT %(batch)s, ROW_NUMBER() OVER (), %(month)s, e.household_id, e.id, NULL, h.head_name, '', '',
                l.category, l.basis, e.persons_covered, l.amount, NULL, '', FALSE, '', TRUE, 'pending', '',
                h.county_id, h.township_id, h.village_id, NULL
-        FROM cases_entitlement e JOIN cases_household h ON h.id = e.household_id
+        FROM cases_entitlement e JOIN cases_household h ON h.id = e.household_id AND h.county_id = %(county)s
         CROSS JOIN LATERAL (VALUES
             (e.category, '', e.monthly_amount, e.category IN ({paid}) AND e.monthly_amount > 0),
             ('price_subsidy', e.category,

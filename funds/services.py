@@ -130,7 +130,7 @@ def _draft_sql(subsidised_categories: tuple[str, ...]) -> str:
                                     ELSE CAST(%(rural)s AS NUMERIC(12,2)) END * e.persons_covered, 2) END AS amount,
                h.head_name, h.county_id, h.township_id, h.village_id
         FROM cases_entitlement e
-        JOIN cases_household h ON h.id = e.household_id
+        JOIN cases_household h ON h.id = e.household_id AND h.county_id = %(county)s
         JOIN {kinds} k ON {make}
         WHERE e.county_id = %(county)s AND {Entitlement.payable_sql('e', '%(month)s')} AND {wanted}"""
     return f"""

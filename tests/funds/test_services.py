@@ -147,6 +147,31 @@ def test_suspended_or_ended_entitlements_are_not_drafted(users, standards, wuzhi
     assert batch.line_count == 0
 
 
+def test_each_county_drafts_its_own_households_and_a_moved_one_where_it_now_lives(users, standards, wuzhi):
+    """#22.3 the draft reads only its county's households (a province holds ~160 counties: each county's draft
+    must not join every household of the province). That relies on an open entitlement sitting where its
+    household sits, which household_update keeps when a household moves: the moved household is paid, on a line
+    that names its new village."""
+    from cases.households import services as households
+    from core.models import Region
+
+    wenxian = Region.objects.get(code="410825")
+    here, _ = make_paid("dibao", "300.00", 1)
+    there, _ = make_paid("dibao", "410.00", 2, village="410825101201")
+    moved, moved_ent = make_paid("dibao", "520.00", 2)
+    target = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="410823101").exclude(
+        code=moved.village_id).order_by("code").first()
+    households.household_update(actor=users["zhandian_jingban"], household=moved, village=target, reason="搬迁")
+    moved_ent.refresh_from_db()
+    assert moved_ent.village_id == target.code
+    ours = services.batch_draft(actor=users["wuzhi_minzheng"], county=wuzhi, month=MONTH)
+    theirs = services.batch_draft(actor=users["wenxian_minzheng"], county=wenxian, month=MONTH)
+    assert {hid for hid, _ in lines_of(ours)} == {here.pk, moved.pk}
+    assert {hid for hid, _ in lines_of(theirs)} == {there.pk}
+    assert lines_of(ours)[(moved.pk, "dibao")].village_id == target.code
+    assert ours.total_amount == Decimal("820.00") and theirs.total_amount == Decimal("410.00")
+
+
 def test_change_reasons_new_adjusted_phasing_out_against_last_month(users, standards, wuzhi):
     """§6 each line says why it differs from last month: new, adjusted, 渐退期 (unchanged lines say nothing)."""
     officer = users["wuzhi_minzheng"]
