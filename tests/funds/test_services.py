@@ -164,6 +164,13 @@ def test_each_county_drafts_its_own_households_and_a_moved_one_where_it_now_live
     households.household_update(actor=users["zhandian_jingban"], household=moved, village=target, reason="搬迁")
     moved_ent.refresh_from_db()
     assert moved_ent.village_id == target.code
+    # and no one can move a household into another county: its entitlements would be drafted by neither county
+    elsewhere = Region.objects.get(code="410825101201")
+    for user in ("zhandian_jingban", "zhandian_shenpi", "heying_cun", "wuzhi_minzheng", "shi_admin"):
+        with pytest.raises(ValidationError):
+            households.household_update(actor=users[user], household=here, village=elsewhere, reason="迁往温县")
+    here.refresh_from_db()
+    assert here.county_id == "410823"
     ours = services.batch_draft(actor=users["wuzhi_minzheng"], county=wuzhi, month=MONTH)
     theirs = services.batch_draft(actor=users["wenxian_minzheng"], county=wenxian, month=MONTH)
     assert {hid for hid, _ in lines_of(ours)} == {here.pk, moved.pk}
