@@ -160,7 +160,8 @@ def copy_lines(model, fields: list[str], lines) -> None:
     opts = model._meta
     column_of = {f.attname: f.column for f in opts.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column_of[a]) for a in list(fields) + extra)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # the raw cursor's errors as Django's (an IntegrityError a caller can catch, the driver's as its __cause__)
+    with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN",
                                   _LineStream(lines, tail), size=64 * 1024)
 
@@ -171,7 +172,7 @@ def _copy(model, attnames: list[str], rows, ignore_conflicts: bool) -> None:
     column_of = {f.attname: f.column for f in opts.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column_of[a]) for a in attnames)
     buf = io.StringIO("".join("\t".join(map(_text, row)) + "\n" for row in rows))
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
         if not ignore_conflicts:
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buf)
             return

@@ -7,10 +7,10 @@ import logging
 import time
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from accounts.scope import Action, require
-from core import audit, jobs, uploads
+from core import audit, jobs, locks, uploads
 from core.models import Region
 from core.queue import enqueue_on_commit
 from imports import plan as planning
@@ -20,6 +20,9 @@ from imports.models import HouseholdImport
 logger = logging.getLogger(__name__)
 RUN_TASK = "imports.tasks.run_import"
 MAX_STORED_ERRORS = 20_000
+PERSON_UNIQUE = "person_id_index_unique"
+REGISTERED_MEANWHILE = ("文件校验通过后，另一项导入或登记同时写入了文件中的人员（身份证号码重复），为保证一人只登记一次，"
+                        "本次未写入任何数据。请重新导入：系统会逐行指出已登记的人员")
 
 
 def limits() -> uploads.Limits:
@@ -76,6 +79,13 @@ def import_run(job_id: int) -> HouseholdImport | None:
             return _run(job, job_id, started, beat)
     except _Cancelled:
         jobs.finish(HouseholdImport, job_id, status=jobs.JobStatus.CANCELLED, stage="已取消，未写入任何数据")
+    except (IntegrityError, OperationalError) as exc:
+        if not _registered_meanwhile(exc):
+            logger.exception("household import %s failed", job_id)
+            jobs.fail(HouseholdImport, job_id, f"系统错误，未写入任何数据：{type(exc).__name__}")
+        else:
+            jobs.fail(HouseholdImport, job_id, REGISTERED_MEANWHILE)
+            HouseholdImport.objects.filter(pk=job_id).update(stage="未写入")
     except uploads.UploadRefused as exc:
         jobs.fail(HouseholdImport, job_id, exc.messages[0])
         HouseholdImport.objects.filter(pk=job_id).update(stage="文件无法读取", error_count=1,
@@ -84,6 +94,16 @@ def import_run(job_id: int) -> HouseholdImport | None:
         logger.exception("household import %s failed", job_id)
         jobs.fail(HouseholdImport, job_id, f"系统错误，未写入任何数据：{type(exc).__name__}")
     return _reload(job_id)
+
+
+def _registered_meanwhile(exc: Exception) -> bool:
+    """The write met a person that another import or registration wrote after this file was checked: the persons'
+    unique blind index refused the row, or (its exclusion constraint, cases migration 0020) PostgreSQL ended one of
+    two writes of the same person waiting for each other."""
+    if isinstance(exc, OperationalError):
+        return locks.is_deadlock(exc)
+    return (getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) == PERSON_UNIQUE
+            or "cases_person.id_index" in str(exc))  # SQLite names the column
 
 
 def _run(job: HouseholdImport, job_id: int, started: float, beat) -> HouseholdImport:

@@ -64,24 +64,22 @@ def _household_rows(new, ids, heads, key_version, now, actor_id):
 
 
 class _Members:
-    """The members of the new households, numbered in file order (their primary keys are reserved in that
-    order, so a household's members keep the order of the file), written in the order of their blind index.
+    """The members of the new households in file order: their primary keys are reserved in that order, so a
+    household's members are written next to each other and list as the file lists them.
 
-    The unique blind index is a random 64-character value: rows written in file order would each add to a
-    random page of an index of millions (most of the member COPY's time on the server); in index order the
-    index grows from left to right, a page at a time. The uids rise for the same reason (core.bulk.rising_uids)."""
+    Their unique blind index is a keyed hash, whose values fall anywhere: on PostgreSQL it is kept unique by a hash
+    index (cases migration 0020), which no write order needs. (A unique B-tree of these keys had a county's members,
+    even written in index order, touch nearly every one of its pages: at 10,000,000 persons most of what grew.)
+    The uids rise (core.bulk.rising_uids): their unique B-tree grows at one end."""
 
     def __init__(self, new):
         self.new = new
         self.offsets = array("q")  # first member of each household
-        self.owner = array("q")  # household (position in `new`) of each member
-        indexes = []
-        for i, h in enumerate(new):
-            self.offsets.append(len(indexes))
-            self.owner.extend([i] * len(h.members))
-            indexes.extend(m.index for m in h.members)
-        self.total = len(indexes)
-        self.order = array("q", sorted(range(self.total), key=indexes.__getitem__))  # 8 bytes a member, not 36
+        total = 0
+        for h in new:
+            self.offsets.append(total)
+            total += len(h.members)
+        self.total = total
 
     def heads(self, ids, pids) -> dict[int, int]:
         """{household id: the head's position in its members}, and each household's head person id noted on it."""
@@ -93,14 +91,17 @@ class _Members:
         return out
 
     def rows(self, ids, pids, key_version, now, progress=None):
-        """Member rows (NEW_PERSON_FIELDS) in blind-index order; `progress` every FLUSH_EVERY rows (cancel)."""
-        new, owner, offsets = self.new, self.owner, self.offsets
-        for done, (p, uid) in enumerate(zip(self.order, bulk.rising_uids(self.total), strict=True), start=1):
-            i = owner[p]
-            h = new[i]
-            yield (pids[p], *_person_row(h.members[p - offsets[i]], uid, key_version, now, h.village, ids[i]))
-            if progress and done % FLUSH_EVERY == 0:
-                progress(done * len(new) // self.total)
+        """Member rows (NEW_PERSON_FIELDS) in file order; `progress` every FLUSH_EVERY rows (cancel)."""
+        new, total = self.new, self.total
+        uids = bulk.rising_uids(total)
+        p = 0
+        for hid, h in zip(ids, new, strict=True):
+            village = h.village
+            for m in h.members:
+                yield (pids[p], *_person_row(m, next(uids), key_version, now, village, hid))
+                p += 1
+                if progress and p % FLUSH_EVERY == 0:
+                    progress(p * len(new) // total)
 
 
 def _entitlement_rows(pairs, now):

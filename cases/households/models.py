@@ -168,8 +168,9 @@ class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
         verbose_name_plural = "家庭成员"
         ordering = ["household_id", "id"]
         constraints = [
-            # on PostgreSQL also a hash index on id_index (person_id_index_hash, migration 0019) for the
-            # comparisons' probes: one bucket page per probe whatever the registry's size
+            # on PostgreSQL an exclusion constraint of the same name on a hash index (migration 0020): unique
+            # alike, and the comparisons' probes read one bucket page whatever the registry's size, while a B-tree
+            # of these random keys had every bulk write touch nearly all of its pages
             models.UniqueConstraint(fields=["id_index"], name="person_id_index_unique"),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),

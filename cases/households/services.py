@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import Action, require
 from cases.households.models import Household, IncomeItem, Person, PropertyItem, RigidExpense
-from core import audit, idnumbers
+from core import audit, idnumbers, locks
 from core.models import Region
 
 PERSON_FIELDS = [
@@ -63,6 +63,11 @@ class MemberData:
     special_status: str = ""
 
 
+# id_index: the duplicate is looked up just before (DUPLICATE_ID), and one written in between is refused by the
+# constraint at the write (_write_person) with the same message — not with Django's "具有 身份证号盲索引 的 家庭成员 已存在"
+PERSON_CLEAN_EXCLUDE = ["household", "county", "township", "village", "id_index"]
+
+
 def _build_person(household: Household, data: MemberData) -> Person:
     person = Person(household=household)
     person.county_id, person.township_id, person.village_id = (
@@ -75,14 +80,25 @@ def _build_person(household: Household, data: MemberData) -> Person:
         raise ValidationError({"id_number": exc.messages}) from None
     if Person.objects.with_id_number(data.id_number).exclude(pk=person.pk).exists():
         raise ValidationError({"id_number": DUPLICATE_ID})
-    person.full_clean(exclude=["household", "county", "township", "village"])
+    person.full_clean(exclude=PERSON_CLEAN_EXCLUDE)
     return person
+
+
+def _write_person(person: Person, write) -> None:
+    """Write a member under a lock on its blind index: two registrations of one person at the same moment take
+    turns, and the second is refused by the persons' unique blind index (an IntegrityError) once the first is
+    written. Without the turn, its exclusion constraint (cases migration 0020) would have each wait for the other
+    until PostgreSQL ended one; a bulk import, which takes no such lock, can still meet one that way, and the
+    write is then made again (core.locks.retry_deadlock)."""
+    def locked():
+        locks.hold(f"cases.person.id_index:{person.id_index}")
+        write()
+    locks.retry_deadlock(locked)
 
 
 def _save_new_person(person: Person) -> None:
     try:
-        with transaction.atomic():
-            person.save()
+        _write_person(person, person.save)
     except IntegrityError:
         raise ValidationError({"id_number": DUPLICATE_ID}) from None
 
@@ -180,10 +196,10 @@ def person_update(*, actor, person: Person, reason: str = "", **changes) -> Pers
     if person.relationship == Person.Relationship.HEAD and Person.objects.filter(
         household_id=person.household_id, relationship="head").exclude(pk=person.pk).exists():
         raise ValidationError({"relationship": "该家庭已有户主"})
-    person.full_clean(exclude=["household", "county", "township", "village"])
+    person.full_clean(exclude=PERSON_CLEAN_EXCLUDE)
     with transaction.atomic():
         try:
-            person.save(update_fields=fields or None)
+            _write_person(person, lambda: person.save(update_fields=fields or None))
         except IntegrityError:
             raise ValidationError({"id_number": DUPLICATE_ID}) from None
         if "name" in fields or "relationship" in fields:

@@ -1,5 +1,5 @@
 """imports.lookup.registered: which of a file's blind indexes are registered. PostgreSQL chooses between one hash
-join (a file of more than a tenth of the registry) and sorted probes of the unique index (a smaller file, as at
+join (a file of more than a tenth of the registry) and probes of the persons' hash index (a smaller file, as at
 province scale); both must find exactly the registered ones with their fields."""
 import pytest
 from django.db import connection

@@ -216,13 +216,14 @@ def _copy(cur, table: str, columns: tuple, text: str) -> None:
 
 
 def _drop_secondary(tables) -> dict:
-    """Drop foreign keys, unique constraints and non-primary indexes; return what is needed to rebuild."""
+    """Drop foreign keys, unique and exclusion constraints and non-primary indexes; return what is needed to
+    rebuild."""
     saved = {"constraints": [], "indexes": []}
     with connection.cursor() as cur:
         for table in tables:
             cur.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC",
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u', 'x') ORDER BY contype DESC",
                 [table],
             )
             for name, definition in cur.fetchall():
@@ -247,7 +248,7 @@ def _restore(saved: dict) -> None:
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _, definition in saved["indexes"]:
             cur.execute(definition)
-        # unique constraints first ('u' sorted before 'f' when restoring), then foreign keys
+        # unique and exclusion constraints first, then foreign keys (which may point at a unique one)
         for table, name, definition in sorted(saved["constraints"], key=lambda c: "FOREIGN KEY" in c[2]):
             cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
