@@ -1,8 +1,6 @@
 """One person, one registration, on PostgreSQL under parallel writes: the persons' blind index is kept unique by an
 exclusion constraint on a hash index (cases migration 0020), not a unique B-tree — two households registered at the
 same moment with the same ID number, or two county imports sharing a member, leave exactly one registration."""
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -15,6 +13,7 @@ from imports import services as imports
 from imports.models import HouseholdImport
 from tests.factories import make_id
 from tests.imports.helpers import row, xlsx
+from tests.threads import parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,31 +22,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, seri
 def _postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL) for concurrent transactions")
-
-
-def _parallel(n, fn):
-    barrier, results, errors = threading.Barrier(n), [None] * n, []
-
-    def worker(i):
-        from django.db import connection as conn
-
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except ValidationError as exc:
-            results[i] = exc
-        except Exception as exc:  # noqa: BLE001 - the test reports whatever else went wrong
-            errors.append(repr(exc))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    return results
 
 
 def test_the_constraint_is_an_exclusion_on_a_hash_index_and_no_btree_is_left():
@@ -70,7 +44,7 @@ def test_parallel_registrations_of_one_id_number_keep_one(users):
             members=[services.MemberData(name=f"户主{i}", id_number=make_id(), relationship="head"),
                      services.MemberData(name="同一人", id_number=ident, relationship="spouse")])
 
-    results = _parallel(4, register)
+    results = parallel(4, register)
     created = [r for r in results if isinstance(r, Household)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(created) == 1 and len(refused) == 3, results
@@ -89,7 +63,7 @@ def test_two_imports_sharing_a_member_at_the_same_moment_write_one(users):
              for i in range(2)]
     jobs = [imports.import_request(actor=users["zhandian_jingban"], name=f"f{i}.xlsx", data=data, dry_run=False,
                                    enqueue=False).pk for i, data in enumerate(files)]
-    _parallel(2, lambda i: imports.import_run(jobs[i]))
+    parallel(2, lambda i: imports.import_run(jobs[i]))
     done = sorted(HouseholdImport.objects.filter(pk__in=jobs), key=lambda j: j.status != JobStatus.SUCCEEDED)
     assert [j.status for j in done] == [JobStatus.SUCCEEDED, JobStatus.FAILED]
     assert done[1].error == imports.REGISTERED_MEANWHILE and done[1].created_ids in (None, [])

@@ -1,9 +1,6 @@
 """§7 on PostgreSQL: what must happen once holds under parallel requests — a household is in one grid, a
 household has one open draft per kind, and a clue enters the ledger once."""
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from cases.dibao import intake
@@ -11,33 +8,9 @@ from cases.dibao.models import Application
 from core.models import Region
 from discovery import services
 from discovery.models import GridMembership
+from tests.threads import parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _parallel(n, fn):
-    barrier, results, errors = threading.Barrier(n), [], []
-
-    def worker(i):
-        from django.db import connection as conn
-
-        try:
-            barrier.wait()
-            results.append(fn(i))
-        except ValidationError as exc:
-            results.append(exc)
-        except Exception as exc:  # noqa: BLE001 - the test reports whatever else went wrong
-            errors.append(repr(exc))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    return results
 
 
 @pytest.fixture
@@ -54,12 +27,12 @@ def test_parallel_moves_leave_one_current_grid(users, hh):
     village = Region.objects.get(code=hh.village_id)
     grids = [services.grid_create(actor=users["heying_cun"], village=village, name=f"第{i}网格", worker_name="甲")
              for i in range(4)]
-    _parallel(4, lambda i: services.household_assign(actor=users["heying_cun"], household=hh, grid=grids[i]))
+    parallel(4, lambda i: services.household_assign(actor=users["heying_cun"], household=hh, grid=grids[i]))
     assert GridMembership.objects.filter(household=hh, ended_on__isnull=True).count() == 1
 
 
 def test_parallel_drafts_open_one_application(users, hh):
-    results = _parallel(4, lambda i: intake.application_draft(actor=users["heying_cun"], household=hh,
+    results = parallel(4, lambda i: intake.application_draft(actor=users["heying_cun"], household=hh,
                                                               reason=f"代办{i}"))
     assert sum(isinstance(r, Application) for r in results) == 1
     assert Application.objects.filter(household=hh, status="draft").count() == 1
