@@ -1,6 +1,8 @@
 """One person, one registration, on PostgreSQL under parallel writes: the persons' blind index is kept unique by an
 exclusion constraint on a hash index (cases migration 0020), not a unique B-tree — two households registered at the
 same moment with the same ID number, or two county imports sharing a member, leave exactly one registration."""
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -32,11 +34,20 @@ def test_the_constraint_is_an_exclusion_on_a_hash_index_and_no_btree_is_left():
         assert [r[0] for r in cur.fetchall()] == ["person_id_index_unique"]
 
 
-def test_parallel_registrations_of_one_id_number_keep_one(users):
-    """Four caseworkers register four households at the same moment, each with the same member: the check before
-    the write passes for all four, the constraint lets one through and the others get the duplicate message."""
+def test_parallel_registrations_of_one_id_number_keep_one(users, monkeypatch):
+    """Four caseworkers register four households at the same moment, each with the same member: all four pass the
+    duplicate look-up before any writes (held at a barrier just before the write), the constraint lets one through
+    and the others get the duplicate message."""
     village = Region.objects.get(code="410823101201")
     ident = make_id()
+    checked, write = threading.Barrier(4, timeout=60), services._write_person
+
+    def write_when_all_checked(person, save):
+        if person.name == "同一人":
+            checked.wait()
+        write(person, save)
+
+    monkeypatch.setattr(services, "_write_person", write_when_all_checked)
 
     def register(i):
         return services.household_create(
@@ -53,9 +64,18 @@ def test_parallel_registrations_of_one_id_number_keep_one(users):
     assert Household.objects.filter(address__startswith="何营东村").count() == 1  # the others wrote nothing
 
 
-def test_two_imports_sharing_a_member_at_the_same_moment_write_one(users):
-    """Two township files validated at the same moment both find the shared member unregistered; the first to write
-    keeps it, the other import fails whole (its other households are not written either)."""
+def test_two_imports_sharing_a_member_at_the_same_moment_write_one(users, monkeypatch):
+    """Two township files validated at the same moment (each held after its validation until both are validated)
+    both find the shared member unregistered; the first to write keeps it, the other import fails whole (its other
+    households are not written either)."""
+    validated, build = threading.Barrier(2, timeout=60), imports.planning.build
+
+    def build_then_wait(*args, **kwargs):
+        plan = build(*args, **kwargs)
+        validated.wait()
+        return plan
+
+    monkeypatch.setattr(imports.planning, "build", build_then_wait)
     shared = make_id()
     files = [xlsx([row(f"F{i}", f"户主{i}", make_id(), "户主", address=f"詹店镇何营东村{i}组"),
                    row(f"F{i}", "同一人", shared, "妻", address=f"詹店镇何营东村{i}组"),

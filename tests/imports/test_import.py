@@ -382,3 +382,28 @@ def test_rows_of_text_then_rows_with_numbers_and_empty_cells_parse_alike():
     (a, b) = ([(h.key, h.village, [(m.name, m.id_value, m.relationship, m.work_capacity) for m in h.members],
                 h.entitlement) for h in p.households] for p in plans)
     assert a == b and a[3][3] == ("dibao", Decimal("300.50"), dt.date(2025, 1, 1), 1)
+
+
+def test_a_person_registered_between_the_check_and_the_write_fails_the_import_whole(township, monkeypatch):
+    """A caseworker registers one of the file's members after the file was validated and before it is written: the
+    persons' unique blind index refuses the write (PostgreSQL: its exclusion constraint, through COPY), nothing of
+    the file is written, and the job says why in Chinese — not "系统错误"."""
+    from imports import plan as planning
+    from imports import services
+
+    rows = _family("H1") + _family("H2", village="何营西村")
+    taken = rows[4][6]  # H2's second member
+    build = planning.build
+
+    def build_then_register(*args, **kwargs):
+        plan = build(*args, **kwargs)
+        PersonFactory(household=HouseholdFactory(village="410823101201"), id_number=taken)
+        return plan
+
+    monkeypatch.setattr(planning, "build", build_then_register)
+    job = run(township, xlsx(rows))
+    assert job.status == JobStatus.FAILED
+    assert job.error == services.REGISTERED_MEANWHILE
+    assert not job.created_ids
+    assert not Household.objects.filter(note=writer.IMPORT_NOTE).exists()
+    assert Person.objects.with_id_number(taken).count() == 1
