@@ -149,6 +149,24 @@ def region_q(user, *, field: str = "code") -> Q:
     return Q(**{f"{field}__startswith": user.region_id})
 
 
+def county_q(user, action: str, model: type[models.Model]) -> Q:
+    """The counties the user reaches for `action`, as a condition on `model`'s `county`, with the model's explicit
+    grants ORed beside them (a grant may reach into another county). Never narrower than `.restrict`, so adding
+    it changes no result: it states the county for the indexes led by it (the persons' name index), which cannot
+    serve a search that names no county — a township's search carries its county, the city's every county."""
+    if not can(user, action):
+        return NOTHING
+    if ROLE_LEVEL[Role(user.role)] == Region.Level.CITY:
+        counties = user.__dict__.get("_city_counties")
+        if counties is None:
+            counties = user.__dict__["_city_counties"] = list(
+                Region.objects.filter(level=Region.Level.COUNTY).values_list("code", flat=True))
+        return Q(county_id__in=counties)
+    q = Q(county_id=user.region_id[:6])
+    extra = grant_q(user, model, action)
+    return q | extra if extra != NOTHING else q
+
+
 def _grant_level(action: str) -> str:
     return "view" if action.endswith(".view") or action.endswith(".view_pii") else "change"
 

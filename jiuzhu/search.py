@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from accounts.scope import Action, can
+from accounts.scope import Action, can, county_q
 from audit.models import Complaint
 from cases.models import Application, Household, Notice, Person
 from core import idnumbers
@@ -109,6 +109,7 @@ def _cases(user, q: str, compact: str, groups: dict[str, Group]) -> None:
                                                    reverse("cases:notice_detail", args=[n.pk])))
         return
     persons = Person.objects.restrict(user, Action.CASE_VIEW).select_related("household")
+    named = persons.filter(county_q(user, Action.CASE_VIEW, Person))  # the persons' name index is led by the county
     households = Household.objects.restrict(user, Action.CASE_VIEW).select_related("township", "village")
     if value := idnumbers.normalize_for_lookup(compact):
         found = persons.with_id_number(value)
@@ -117,14 +118,14 @@ def _cases(user, q: str, compact: str, groups: dict[str, Group]) -> None:
         _take(apps.filter(household__in=found.values("household_id")), groups["applications"], _app_hit)
         return
     if m := _LAST4.match(compact):
-        found = persons.filter(name=m["name"], id_last4=m["last4"].upper())
+        found = named.filter(name=m["name"], id_last4=m["last4"].upper())
         _take(found, groups["persons"], _person_hit)
         _take(households.filter(pk__in=found.values("household_id")), groups["households"], _household_hit)
         return
     if compact.isdigit():
         return  # a bare number is none of the above: a partial ID number is not searchable by design
     _take(households.filter(head_name__startswith=compact), groups["households"], _household_hit)
-    _take(persons.filter(name__startswith=compact), groups["persons"], _person_hit)
+    _take(named.filter(name__startswith=compact), groups["persons"], _person_hit)
     _take(apps.filter(household__head_name__startswith=compact), groups["applications"], _app_hit)
 
 

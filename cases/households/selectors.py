@@ -7,7 +7,7 @@ import time
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
-from accounts.scope import Action, get_in_scope_or_404, scope_key
+from accounts.scope import Action, county_q, get_in_scope_or_404, scope_key
 from cases.households.models import Household, Person
 from core import categories, idnumbers, sqlmemo
 from core.models import Region
@@ -29,19 +29,21 @@ def search_terms(q: str) -> tuple[str, tuple[str, ...]]:
     return "name", (q,)
 
 
-def _searched(qs, kind: str, terms):
+def _searched(qs, user, kind: str, terms):
     # Matching persons are found through their own indexes and joined back by household id (a semi-join):
-    # no DISTINCT over household x person, and no OR across a join that would defeat the indexes.
+    # no DISTINCT over household x person, and no OR across a join that would defeat the indexes. A name names
+    # the user's counties too (accounts.scope.county_q): the persons' name index is led by the county.
     if kind == "id":
         return qs.filter(pk__in=Person.objects.filter(id_index__in=list(terms)).values("household_id"))
     if kind == "last4":
         name, last4 = terms
-        return qs.filter(pk__in=Person.objects.filter(name=name, id_last4=last4).values("household_id"))
+        found = Person.objects.filter(county_q(user, Action.CASE_VIEW, Person), name=name, id_last4=last4)
+        return qs.filter(pk__in=found.values("household_id"))
     if kind == "name":
         (q,) = terms
         by_head = Household.objects.filter(head_name__startswith=q).order_by().values("pk")
-        by_member = Person.objects.filter(name=q).order_by().values("household_id")
-        return qs.filter(pk__in=by_head.union(by_member))
+        by_member = Person.objects.filter(county_q(user, Action.CASE_VIEW, Person), name=q)
+        return qs.filter(pk__in=by_head.union(by_member.order_by().values("household_id")))
     return qs
 
 
@@ -51,7 +53,7 @@ def household_list(*, user, q: str = "", village: str = "", hukou_type: str = ""
 
 
 def _household_list(user, kind: str, terms, *, village: str = "", hukou_type: str = ""):
-    qs = _searched(Household.objects.restrict(user, Action.CASE_VIEW), kind, terms)
+    qs = _searched(Household.objects.restrict(user, Action.CASE_VIEW), user, kind, terms)
     if village:
         qs = qs.filter(village_id=village)
     if hukou_type:
@@ -80,7 +82,7 @@ def household_rows(*, user, q: str = "", hukou_type: str = "", offset: int = 0, 
         return (_household_list(user, kind, args[:len(terms)], hukou_type=args[-1] if hukou_type else "")
                 .values(*LIST_COLUMNS)[offset:offset + limit])
 
-    key = ("cases.household_rows", scope_key(user, Action.CASE_VIEW, Household), kind, len(terms), bool(hukou_type),
+    key = ("cases.household_rows", scope_key(user, Action.CASE_VIEW, Household, Person), kind, len(terms), bool(hukou_type),
            offset, limit)
     return sqlmemo.values(key, build, (*terms, hukou_type) if hukou_type else terms)
 
@@ -151,5 +153,6 @@ def person_list(*, user, id_number: str = "", q: str = ""):
         qs = qs.with_id_number(id_number)
     elif q:
         m = _LAST4.match(q.strip())
+        qs = qs.filter(county_q(user, Action.CASE_VIEW, Person))  # the name index is led by the county
         qs = qs.filter(name=m["name"], id_last4=m["last4"].upper()) if m else qs.filter(name=q.strip())
     return qs.order_by("-id")
