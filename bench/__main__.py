@@ -99,6 +99,7 @@ def main(argv=None) -> int:
              .first())
     full_id = probe.reveal_id_number()
     name = probe.household.head_name
+    member = f"{probe.name}{full_id[-4:]}"
     found = f'href="/households/{probe.household_id}/"'  # the searched household's row, not just the echo
     S = pages.Scenario
     scenarios = [
@@ -112,6 +113,9 @@ def main(argv=None) -> int:
         S("search_id_city", "按完整身份证号查找·市级", city, "/households/", marker=found, data={"q": full_id}),
         S("search_name_township", "按户主姓名查找·乡镇", township, f"/households/?q={name}", marker=found),
         S("search_name_city", "按户主姓名查找·市级", city, f"/households/?q={name}", marker=found),
+        # a member's name with the last four digits of the ID number ("张三1234"), as caseworkers type it
+        S("search_last4_township", "按姓名+身份证后四位查找·乡镇", township, f"/households/?q={member}", marker=found),
+        S("search_last4_city", "按姓名+身份证后四位查找·市级", city, f"/households/?q={member}", marker=found),
         S("home_township", "首页·乡镇经办", township, "/", marker="退出"),
         S("home_city", "首页·市级管理员", city, "/", marker="退出"),
     ]

@@ -24,6 +24,8 @@ PAGE_ROWS = [  # key, label, target CPU ratio
     ("list_township", "户列表·乡镇经办 vs 裸视图（CPU 比）", 0.60),
     ("list_city", "户列表·市级管理员 vs 裸视图（CPU 比）", 0.60),
     ("search_id_township", "按完整身份证号查找·乡镇（CPU 比）", None),
+    ("search_name_city", "按姓名查找·市级（CPU 比）", None),
+    ("search_last4_city", "按姓名+身份证后四位查找·市级（CPU 比）", None),
     ("home_township", "首页·乡镇经办 vs 裸视图（CPU 比）", 0.50),
     ("home_city", "首页·市级管理员 vs 裸视图（CPU 比）", 0.50),
 ]
