@@ -6,12 +6,11 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.scope import Action, can, get_in_scope_or_404, scope_key, scope_q
+from accounts.scope import Action, can, county_q, get_in_scope_or_404, scope_key, scope_q
 from cases.dibao.models import Application, Meeting, Notice, Recheck
 from cases.entitlements.models import Entitlement
 from cases.households.models import Person
 from core import params, sqlmemo, workdays
-from core.models import Region
 
 
 def application_list(*, user, status: str = "", kind: str = "", q: str = "", township: str = "",
@@ -32,11 +31,11 @@ def application_list(*, user, status: str = "", kind: str = "", q: str = "", tow
     if q := (q or "").strip():
         # a member's name through the persons' name index, which is led by the county: the counties of the
         # applications in reach (a township also handles applications of households registered elsewhere)
-        if scope_q(user, Action.CASE_VIEW) == Q():
-            counties = list(Region.objects.filter(level=Region.Level.COUNTY).values_list("code", flat=True))
+        if scope_q(user, Action.CASE_VIEW) == Q():  # the city: every county
+            members = Person.objects.filter(county_q(user, Action.CASE_VIEW, Person), name=q)
         else:
             counties = list(qs.order_by().values_list("county_id", flat=True).distinct())
-        members = Person.objects.filter(county_id__in=counties, name=q)
+            members = Person.objects.filter(county_id__in=counties, name=q)
         qs = qs.filter(Q(household__head_name__startswith=q) | Q(household_id__in=members.values("household_id")))
     if deadline:
         today = timezone.localdate()
