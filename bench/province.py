@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 TARGET = 1.2
-PAGES = ("list_township", "list_city", "list_city_p5", "search_id_city", "search_name_city", "home_township",
-         "home_city")
+PAGES = ("list_township", "list_city", "list_city_p5", "search_id_city", "search_name_city", "search_last4_city",
+         "home_township", "home_city")
 
 
 def _persons() -> dict:
