@@ -162,7 +162,7 @@ def county_q(user, action: str, model: type[models.Model]) -> Q:
             counties = user.__dict__["_city_counties"] = list(
                 Region.objects.filter(level=Region.Level.COUNTY).values_list("code", flat=True))
         return Q(county_id__in=counties)
-    q = Q(county_id=user.region_id[:6])
+    q = Q(county_id=user.county_code)
     extra = grant_q(user, model, action)
     return q | extra if extra != NOTHING else q
 

@@ -191,7 +191,7 @@ class Person(BigPlaceMixin, SealedRowMixin):  # place indexed in Meta.indexes
             # the county; within it a name, equality and prefix search (name__startswith); a name with the ID's
             # last four digits (the search box's "张三 1234"). Led by the county, so that a county's import adds
             # its rows to its own part of the index instead of all over one index of every name in the province
-            # (bench/README.md, "The name index led by the county"); every name search states its counties
+            # (bench/README.md, round of 2026-12-05); every name search states its counties
             # (accounts.scope.county_q). It serves the county's own filters too: no separate county index.
             models.Index(fields=["county", "name", "id_last4"],
                          opclasses=["varchar_ops", "varchar_pattern_ops", "varchar_pattern_ops"],

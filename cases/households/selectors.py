@@ -82,8 +82,9 @@ def household_rows(*, user, q: str = "", hukou_type: str = "", offset: int = 0, 
         return (_household_list(user, kind, args[:len(terms)], hukou_type=args[-1] if hukou_type else "")
                 .values(*LIST_COLUMNS)[offset:offset + limit])
 
-    key = ("cases.household_rows", scope_key(user, Action.CASE_VIEW, Household, Person), kind, len(terms), bool(hukou_type),
-           offset, limit)
+    # Person too: a name search states the user's counties with the grants on persons beside them (county_q)
+    key = ("cases.household_rows", scope_key(user, Action.CASE_VIEW, Household, Person), kind, len(terms),
+           bool(hukou_type), offset, limit)
     return sqlmemo.values(key, build, (*terms, hukou_type) if hukou_type else terms)
 
 
